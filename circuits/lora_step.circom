@@ -34,10 +34,11 @@ template LoraStep(dIn, dOut, rank, batch, depth, F, FW, xBits, aBits, wBits) {
     var ma = aBits - 1;
     var mw = wBits - 1;
     var mH = ma + mx + bitLength(dIn - 1);
+    assert(mH >= F);
     var hBits = mH - F + 2;
     var mh = hBits - 1;
     var mY = maxOf(mw + mx + bitLength(dIn - 1) + 2 * F - FW, HPARAM_BITS + ma + mh + bitLength(rank - 1)) + 1;
-    var mE = maxOf(mY, mx + 3 * F) + 1;
+    var mE = maxOf(mY, mx + 2 * F) + 1;
     var mGB = mE + mh + bitLength(batch - 1);
     var mU = ma + mE + bitLength(dOut - 1);
     var mGA = mU + mx + bitLength(batch - 1);
@@ -45,7 +46,8 @@ template LoraStep(dIn, dOut, rank, batch, depth, F, FW, xBits, aBits, wBits) {
     var divisorA = batch * dOut * (1 << (6 * F));
     assert(2 + 2 * HPARAM_BITS + maxOf(mGA, mGB) <= 250);
     assert(aBits + 2 + bitLength(divisorA) <= 250);
-    assert(STEP_BITS + bitLength(batch) + 1 < BATCH_QUOTIENT_BITS + 1);
+    // step * batch + j < 2^(STEP_BITS + bitLength(batch)), so its quotient by datasetSize fits too.
+    assert(STEP_BITS + bitLength(batch) <= BATCH_QUOTIENT_BITS);
 
     signal input baseRoot;
     signal input datasetRoot;
@@ -160,7 +162,7 @@ template LoraStep(dIn, dOut, rank, batch, depth, F, FW, xBits, aBits, wBits) {
     dataset.inputs[2] <== datasetSize;
     dataset.out === datasetRoot;
 
-    // ---- §3 forward: h = round(A x / 2^F), E = (W0 x + alpha B h) - t, all at scale 2^3F. ----
+    // ---- §3 forward: h = round(A x / 2^F), E = (W0 x + alpha B h) - t, at scale 2^3F. ----
     signal ax[batch][rank][dIn];
     component h[batch][rank];
     signal wx[batch][dOut][dIn];
@@ -189,7 +191,7 @@ template LoraStep(dIn, dOut, rank, batch, depth, F, FW, xBits, aBits, wBits) {
                 loraAcc += bh[j][i][k];
             }
             scaledLora[j][i] <== alpha * loraAcc;
-            err[j][i] <== baseAcc * (1 << (2 * F - FW)) + scaledLora[j][i] - t[j][i] * (1 << (3 * F));
+            err[j][i] <== baseAcc * (1 << (2 * F - FW)) + scaledLora[j][i] - t[j][i] * (1 << (2 * F));
         }
     }
 
