@@ -53,7 +53,9 @@ export { assertStep, batchPositions, commitDataset, type DatasetCommitment } fro
 export {
   checkStep,
   floorDiv,
+  forward,
   loraStep,
+  meanSquaredError,
   roundHalfUp,
   type ClaimedAdapters,
   type StepCheck,

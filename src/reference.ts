@@ -107,20 +107,8 @@ function assertAdapterRange(field: string, m: Matrix, bits: number): void {
 export function loraStep(input: StepInput): StepResult {
   checkStepInput(input);
   const { shape, w0, a, b, alpha, lr, xs, ts } = input;
-  const { dIn, dOut, rank, batch, F, FW } = shape;
-  const hDivisor = 1n << BigInt(F);
-  const baseScale = 1n << BigInt(2 * F - FW);
-  // T has scale 2^F, Y has scale 2^3F: T * 2^2F is t at the scale of Y.
-  const targetScale = 1n << BigInt(2 * F);
-
-  const h = buildMatrix(batch, rank, (j, k) => roundHalfUp(dot(dIn, (l) => at(a, k, l) * at(xs, j, l)), hDivisor));
-  const y = buildMatrix(
-    batch,
-    dOut,
-    (j, i) =>
-      dot(dIn, (l) => at(w0, i, l) * at(xs, j, l)) * baseScale + alpha * dot(rank, (k) => at(b, i, k) * at(h, j, k)),
-  );
-  const e = buildMatrix(batch, dOut, (j, i) => at(y, j, i) - at(ts, j, i) * targetScale);
+  const { dIn, dOut, rank, batch } = shape;
+  const { h, y, e } = forward(shape, w0, a, b, alpha, xs, ts);
   const u = buildMatrix(batch, rank, (j, k) => dot(dOut, (i) => at(b, i, k) * at(e, j, i)));
   const GB = buildMatrix(dOut, rank, (i, k) => dot(batch, (j) => at(e, j, i) * at(h, j, k)));
   const GA = buildMatrix(rank, dIn, (k, l) => dot(batch, (j) => at(u, j, k) * at(xs, j, l)));
@@ -133,9 +121,44 @@ export function loraStep(input: StepInput): StepResult {
   assertAdapterRange("aNext", aNext, shape.aBits);
   assertAdapterRange("bNext", bNext, shape.aBits);
 
+  return { aNext, bNext, h, y, e, u, gradients: { GA, GB }, loss: meanSquaredError(shape, e) };
+}
+
+/**
+ * The forward pass of PROTOCOL §3 on any number of examples (rows of xs and ts): h = round(A x / 2^F),
+ * Y = W0 x 2^(2F-FW) + α B h and E = Y - T 2^2F, exactly.
+ */
+export function forward(
+  shape: StepShape,
+  w0: Matrix,
+  a: Matrix,
+  b: Matrix,
+  alpha: bigint,
+  xs: Matrix,
+  ts: Matrix,
+): { h: bigint[][]; y: bigint[][]; e: bigint[][] } {
+  const { dIn, dOut, rank, F, FW } = shape;
+  const rows = xs.length;
+  const hDivisor = 1n << BigInt(F);
+  const baseScale = 1n << BigInt(2 * F - FW);
+  // T has scale 2^F, Y has scale 2^3F: T * 2^2F is t at the scale of Y.
+  const targetScale = 1n << BigInt(2 * F);
+  const h = buildMatrix(rows, rank, (j, k) => roundHalfUp(dot(dIn, (l) => at(a, k, l) * at(xs, j, l)), hDivisor));
+  const y = buildMatrix(
+    rows,
+    dOut,
+    (j, i) =>
+      dot(dIn, (l) => at(w0, i, l) * at(xs, j, l)) * baseScale + alpha * dot(rank, (k) => at(b, i, k) * at(h, j, k)),
+  );
+  const e = buildMatrix(rows, dOut, (j, i) => at(y, j, i) - at(ts, j, i) * targetScale);
+  return { h, y, e };
+}
+
+/** Mean squared error, as a float for people, of errors E at scale 2^3F. */
+export function meanSquaredError(shape: StepShape, e: Matrix): number {
   const squaredError = e.flat().reduce((sum, v) => sum + v * v, 0n);
-  const loss = Number(squaredError) / (batch * dOut) / 2 ** (6 * F);
-  return { aNext, bNext, h, y, e, u, gradients: { GA, GB }, loss };
+  const count = e.length * shape.dOut;
+  return count === 0 ? 0 : Number(squaredError) / count / 2 ** (6 * shape.F);
 }
 
 export interface ClaimedAdapters {

@@ -19,8 +19,9 @@ describe("shape", () => {
     expect(() => validateShape({ ...TEST_INSTANCE, depth: 33 })).to.throw(/depth = 33/);
     expect(() => validateShape({ ...TEST_INSTANCE, aBits: 65 })).to.throw(/aBits = 65/);
     expect(() => validateShape({ ...TEST_INSTANCE, xBits: 1 })).to.throw(/xBits = 1/);
-    expect(() => validateShape({ ...TEST_INSTANCE, batch: 128 })).to.throw(/batch = 128/);
-    validateShape({ ...TEST_INSTANCE, batch: 127 });
+    // t * batch + j < 2^32 * batch must fit the 40-bit batch-position quotient.
+    expect(() => validateShape({ ...TEST_INSTANCE, batch: 256 })).to.throw(/batch = 256/);
+    validateShape({ ...TEST_INSTANCE, batch: 255 });
     expect(() => validateShape({ ...TEST_INSTANCE, xBits: 2, aBits: 2, dIn: 1, F: 3, FW: 0 })).to.throw(/F = 3 is too large/);
     expect(() => validateShape({ ...TEST_INSTANCE, xBits: 64, aBits: 64, wBits: 64, dIn: 4096, dOut: 4096 })).to.throw(
       /p\/2/,
