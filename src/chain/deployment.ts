@@ -1,0 +1,49 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { NetworkConnection } from "hardhat/types/network";
+import type { LoraLedgerRegistry } from "../../types/ethers-contracts/index.js";
+import LoraLedgerModule from "../../deploy/modules/LoraLedger.js";
+import { ExitCode, LoraLedgerError } from "../errors.js";
+import { PROJECT_ROOT } from "../instances.js";
+import type { Progress } from "../progress.js";
+
+/** Ignition's record of a chain's deployment (deploy/deployments/chain-<id>/deployed_addresses.json). */
+export function deploymentFile(chainId: bigint): string {
+  return path.join(PROJECT_ROOT, "deploy", "deployments", `chain-${chainId}`, "deployed_addresses.json");
+}
+
+/** The future id of the registry in the LoraLedger Ignition module. */
+export const REGISTRY_FUTURE_ID = "LoraLedger#LoraLedgerRegistry";
+
+export function recordedRegistryAddress(chainId: bigint): string | undefined {
+  const file = deploymentFile(chainId);
+  if (!existsSync(file)) return undefined;
+  const addresses = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
+  return addresses[REGISTRY_FUTURE_ID];
+}
+
+/**
+ * The registry to talk to: on the in-process network, a fresh deployment through the same Ignition
+ * module as real networks; elsewhere, the deployment recorded for the chain (never an implicit deploy
+ * to a real network).
+ */
+export async function resolveRegistry(connection: NetworkConnection, chainId: bigint, progress: Progress): Promise<LoraLedgerRegistry> {
+  const { ethers } = connection;
+  if (connection.networkConfig.type === "edr-simulated") {
+    progress.step("deploying the verifiers and the registry on the in-process network (Ignition module LoraLedger)");
+    const { registry } = await connection.ignition.deploy(LoraLedgerModule);
+    return ethers.getContractAt("LoraLedgerRegistry", await registry.getAddress());
+  }
+  const address = recordedRegistryAddress(chainId);
+  if (address === undefined) {
+    throw new LoraLedgerError(
+      ExitCode.ArtifactsMissing,
+      `no deployment of the registry is recorded for chain ${chainId} (${path.relative(PROJECT_ROOT, deploymentFile(chainId))}); deploy first: npx hardhat ignition deploy deploy/modules/LoraLedger.ts --network ${connection.networkName}`,
+      "network",
+    );
+  }
+  if ((await ethers.provider.getCode(address)) === "0x") {
+    throw new LoraLedgerError(ExitCode.ArtifactsMissing, `the recorded registry ${address} has no code on chain ${chainId}: the node was restarted? Remove ${path.relative(PROJECT_ROOT, path.dirname(deploymentFile(chainId)))} and deploy again`, "network");
+  }
+  return ethers.getContractAt("LoraLedgerRegistry", address);
+}

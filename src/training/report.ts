@@ -1,0 +1,23 @@
+import type { StepReport } from "./session.js";
+
+const short = (value: bigint): string => {
+  const hex = value.toString(16).padStart(64, "0");
+  return `0x${hex.slice(0, 10)}…${hex.slice(-6)}`;
+};
+
+/** The run as a plain-text table: step, losses, proving time, gas and adapter commitment. */
+export function formatStepTable(reports: readonly StepReport[]): string {
+  const header = ["step", "batch loss", "dataset loss", "prove (s)", "gas", "adapter after", ""];
+  const rows = reports.map((report) => [
+    String(report.step),
+    report.batchLoss.toFixed(5),
+    report.datasetLoss.toFixed(5),
+    report.provingSeconds === undefined ? "-" : report.provingSeconds.toFixed(2),
+    report.gasUsed === undefined ? "-" : report.gasUsed.toString(),
+    short(report.adapterAfter),
+    report.origin === "proved" ? "" : report.origin,
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));
+  const line = (cells: readonly string[]): string => cells.map((cell, column) => cell.padStart(widths[column] ?? 0)).join("  ").trimEnd();
+  return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
+}

@@ -1,0 +1,230 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { ContractTransactionReceipt, Signer } from "ethers";
+import type { LoraLedgerRegistry } from "../../types/ethers-contracts/index.js";
+import { circuitIdOf, stepSubmission } from "../chain/registry.js";
+import { adapterCommitment, baseRoot, hparamsHash } from "../commitments.js";
+import { commitDataset } from "../dataset.js";
+import { makeStep } from "../circuitInput.js";
+import { readJsonIfExists, writeJsonAtomic } from "../files.js";
+import type { CircuitInstance } from "../instances.js";
+import type { Matrix } from "../matrix.js";
+import type { Progress } from "../progress.js";
+import { proveWithInstance, type Groth16Proof } from "../prover.js";
+import { forward, meanSquaredError } from "../reference.js";
+import type { SyntheticTask } from "../synthetic.js";
+import type { RunConfig } from "./config.js";
+
+/** One verified step as the demo table shows it. */
+export interface StepReport {
+  step: number;
+  batchLoss: number;
+  datasetLoss: number;
+  provingSeconds: number | undefined;
+  gasUsed: bigint | undefined;
+  adapterAfter: bigint;
+  /** "proved" now, "reused" a proof file of an earlier attempt, or "on-chain" already before this attempt */
+  origin: "proved" | "reused" | "on-chain";
+}
+
+interface ProofFile {
+  instance: string;
+  step: string;
+  submitter: string;
+  adapterBefore: string;
+  adapterAfter: string;
+  proof: Groth16Proof;
+  publicSignals: string[];
+  provingSeconds: number;
+  witnessSeconds: number;
+}
+
+export interface TrainingSessionOptions {
+  registry: LoraLedgerRegistry;
+  signer: Signer;
+  chainId: bigint;
+  instance: CircuitInstance;
+  task: SyntheticTask;
+  config: RunConfig;
+  progress: Progress;
+}
+
+const hex = (value: bigint): string => `0x${value.toString(16).padStart(64, "0")}`;
+
+/**
+ * Trains, proves and submits the steps of one run, resuming from the chain's head: the chain is the
+ * source of truth for how far the run got, proofs are kept in files written atomically, and a proof is
+ * only ever submitted for the head it was made for, so a restart can neither lose nor double a step.
+ */
+export class TrainingSession {
+  readonly commitments: { baseRoot: bigint; datasetRoot: bigint; hparamsHash: bigint; initialAdapter: bigint };
+  readonly circuitId: string;
+  private readonly options: TrainingSessionOptions;
+
+  constructor(options: TrainingSessionOptions) {
+    this.options = options;
+    const { task, instance } = options;
+    const shape = instance.params;
+    const dataset = commitDataset(task.dataset, shape);
+    this.commitments = {
+      baseRoot: baseRoot(task.w0, shape),
+      datasetRoot: dataset.datasetRoot,
+      hparamsHash: hparamsHash(shape, task.alpha, task.lr, dataset.size),
+      initialAdapter: adapterCommitment(task.a, task.b, shape),
+    };
+    this.circuitId = circuitIdOf(instance.name);
+  }
+
+  private async wait(label: string, send: () => Promise<{ wait(): Promise<ContractTransactionReceipt | null> }>): Promise<ContractTransactionReceipt> {
+    const transaction = await send();
+    const receipt = await transaction.wait();
+    if (receipt === null || receipt.status !== 1) throw new Error(`${label}: the transaction failed`);
+    return receipt;
+  }
+
+  /** Registers the base model and the dataset unless they already are (by anyone). */
+  async registerRoots(): Promise<void> {
+    const { registry, config, task, progress } = this.options;
+    const { baseRoot: base, datasetRoot } = this.commitments;
+    if ((await registry.getBaseModel(base)).registrant === "0x0000000000000000000000000000000000000000") {
+      progress.step(`registering base model ${hex(base)}`);
+      await this.wait("registerBaseModel", () => registry.registerBaseModel(base, config.modelUri));
+    }
+    if ((await registry.getDataset(datasetRoot)).registrant === "0x0000000000000000000000000000000000000000") {
+      progress.step(`registering dataset ${hex(datasetRoot)} (${task.dataset.length} examples)`);
+      await this.wait("registerDataset", () => registry.registerDataset(datasetRoot, task.dataset.length, config.datasetUri));
+    }
+  }
+
+  /**
+   * The run to continue: the newest run on-chain of this trainer with the same base model, dataset,
+   * hyperparameters, circuit and initial adapter that has not reached the target yet; else a new one.
+   */
+  async findOrStartRun(): Promise<bigint> {
+    const { registry, signer, config, progress } = this.options;
+    const trainer = (await signer.getAddress()).toLowerCase();
+    const { baseRoot: base, datasetRoot, hparamsHash: hparams, initialAdapter } = this.commitments;
+    if (!config.newRun) {
+      const fromBlock = Number(await registry.deploymentBlock());
+      const events = await registry.queryFilter(registry.filters.RunStarted(undefined, base, datasetRoot), fromBlock);
+      for (const event of [...events].reverse()) {
+        const { runId, trainer: runTrainer, circuitId, hparamsHash: runHparams, initialAdapter: runInitial } = event.args;
+        if (runTrainer.toLowerCase() !== trainer || circuitId !== this.circuitId) continue;
+        if (runHparams !== hparams || runInitial !== initialAdapter) continue;
+        progress.step(`resuming run ${runId} (recorded on-chain)`);
+        return runId;
+      }
+    }
+    progress.step("starting a new run");
+    const receipt = await this.wait("startRun", () => registry.startRun(base, datasetRoot, hparams, this.circuitId, initialAdapter));
+    for (const log of receipt.logs) {
+      const parsed = registry.interface.parseLog(log);
+      if (parsed?.name === "RunStarted") return parsed.args.runId as bigint;
+    }
+    throw new Error("startRun succeeded but emitted no RunStarted event");
+  }
+
+  private runDirectory(runId: bigint): string {
+    const { chainId, config, registry } = this.options;
+    const registryAddress = (registry.target as string).toLowerCase();
+    return path.resolve(config.workDir, `chain-${chainId}`, registryAddress, `run-${runId}`);
+  }
+
+  /** Proves step `step` from adapters (a, b), reusing a proof file made for exactly this statement. */
+  private async proofFor(runId: bigint, step: bigint, a: Matrix, b: Matrix, submitter: bigint): Promise<{ made: ReturnType<typeof makeStep>; file: ProofFile; reused: boolean }> {
+    const { task, instance, progress } = this.options;
+    const made = makeStep({ ...task, a, b, step, submitter });
+    const fileName = path.join(this.runDirectory(runId), `step-${String(step).padStart(6, "0")}.json`);
+    const cached = readJsonIfExists(fileName) as ProofFile | undefined;
+    if (
+      cached !== undefined &&
+      cached.instance === instance.name &&
+      cached.submitter === String(submitter) &&
+      cached.adapterBefore === String(made.statement.adapterBefore) &&
+      cached.adapterAfter === String(made.statement.adapterAfter)
+    ) {
+      return { made, file: cached, reused: true };
+    }
+    progress.step(`step ${step}: proving (${instance.name})`);
+    const proven = await proveWithInstance(instance.name, made.circuitInput);
+    const file: ProofFile = {
+      instance: instance.name,
+      step: String(step),
+      submitter: String(submitter),
+      adapterBefore: String(made.statement.adapterBefore),
+      adapterAfter: String(made.statement.adapterAfter),
+      proof: proven.proof,
+      publicSignals: proven.publicSignals,
+      provingSeconds: proven.provingSeconds,
+      witnessSeconds: proven.witnessSeconds,
+    };
+    writeJsonAtomic(fileName, file);
+    progress.step(`step ${step}: proof in ${proven.provingSeconds.toFixed(2)} s (witness ${proven.witnessSeconds.toFixed(2)} s)`);
+    return { made, file, reused: false };
+  }
+
+  private datasetLoss(a: Matrix, b: Matrix): number {
+    const { task, instance } = this.options;
+    const shape = instance.params;
+    const { e } = forward(shape, task.w0, a, b, task.alpha, task.dataset.map((example) => example.x), task.dataset.map((example) => example.t));
+    return meanSquaredError(shape, e);
+  }
+
+  /** Brings run `runId` to `config.steps` verified steps; returns every step's report. */
+  async train(runId: bigint): Promise<StepReport[]> {
+    const { registry, signer, task, config, progress, instance } = this.options;
+    const submitter = BigInt(await signer.getAddress());
+    const onChain = await registry.getRun(runId);
+    const reports: StepReport[] = [];
+
+    // Replay the verified steps with the exact reference: it is deterministic, so the adapters after
+    // step t are recomputed, and checked against the chain's head, instead of being stored.
+    let a: Matrix = task.a;
+    let b: Matrix = task.b;
+    for (let step = 0n; step < onChain.nextStep; step++) {
+      const made = makeStep({ ...task, a, b, step, submitter });
+      a = made.witness.aNext;
+      b = made.witness.bNext;
+      reports.push({ step: Number(step), batchLoss: made.loss, datasetLoss: this.datasetLoss(a, b), provingSeconds: undefined, gasUsed: undefined, adapterAfter: made.statement.adapterAfter, origin: "on-chain" });
+    }
+    const replayedHead = adapterCommitment(a, b, instance.params);
+    if (replayedHead !== onChain.head) {
+      throw new Error(`run ${runId}'s head on-chain (${hex(onChain.head)}) is not what this task's ${onChain.nextStep} steps give (${hex(replayedHead)}): another task or configuration made this run`);
+    }
+    if (onChain.nextStep > 0n) progress.step(`run ${runId} has ${onChain.nextStep} verified steps on-chain; continuing from there`);
+
+    let step = onChain.nextStep;
+    while (step < BigInt(config.steps)) {
+      const group: { adapterAfter: bigint; proof: Groth16Proof }[] = [];
+      const groupReports: StepReport[] = [];
+      while (group.length < config.submitBatch && step < BigInt(config.steps)) {
+        const { made, file, reused } = await this.proofFor(runId, step, a, b, submitter);
+        a = made.witness.aNext;
+        b = made.witness.bNext;
+        group.push({ adapterAfter: made.statement.adapterAfter, proof: file.proof });
+        groupReports.push({
+          step: Number(step),
+          batchLoss: made.loss,
+          datasetLoss: this.datasetLoss(a, b),
+          provingSeconds: reused ? undefined : file.provingSeconds,
+          gasUsed: undefined,
+          adapterAfter: made.statement.adapterAfter,
+          origin: reused ? "reused" : "proved",
+        });
+        step++;
+      }
+      const first = groupReports[0]?.step ?? 0;
+      progress.step(group.length === 1 ? `step ${first}: submitting` : `steps ${first}..${first + group.length - 1}: submitting in one transaction`);
+      const submissions = group.map((entry) => stepSubmission(entry.adapterAfter, entry.proof));
+      const [only] = submissions;
+      const receipt =
+        submissions.length === 1 && only !== undefined
+          ? await this.wait("submitStep", () => registry.submitStep(runId, only.adapterAfter, only.proof))
+          : await this.wait("submitSteps", () => registry.submitSteps(runId, submissions));
+      const gasPerStep = receipt.gasUsed / BigInt(group.length);
+      for (const report of groupReports) reports.push({ ...report, gasUsed: gasPerStep });
+    }
+    if (existsSync(this.runDirectory(runId))) progress.step(`proofs kept in ${path.relative(process.cwd(), this.runDirectory(runId))}`);
+    return reports;
+  }
+}

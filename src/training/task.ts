@@ -1,0 +1,77 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { ExitCode, LoraLedgerError } from "../errors.js";
+import { toFixedMatrix, toFixedVector } from "../fixedpoint.js";
+import { assertMatrixShape } from "../matrix.js";
+import type { StepShape } from "../shape.js";
+import { syntheticTask, type SyntheticTask } from "../synthetic.js";
+import type { RunConfig } from "./config.js";
+
+const matrix = z.array(z.array(z.number()));
+const modelFileSchema = z.object({ base_weights: matrix });
+const datasetFileSchema = z.array(z.object({ x: z.array(z.number()), t: z.array(z.number()) })).min(1);
+const adapterFileSchema = z.object({ adapter_a: matrix, adapter_b: matrix });
+
+function readJsonFile<T>(file: string, schema: z.ZodType<T>, what: string): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new LoraLedgerError(ExitCode.MalformedJson, `${what} file ${file}: ${(error as Error).message}`, what);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new LoraLedgerError(ExitCode.MissingField, `${what} file ${file}: ${z.prettifyError(parsed.error)}`, what);
+  }
+  return parsed.data;
+}
+
+/** Converts a shape error of the matrix helpers into the command's error class. */
+function checkShape(name: string, rows: readonly (readonly number[])[], height: number, width: number): void {
+  try {
+    assertMatrixShape(name, rows.map((row) => row.map(() => 0n)), height, width);
+  } catch (error) {
+    throw new LoraLedgerError(ExitCode.WrongShape, (error as Error).message, name);
+  }
+}
+
+/**
+ * The task a run trains on: base weights, initial adapter and dataset from the configured files, and
+ * from the seeded generated task for whatever no file provides (all of it, by default).
+ */
+export function loadTask(shape: StepShape, config: RunConfig): SyntheticTask {
+  const generated = syntheticTask(shape, {
+    seed: config.seed,
+    datasetSize: config.datasetSize ?? Math.min(2 ** shape.depth, 16),
+    alpha: config.alpha,
+    learningRate: config.learningRate,
+  });
+  let { w0, a, b, dataset } = generated;
+  if (config.modelFile !== undefined) {
+    const model = readJsonFile(config.modelFile, modelFileSchema, "model");
+    checkShape("base_weights", model.base_weights, shape.dOut, shape.dIn);
+    w0 = toFixedMatrix(model.base_weights, shape.FW, shape.wBits, "base_weights");
+  }
+  if (config.adapterFile !== undefined) {
+    const adapter = readJsonFile(config.adapterFile, adapterFileSchema, "adapter");
+    checkShape("adapter_a", adapter.adapter_a, shape.rank, shape.dIn);
+    checkShape("adapter_b", adapter.adapter_b, shape.dOut, shape.rank);
+    a = toFixedMatrix(adapter.adapter_a, shape.F, shape.aBits, "adapter_a");
+    b = toFixedMatrix(adapter.adapter_b, shape.F, shape.aBits, "adapter_b");
+  }
+  if (config.datasetFile !== undefined) {
+    const examples = readJsonFile(config.datasetFile, datasetFileSchema, "dataset");
+    if (examples.length > 2 ** shape.depth) {
+      throw new LoraLedgerError(ExitCode.WrongShape, `dataset has ${examples.length} examples; this instance's tree holds at most 2^${shape.depth}`, "dataset");
+    }
+    dataset = examples.map((example, m) => {
+      checkShape(`dataset[${m}].x`, [example.x], 1, shape.dIn);
+      checkShape(`dataset[${m}].t`, [example.t], 1, shape.dOut);
+      return {
+        x: toFixedVector(example.x, shape.F, shape.xBits, `dataset[${m}].x`),
+        t: toFixedVector(example.t, shape.F, shape.xBits, `dataset[${m}].t`),
+      };
+    });
+  }
+  return { ...generated, w0, a, b, dataset };
+}
