@@ -53,9 +53,10 @@ export default defineConfig({
     default: {
       type: "edr-simulated",
     },
+    // `npx hardhat node`; LORA_LOCALHOST_URL lets the end-to-end test use a port of its own.
     localhost: {
       type: "http",
-      url: "http://127.0.0.1:8545",
+      url: process.env.LORA_LOCALHOST_URL ?? "http://127.0.0.1:8545",
     },
     sepolia: {
       type: "http",

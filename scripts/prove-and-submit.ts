@@ -5,9 +5,9 @@
 // (src/training/config.ts lists them). Killed and started again, it resumes from the chain's head.
 import hre, { network } from "hardhat";
 import { buildInstance } from "../src/build/circuits.js";
-import { resolveRegistry } from "../src/chain/deployment.js";
+import { assertVerifierCurrent, resolveRegistry } from "../src/chain/deployment.js";
 import { asLoraLedgerError } from "../src/commands/values.js";
-import { defaultInstance, getInstance } from "../src/instances.js";
+import { defaultInstance, getInstance, verifierContractName } from "../src/instances.js";
 import { stderrProgress } from "../src/progress.js";
 import { releaseProverThreads } from "../src/prover.js";
 import { loadRunConfig } from "../src/training/config.js";
@@ -30,6 +30,8 @@ try {
   if (signer === undefined) throw new Error(`network ${connection.networkName} has no account to sign with`);
   const chainId = (await ethers.provider.getNetwork()).chainId;
   const registry = await resolveRegistry(connection, chainId, progress);
+  const verifierArtifact = await hre.artifacts.readArtifact(verifierContractName(instance.name));
+  await assertVerifierCurrent(connection, registry, instance.name, verifierArtifact.deployedBytecode);
   progress.step(`registry ${await registry.getAddress()} on ${connection.networkName} (chain ${chainId}); instance ${instance.name}, ${built.constraints} constraints`);
 
   const session = new TrainingSession({ registry, signer, chainId, instance, task: loadTask(instance.params, config), config, progress });

@@ -73,5 +73,5 @@ export {
   type MadeStep,
   type MakeStepParams,
 } from "./circuitInput.js";
-export { checkWitness } from "./witnessCheck.js";
+export { checkWitness, findWitnessProblems, type WitnessProblem } from "./witnessCheck.js";
 export type { Example, StepStatement, StepWitness } from "./types.js";

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import * as snarkjs from "snarkjs";
 import {
@@ -15,7 +15,7 @@ import {
 } from "../instances.js";
 import type { Progress } from "../progress.js";
 import { writeFileAtomic } from "../files.js";
-import { ptauPower, resolvePtau } from "./ptau.js";
+import { resolvePtau } from "./ptau.js";
 
 /** The phase-2 beacon: public and fixed, so the same r1cs and ptau always give the same key. */
 export const ZKEY_BEACON = "4c6f52412d6c6564676572206465762062656163f36e2c206e6f7420736563726574";
@@ -172,13 +172,9 @@ async function compile(instance: CircuitInstance, progress: Progress): Promise<v
   });
 }
 
-function ptauIdentity(file: string): string {
-  return `${path.basename(file)}:${statSync(file).size}:${ptauPower(file)}`;
-}
-
 /**
  * Compiles an instance and runs its Groth16 development setup, unless the artifacts on disk were made
- * from the same sources and ptau. Returns the manifest describing the artifacts.
+ * from the same sources (circom files, instance, compiler, snarkjs). Returns the manifest describing the artifacts.
  */
 export async function buildInstance(instance: CircuitInstance, progress: Progress, force = false): Promise<BuildManifest> {
   const artifacts = instanceArtifacts(instance.name);
@@ -196,8 +192,9 @@ export async function buildInstance(instance: CircuitInstance, progress: Progres
   const power = Math.max(8, Math.ceil(Math.log2(info.nConstraints + info.nPubInputs + info.nOutputs + 1)));
   progress.step(`${instance.name}: ${info.nConstraints} constraints, needs powers of tau 2^${power}`);
 
-  const ptau = await resolvePtau(power, progress);
-  const setupHash = sha256([sourceHash, ptauIdentity(ptau), packageVersion("snarkjs"), ZKEY_BEACON]);
+  // The key depends on the circuit, snarkjs and the beacon; which prepared ptau it came from is recorded,
+  // but a different PTAU alone does not throw away a key (that would silently orphan deployed verifiers).
+  const setupHash = sha256([sourceHash, packageVersion("snarkjs"), ZKEY_BEACON]);
   const contractName = verifierContractName(instance.name);
   const upToDate =
     compiled &&
@@ -206,9 +203,14 @@ export async function buildInstance(instance: CircuitInstance, progress: Progres
     existsSync(artifacts.verificationKey) &&
     existsSync(artifacts.verifierSolidity);
   if (upToDate && previous !== undefined) {
+    const requested = process.env.PTAU;
+    if (requested !== undefined && requested !== "" && path.basename(requested) !== previous.ptau) {
+      progress.step(`${instance.name}: keeping the key made from ${previous.ptau}; use --force to redo the setup from ${requested}`);
+    }
     progress.done(`${instance.name} is up to date`);
     return previous;
   }
+  const ptau = await resolvePtau(power, progress);
 
   const started = Date.now();
   const logger = progress.snarkjsLogger();

@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { ZeroAddress } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 import type { LoraLedgerRegistry } from "../../types/ethers-contracts/index.js";
 import LoraLedgerModule from "../../deploy/modules/LoraLedger.js";
 import { ExitCode, LoraLedgerError } from "../errors.js";
+import { circuitIdOf } from "./registry.js";
 import { PROJECT_ROOT } from "../instances.js";
 import type { Progress } from "../progress.js";
 
@@ -46,4 +48,43 @@ export async function resolveRegistry(connection: NetworkConnection, chainId: bi
     throw new LoraLedgerError(ExitCode.ArtifactsMissing, `the recorded registry ${address} has no code on chain ${chainId}: the node was restarted? Remove ${path.relative(PROJECT_ROOT, path.dirname(deploymentFile(chainId)))} and deploy again`, "network");
   }
   return ethers.getContractAt("LoraLedgerRegistry", address);
+}
+
+/**
+ * Runtime code without solc's CBOR metadata trailer (its last two bytes give its length): the build
+ * profile changes the metadata hash (Ignition compiles with the production profile) but not the code.
+ */
+function withoutMetadata(code: string): string {
+  const hex = code.toLowerCase().replace(/^0x/, "");
+  const metadataBytes = Number.parseInt(hex.slice(-4), 16);
+  const trailer = (metadataBytes + 2) * 2;
+  return Number.isNaN(metadataBytes) || trailer > hex.length ? hex : hex.slice(0, hex.length - trailer);
+}
+
+/**
+ * Fails with an actionable message unless the registry's verifier for `instanceName` is the one
+ * compiled from the current zkey: a proof made with a rebuilt key would otherwise revert on-chain as
+ * merely "invalid".
+ */
+export async function assertVerifierCurrent(
+  connection: NetworkConnection,
+  registry: LoraLedgerRegistry,
+  instanceName: string,
+  compiledDeployedBytecode: string,
+): Promise<void> {
+  const record = await registry.verifierOf(circuitIdOf(instanceName));
+  if (record.verifier === ZeroAddress) {
+    throw new LoraLedgerError(ExitCode.ArtifactsMissing, `the registry has no verifier for circuit instance ${instanceName}; an admin registers one with registerVerifier`, "instance");
+  }
+  if (record.retired) {
+    throw new LoraLedgerError(ExitCode.ArtifactsMissing, `the registry's verifier for ${instanceName} (${record.verifier}) is retired: no new steps can be recorded with it`, "instance");
+  }
+  const onChain = await connection.ethers.provider.getCode(record.verifier);
+  if (withoutMetadata(onChain) !== withoutMetadata(compiledDeployedBytecode)) {
+    throw new LoraLedgerError(
+      ExitCode.StatementMismatch,
+      `the verifier registered for ${instanceName} (${record.verifier}) is not the one the local zkey exports (build/circuits/${instanceName}/): proofs made here would be rejected. Use the zkey that deployment was made from, or deploy the current verifier`,
+      "instance",
+    );
+  }
 }

@@ -1,0 +1,61 @@
+// Asks the registry what it knows, reading the deployment recorded for the chain.
+//   LORA_RUN_ID=1 npx hardhat run scripts/query.ts --network localhost          a run's verified history
+//   LORA_ADAPTER=0x… npx hardhat run scripts/query.ts --network localhost       where an adapter came from
+//   LORA_ADAPTER_FILE=adapter.json LORA_INSTANCE=… npx hardhat run …            the same, from (A, B) in a file
+//   npx hardhat run scripts/query.ts --network localhost                        every run
+import { network } from "hardhat";
+import { resolveRegistry } from "../src/chain/deployment.js";
+import { adapterProvenance, listRuns, runHistory } from "../src/chain/queries.js";
+import { asLoraLedgerError } from "../src/commands/values.js";
+import { adapterCommitment } from "../src/commitments.js";
+import { defaultInstance, getInstance } from "../src/instances.js";
+import { stderrProgress } from "../src/progress.js";
+import { loadRunConfig } from "../src/training/config.js";
+import { loadTask } from "../src/training/task.js";
+
+const hex = (value: bigint): string => `0x${value.toString(16).padStart(64, "0")}`;
+const progress = stderrProgress("query");
+try {
+  const connection = await network.create();
+  const chainId = (await connection.ethers.provider.getNetwork()).chainId;
+  const registry = await resolveRegistry(connection, chainId, progress);
+  const runIdText = process.env.LORA_RUN_ID;
+  let adapterText = process.env.LORA_ADAPTER;
+  if (adapterText === undefined && process.env.LORA_ADAPTER_FILE !== undefined) {
+    const config = loadRunConfig();
+    const instance = config.instance === undefined ? defaultInstance() : getInstance(config.instance);
+    const task = loadTask(instance.params, config);
+    adapterText = hex(adapterCommitment(task.a, task.b, instance.params));
+    console.log(`adapter file ${process.env.LORA_ADAPTER_FILE} commits to ${adapterText}`);
+  }
+
+  if (runIdText !== undefined) {
+    const history = await runHistory(registry, BigInt(runIdText));
+    console.log(`run ${runIdText}: ${history.length} verified steps`);
+    for (const entry of history) {
+      console.log(`  step ${entry.step}: ${hex(entry.adapterBefore)} -> ${hex(entry.adapterAfter)} by ${entry.submitter} in block ${entry.blockNumber} (tx ${entry.transactionHash})`);
+    }
+  } else if (adapterText !== undefined) {
+    const answer = await adapterProvenance(registry, BigInt(adapterText));
+    if (!answer.verified) {
+      console.log(`adapter ${adapterText} was NOT produced by any verified step recorded in this registry`);
+      process.exitCode = 1;
+    } else {
+      console.log(`adapter ${adapterText} was produced by verified training:`);
+      console.log(`  run ${answer.runId}, step ${answer.step} (trainer ${answer.run.trainer}; the run has ${answer.run.verifiedSteps} verified steps)`);
+      console.log(`  base model ${hex(answer.run.baseRoot)} (registered by ${answer.baseModel.registrant}${answer.baseModel.uri === "" ? "" : `, ${answer.baseModel.uri}`})`);
+      console.log(`  dataset ${hex(answer.run.datasetRoot)} of ${answer.dataset.size} examples (registered by ${answer.dataset.registrant}${answer.dataset.uri === "" ? "" : `, ${answer.dataset.uri}`})`);
+      console.log(`  hyperparameters ${hex(answer.run.hparamsHash)}, circuit ${answer.run.circuitId}`);
+    }
+  } else {
+    const runs = await listRuns(registry);
+    console.log(`${runs.length} runs in registry ${await registry.getAddress()} (chain ${chainId})`);
+    for (const run of runs) {
+      console.log(`  run ${run.runId}: trainer ${run.trainer}, ${run.verifiedSteps} verified steps, head ${hex(run.head)}`);
+    }
+  }
+} catch (error) {
+  const failure = asLoraLedgerError(error);
+  process.stderr.write(`query failed: ${failure.message}\n`);
+  process.exitCode = failure.exitCode;
+}

@@ -1,0 +1,48 @@
+/**
+ * tsx src/cli/example.ts [--instance NAME] [--step N] [--seed S] [--encoding real|fixed]
+ *                        [--submitter 0x...] [--dataset-size N] [--batch]
+ * Writes a valid `prove` input for a synthetic task on stdout. See README.md, "Commands".
+ */
+import { ExitCode } from "../errors.js";
+import { exampleDocument } from "../commands/example.js";
+import { fail } from "../commands/json.js";
+import { runCommand } from "../commands/run.js";
+import { parseCliArgs } from "./args.js";
+
+function integerOption(name: string, text: string | undefined): bigint | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[0-9]+$/.test(text)) fail(ExitCode.MissingField, `--${name}`, `--${name} must be a non-negative integer, got "${text}"`);
+  return BigInt(text);
+}
+
+await runCommand({
+  command: "example",
+  errorAnswer: (error) => ({ success: false, error }),
+  body: async () => {
+    const { values } = parseCliArgs("example", {
+      instance: { type: "string" },
+      step: { type: "string" },
+      seed: { type: "string" },
+      encoding: { type: "string" },
+      submitter: { type: "string" },
+      "dataset-size": { type: "string" },
+      batch: { type: "boolean" },
+    });
+    const encoding = values.encoding ?? "real";
+    if (encoding !== "real" && encoding !== "fixed") {
+      fail(ExitCode.MissingField, "--encoding", `--encoding must be "real" or "fixed", got "${encoding}"`);
+    }
+    const seed = integerOption("seed", values.seed);
+    const datasetSize = integerOption("dataset-size", values["dataset-size"]);
+    const answer = exampleDocument({
+      encoding,
+      ...(values.instance === undefined ? {} : { instance: values.instance }),
+      ...(values.step === undefined ? {} : { step: integerOption("step", values.step) ?? 0n }),
+      ...(seed === undefined ? {} : { seed: Number(seed) }),
+      ...(values.submitter === undefined ? {} : { submitter: values.submitter }),
+      ...(datasetSize === undefined ? {} : { datasetSize: Number(datasetSize) }),
+      ...(values.batch === true ? { batchOnly: true } : {}),
+    });
+    return { answer, exitCode: ExitCode.Ok };
+  },
+});

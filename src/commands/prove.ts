@@ -1,0 +1,446 @@
+/**
+ * `prove`: one JSON document (statement + witness) in, a Groth16 proof of the step out.
+ *
+ * Checks run in this order, each class with its exit code (src/errors.ts): malformed JSON (2),
+ * missing or mistyped field (3), unknown instance (7: shapes come from the instance, so it is
+ * resolved before them), wrong shape (4), value out of range or field element >= p (5), adapters
+ * after not one step from before (6), statement not matching the witness (8), artifacts missing (9).
+ */
+
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { PUBLIC_SIGNAL_NAMES, buildCircuitInput, publicSignals } from "../circuitInput.js";
+import { batchPositions, commitDataset } from "../dataset.js";
+import { ExitCode, LoraLedgerError } from "../errors.js";
+import { fromFixed } from "../fixedpoint.js";
+import { getInstance, instanceArtifacts, type CircuitInstance } from "../instances.js";
+import { noProgress, type Progress } from "../progress.js";
+import { GROTH16_PROOF_BYTES, proveWithInstance, toSolidityProof, type Groth16Proof } from "../prover.js";
+import { StepRangeError, entryName } from "../rangeErrors.js";
+import { loraStep } from "../reference.js";
+import type { StepShape } from "../shape.js";
+import type { Example, StepStatement, StepWitness } from "../types.js";
+import { findWitnessProblems, type WitnessProblem } from "../witnessCheck.js";
+import { expected, fail, fieldElementSchema, parseWith } from "./json.js";
+import {
+  asMatrix,
+  asVector,
+  assertInField,
+  dims,
+  encodeEntry,
+  encodingSchema,
+  fixedHparam,
+  fixedMatrix,
+  fixedVector,
+  matrixSchema,
+  namedPublicInputs,
+  statementSchema,
+  vectorSchema,
+  statementValues,
+  type Encoding,
+  type Entry,
+  type NamedPublicInputs,
+  type RawStatement,
+} from "./values.js";
+
+const headSchema = z.object(
+  {
+    instance: z.string({ error: expected("the name of a circuit instance") }),
+    encoding: encodingSchema,
+  },
+  { error: expected("a JSON object") },
+);
+
+function proveSchema(encoding: Encoding) {
+  const matrix = matrixSchema(encoding);
+  const vector = vectorSchema(encoding);
+  const example = z.object({ x: vector, t: vector }, { error: expected('an example {"x": [...], "t": [...]}') });
+  const batchExample = z.object(
+    {
+      position: z.number({ error: expected("a non-negative integer") }).int().nonnegative(),
+      x: vector,
+      t: vector,
+      siblings: z.array(fieldElementSchema, { error: expected("an array of field elements") }),
+    },
+    { error: expected('a batch example {"position", "x", "t", "siblings"}') },
+  );
+  return z.object({
+    instance: z.string(),
+    encoding: encodingSchema,
+    statement: statementSchema(encoding),
+    witness: z.object(
+      {
+        base_weights: matrix,
+        adapter_a: matrix,
+        adapter_b: matrix,
+        adapter_a_after: matrix,
+        adapter_b_after: matrix,
+        dataset: z.array(example, { error: expected("an array of examples") }).optional(),
+        batch: z.array(batchExample, { error: expected("an array of batch examples") }).optional(),
+      },
+      { error: expected("an object") },
+    ),
+  });
+}
+type ProveDocument = z.output<ReturnType<typeof proveSchema>>;
+
+/** A step checked and ready to prove: everything but the proof. */
+export interface PreparedStep {
+  readonly instance: CircuitInstance;
+  readonly encoding: Encoding;
+  readonly statement: StepStatement;
+  readonly witness: StepWitness;
+  readonly positions: readonly number[];
+  readonly loss: number;
+  /** the statement as given, completed (rank, alpha, learning_rate, dataset_size) and normalized */
+  readonly normalizedStatement: NormalizedStatement;
+}
+
+export interface NormalizedStatement extends NamedPublicInputs {
+  rank: number;
+  alpha: number | string;
+  learning_rate: number | string;
+  dataset_size: number;
+}
+
+export interface ProveAnswer {
+  success: true;
+  instance: string;
+  encoding: Encoding;
+  statement: NormalizedStatement;
+  proof: Groth16Proof;
+  public_signals: string[];
+  public_inputs: NamedPublicInputs;
+  calldata: { a: [string, string]; b: [[string, string], [string, string]]; c: [string, string]; input: string[] };
+  metadata: {
+    constraints: number;
+    proof_size_bytes: number;
+    witness_seconds: number;
+    proving_seconds: number;
+    loss: number;
+    batch_positions: number[];
+  };
+}
+
+interface ShapedExample {
+  readonly field: string;
+  readonly x: Entry[];
+  readonly t: Entry[];
+}
+
+/** The field of the JSON input each library name stands for. */
+const WITNESS_FIELDS = { aNext: "witness.adapter_a_after", bNext: "witness.adapter_b_after" } as const;
+
+function stepMessage(problem: Extract<WitnessProblem, { kind: "step" }>, shape: StepShape, encoding: Encoding): string {
+  const { check } = problem;
+  const entry = entryName(WITNESS_FIELDS[check.field], check.index);
+  const sign = check.difference > 0n ? "+" : "";
+  if (encoding === "fixed") {
+    return `${entry} is ${check.claimed} but one step from the adapters before gives ${check.expected} (off by ${sign}${check.difference})`;
+  }
+  return (
+    `${entry} is ${fromFixed(check.claimed, shape.F)} but one step from the adapters before gives ` +
+    `${fromFixed(check.expected, shape.F)} (fixed point ${check.claimed} vs ${check.expected}: off by ${sign}${check.difference} × 2^-${shape.F})`
+  );
+}
+
+function commitmentMessage(
+  problem: Extract<WitnessProblem, { kind: "commitment" }>,
+  context: { instance: CircuitInstance; witness: StepWitness; datasetMode: boolean },
+): { field: string; message: string } {
+  const versus = `expected ${problem.computed} (computed from the witness), given ${problem.stated}`;
+  switch (problem.input) {
+    case "baseRoot":
+      return { field: "statement.base_root", message: `statement.base_root is not the commitment of witness.base_weights: ${versus}` };
+    case "adapterBefore":
+      return {
+        field: "statement.adapter_before",
+        message: `statement.adapter_before is not the commitment of witness.adapter_a and witness.adapter_b: ${versus}`,
+      };
+    case "adapterAfter":
+      return {
+        field: "statement.adapter_after",
+        message: `statement.adapter_after is not the commitment of witness.adapter_a_after and witness.adapter_b_after: ${versus}`,
+      };
+    case "hparamsHash": {
+      const { witness, instance } = context;
+      return {
+        field: "statement.hparams_hash",
+        message:
+          `statement.hparams_hash is not the commitment of the hyperparameters (the shape of ${instance.name}, ` +
+          `alpha ${witness.alpha}, learning_rate ${witness.lr} in fixed point, dataset_size ${witness.datasetSize}): ${versus}`,
+      };
+    }
+    case "datasetRoot": {
+      if (context.datasetMode || problem.example === undefined) {
+        return {
+          field: "statement.dataset_root",
+          message: `statement.dataset_root is not the commitment of witness.dataset (${context.witness.datasetSize} examples): ${versus}`,
+        };
+      }
+      const { index, position } = problem.example;
+      return {
+        field: "statement.dataset_root",
+        message:
+          `statement.dataset_root does not match witness.batch[${index}] (position ${position}): its leaf and siblings ` +
+          `give ${problem.computed}, the statement gives ${problem.stated}`,
+      };
+    }
+  }
+}
+
+function requireHparam(raw: RawStatement, name: "alpha" | "learning_rate"): Entry {
+  const value = raw[name];
+  if (value === undefined) {
+    fail(
+      ExitCode.MissingField,
+      `statement.${name}`,
+      `statement.${name} is missing: prove needs the hyperparameters that hparams_hash commits to (alpha, learning_rate)`,
+    );
+  }
+  return value;
+}
+
+/** Phases 3 to 8: everything before the proof. Throws LoraLedgerError (or a library error mapped by the caller). */
+export function prepareStep(document: unknown): PreparedStep {
+  // 3: the document's structure.
+  const head = parseWith(headSchema, document);
+  const parsed: ProveDocument = parseWith(proveSchema(head.encoding), document);
+  const { statement: raw, witness: rawWitness, encoding } = { ...parsed, encoding: head.encoding };
+  if ((rawWitness.dataset === undefined) === (rawWitness.batch === undefined)) {
+    fail(
+      ExitCode.MissingField,
+      "witness.dataset",
+      rawWitness.dataset === undefined
+        ? "witness.dataset or witness.batch is missing: give the whole dataset, or the batch of this step with Merkle siblings"
+        : "witness has both dataset and batch: give one of them",
+    );
+  }
+  const rawAlpha = requireHparam(raw, "alpha");
+  const rawLr = requireHparam(raw, "learning_rate");
+  if (rawWitness.batch !== undefined && raw.dataset_size === undefined) {
+    fail(
+      ExitCode.MissingField,
+      "statement.dataset_size",
+      "statement.dataset_size is missing: it is needed when the witness gives a batch instead of the whole dataset",
+    );
+  }
+
+  // 7: the instance fixes every shape.
+  const instance = getInstance(parsed.instance);
+  const shape = instance.params;
+  const d = dims(shape);
+
+  // 4: shapes.
+  if (raw.rank !== undefined && raw.rank !== shape.rank) {
+    fail(ExitCode.WrongShape, "statement.rank", `statement.rank is ${raw.rank} but instance ${instance.name} has rank ${shape.rank}`);
+  }
+  const w0Raw = asMatrix("witness.base_weights", rawWitness.base_weights, d.dOut, d.dIn);
+  const aRaw = asMatrix("witness.adapter_a", rawWitness.adapter_a, d.rank, d.dIn);
+  const bRaw = asMatrix("witness.adapter_b", rawWitness.adapter_b, d.dOut, d.rank);
+  const aNextRaw = asMatrix("witness.adapter_a_after", rawWitness.adapter_a_after, d.rank, d.dIn);
+  const bNextRaw = asMatrix("witness.adapter_b_after", rawWitness.adapter_b_after, d.dOut, d.rank);
+  const exampleShape = (field: string, x: Entry[], t: Entry[]): ShapedExample => ({
+    field,
+    x: asVector(`${field}.x`, x, d.dIn),
+    t: asVector(`${field}.t`, t, d.dOut),
+  });
+  let shapedDataset: ShapedExample[] | undefined;
+  let shapedBatch: (ShapedExample & { position: number; siblings: bigint[] })[] | undefined;
+  if (rawWitness.dataset !== undefined) {
+    const capacity = 2 ** shape.depth;
+    if (rawWitness.dataset.length < 1 || rawWitness.dataset.length > capacity) {
+      fail(
+        ExitCode.WrongShape,
+        "witness.dataset",
+        `witness.dataset has ${rawWitness.dataset.length} examples; depth ${shape.depth} allows 1 to ${capacity}`,
+      );
+    }
+    shapedDataset = rawWitness.dataset.map((example, m) => exampleShape(`witness.dataset[${m}]`, example.x, example.t));
+  } else if (rawWitness.batch !== undefined) {
+    const batch = asVector("witness.batch", rawWitness.batch, d.batch);
+    shapedBatch = batch.map((example, j) => ({
+      ...exampleShape(`witness.batch[${j}]`, example.x, example.t),
+      position: example.position,
+      siblings: asVector(`witness.batch[${j}].siblings`, example.siblings, d.depth),
+    }));
+  }
+
+  // 5: ranges (field elements < p, fixed-point ranges, hyperparameters, step, dataset size).
+  const statement = statementValues(raw);
+  const alpha = fixedHparam("statement.alpha", rawAlpha, shape.F);
+  const lr = fixedHparam("statement.learning_rate", rawLr, shape.F);
+  const w0 = fixedMatrix("witness.base_weights", w0Raw, shape.FW, shape.wBits);
+  const a = fixedMatrix("witness.adapter_a", aRaw, shape.F, shape.aBits);
+  const b = fixedMatrix("witness.adapter_b", bRaw, shape.F, shape.aBits);
+  const aNext = fixedMatrix("witness.adapter_a_after", aNextRaw, shape.F, shape.aBits);
+  const bNext = fixedMatrix("witness.adapter_b_after", bNextRaw, shape.F, shape.aBits);
+  const toExample = (example: ShapedExample): Example => ({
+    x: fixedVector(`${example.field}.x`, example.x, shape.F, shape.xBits),
+    t: fixedVector(`${example.field}.t`, example.t, shape.F, shape.xBits),
+  });
+
+  let datasetSize: bigint;
+  let examples: Example[];
+  let siblings: bigint[][];
+  let positions: number[];
+  const mismatches: { field: string; message: string }[] = [];
+  if (shapedDataset !== undefined) {
+    const dataset = shapedDataset.map(toExample);
+    const committed = commitDataset(dataset, shape);
+    datasetSize = committed.size;
+    if (raw.dataset_size !== undefined && raw.dataset_size !== datasetSize) {
+      mismatches.push({
+        field: "statement.dataset_size",
+        message: `statement.dataset_size is ${raw.dataset_size} but witness.dataset has ${datasetSize} examples`,
+      });
+    }
+    positions = batchPositions(statement.step, shape, datasetSize);
+    examples = positions.map((position) => dataset[position] as Example);
+    siblings = positions.map((position) => committed.tree.proof(position).siblings);
+  } else {
+    const batch = shapedBatch ?? [];
+    datasetSize = raw.dataset_size ?? 0n;
+    if (datasetSize < 1n || datasetSize > 1n << BigInt(shape.depth)) {
+      fail(ExitCode.OutOfRange, "statement.dataset_size", `statement.dataset_size = ${datasetSize} is outside [1, 2^${shape.depth}] (depth ${shape.depth})`);
+    }
+    examples = batch.map(toExample);
+    siblings = batch.map((example, j) =>
+      example.siblings.map((sibling, level) => {
+        assertInField(`witness.batch[${j}].siblings[${level}]`, sibling);
+        return sibling;
+      }),
+    );
+    positions = batchPositions(statement.step, shape, datasetSize);
+    batch.forEach((example, j) => {
+      if (example.position !== positions[j]) {
+        mismatches.push({
+          field: `witness.batch[${j}].position`,
+          message:
+            `witness.batch[${j}].position is ${example.position} but step ${statement.step} with dataset_size ${datasetSize} ` +
+            `selects position ${positions[j]} (PROTOCOL §6: (step × batch + j) mod dataset_size)`,
+        });
+      }
+    });
+  }
+  const witness: StepWitness = { w0, a, b, aNext, bNext, alpha, lr, datasetSize, examples, siblings };
+
+  // 6 and 8: the step, then the statement against the witness.
+  let problems: WitnessProblem[];
+  let loss: number;
+  try {
+    problems = findWitnessProblems(shape, statement, witness);
+    loss = loraStep({ shape, w0, a, b, alpha, lr, xs: examples.map((e) => e.x), ts: examples.map((e) => e.t) }).loss;
+  } catch (error) {
+    if (error instanceof StepRangeError) {
+      const field = entryName(WITNESS_FIELDS[error.field === "bNext" ? "bNext" : "aNext"], error.index);
+      fail(
+        ExitCode.OutOfRange,
+        field,
+        `one step from the adapters before takes ${field} to ${error.value}, outside the ${shape.aBits}-bit adapter range ` +
+          `[${error.min}, ${error.max}]: this step cannot be proven (lower the learning rate)`,
+      );
+    }
+    throw error;
+  }
+  for (const problem of problems) {
+    if (problem.kind === "step") {
+      const hparamsToo = problems.some((p) => p.kind === "commitment" && p.input === "hparamsHash");
+      fail(
+        ExitCode.NotOneStep,
+        entryName(WITNESS_FIELDS[problem.check.field], problem.check.index),
+        stepMessage(problem, shape, encoding) +
+          (hparamsToo ? " (statement.hparams_hash does not match alpha, learning_rate and dataset_size either: check them)" : ""),
+      );
+    }
+  }
+  const firstMismatch = mismatches[0];
+  if (firstMismatch !== undefined) fail(ExitCode.StatementMismatch, firstMismatch.field, firstMismatch.message);
+  for (const problem of problems) {
+    if (problem.kind === "commitment") {
+      const { field, message } = commitmentMessage(problem, { instance, witness, datasetMode: shapedDataset !== undefined });
+      fail(ExitCode.StatementMismatch, field, message);
+    }
+    fail(ExitCode.StatementMismatch, "witness", problem.message);
+  }
+
+  const normalizedStatement: NormalizedStatement = {
+    ...namedPublicInputs(statement),
+    rank: shape.rank,
+    alpha: encodeEntry(alpha, shape.F, encoding),
+    learning_rate: encodeEntry(lr, shape.F, encoding),
+    dataset_size: Number(datasetSize),
+  };
+  return { instance, encoding, statement, witness, positions, loss, normalizedStatement };
+}
+
+const manifestSchema = z.object({ constraints: z.number().int().nonnegative() });
+
+function constraintCount(instance: CircuitInstance): number {
+  const file = instanceArtifacts(instance.name).manifest;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new LoraLedgerError(
+      ExitCode.ArtifactsMissing,
+      `build/circuits/${instance.name}/manifest.json is missing: build the instance first with \`npm run build:circuits -- ${instance.name}\``,
+      "instance",
+    );
+  }
+  const parsed = manifestSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`build/circuits/${instance.name}/manifest.json has no constraint count`);
+  return parsed.data.constraints;
+}
+
+/** Checks a prove document and proves it. */
+export async function proveDocument(document: unknown, progress: Progress = noProgress): Promise<ProveAnswer> {
+  const prepared = prepareStep(document);
+  const { instance, statement, witness } = prepared;
+  const shape = instance.params;
+  progress.step(
+    `${instance.name}: d_in ${shape.dIn}, d_out ${shape.dOut}, rank ${shape.rank}, batch ${shape.batch} at positions ` +
+      `${prepared.positions.join(", ")} of ${witness.datasetSize}; the witness proves the statement (loss ${prepared.loss.toPrecision(6)})`,
+  );
+  const constraints = constraintCount(instance);
+  const circuitInput = buildCircuitInput(shape, statement, witness);
+  progress.step(`computing the witness and proving (${constraints} constraints)`);
+  const result = await proveWithInstance(instance.name, circuitInput);
+  progress.done(`witness ${result.witnessSeconds.toFixed(2)} s, proof ${result.provingSeconds.toFixed(2)} s`);
+
+  const expectedSignals = publicSignals(statement).map((v) => v.toString());
+  const differing = expectedSignals.findIndex((value, i) => result.publicSignals[i] !== value);
+  if (differing !== -1 || result.publicSignals.length !== expectedSignals.length) {
+    throw new Error(
+      `the circuit's public signals differ from the statement at ${PUBLIC_SIGNAL_NAMES[differing] ?? "their count"}; is the build current?`,
+    );
+  }
+  const solidity = toSolidityProof(result.proof);
+  const dec = (v: bigint): string => v.toString();
+  return {
+    success: true,
+    instance: instance.name,
+    encoding: prepared.encoding,
+    statement: prepared.normalizedStatement,
+    proof: result.proof,
+    public_signals: result.publicSignals,
+    public_inputs: namedPublicInputs(statement),
+    calldata: {
+      a: [dec(solidity.a[0]), dec(solidity.a[1])],
+      b: [
+        [dec(solidity.b[0][0]), dec(solidity.b[0][1])],
+        [dec(solidity.b[1][0]), dec(solidity.b[1][1])],
+      ],
+      c: [dec(solidity.c[0]), dec(solidity.c[1])],
+      input: expectedSignals,
+    },
+    metadata: {
+      constraints,
+      proof_size_bytes: GROTH16_PROOF_BYTES,
+      witness_seconds: result.witnessSeconds,
+      proving_seconds: result.provingSeconds,
+      loss: prepared.loss,
+      batch_positions: [...prepared.positions],
+    },
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * What the command entry points share: stdin in, one JSON answer on stdout, progress and a one-line
+ * error on stderr, an atomic `--out` file, and an exit code from src/errors.ts. snarkjs's worker
+ * threads are always released before exiting.
+ */
+
+import { randomBytes } from "node:crypto";
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { EXIT_CODE_NAMES, ExitCode, LoraLedgerError } from "../errors.js";
+import { releaseProverThreads } from "../prover.js";
+import { asLoraLedgerError } from "./values.js";
+
+export interface ErrorObject {
+  code: string;
+  exit_code: ExitCode;
+  field: string | null;
+  message: string;
+}
+
+export function errorObject(error: LoraLedgerError): ErrorObject {
+  return { code: EXIT_CODE_NAMES[error.exitCode], exit_code: error.exitCode, field: error.field ?? null, message: error.message };
+}
+
+export async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY === true) process.stderr.write("(reading one JSON document from stdin; end it with Ctrl-D)\n");
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export function toJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve) => {
+    process.stdout.write(text, () => resolve());
+  });
+}
+
+/** Releases snarkjs's threads and exits with `code` once stdout is flushed. */
+export async function exit(code: number): Promise<never> {
+  try {
+    await releaseProverThreads();
+  } finally {
+    process.exit(code);
+  }
+}
+
+/**
+ * `--out FILE`: written only when the answer is complete, through a temp file in the same directory
+ * and a rename, so FILE is never half-written; the temp file is removed on any failure and on
+ * SIGINT/SIGTERM.
+ */
+export class AtomicOutput {
+  readonly file: string;
+  private temp: string | undefined;
+
+  constructor(file: string) {
+    // `npm run` runs in the package root; a relative FILE is meant relative to where npm was run.
+    this.file = path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
+    const dir = path.dirname(this.file);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      throw new LoraLedgerError(ExitCode.MissingField, `--out ${file}: the directory ${dir} does not exist`, "--out");
+    }
+  }
+
+  write(content: string): void {
+    const dir = path.dirname(this.file);
+    this.temp = path.join(dir, `.${path.basename(this.file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+    try {
+      writeFileSync(this.temp, content, { flag: "wx" });
+      renameSync(this.temp, this.file);
+      this.temp = undefined;
+    } finally {
+      this.cleanup();
+    }
+  }
+
+  /** Removes the temp file if one is left. Safe to call at any time, from a signal handler too. */
+  cleanup(): void {
+    if (this.temp !== undefined) {
+      rmSync(this.temp, { force: true });
+      this.temp = undefined;
+    }
+  }
+}
+
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/** On SIGINT/SIGTERM: clean up, say so on stderr, exit 128 + signal number (nothing on stdout). */
+export function onInterrupt(command: string, cleanup: () => void): void {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      cleanup();
+      process.stderr.write(`${command}: interrupted by ${signal}; nothing was written\n`);
+      void exit(SIGNAL_EXIT_CODES[signal]);
+    });
+  }
+}
+
+/** What a command body may ask of the runner. */
+export interface CommandContext {
+  /** also write the answer to this file (atomically), once it is complete */
+  setOutput(output: AtomicOutput): void;
+}
+
+/**
+ * Runs a command body: its answer goes to stdout (and the --out file), any error becomes the JSON
+ * error answer, a one-line stderr message and the error's exit code.
+ */
+export async function runCommand(options: {
+  command: string;
+  body: (context: CommandContext) => Promise<{ answer: unknown; exitCode: ExitCode }>;
+  errorAnswer: (error: ErrorObject) => unknown;
+}): Promise<never> {
+  let output: AtomicOutput | undefined;
+  onInterrupt(options.command, () => output?.cleanup());
+  try {
+    const { answer, exitCode } = await options.body({
+      setOutput: (chosen) => {
+        output = chosen;
+      },
+    });
+    const text = toJson(answer);
+    output?.write(text);
+    await writeStdout(text);
+    return await exit(exitCode);
+  } catch (caught) {
+    output?.cleanup();
+    const error = asLoraLedgerError(caught);
+    const object = errorObject(error);
+    await writeStdout(toJson(options.errorAnswer(object)));
+    process.stderr.write(`${options.command}: error ${object.exit_code} (${object.code}): ${error.message.split("\n")[0]}\n`);
+    return exit(error.exitCode);
+  }
+}

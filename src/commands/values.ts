@@ -1,0 +1,249 @@
+/**
+ * The values the commands exchange: statements (PROTOCOL §7) in snake_case JSON, tensors in either
+ * encoding, and the checks that turn them into the library's integers, in the commands' order:
+ * schema (exit 3), shape (4), range (5).
+ */
+
+import { getAddress } from "ethers";
+import { z } from "zod";
+import { ExitCode, LoraLedgerError } from "../errors.js";
+import { assertFieldElement } from "../field.js";
+import { checkSignedRange, checkUnsignedRange, fromFixed, toFixed, toFixedUnsigned } from "../fixedpoint.js";
+import { EntryRangeError } from "../rangeErrors.js";
+import { HPARAM_BITS, STEP_BITS, type StepShape } from "../shape.js";
+import { SUBMITTER_BITS } from "../circuitInput.js";
+import type { StepStatement } from "../types.js";
+import { addressSchema, expected, fail, fieldElementSchema, naturalSchema } from "./json.js";
+
+/** How tensors and α, lr are written: reals converted with PROTOCOL §2, or the fixed-point integers. */
+export type Encoding = "real" | "fixed";
+export const encodingSchema = z.enum(["real", "fixed"], { error: expected('"real" or "fixed"') }).default("real");
+
+/** A tensor entry or hyperparameter as parsed: a real (number) or a fixed-point integer (bigint). */
+export type Entry = number | bigint;
+
+export function entrySchema(encoding: Encoding): z.ZodType<Entry> {
+  return encoding === "real"
+    ? z.number({ error: expected('a real number (encoding "real")') })
+    : z
+        .union([z.number().int(), z.string().regex(/^-?[0-9]+$/)], {
+          error: expected('an integer, a JSON number or a decimal string (encoding "fixed")'),
+        })
+        .transform((value) => BigInt(value));
+}
+
+/** A matrix as parsed: rows of entries, or (a shape error found later) entries where rows belong. */
+export type RawMatrix = (Entry | Entry[])[];
+
+export function matrixSchema(encoding: Encoding): z.ZodType<RawMatrix> {
+  const entry = entrySchema(encoding);
+  return z.array(z.union([z.array(entry), entry], { error: expected("a row, an array of numbers") }), {
+    error: expected("a matrix, an array of rows"),
+  });
+}
+
+export function vectorSchema(encoding: Encoding): z.ZodType<Entry[]> {
+  return z.array(entrySchema(encoding), { error: expected("an array of numbers") });
+}
+
+/** The public values every statement has, plus the hyperparameters hparams_hash commits to. */
+export function statementSchema(encoding: Encoding) {
+  const hparam = encoding === "real" ? z.number({ error: expected('a real number (encoding "real")') }) : naturalSchema;
+  return z.object(
+    {
+      base_root: fieldElementSchema,
+      dataset_root: fieldElementSchema,
+      hparams_hash: fieldElementSchema,
+      adapter_before: fieldElementSchema,
+      adapter_after: fieldElementSchema,
+      step: naturalSchema,
+      submitter: addressSchema,
+      rank: z.number({ error: expected("a positive integer") }).int().positive().optional(),
+      alpha: hparam.optional(),
+      learning_rate: hparam.optional(),
+      dataset_size: naturalSchema.optional(),
+    },
+    { error: expected("an object") },
+  );
+}
+export type RawStatement = z.output<ReturnType<typeof statementSchema>>;
+
+/** One dimension of a shape, named as messages name it ("rank 2"). */
+export interface Dim {
+  readonly name: string;
+  readonly size: number;
+}
+
+export function dims(shape: StepShape): Record<"dIn" | "dOut" | "rank" | "batch" | "depth", Dim> {
+  return {
+    dIn: { name: "d_in", size: shape.dIn },
+    dOut: { name: "d_out", size: shape.dOut },
+    rank: { name: "rank", size: shape.rank },
+    batch: { name: "batch", size: shape.batch },
+    depth: { name: "depth", size: shape.depth },
+  };
+}
+
+function shapeError(field: string, message: string): never {
+  return fail(ExitCode.WrongShape, field, message);
+}
+
+/** Checks a parsed matrix against rows × cols, counting entries; exit 4 says what is wrong. */
+export function asMatrix(field: string, raw: RawMatrix, rows: Dim, cols: Dim): Entry[][] {
+  const need = rows.size * cols.size;
+  const wanted = `${rows.name} ${rows.size} × ${cols.name} ${cols.size}`;
+  const matrix: Entry[][] = [];
+  let total = 0;
+  raw.forEach((row, i) => {
+    if (!Array.isArray(row)) {
+      if (raw.every((r) => !Array.isArray(r))) {
+        shapeError(
+          field,
+          `${field} is a flat array of ${raw.length} entries; it must be a matrix of ${rows.size} rows (${rows.name}) ` +
+            `of ${cols.size} entries (${cols.name}), ${wanted} = ${need} entries, written [[...], [...], ...]`,
+        );
+      }
+      shapeError(`${field}[${i}]`, `${field}[${i}] is a single number where a row of ${cols.size} entries (${cols.name}) belongs`);
+    }
+    matrix.push(row);
+    total += row.length;
+  });
+  if (total !== need) {
+    const detail =
+      matrix.length !== rows.size
+        ? `${matrix.length} rows, expected ${rows.size}`
+        : `row ${matrix.findIndex((row) => row.length !== cols.size)} has ${matrix.find((row) => row.length !== cols.size)?.length} entries, expected ${cols.size}`;
+    shapeError(field, `${field} has ${total} entries; ${wanted} needs ${need} (${detail})`);
+  }
+  if (matrix.length !== rows.size) {
+    const transposed = matrix.length === cols.size && matrix.every((row) => row.length === rows.size);
+    shapeError(
+      field,
+      `${field} has ${matrix.length} rows (${total} entries); it must be ${wanted}: ${rows.size} rows of ${cols.size} entries` +
+        (transposed ? " (it looks transposed)" : ""),
+    );
+  }
+  matrix.forEach((row, i) => {
+    if (row.length !== cols.size) {
+      shapeError(`${field}[${i}]`, `${field}[${i}] has ${row.length} entries, expected ${cols.size} (${cols.name})`);
+    }
+  });
+  return matrix;
+}
+
+export function asVector<T>(field: string, raw: readonly T[], length: Dim): T[] {
+  if (raw.length !== length.size) {
+    shapeError(field, `${field} has ${raw.length} entries, expected ${length.size} (${length.name})`);
+  }
+  return [...raw];
+}
+
+/** A signed fixed-point entry: a real is converted (scale 2^scaleBits), an integer range-checked. */
+export function fixedEntry(value: Entry, scaleBits: number, bits: number, field: string, index: readonly number[]): bigint {
+  if (typeof value === "bigint") {
+    checkSignedRange(field, value, bits, index);
+    return value;
+  }
+  return toFixed(value, scaleBits, bits, field, index);
+}
+
+export function fixedVector(field: string, values: readonly Entry[], scaleBits: number, bits: number): bigint[] {
+  return values.map((v, i) => fixedEntry(v, scaleBits, bits, field, [i]));
+}
+
+export function fixedMatrix(field: string, rows: readonly (readonly Entry[])[], scaleBits: number, bits: number): bigint[][] {
+  return rows.map((row, i) => row.map((v, j) => fixedEntry(v, scaleBits, bits, field, [i, j])));
+}
+
+/** α̂ or l̂: unsigned 16-bit at scale 2^F. */
+export function fixedHparam(field: string, value: Entry, F: number): bigint {
+  if (typeof value === "bigint") {
+    checkUnsignedRange(field, value, HPARAM_BITS);
+    return value;
+  }
+  return toFixedUnsigned(value, F, HPARAM_BITS, field);
+}
+
+/** A fixed-point integer written back in the given encoding. */
+export function encodeEntry(value: bigint, scaleBits: number, encoding: Encoding): number | string {
+  return encoding === "real" ? fromFixed(value, scaleBits) : Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+}
+
+export function addressOf(value: bigint): string {
+  return getAddress(`0x${value.toString(16).padStart(40, "0")}`);
+}
+
+export const PUBLIC_INPUT_FIELDS = [
+  "base_root",
+  "dataset_root",
+  "hparams_hash",
+  "adapter_before",
+  "adapter_after",
+  "step",
+  "submitter",
+] as const;
+export type PublicInputField = (typeof PUBLIC_INPUT_FIELDS)[number];
+
+/** The public inputs, named and decoded: field elements as decimal strings, step a number, submitter an address. */
+export interface NamedPublicInputs {
+  base_root: string;
+  dataset_root: string;
+  hparams_hash: string;
+  adapter_before: string;
+  adapter_after: string;
+  step: number;
+  submitter: string;
+}
+
+/** The statement's public values, range-checked (exit 5): commitments < p, step < 2^32, a 160-bit submitter. */
+export function statementValues(raw: RawStatement, prefix = "statement"): StepStatement {
+  for (const name of ["base_root", "dataset_root", "hparams_hash", "adapter_before", "adapter_after"] as const) {
+    assertInField(`${prefix}.${name}`, raw[name]);
+  }
+  if (raw.step >= 1n << BigInt(STEP_BITS)) {
+    fail(ExitCode.OutOfRange, `${prefix}.step`, `${prefix}.step = ${raw.step} is outside [0, 2^${STEP_BITS})`);
+  }
+  const submitter = BigInt(raw.submitter);
+  checkUnsignedRange(`${prefix}.submitter`, submitter, SUBMITTER_BITS);
+  return {
+    baseRoot: raw.base_root,
+    datasetRoot: raw.dataset_root,
+    hparamsHash: raw.hparams_hash,
+    adapterBefore: raw.adapter_before,
+    adapterAfter: raw.adapter_after,
+    step: raw.step,
+    submitter,
+  };
+}
+
+/** Exit 5 for a value >= p: snarkjs would reduce it mod p, the Solidity verifier rejects it. */
+export function assertInField(field: string, value: bigint): void {
+  try {
+    assertFieldElement(field, value);
+  } catch (error) {
+    fail(ExitCode.OutOfRange, field, error instanceof Error ? error.message : String(error));
+  }
+}
+
+export function namedPublicInputs(statement: StepStatement): NamedPublicInputs {
+  return {
+    base_root: statement.baseRoot.toString(),
+    dataset_root: statement.datasetRoot.toString(),
+    hparams_hash: statement.hparamsHash.toString(),
+    adapter_before: statement.adapterBefore.toString(),
+    adapter_after: statement.adapterAfter.toString(),
+    step: Number(statement.step),
+    submitter: addressOf(statement.submitter),
+  };
+}
+
+/** Any error from the library or the commands as a LoraLedgerError with its exit code. */
+export function asLoraLedgerError(error: unknown): LoraLedgerError {
+  if (error instanceof LoraLedgerError) return error;
+  if (error instanceof EntryRangeError) return new LoraLedgerError(ExitCode.OutOfRange, error.message, error.entry);
+  if (error instanceof Error && error.name === "DimensionError") return new LoraLedgerError(ExitCode.WrongShape, error.message);
+  if (error instanceof RangeError) return new LoraLedgerError(ExitCode.OutOfRange, error.message);
+  const message = error instanceof Error ? error.message : String(error);
+  return new LoraLedgerError(ExitCode.Internal, `internal error: ${message}`);
+}
+

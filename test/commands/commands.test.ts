@@ -1,0 +1,341 @@
+// The prove / verify / example commands, run as a user runs them: real processes (tsx), a JSON
+// document on stdin, the answer on stdout, the exit code. Two real proofs are made (the whole-dataset
+// form in real encoding, the batch form in fixed encoding); every error class fails before proving.
+import { expect } from "chai";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { FIELD_MODULUS } from "../../src/index.js";
+import { PROJECT_ROOT, defaultInstance, instanceArtifacts } from "../../src/instances.js";
+
+const TSX_CLI = path.join(PROJECT_ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+const instance = defaultInstance();
+const OTHER_ADDRESS = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
+
+type Command = "prove" | "verify" | "example";
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+interface ErrorAnswer {
+  success?: false;
+  valid?: false;
+  error: { code: string; exit_code: number; field: string | null; message: string };
+}
+
+interface StepDocument {
+  instance: string;
+  encoding: string;
+  statement: Record<string, string | number>;
+  witness: {
+    base_weights: number[][];
+    adapter_a: number[][];
+    adapter_b: number[][];
+    adapter_a_after: number[][];
+    adapter_b_after: number[][];
+    dataset?: { x: number[]; t: number[] }[];
+    batch?: { position: number; x: number[]; t: number[]; siblings: string[] }[];
+  };
+}
+
+interface ProveAnswer {
+  success: true;
+  instance: string;
+  statement: Record<string, string | number>;
+  proof: { pi_a: string[]; pi_b: string[][]; pi_c: string[] };
+  public_signals: string[];
+  public_inputs: Record<string, string | number>;
+  calldata: { a: string[]; b: string[][]; c: string[]; input: string[] };
+  metadata: { constraints: number; proof_size_bytes: number; witness_seconds: number; proving_seconds: number; loss: number };
+}
+
+interface VerifyAnswer {
+  valid: boolean;
+  reason: string;
+  instance: string;
+  public_inputs: Record<string, string | number>;
+}
+
+/** Runs `tsx src/cli/<command>.ts args` with `input` on stdin; `onStderr` sees stderr so far (to signal the child). */
+function run(command: Command, input: string | undefined, args: string[] = [], onStderr?: (text: string, child: ChildProcess) => void): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [TSX_CLI, path.join("src", "cli", `${command}.ts`), ...args], {
+      cwd: PROJECT_ROOT,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+      onStderr?.(stderr, child);
+    });
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.stdin.on("error", () => {}); // the command may exit before reading everything
+    child.stdin.end(input ?? "");
+  });
+}
+
+function json<T>(text: string): T {
+  return JSON.parse(text) as T;
+}
+
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+function row(matrix: number[][], i: number): number[] {
+  const found = matrix[i];
+  if (found === undefined) throw new Error(`no row ${i}`);
+  return found;
+}
+
+/** Asserts the error answer, the exit code and a one-line stderr message. */
+function expectError(result: Run, exitCode: number, code: string, field: string | RegExp | null, message: RegExp): ErrorAnswer {
+  expect(result.code, `exit code (stderr: ${result.stderr})`).to.equal(exitCode);
+  const answer = json<ErrorAnswer>(result.stdout);
+  expect(answer.error.code).to.equal(code);
+  expect(answer.error.exit_code).to.equal(exitCode);
+  if (field instanceof RegExp) expect(answer.error.field).to.match(field);
+  else expect(answer.error.field).to.equal(field);
+  expect(answer.error.message).to.match(message);
+  const lastLine = result.stderr.trimEnd().split("\n").at(-1) ?? "";
+  expect(lastLine).to.match(new RegExp(`error ${exitCode} \\(${code}\\)`));
+  return answer;
+}
+
+function requireArtifacts(): void {
+  const artifacts = instanceArtifacts(instance.name);
+  if (!existsSync(artifacts.zkey) || !existsSync(artifacts.wasm)) {
+    throw new Error(`${instance.name} is not built: run \`PTAU=... npm run build:circuits\` first`);
+  }
+}
+
+describe("commands: example, prove, verify", function () {
+  let tmp: string;
+  let step: StepDocument;
+  let proved: ProveAnswer | undefined;
+
+  const prove = (document: unknown, args: string[] = ["--quiet"]): Promise<Run> => run("prove", JSON.stringify(document), args);
+  const mutated = (change: (document: StepDocument) => void): StepDocument => {
+    const copy = clone(step);
+    change(copy);
+    return copy;
+  };
+  const proof = (): ProveAnswer => {
+    if (proved === undefined) throw new Error("the proving test did not run");
+    return clone(proved);
+  };
+
+  before(async function () {
+    tmp = mkdtempSync(path.join(os.tmpdir(), "lora-ledger-commands-"));
+    const example = await run("example", undefined, ["--step", "3", "--seed", "5"]);
+    expect(example.code, example.stderr).to.equal(0);
+    step = json<StepDocument>(example.stdout);
+  });
+
+  after(function () {
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  describe("example", function () {
+    it("writes a prove input: the default instance and submitter, real encoding, the whole dataset", function () {
+      expect(step.instance).to.equal(instance.name);
+      expect(step.encoding).to.equal("real");
+      expect(step.statement.submitter).to.equal("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+      expect(step.statement.step).to.equal(3);
+      expect(step.witness.dataset).to.have.length(2 ** instance.params.depth);
+      expect(step.witness.adapter_b).to.have.length(instance.params.dOut);
+    });
+
+    it("refuses an unknown instance with exit 7", async function () {
+      expectError(await run("example", undefined, ["--instance", "lora_step_1x1"]), 7, "unknown_instance", "instance", /lora_step_1x1/);
+    });
+  });
+
+  describe("prove then verify", function () {
+    it("proves a generated example (answer on stdout and, atomically, in --out) and verify accepts it as is", async function () {
+      requireArtifacts();
+      const out = path.join(tmp, "good", "proof.json");
+      mkdirSync(path.dirname(out));
+      const result = await prove(step, ["--out", out]);
+      expect(result.code, result.stderr).to.equal(0);
+      expect(result.stderr).to.match(/computing the witness and proving/); // progress goes to stderr only
+      expect(readFileSync(out, "utf8")).to.equal(result.stdout);
+      expect(readdirSync(path.dirname(out))).to.deep.equal(["proof.json"]);
+
+      const answer = json<ProveAnswer>(result.stdout);
+      proved = answer;
+      expect(answer.success).to.equal(true);
+      expect(answer.instance).to.equal(instance.name);
+      expect(answer.statement.base_root).to.equal(step.statement.base_root);
+      expect(answer.public_signals).to.have.length(7);
+      expect(answer.public_signals[0]).to.equal(step.statement.base_root);
+      expect(answer.public_signals[5]).to.equal("3");
+      expect(BigInt(answer.public_signals[6] ?? "0")).to.equal(BigInt(String(step.statement.submitter)));
+      expect(answer.calldata.input).to.deep.equal(answer.public_signals);
+      expect(answer.calldata.b[0]).to.deep.equal([answer.proof.pi_b[0]?.[1], answer.proof.pi_b[0]?.[0]]);
+      expect(answer.public_inputs.submitter).to.equal(step.statement.submitter);
+      const manifest = json<{ constraints: number }>(readFileSync(instanceArtifacts(instance.name).manifest, "utf8"));
+      expect(answer.metadata.constraints).to.equal(manifest.constraints);
+      expect(answer.metadata.proof_size_bytes).to.equal(256);
+      expect(answer.metadata.loss).to.be.greaterThan(0);
+
+      const verified = await run("verify", result.stdout, ["--quiet"]);
+      expect(verified.code, verified.stderr).to.equal(0);
+      const verdict = json<VerifyAnswer>(verified.stdout);
+      expect(verdict.valid).to.equal(true);
+      expect(verdict.instance).to.equal(instance.name);
+      expect(verdict.public_inputs).to.deep.equal(answer.public_inputs);
+    });
+
+    it("proves the batch form (Merkle siblings given) in fixed encoding", async function () {
+      requireArtifacts();
+      const example = await run("example", undefined, ["--encoding", "fixed", "--batch", "--step", "6", "--dataset-size", "13"]);
+      expect(example.code, example.stderr).to.equal(0);
+      const document = json<StepDocument>(example.stdout);
+      expect(document.witness.batch?.map((b) => b.position)).to.deep.equal([12, 0]); // (6 * 2 + j) mod 13
+      const result = await prove(document);
+      expect(result.code, result.stderr).to.equal(0);
+      const verified = await run("verify", result.stdout, ["--quiet"]);
+      expect(verified.code, verified.stderr).to.equal(0);
+      expect(json<VerifyAnswer>(verified.stdout).valid).to.equal(true);
+    });
+
+    it("verify: a changed submitter makes the proof invalid (exit 10)", async function () {
+      const document = proof();
+      document.statement.submitter = OTHER_ADDRESS;
+      const withoutSignals: Omit<ProveAnswer, "public_signals"> & { public_signals?: string[] } = document;
+      delete withoutSignals.public_signals;
+      const result = await run("verify", JSON.stringify(withoutSignals), ["--quiet"]);
+      expect(result.code, result.stderr).to.equal(10);
+      const verdict = json<VerifyAnswer>(result.stdout);
+      expect(verdict.valid).to.equal(false);
+      expect(verdict.reason).to.match(/does not verify/);
+      expect(String(verdict.public_inputs.submitter).toLowerCase()).to.equal(OTHER_ADDRESS);
+    });
+
+    it("verify: public_signals that are not the statement's are exit 8, naming the first differing input", async function () {
+      const document = proof();
+      document.statement.adapter_after = "12345";
+      const result = await run("verify", JSON.stringify(document), ["--quiet"]);
+      expectError(result, 8, "statement_mismatch", "public_signals[4]", /public_signals\[4\] \(adapter_after\) is \d+ but statement\.adapter_after is 12345/);
+    });
+
+    it("verify: a public signal >= p is exit 5, though it equals the right one mod p (snarkjs would accept it)", async function () {
+      const document = proof();
+      document.public_signals[0] = (BigInt(document.public_signals[0] ?? "0") + FIELD_MODULUS).toString();
+      const result = await run("verify", JSON.stringify(document), ["--quiet"]);
+      expectError(result, 5, "out_of_range", "public_signals[0]", /public_signals\[0\] \(base_root\) = \d+ is not a field element/);
+
+      const statement = proof();
+      statement.statement.base_root = (BigInt(String(statement.statement.base_root)) + FIELD_MODULUS).toString();
+      const viaStatement = await run("verify", JSON.stringify(statement), ["--quiet"]);
+      expectError(viaStatement, 5, "out_of_range", "statement.base_root", /statement\.base_root = \d+ is not a field element/);
+    });
+
+    it("verify: exit 11 when verification exceeds timeout_ms", async function () {
+      const result = await run("verify", JSON.stringify({ ...proof(), timeout_ms: 1 }), ["--quiet"]);
+      expectError(result, 11, "timeout", "timeout_ms", /timeout_ms = 1 ms/);
+    });
+  });
+
+  describe("prove: each error class has its exit code and names the field", function () {
+    it("malformed JSON: exit 2", async function () {
+      expectError(await run("prove", '{"instance": ', ["--quiet"]), 2, "malformed_json", null, /not one valid JSON document/);
+    });
+
+    it("missing field: exit 3 naming the JSON path", async function () {
+      const result = await prove(mutated((d) => delete d.statement.base_root));
+      expectError(result, 3, "missing_field", "statement.base_root", /statement\.base_root is missing/);
+    });
+
+    it("mistyped entry: exit 3 naming the entry", async function () {
+      const result = await prove(mutated((d) => ((d.witness.adapter_a as unknown as unknown[][])[0] = [0, "x"])));
+      expectError(result, 3, "missing_field", "witness.adapter_a[0][1]", /must be a real number/);
+    });
+
+    it("wrong shape: exit 4 counting the entries", async function () {
+      const result = await prove(mutated((d) => d.witness.adapter_b.pop()));
+      const { dOut, rank } = instance.params;
+      const need = dOut * rank;
+      expectError(
+        result,
+        4,
+        "wrong_shape",
+        "witness.adapter_b",
+        new RegExp(`^witness\\.adapter_b has ${need - rank} entries; d_out ${dOut} × rank ${rank} needs ${need}`),
+      );
+    });
+
+    it("a flat array where a matrix belongs: exit 4", async function () {
+      const result = await prove(mutated((d) => ((d.witness.adapter_a as unknown as number[]) = d.witness.adapter_a.flat())));
+      expectError(result, 4, "wrong_shape", "witness.adapter_a", /is a flat array of \d+ entries; it must be a matrix/);
+    });
+
+    it("entry outside the fixed-point range: exit 5 naming the entry and the bound", async function () {
+      const result = await prove(mutated((d) => (row(d.witness.adapter_a, 1)[3] = 200)));
+      expectError(result, 5, "out_of_range", "witness.adapter_a[1][3]", /witness\.adapter_a\[1\]\[3\] = 200 does not fit .* \(allowed \[-128, 127\.99609375\]\)/);
+    });
+
+    it("field element >= p: exit 5 naming the field", async function () {
+      const result = await prove(mutated((d) => (d.statement.dataset_root = (FIELD_MODULUS + 5n).toString())));
+      expectError(result, 5, "out_of_range", "statement.dataset_root", /statement\.dataset_root = \d+ is not a field element/);
+    });
+
+    it("adapters after one entry off the step: exit 6 saying which entry and by how much", async function () {
+      const unit = 2 ** -instance.params.F;
+      const result = await prove(mutated((d) => (row(d.witness.adapter_b_after, 2)[1] = (row(d.witness.adapter_b_after, 2)[1] ?? 0) + unit)));
+      expectError(result, 6, "not_one_step", "witness.adapter_b_after[2][1]", /one step from the adapters before gives .* off by \+1/);
+    });
+
+    it("unknown instance: exit 7", async function () {
+      const result = await prove(mutated((d) => (d.instance = "lora_step_3x3")));
+      expectError(result, 7, "unknown_instance", "instance", /unknown circuit instance "lora_step_3x3"; known instances: lora_step_8x8/);
+    });
+
+    it("base_root not the commitment of base_weights: exit 8, expected vs given", async function () {
+      const given = (BigInt(String(step.statement.base_root)) + 1n).toString();
+      const result = await prove(mutated((d) => (d.statement.base_root = given)));
+      expectError(
+        result,
+        8,
+        "statement_mismatch",
+        "statement.base_root",
+        new RegExp(`statement\\.base_root is not the commitment of witness\\.base_weights: expected ${String(step.statement.base_root)} .*given ${given}`),
+      );
+    });
+
+    it("a failed prove with --out leaves no file and no temp file", async function () {
+      const dir = mkdtempSync(path.join(tmp, "failed-"));
+      const result = await prove(mutated((d) => (d.statement.base_root = "1")), ["--quiet", "--out", path.join(dir, "proof.json")]);
+      expect(result.code).to.equal(8);
+      expect(readdirSync(dir)).to.deep.equal([]);
+    });
+
+    it("SIGTERM while proving with --out: exit 143, nothing written", async function () {
+      requireArtifacts();
+      const dir = mkdtempSync(path.join(tmp, "interrupted-"));
+      let sent = false;
+      const result = await run("prove", JSON.stringify(step), ["--out", path.join(dir, "proof.json")], (stderr, child) => {
+        if (!sent && /computing the witness and proving/.test(stderr)) {
+          sent = true;
+          child.kill("SIGTERM");
+        }
+      });
+      expect(sent).to.equal(true);
+      expect(result.code).to.equal(143);
+      expect(result.stdout).to.equal("");
+      // The command says "interrupted by SIGTERM" when it gets the signal; tsx, which relays it, kills a
+      // child busy in synchronous work (the wasm witness calculator) after 30 ms instead. Either way
+      // nothing is written: the --out file only appears, by rename, once the answer is complete.
+      expect(readdirSync(dir)).to.deep.equal([]);
+    });
+  });
+});

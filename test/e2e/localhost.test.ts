@@ -1,0 +1,145 @@
+// End to end on a real `npx hardhat node` on 127.0.0.1: deploy with Ignition, prove and submit, kill
+// the submitter in the middle of a run, start it again, and check that nothing was lost or doubled.
+import { spawn, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import { expect } from "chai";
+import { JsonRpcProvider } from "ethers";
+import { recordedRegistryAddress } from "../../src/chain/deployment.js";
+import { PROJECT_ROOT } from "../../src/instances.js";
+import { LoraLedgerRegistry__factory } from "../../types/ethers-contracts/index.js";
+
+const CHAIN_ID = 31338n; // its own chain id, so its Ignition records never mix with a developer's node
+const HARDHAT_CLI = path.join(PROJECT_ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
+const WORK_DIR = path.join(PROJECT_ROOT, "build", "e2e-runs");
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function hardhat(
+  args: string[],
+  environment: NodeJS.ProcessEnv,
+  onStderr?: (text: string, child: ChildProcess) => void,
+  input = "",
+): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [HARDHAT_CLI, ...args], { cwd: PROJECT_ROOT, env: environment, stdio: ["pipe", "pipe", "pipe"] });
+    child.stdin.end(input);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      onStderr?.(stderr, child);
+    });
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+describe("end to end on npx hardhat node (127.0.0.1)", function () {
+  let node: ChildProcess | undefined;
+  let environment: NodeJS.ProcessEnv;
+  let url: string;
+
+  before(async function () {
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    environment = { ...process.env, LORA_LOCALHOST_URL: url, LORA_WORK_DIR: WORK_DIR, LORA_STEPS: "5", LORA_NEW_RUN: "false" };
+    rmSync(path.join(PROJECT_ROOT, "deploy", "deployments", `chain-${CHAIN_ID}`), { recursive: true, force: true });
+    rmSync(WORK_DIR, { recursive: true, force: true });
+    node = spawn(process.execPath, [HARDHAT_CLI, "node", "--hostname", "127.0.0.1", "--port", String(port), "--chain-id", String(CHAIN_ID)], {
+      cwd: PROJECT_ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    const provider = new JsonRpcProvider(url);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        expect((await provider.getNetwork()).chainId).to.equal(CHAIN_ID);
+        break;
+      } catch (error) {
+        if (attempt > 120) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+    provider.destroy();
+  });
+
+  after(function () {
+    if (node?.pid !== undefined) {
+      try {
+        process.kill(-node.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(path.join(PROJECT_ROOT, "deploy", "deployments", `chain-${CHAIN_ID}`), { recursive: true, force: true });
+  });
+
+  it("deploys with Ignition, survives a killed submitter, and answers queries", async function () {
+    // Ignition asks to confirm a deployment to a non-simulated network: answer as a person would.
+    const deployed = await hardhat(["ignition", "deploy", "deploy/modules/LoraLedger.ts", "--network", "localhost"], environment, undefined, "y\n");
+    expect(deployed.code, deployed.stderr + deployed.stdout).to.equal(0);
+    const address = recordedRegistryAddress(CHAIN_ID);
+    expect(address, "Ignition records the registry's address for the chain").to.be.a("string");
+
+    // First attempt: killed right after step 2's proof is written, before it is submitted.
+    const killed = await hardhat(["run", "scripts/prove-and-submit.ts", "--network", "localhost"], environment, (stderr, child) => {
+      if (/step 2: proof in/.test(stderr) && child.exitCode === null && !child.killed) child.kill("SIGKILL");
+    });
+    expect(killed.signal, killed.stderr).to.equal("SIGKILL");
+
+    const provider = new JsonRpcProvider(url);
+    const registry = LoraLedgerRegistry__factory.connect(address ?? "", provider);
+    const afterKill = await registry.getRun(1n);
+    expect(afterKill.nextStep).to.equal(2n);
+
+    // Second attempt: resumes run 1 from the chain's head and reuses step 2's proof file.
+    const resumed = await hardhat(["run", "scripts/prove-and-submit.ts", "--network", "localhost"], environment);
+    expect(resumed.code, resumed.stderr).to.equal(0);
+    expect(resumed.stderr).to.match(/resuming run 1/);
+    expect(resumed.stdout).to.match(/\n\s+2 .* reused\n/);
+    expect(await registry.runCount()).to.equal(1n);
+    const run = await registry.getRun(1n);
+    expect(run.nextStep).to.equal(5n);
+
+    // Every step once, in order, each starting from the previous head.
+    const events = await registry.queryFilter(registry.filters.StepVerified(1n), Number(await registry.deploymentBlock()));
+    expect(events.map((event) => event.args.step)).to.deep.equal([0n, 1n, 2n, 3n, 4n]);
+    for (let index = 1; index < events.length; index++) {
+      expect(events[index]?.args.adapterBefore).to.equal(events[index - 1]?.args.adapterAfter);
+    }
+
+    // Running it again changes nothing: the run is complete.
+    const again = await hardhat(["run", "scripts/prove-and-submit.ts", "--network", "localhost"], environment);
+    expect(again.code, again.stderr).to.equal(0);
+    expect((await registry.getRun(1n)).nextStep).to.equal(5n);
+
+    const history = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], { ...environment, LORA_RUN_ID: "1" });
+    expect(history.code, history.stderr).to.equal(0);
+    expect(history.stdout).to.match(/run 1: 5 verified steps/);
+    const provenance = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], { ...environment, LORA_ADAPTER: `0x${run.head.toString(16)}` });
+    expect(provenance.code, provenance.stderr).to.equal(0);
+    expect(provenance.stdout).to.match(/was produced by verified training:\n\s+run 1, step 4/);
+    const unknown = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], { ...environment, LORA_ADAPTER: "0x1234" });
+    expect(unknown.code).to.equal(1);
+    expect(unknown.stdout).to.match(/NOT produced by any verified step/);
+    provider.destroy();
+  });
+});
