@@ -65,5 +65,12 @@ export default defineConfig({
       accounts: [configVariable("SEPOLIA_PRIVATE_KEY")],
     },
   },
+  // Block-explorer verification (`ignition deploy --verify` or `hardhat verify`); the key is read
+  // only when used, from the keystore or the environment, never from a file in the repo.
+  verify: {
+    etherscan: {
+      apiKey: configVariable("ETHERSCAN_API_KEY"),
+    },
+  },
   // TypeChain: default output folder types/ethers-contracts (generated, gitignored).
 });
