@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import * as snarkjs from "snarkjs";
 import {
@@ -44,18 +44,23 @@ function sha256(parts: readonly string[]): string {
   return hash.digest("hex");
 }
 
-function circomSources(): string[] {
-  const root = path.join(PROJECT_ROOT, "circuits");
-  const files: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith(".circom")) files.push(full);
+/**
+ * The project's circom files a template file depends on: itself and everything it includes,
+ * transitively. circomlib's files are covered by its pinned version instead.
+ */
+function includedSources(templateFile: string): string[] {
+  const seen = new Set<string>();
+  const pending = [path.resolve(PROJECT_ROOT, templateFile)];
+  while (pending.length > 0) {
+    const file = pending.pop() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const match of readFileSync(file, "utf8").matchAll(/^\s*include\s+"([^"]+)"/gm)) {
+      const included = match[1] ?? "";
+      if (!included.startsWith("circomlib/")) pending.push(path.resolve(path.dirname(file), included));
     }
-  };
-  walk(root);
-  return files.sort();
+  }
+  return [...seen].sort();
 }
 
 function packageVersion(name: string): string {
@@ -63,20 +68,20 @@ function packageVersion(name: string): string {
   return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
 }
 
-/** A digest of every circom source and the compiler version, plus `extra` (what is compiled from them). */
-export function circomSourcesDigest(extra: string): string {
+/** A digest of a template file and what it includes, the compiler, and `extra` (what is compiled from them). */
+export function circomSourcesDigest(templateFile: string, extra: string): string {
   return sha256([
     extra,
     JSON.stringify(loadInstances().compiler),
     packageVersion("circom2"),
     packageVersion("circomlib"),
-    ...circomSources().flatMap((file) => [path.relative(PROJECT_ROOT, file), readFileSync(file, "utf8")]),
+    ...includedSources(templateFile).flatMap((file) => [path.relative(PROJECT_ROOT, file), readFileSync(file, "utf8")]),
   ]);
 }
 
 /** What the compiled circuit depends on: every circom source, the instance, the compiler and its flags. */
 export function compileHash(instance: CircuitInstance): string {
-  return circomSourcesDigest(JSON.stringify(instance));
+  return circomSourcesDigest(instance.file, JSON.stringify(instance));
 }
 
 function readManifest(file: string): BuildManifest | undefined {

@@ -133,7 +133,7 @@ export async function compileHarness(
   const baseName = "harness";
   const r1csFile = path.join(dir, `${baseName}.r1cs`);
   const stampFile = path.join(dir, "sources.sha256");
-  const stamp = circomSourcesDigest(mainSource);
+  const stamp = circomSourcesDigest(templateFile, mainSource);
   if (!existsSync(r1csFile) || !existsSync(stampFile) || readFileSync(stampFile, "utf8") !== stamp) {
     await compileCircom({ dir, baseName, mainSource, flags: ["--O1", "--inspect"] });
     writeFileSync(stampFile, stamp);
