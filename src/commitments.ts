@@ -13,6 +13,7 @@ export const TAGS = {
   adapter: 3n,
   dataset: 4n,
   hparams: 5n,
+  merged: 6n,
 } as const;
 
 /** PackHash(1, W0 row-major, wBits). */

@@ -75,3 +75,14 @@ export {
 } from "./circuitInput.js";
 export { checkWitness, findWitnessProblems, type WitnessProblem } from "./witnessCheck.js";
 export type { Example, StepStatement, StepWitness } from "./types.js";
+export {
+  makeMerge,
+  mergedBits,
+  mergedRoot,
+  mergedToReal,
+  mergedWeights,
+  mergePublicSignals,
+  type MadeMerge,
+  type MergeParams,
+  type MergeStatement,
+} from "./merge.js";

@@ -39,7 +39,7 @@ const shapeSchema = z.strictObject({
 const instanceSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_]*$/),
   purpose: z.string(),
-  template: z.literal("LoraStep"),
+  template: z.enum(["LoraStep", "LoraMerge"]),
   file: z.string(),
   params: shapeSchema,
   buildByDefault: z.boolean().default(true),
@@ -61,6 +61,16 @@ export type InstancesFile = z.infer<typeof instancesFileSchema>;
 
 /** Template parameters in the order the circom template takes them. */
 export const LORA_STEP_PARAM_ORDER = ["dIn", "dOut", "rank", "batch", "depth", "F", "FW", "xBits", "aBits", "wBits"] as const;
+
+/** Public inputs of the LoraMerge circuit, in the order of docs/PROTOCOL.md §9. */
+export const MERGE_PUBLIC_INPUTS = ["baseRoot", "adapter", "hparamsHash", "mergedRoot"] as const;
+
+/** What the build needs to know of each template: its parameter order and public inputs. */
+export const TEMPLATES = {
+  LoraStep: { paramOrder: LORA_STEP_PARAM_ORDER, publicInputs: STEP_PUBLIC_INPUTS },
+  LoraMerge: { paramOrder: LORA_STEP_PARAM_ORDER, publicInputs: MERGE_PUBLIC_INPUTS },
+} as const;
+export type TemplateName = keyof typeof TEMPLATES;
 
 let cached: InstancesFile | undefined;
 
@@ -93,11 +103,18 @@ export function getInstance(name: string): CircuitInstance {
   return found;
 }
 
-/** The test instance is the first one declared; the test suite and the demo default to it. */
-export function defaultInstance(): CircuitInstance {
-  const first = loadInstances().instances[0];
-  if (first === undefined) throw new Error("circuits/instances.json declares no instance");
+/** The first instance declared of `template`: the test suite and the demo default to it. */
+export function defaultInstance(template: TemplateName = "LoraStep"): CircuitInstance {
+  const first = loadInstances().instances.find((instance) => instance.template === template);
+  if (first === undefined) throw new Error(`circuits/instances.json declares no ${template} instance`);
   return first;
+}
+
+/** The merge instance for a step instance: the LoraMerge instance with the same parameters. */
+export function mergeInstanceFor(step: CircuitInstance): CircuitInstance | undefined {
+  return loadInstances().instances.find(
+    (instance) => instance.template === "LoraMerge" && JSON.stringify(instance.params) === JSON.stringify(step.params),
+  );
 }
 
 /** `lora_step_8x8_r2_b2_d4` → `LoraStep8x8R2B2D4Verifier`: a Solidity name per instance. */

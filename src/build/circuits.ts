@@ -5,9 +5,8 @@ import path from "node:path";
 import * as snarkjs from "snarkjs";
 import {
   GENERATED_CONTRACTS_DIR,
-  LORA_STEP_PARAM_ORDER,
   PROJECT_ROOT,
-  STEP_PUBLIC_INPUTS,
+  TEMPLATES,
   instanceArtifacts,
   loadInstances,
   verifierContractName,
@@ -170,8 +169,8 @@ async function compile(instance: CircuitInstance, progress: Progress): Promise<v
       artifacts.dir,
       instance.file,
       instance.template,
-      LORA_STEP_PARAM_ORDER.map((key) => instance.params[key]),
-      STEP_PUBLIC_INPUTS,
+      TEMPLATES[instance.template].paramOrder.map((key) => instance.params[key]),
+      TEMPLATES[instance.template].publicInputs,
     ),
     flags: compiler.flags,
   });
