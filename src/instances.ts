@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { PUBLIC_SIGNAL_NAMES } from "./circuitInput.js";
 import type { StepShape } from "./shape.js";
 import { LoraLedgerError, ExitCode } from "./errors.js";
 
@@ -12,15 +13,7 @@ export const BUILD_DIR = path.join(PROJECT_ROOT, "build", "circuits");
 export const GENERATED_CONTRACTS_DIR = path.join(PROJECT_ROOT, "contracts", "generated");
 
 /** Public inputs of the LoraStep circuit, in the order of docs/PROTOCOL.md §7. */
-export const STEP_PUBLIC_INPUTS = [
-  "baseRoot",
-  "datasetRoot",
-  "hparamsHash",
-  "adapterBefore",
-  "adapterAfter",
-  "step",
-  "submitter",
-] as const;
+export const STEP_PUBLIC_INPUTS = PUBLIC_SIGNAL_NAMES;
 
 const positive = z.number().int().positive();
 const shapeSchema = z.strictObject({
