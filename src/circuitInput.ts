@@ -63,20 +63,50 @@ export const PUBLIC_SIGNAL_NAMES = [
   "submitter",
 ] as const;
 
-function fieldString(v: bigint): string {
+/** A circuit input value: the decimal field element of a signed integer (v mod p). */
+export function fieldString(v: bigint): string {
   return toField(v).toString(10);
 }
 
-function fieldMatrix(m: Matrix): string[][] {
+export function fieldMatrix(m: Matrix): string[][] {
   return m.map((row) => row.map(fieldString));
+}
+
+/** The shape of a batch of dataset examples, shared by every training-step circuit. */
+export type BatchShape = Pick<StepShape, "dIn" | "dOut" | "batch" | "depth" | "xBits">;
+
+/** Checks the step index and the submitter, the public inputs every training-step circuit has. */
+export function checkStepAndSubmitter(step: bigint, submitter: bigint): void {
+  assertStep(step);
+  checkUnsignedRange("submitter", submitter, SUBMITTER_BITS);
+}
+
+/** Checks the batch examples, their Merkle siblings and the dataset size: shapes first, then ranges. */
+export function checkBatchWitness(
+  shape: BatchShape,
+  examples: readonly Example[],
+  siblings: Matrix,
+  datasetSize: bigint,
+): void {
+  if (examples.length !== shape.batch) {
+    throw new DimensionError(`${examples.length} batch examples, expected ${shape.batch}`);
+  }
+  examples.forEach((example, j) => {
+    assertVectorLength(`examples[${j}].x`, example.x, shape.dIn);
+    assertVectorLength(`examples[${j}].t`, example.t, shape.dOut);
+  });
+  assertMatrixShape("siblings", siblings, shape.batch, shape.depth);
+  checkSignedMatrix("x", batchInputs(examples), shape.xBits);
+  checkSignedMatrix("t", batchTargets(examples), shape.xBits);
+  assertDatasetSize(datasetSize, shape.depth);
+  siblings.forEach((row, j) => row.forEach((s, level) => assertFieldElement(`siblings[${j}][${level}]`, s)));
 }
 
 function checkStatement(statement: StepStatement): void {
   for (const name of ["baseRoot", "datasetRoot", "hparamsHash", "adapterBefore", "adapterAfter"] as const) {
     assertFieldElement(name, statement[name]);
   }
-  assertStep(statement.step);
-  checkUnsignedRange("submitter", statement.submitter, SUBMITTER_BITS);
+  checkStepAndSubmitter(statement.step, statement.submitter);
 }
 
 function checkWitnessShape(shape: StepShape, witness: StepWitness): void {
@@ -85,14 +115,6 @@ function checkWitnessShape(shape: StepShape, witness: StepWitness): void {
   assertMatrixShape("b", witness.b, shape.dOut, shape.rank);
   assertMatrixShape("aNext", witness.aNext, shape.rank, shape.dIn);
   assertMatrixShape("bNext", witness.bNext, shape.dOut, shape.rank);
-  if (witness.examples.length !== shape.batch) {
-    throw new DimensionError(`${witness.examples.length} batch examples, expected ${shape.batch}`);
-  }
-  witness.examples.forEach((example, j) => {
-    assertVectorLength(`examples[${j}].x`, example.x, shape.dIn);
-    assertVectorLength(`examples[${j}].t`, example.t, shape.dOut);
-  });
-  assertMatrixShape("siblings", witness.siblings, shape.batch, shape.depth);
 }
 
 function checkWitnessRanges(shape: StepShape, witness: StepWitness): void {
@@ -101,12 +123,8 @@ function checkWitnessRanges(shape: StepShape, witness: StepWitness): void {
   checkSignedMatrix("b", witness.b, shape.aBits);
   checkSignedMatrix("aNext", witness.aNext, shape.aBits);
   checkSignedMatrix("bNext", witness.bNext, shape.aBits);
-  checkSignedMatrix("x", batchInputs(witness.examples), shape.xBits);
-  checkSignedMatrix("t", batchTargets(witness.examples), shape.xBits);
   checkUnsignedRange("alpha", witness.alpha, HPARAM_BITS);
   checkUnsignedRange("lr", witness.lr, HPARAM_BITS);
-  assertDatasetSize(witness.datasetSize, shape.depth);
-  witness.siblings.forEach((row, j) => row.forEach((s, level) => assertFieldElement(`siblings[${j}][${level}]`, s)));
 }
 
 function batchInputs(examples: readonly Example[]): Matrix {
@@ -125,6 +143,7 @@ export function buildCircuitInput(shape: StepShape, statement: StepStatement, wi
   validateShape(shape);
   checkStatement(statement);
   checkWitnessShape(shape, witness);
+  checkBatchWitness(shape, witness.examples, witness.siblings, witness.datasetSize);
   checkWitnessRanges(shape, witness);
   return {
     baseRoot: fieldString(statement.baseRoot),

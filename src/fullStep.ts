@@ -6,11 +6,11 @@
  */
 
 import { assertDatasetSize } from "./commitments.js";
-import { SUBMITTER_BITS } from "./circuitInput.js";
-import { assertStep, batchPositions, commitDataset } from "./dataset.js";
-import { assertFieldElement, toField } from "./field.js";
+import { checkBatchWitness, checkStepAndSubmitter, fieldMatrix, fieldString } from "./circuitInput.js";
+import { batchPositions, commitDataset } from "./dataset.js";
+import { assertFieldElement } from "./field.js";
 import { checkSignedMatrix, checkUnsignedRange } from "./fixedpoint.js";
-import { assertMatrixShape, assertVectorLength, buildMatrix, flattenRowMajor, type Matrix } from "./matrix.js";
+import { assertMatrixShape, buildMatrix, flattenRowMajor, type Matrix } from "./matrix.js";
 import { packHash, poseidonHash } from "./poseidon.js";
 import { DimensionError, StepRangeError } from "./rangeErrors.js";
 import { roundHalfUp } from "./reference.js";
@@ -256,13 +256,6 @@ export function fullPublicSignals(statement: FullStepStatement): bigint[] {
   return FULL_STEP_PUBLIC_INPUTS.map((name) => statement[name]);
 }
 
-function fieldString(v: bigint): string {
-  return toField(v).toString(10);
-}
-
-function fieldMatrix(m: Matrix): string[][] {
-  return m.map((row) => row.map(fieldString));
-}
 
 /**
  * The circuit's input object: every value a decimal field element, signed values as v mod p.
@@ -277,28 +270,16 @@ export function buildFullCircuitInput(
   for (const name of ["weightsBefore", "datasetRoot", "hparamsHash", "weightsAfter"] as const) {
     assertFieldElement(name, statement[name]);
   }
-  assertStep(statement.step);
-  checkUnsignedRange("submitter", statement.submitter, SUBMITTER_BITS);
+  checkStepAndSubmitter(statement.step, statement.submitter);
 
   assertMatrixShape("w", witness.w, shape.dOut, shape.dIn);
   assertMatrixShape("wNext", witness.wNext, shape.dOut, shape.dIn);
-  if (witness.examples.length !== shape.batch) {
-    throw new DimensionError(`${witness.examples.length} batch examples, expected ${shape.batch}`);
-  }
-  witness.examples.forEach((example, j) => {
-    assertVectorLength(`examples[${j}].x`, example.x, shape.dIn);
-    assertVectorLength(`examples[${j}].t`, example.t, shape.dOut);
-  });
-  assertMatrixShape("siblings", witness.siblings, shape.batch, shape.depth);
-  const xs = witness.examples.map((example) => example.x);
-  const ts = witness.examples.map((example) => example.t);
+  checkBatchWitness(shape, witness.examples, witness.siblings, witness.datasetSize);
   checkSignedMatrix("w", witness.w, shape.wBits);
   checkSignedMatrix("wNext", witness.wNext, shape.wBits);
-  checkSignedMatrix("x", xs, shape.xBits);
-  checkSignedMatrix("t", ts, shape.xBits);
   checkUnsignedRange("lr", witness.lr, HPARAM_BITS);
-  assertDatasetSize(witness.datasetSize, shape.depth);
-  witness.siblings.forEach((row, j) => row.forEach((s, level) => assertFieldElement(`siblings[${j}][${level}]`, s)));
+  const xs = witness.examples.map((example) => example.x);
+  const ts = witness.examples.map((example) => example.t);
 
   return {
     weightsBefore: fieldString(statement.weightsBefore),

@@ -1,5 +1,5 @@
 import { adapterCommitment, baseRoot, hparamsHash, TAGS } from "./commitments.js";
-import { toField } from "./field.js";
+import { fieldMatrix, fieldString } from "./circuitInput.js";
 import { buildMatrix, flattenRowMajor, type Matrix } from "./matrix.js";
 import { packHash } from "./poseidon.js";
 import { bitLength, HPARAM_BITS, type StepShape } from "./shape.js";
@@ -72,8 +72,8 @@ export function makeMerge(params: MergeParams): MadeMerge {
     hparamsHash: hparamsHash(shape, alpha, lr, datasetSize),
     mergedRoot: mergedRoot(shape, merged),
   };
-  const field = (value: bigint): string => toField(value).toString();
-  const matrix = (m: Matrix): string[][] => m.map((row) => row.map(field));
+  const field = fieldString;
+  const matrix = fieldMatrix;
   return {
     statement,
     merged,
