@@ -1,0 +1,122 @@
+/**
+ * An adapter file → the adapter commitment(s) it holds, computed in the browser with the project's
+ * library (PROTOCOL §5, src/commitments.ts). Accepted: the prove command's input (docs/COMMANDS.md:
+ * witness.adapter_a / adapter_b, and adapter_a_after / adapter_b_after when present), a plain
+ * {"adapter_a", "adapter_b"} document, both with "encoding" "real" (default) or "fixed", or the prove
+ * command's answer (its statement's adapter_before / adapter_after commitments).
+ */
+import { adapterCommitment } from "../../src/commitments.js";
+import { toFixedMatrix } from "../../src/fixedpoint.js";
+import type { Matrix } from "../../src/matrix.js";
+import type { StepShape } from "../../src/shape.js";
+import { AdapterFileError, isRecord, parseCommitment } from "./commitment.js";
+import type { InstanceInfo } from "./ledgerData.js";
+
+export type Encoding = "real" | "fixed";
+
+export interface AdapterCandidate {
+  /** what this adapter is, for people ("the adapter after the step") */
+  label: string;
+  /** where it came from in the file */
+  source: string;
+  commitment: bigint;
+}
+
+export interface ParsedAdapterFile {
+  instance: string;
+  /** how the instance was chosen */
+  instanceSource: "file" | "page";
+  encoding: Encoding;
+  encodingSource: "file" | "page";
+  candidates: AdapterCandidate[];
+  milliseconds: number;
+}
+
+function matrixOf(value: unknown, field: string, encoding: Encoding, shape: StepShape): Matrix {
+  if (!Array.isArray(value) || !value.every((row) => Array.isArray(row))) throw new AdapterFileError(`${field} must be a matrix (an array of rows)`);
+  const rows = value as unknown[][];
+  if (encoding === "real") {
+    rows.forEach((row, i) =>
+      row.forEach((entry, j) => {
+        if (typeof entry !== "number") throw new AdapterFileError(`${field}[${i}][${j}] must be a number (encoding "real")`);
+      }),
+    );
+    return toFixedMatrix(rows as number[][], shape.F, shape.aBits, field);
+  }
+  return rows.map((row, i) =>
+    row.map((entry, j) => {
+      if (typeof entry === "number" && Number.isSafeInteger(entry)) return BigInt(entry);
+      if (typeof entry === "string" && /^-?[0-9]+$/.test(entry.trim())) return BigInt(entry.trim());
+      throw new AdapterFileError(`${field}[${i}][${j}] = ${JSON.stringify(entry)} must be an integer (encoding "fixed": a JSON integer or a decimal string)`);
+    }),
+  );
+}
+
+function commitmentOf(holder: Record<string, unknown>, aKey: string, bKey: string, prefix: string, encoding: Encoding, shape: StepShape): bigint {
+  const a = matrixOf(holder[aKey], `${prefix}${aKey}`, encoding, shape);
+  const b = matrixOf(holder[bKey], `${prefix}${bKey}`, encoding, shape);
+  try {
+    return adapterCommitment(a, b, shape);
+  } catch (error) {
+    // The library names "a" and "b"; say which fields of the file they are.
+    const message = (error as Error).message.replace(/^a\b/, `${prefix}${aKey}`).replace(/^b\b/, `${prefix}${bKey}`);
+    throw new AdapterFileError(`${message} (instance shape: A is rank ${shape.rank} × d_in ${shape.dIn}, B is d_out ${shape.dOut} × rank ${shape.rank})`);
+  }
+}
+
+export function parseAdapterFile(
+  text: string,
+  instances: readonly InstanceInfo[],
+  pageInstance: string,
+  pageEncoding: Encoding,
+): ParsedAdapterFile {
+  const started = performance.now();
+  let document: unknown;
+  try {
+    document = JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new AdapterFileError(`the file is not JSON: ${(error as Error).message}`);
+  }
+  if (!isRecord(document)) throw new AdapterFileError("the file must hold one JSON object");
+
+  const fileInstance = document.instance;
+  if (fileInstance !== undefined && typeof fileInstance !== "string") throw new AdapterFileError('"instance" must be a string');
+  const instanceName = fileInstance ?? pageInstance;
+  const instance = instances.find((candidate) => candidate.name === instanceName);
+  if (instance === undefined) {
+    throw new AdapterFileError(`unknown circuit instance "${instanceName}" (circuits/instances.json declares ${instances.map((known) => known.name).join(", ")})`);
+  }
+  const fileEncoding = document.encoding;
+  if (fileEncoding !== undefined && fileEncoding !== "real" && fileEncoding !== "fixed") throw new AdapterFileError('"encoding" must be "real" or "fixed"');
+  const encoding: Encoding = fileEncoding ?? pageEncoding;
+  const shape = instance.params;
+  const base = { instance: instance.name, instanceSource: fileInstance === undefined ? "page" : "file", encoding, encodingSource: fileEncoding === undefined ? "page" : "file" } as const;
+
+  const candidates: AdapterCandidate[] = [];
+  const witness = document.witness;
+  if (isRecord(witness)) {
+    if (witness.adapter_a_after !== undefined || witness.adapter_b_after !== undefined) {
+      candidates.push({
+        label: "Adapter after the step",
+        source: "witness.adapter_a_after, witness.adapter_b_after",
+        commitment: commitmentOf(witness, "adapter_a_after", "adapter_b_after", "witness.", encoding, shape),
+      });
+    }
+    candidates.push({
+      label: candidates.length > 0 ? "Adapter before the step" : "Adapter",
+      source: "witness.adapter_a, witness.adapter_b",
+      commitment: commitmentOf(witness, "adapter_a", "adapter_b", "witness.", encoding, shape),
+    });
+  } else if (document.adapter_a !== undefined || document.adapter_b !== undefined) {
+    candidates.push({ label: "Adapter", source: "adapter_a, adapter_b", commitment: commitmentOf(document, "adapter_a", "adapter_b", "", encoding, shape) });
+  } else if (isRecord(document.statement) && (document.statement.adapter_after !== undefined || document.statement.adapter_before !== undefined)) {
+    for (const [key, label] of [["adapter_after", "Adapter after the step"], ["adapter_before", "Adapter before the step"]] as const) {
+      const value = document.statement[key];
+      if (typeof value === "string") candidates.push({ label, source: `statement.${key} (a commitment, as written)`, commitment: parseCommitment(value) });
+    }
+  }
+  if (candidates.length === 0) {
+    throw new AdapterFileError('no adapter in the file: expected "adapter_a" and "adapter_b", or the prove command\'s input (witness.adapter_a / adapter_b) or answer (statement.adapter_after)');
+  }
+  return { ...base, candidates, milliseconds: performance.now() - started };
+}

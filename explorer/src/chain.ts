@@ -1,0 +1,151 @@
+/** Reaching the node and the registry recorded for its chain; reading what the registry knows. */
+import { id, JsonRpcProvider, Network } from "ethers";
+import { LoraLedgerRegistry__factory } from "../../types/ethers-contracts/factories/LoraLedgerRegistry__factory.js";
+import type { LoraLedgerRegistry } from "../../types/ethers-contracts/LoraLedgerRegistry.js";
+import { adapterProvenance, listRuns, runHistory, type AdapterProvenance, type RunSummary, type VerifiedStep } from "../../src/chain/queries.js";
+import { REGISTRY_FUTURE_ID, type InstanceInfo, type LedgerData } from "./ledgerData.js";
+
+/** A failure the page shows as is: a title, what happened, and what to do about it. */
+export class ActionableError extends Error {
+  constructor(
+    readonly title: string,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Connection {
+  url: string;
+  chainId: bigint;
+  provider: JsonRpcProvider;
+  registry: LoraLedgerRegistry;
+  registryAddress: string;
+  deploymentFile: string;
+  deploymentBlock: bigint;
+  blockNumber: number;
+}
+
+const DEPLOY_COMMAND = "npx hardhat ignition deploy deploy/modules/LoraLedger.ts --network localhost";
+
+/** One raw JSON-RPC call with a timeout, so an unreachable URL fails fast instead of retrying forever. */
+async function rpcCall(url: string, method: string, timeoutMs: number): Promise<unknown> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params: [] }),
+      signal: controller.signal,
+    });
+    if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
+    const body = (await response.json()) as { result?: unknown; error?: { message?: string } };
+    if (body.error !== undefined) throw new Error(body.error.message ?? JSON.stringify(body.error));
+    return body.result;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function connect(url: string, data: LedgerData, expectedChain: bigint | undefined): Promise<Connection> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+    if (!["http:", "https:"].includes(parsed.protocol)) throw new Error("not http(s)");
+  } catch {
+    throw new ActionableError("Not a JSON-RPC URL", `"${url}" is not an http(s) URL.`, "Enter the node's URL, e.g. http://127.0.0.1:8545.");
+  }
+  let chainHex: unknown;
+  try {
+    chainHex = await rpcCall(url, "eth_chainId", 6000);
+  } catch (error) {
+    const reason = (error as Error).name === "AbortError" ? "no answer within 6 s" : (error as Error).message;
+    throw new ActionableError(
+      "JSON-RPC unreachable",
+      `No answer from ${url} (${reason}).`,
+      "Start a node with `npx hardhat node` (it listens on http://127.0.0.1:8545), or enter the URL of a running node above.",
+    );
+  }
+  if (typeof chainHex !== "string") throw new ActionableError("Not an Ethereum node", `${url} answered eth_chainId with ${JSON.stringify(chainHex)}.`, "Check the URL.");
+  const chainId = BigInt(chainHex);
+  if (expectedChain !== undefined && expectedChain !== chainId) {
+    throw new ActionableError(
+      "Wrong chain",
+      `${url} serves chain ${chainId}, but the page was asked for chain ${expectedChain} (?chain=${expectedChain}).`,
+      "Point the JSON-RPC URL at a node of that chain, or drop ?chain= from the address.",
+    );
+  }
+  const deployment = data.deployments[String(chainId)];
+  const recorded = Object.keys(data.deployments);
+  const elsewhere = recorded.length > 0 ? ` Deployments are recorded for chain${recorded.length > 1 ? "s" : ""} ${recorded.join(", ")}: is this the node you meant?` : "";
+  const registryAddress = deployment?.addresses[REGISTRY_FUTURE_ID];
+  if (deployment === undefined || registryAddress === undefined) {
+    throw new ActionableError(
+      `No deployment recorded for chain ${chainId}`,
+      `The project has no record of the registry on chain ${chainId} (deploy/deployments/chain-${chainId}/deployed_addresses.json, key ${REGISTRY_FUTURE_ID}).${elsewhere}`,
+      `Deploy it: \`${DEPLOY_COMMAND}\``,
+    );
+  }
+  const network = Network.from(chainId);
+  const provider = new JsonRpcProvider(url, network, { staticNetwork: network, batchMaxCount: 20 });
+  const code = await provider.getCode(registryAddress);
+  if (code === "0x") {
+    provider.destroy();
+    throw new ActionableError(
+      `No registry at the recorded address on chain ${chainId}`,
+      `${deployment.file} says the registry is at ${registryAddress}, but there is no contract there: the node was restarted since that deployment, or it is another chain with the same id.`,
+      `Remove \`deploy/deployments/chain-${chainId}\` and deploy again: \`${DEPLOY_COMMAND}\``,
+    );
+  }
+  const registry = LoraLedgerRegistry__factory.connect(registryAddress, provider);
+  const [deploymentBlock, blockNumber] = await Promise.all([registry.deploymentBlock(), provider.getBlockNumber()]);
+  return { url, chainId, provider, registry, registryAddress, deploymentFile: deployment.file, deploymentBlock, blockNumber };
+}
+
+export interface BaseModelEntry {
+  baseRoot: bigint;
+  registrant: string;
+  uri: string;
+  blockNumber: number;
+  transactionHash: string;
+}
+
+export interface DatasetEntry extends Omit<BaseModelEntry, "baseRoot"> {
+  datasetRoot: bigint;
+  size: bigint;
+}
+
+export async function baseModels(connection: Connection): Promise<BaseModelEntry[]> {
+  const { registry } = connection;
+  const events = await registry.queryFilter(registry.filters.BaseModelRegistered(), Number(connection.deploymentBlock));
+  return events.map((event) => ({
+    baseRoot: event.args.baseRoot,
+    registrant: event.args.registrant,
+    uri: event.args.uri,
+    blockNumber: event.blockNumber,
+    transactionHash: event.transactionHash,
+  }));
+}
+
+export async function datasets(connection: Connection): Promise<DatasetEntry[]> {
+  const { registry } = connection;
+  const events = await registry.queryFilter(registry.filters.DatasetRegistered(), Number(connection.deploymentBlock));
+  return events.map((event) => ({
+    datasetRoot: event.args.datasetRoot,
+    registrant: event.args.registrant,
+    size: event.args.size,
+    uri: event.args.uri,
+    blockNumber: event.blockNumber,
+    transactionHash: event.transactionHash,
+  }));
+}
+
+export { adapterProvenance, listRuns, runHistory, type AdapterProvenance, type RunSummary, type VerifiedStep };
+
+/** The instance a circuit id names: the registry's id is keccak256(instance name) (src/chain/registry.ts circuitIdOf). */
+export function instanceOfCircuit(circuitId: string, instances: readonly InstanceInfo[]): InstanceInfo | undefined {
+  return instances.find((instance) => id(instance.name) === circuitId.toLowerCase());
+}
+

@@ -1,0 +1,67 @@
+/** A few DOM helpers: the page is small enough for plain DOM, without a framework. */
+
+export type Child = Node | string | number | bigint | null | undefined | false;
+export type Attributes = Record<string, string | number | boolean | undefined | ((event: Event) => void)>;
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: (Child | Child[])[]): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === false) continue;
+    if (typeof value === "function") element.addEventListener(name.replace(/^on/, "").toLowerCase(), value);
+    else if (name === "class") element.className = String(value);
+    else element.setAttribute(name, value === true ? "" : String(value));
+  }
+  append(element, children);
+  return element;
+}
+
+function append(parent: Node, children: (Child | Child[])[]): void {
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+export function replace(parent: Element, ...children: (Child | Child[])[]): void {
+  parent.replaceChildren();
+  append(parent, children);
+}
+
+export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const element = document.getElementById(id);
+  if (element === null) throw new Error(`#${id} is missing from index.html`);
+  return element as T;
+}
+
+/** A field element as 32 bytes of hex, as the scripts print it. */
+export function hex64(value: bigint): string {
+  return `0x${value.toString(16).padStart(64, "0")}`;
+}
+
+export function shortHex(full: string): string {
+  return full.length <= 18 ? full : `${full.slice(0, 10)}…${full.slice(-6)}`;
+}
+
+/** A hash or address, shortened, whole in its title; a click copies it. */
+export function hashCode(full: string, options: { whole?: boolean } = {}): HTMLElement {
+  const code = h("code", { class: options.whole === true ? "hash whole" : "hash", title: `${full} (click to copy)`, "data-full": full }, options.whole === true ? full : shortHex(full));
+  code.addEventListener("click", () => {
+    void navigator.clipboard?.writeText(full).then(
+      () => {
+        code.classList.add("copied");
+        setTimeout(() => code.classList.remove("copied"), 900);
+      },
+      () => undefined,
+    );
+  });
+  return code;
+}
+
+/** Text in which `backticked` parts are commands, shown as code. */
+export function withCode(text: string): Child[] {
+  return text.split(/(`[^`]+`)/).map((part) => (part.startsWith("`") && part.endsWith("`") && part.length > 1 ? h("code", { class: "command" }, part.slice(1, -1)) : part));
+}
+
+export function milliseconds(value: number): string {
+  return value < 1000 ? `${value.toFixed(0)} ms` : `${(value / 1000).toFixed(2)} s`;
+}
