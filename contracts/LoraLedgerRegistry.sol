@@ -5,6 +5,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
 import {ILoraLedgerRegistry} from "./interfaces/ILoraLedgerRegistry.sol";
+import {IMergeVerifier} from "./interfaces/IMergeVerifier.sol";
 import {IStepVerifier} from "./interfaces/IStepVerifier.sol";
 
 /// @title LoraLedgerRegistry
@@ -14,7 +15,8 @@ import {IStepVerifier} from "./interfaces/IStepVerifier.sol";
 ///      the run's state (one hot slot trainer|nextStep, head, and the read-only roots) and two fresh
 ///      slots (adapterAfterStep, provenance). submitSteps amortizes the transaction cost, the run's cold
 ///      reads and its first head/nextStep writes over the batch. The verifier is called with STATICCALL
-///      (a view function), so it cannot re-enter or observe a half-updated run.
+///      (a view function), so it cannot re-enter or observe a half-updated run. recordMerge is a separate
+///      path (its own storage, a verifier with 4 public inputs); it never touches a run's state.
 contract LoraLedgerRegistry is ILoraLedgerRegistry, AccessControl, Pausable {
     /// @inheritdoc ILoraLedgerRegistry
     uint256 public constant SNARK_SCALAR_FIELD =
@@ -52,6 +54,8 @@ contract LoraLedgerRegistry is ILoraLedgerRegistry, AccessControl, Pausable {
     mapping(uint256 runId => mapping(address prover => bool)) private _provers;
     mapping(uint256 runId => mapping(uint64 step => uint256 adapterAfter)) private _adapterAfterStep;
     mapping(uint256 adapter => StepProvenance) private _provenance;
+    mapping(uint256 adapter => MergeRecord) private _merges;
+    mapping(uint256 mergedRoot => uint256 adapter) private _mergedAdapter;
 
     /// @param admin receives DEFAULT_ADMIN_ROLE, VERIFIER_ADMIN_ROLE and PAUSER_ROLE
     constructor(address admin) {
@@ -204,6 +208,42 @@ contract LoraLedgerRegistry is ILoraLedgerRegistry, AccessControl, Pausable {
     }
 
     // ---------------------------------------------------------------------------------------------
+    // Merges
+    // ---------------------------------------------------------------------------------------------
+
+    /// @inheritdoc ILoraLedgerRegistry
+    function recordMerge(
+        uint256 runId,
+        uint64 step,
+        bytes32 mergeCircuitId,
+        uint256 mergedRoot,
+        Proof calldata proof
+    ) external whenNotPaused {
+        Run storage run = _runs[runId];
+        if (run.trainer == address(0)) revert LoraLedger__UnknownRun(runId);
+        if (step >= run.nextStep) revert LoraLedger__StepNotVerified(runId, step);
+        IMergeVerifier verifier = IMergeVerifier(_activeVerifier(mergeCircuitId));
+        if (mergedRoot >= SNARK_SCALAR_FIELD) revert LoraLedger__MergedRootNotAFieldElement(runId, step, mergedRoot);
+        uint256 adapter = _adapterAfterStep[runId][step];
+        MergeRecord storage record = _merges[adapter];
+        if (record.recorder != address(0)) revert LoraLedger__MergeAlreadyRecorded(adapter, record.mergedRoot);
+
+        if (!_verifyMerge(verifier, proof, run.baseRoot, adapter, run.hparamsHash, mergedRoot)) {
+            revert LoraLedger__InvalidMergeProof(runId, step);
+        }
+
+        // runId <= runCount, one per startRun transaction: < 2^64. step < nextStep, and every verified
+        // step is < 2^32 (the circuit range-checks it, PROTOCOL §4).
+        record.mergedRoot = mergedRoot;
+        record.recorder = msg.sender;
+        record.runId = uint64(runId);
+        record.step = uint32(step);
+        // The first adapter recorded for a merged root keeps it (two factorizations B A can be equal).
+        if (_mergedAdapter[mergedRoot] == 0) _mergedAdapter[mergedRoot] = adapter;
+        emit MergeVerified(runId, adapter, mergedRoot, step, msg.sender);
+    }
+
+    // ---------------------------------------------------------------------------------------------
     // Views
     // ---------------------------------------------------------------------------------------------
 
@@ -259,6 +299,25 @@ contract LoraLedgerRegistry is ILoraLedgerRegistry, AccessControl, Pausable {
         return (true, provenance.runId, provenance.step, run.baseRoot, run.datasetRoot);
     }
 
+    /// @inheritdoc ILoraLedgerRegistry
+    function mergeOf(uint256 adapter) external view returns (MergeRecord memory) {
+        return _merges[adapter];
+    }
+
+    /// @inheritdoc ILoraLedgerRegistry
+    function mergedProvenanceOf(uint256 mergedRoot)
+        external
+        view
+        returns (bool verified, uint256 runId, uint64 step, uint256 adapter, uint256 baseRoot, uint256 datasetRoot)
+    {
+        adapter = _mergedAdapter[mergedRoot];
+        MergeRecord memory record = _merges[adapter];
+        // An unknown root maps to adapter 0, whose record (if any) is for another root.
+        if (record.recorder == address(0) || record.mergedRoot != mergedRoot) return (false, 0, 0, 0, 0, 0);
+        Run storage run = _runs[record.runId];
+        return (true, record.runId, record.step, adapter, run.baseRoot, run.datasetRoot);
+    }
+
     /// @notice ERC-165: AccessControl's interfaces and ILoraLedgerRegistry.
     function supportsInterface(bytes4 interfaceId) public view override returns (bool) {
         return interfaceId == type(ILoraLedgerRegistry).interfaceId || super.supportsInterface(interfaceId);
@@ -278,6 +337,36 @@ contract LoraLedgerRegistry is ILoraLedgerRegistry, AccessControl, Pausable {
         verifier = record.verifier;
         if (verifier == address(0)) revert LoraLedger__UnknownVerifier(circuitId);
         if (record.retired) revert LoraLedger__RetiredVerifier(circuitId, verifier);
+    }
+
+    /**
+     * @dev IMergeVerifier(verifier).verifyProof(proof.a, proof.b, proof.c, [baseRoot, adapter, hparamsHash,
+     * mergedRoot]) (PROTOCOL §9 order) as a STATICCALL; false when the call reverts or does not return
+     * true. Written in assembly so that the merge path shares no ABI-encoding helper with the step path:
+     * shared, the optimizer outlines them and every verified step pays ~29 gas more. The calldata is the
+     * selector, the proof's 8 static words (a, b, c: the ABI layout of uint256[2], uint256[2][2],
+     * uint256[2]) and the 4 inputs; it is written past the free memory pointer, which is not moved.
+     */
+    function _verifyMerge(
+        IMergeVerifier verifier,
+        Proof calldata proof,
+        uint256 baseRoot,
+        uint256 adapter,
+        uint256 hparamsHash,
+        uint256 mergedRoot
+    ) private view returns (bool valid) {
+        bytes4 selector = IMergeVerifier.verifyProof.selector;
+        assembly ("memory-safe") {
+            let data := mload(0x40)
+            mstore(data, selector)
+            calldatacopy(add(data, 0x04), proof, 0x100)
+            mstore(add(data, 0x104), baseRoot)
+            mstore(add(data, 0x124), adapter)
+            mstore(add(data, 0x144), hparamsHash)
+            mstore(add(data, 0x164), mergedRoot)
+            let ok := staticcall(gas(), verifier, data, 0x184, 0x00, 0x20)
+            valid := and(ok, and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1)))
+        }
     }
 
     /**

@@ -3,11 +3,15 @@
 //   npx hardhat run scripts/prove-and-submit.ts --network localhost   the deployment recorded for that chain
 // Options come from LORA_* environment variables or the JSON file named by LORA_LEDGER_CONFIG
 // (src/training/config.ts lists them). Killed and started again, it resumes from the chain's head.
+// Unless LORA_MERGE=false, it ends by proving and recording the merged weights W0 + α B A of the run's
+// final adapter (the step instance's LoraMerge instance), and asks the registry where they came from.
 import hre, { network } from "hardhat";
 import { buildInstance } from "../src/build/circuits.js";
 import { assertVerifierCurrent, resolveRegistry } from "../src/chain/deployment.js";
+import { mergeProvenance } from "../src/chain/queries.js";
 import { asLoraLedgerError } from "../src/commands/values.js";
-import { defaultInstance, getInstance, verifierContractName } from "../src/instances.js";
+import { ExitCode, LoraLedgerError } from "../src/errors.js";
+import { defaultInstance, getInstance, mergeInstanceFor, verifierContractName } from "../src/instances.js";
 import { stderrProgress } from "../src/progress.js";
 import { releaseProverThreads } from "../src/prover.js";
 import { loadRunConfig } from "../src/training/config.js";
@@ -21,6 +25,15 @@ try {
   const config = loadRunConfig();
   const instance = config.instance === undefined ? defaultInstance() : getInstance(config.instance);
   const built = await buildInstance(instance, progress);
+  const mergeInstance = config.merge ? mergeInstanceFor(instance) : undefined;
+  if (config.merge && mergeInstance === undefined) {
+    throw new LoraLedgerError(
+      ExitCode.UnknownInstance,
+      `circuits/instances.json declares no LoraMerge instance with the parameters of ${instance.name}, so its runs cannot be merged: declare one, or run with LORA_MERGE=false`,
+      "merge",
+    );
+  }
+  if (mergeInstance !== undefined) await buildInstance(mergeInstance, progress);
   // A verifier exported just now must be compiled before it can be deployed.
   await hre.tasks.getTask("build").run({ quiet: true });
 
@@ -32,6 +45,10 @@ try {
   const registry = await resolveRegistry(connection, chainId, progress);
   const verifierArtifact = await hre.artifacts.readArtifact(verifierContractName(instance.name));
   await assertVerifierCurrent(connection, registry, instance.name, verifierArtifact.deployedBytecode);
+  if (mergeInstance !== undefined) {
+    const mergeArtifact = await hre.artifacts.readArtifact(verifierContractName(mergeInstance.name));
+    await assertVerifierCurrent(connection, registry, mergeInstance.name, mergeArtifact.deployedBytecode);
+  }
   progress.step(`registry ${await registry.getAddress()} on ${connection.networkName} (chain ${chainId}); instance ${instance.name}, ${built.constraints} constraints`);
 
   const session = new TrainingSession({ registry, signer, chainId, instance, task: loadTask(instance.params, config), config, progress });
@@ -48,6 +65,20 @@ try {
       ? `\nThe registry says: adapter 0x${head.toString(16)} was produced by verified training, run ${producedBy} step ${step},\nfrom base model 0x${base.toString(16)} on dataset 0x${dataset.toString(16)}.`
       : `\nThe registry says: adapter 0x${head.toString(16)} was not produced by a verified step (the run has no steps yet).`,
   );
+  if (mergeInstance !== undefined) {
+    const merge = await session.mergeHead(runId, mergeInstance);
+    const how =
+      merge.origin === "on-chain"
+        ? "recorded before this attempt"
+        : `proof ${merge.provingSeconds?.toFixed(2) ?? "-"} s${merge.origin === "reused" ? " (an earlier attempt's)" : ""}, recordMerge gas ${merge.gasUsed ?? "-"}`;
+    console.log(`\nMerged weights W0 + alpha B A of step ${merge.step}'s adapter (${mergeInstance.name}): merged root 0x${merge.mergedRoot.toString(16)}\n(${how}; ${merge.merged.length}x${merge.merged[0]?.length ?? 0} exact integers at scale 2^${3 * instance.params.F}).`);
+    const answer = await mergeProvenance(registry, merge.mergedRoot);
+    console.log(
+      answer.verified
+        ? `The registry says: merged root 0x${merge.mergedRoot.toString(16)} is the merge of adapter 0x${answer.adapter.toString(16)},\nrun ${answer.runId} step ${answer.step}, base model 0x${answer.run.baseRoot.toString(16)}, dataset 0x${answer.run.datasetRoot.toString(16)} (recorded by ${answer.recorder}).`
+        : `The registry says: merged root 0x${merge.mergedRoot.toString(16)} is NOT a recorded merge.`,
+    );
+  }
   console.log(`\nWall time ${((performance.now() - started) / 1000).toFixed(1)} s. Keys are development keys: never use them in production.`);
 } catch (error) {
   const failure = asLoraLedgerError(error);

@@ -2,10 +2,11 @@
 //   LORA_RUN_ID=1 npx hardhat run scripts/query.ts --network localhost          a run's verified history
 //   LORA_ADAPTER=0x… npx hardhat run scripts/query.ts --network localhost       where an adapter came from
 //   LORA_ADAPTER_FILE=adapter.json LORA_INSTANCE=… npx hardhat run …            the same, from (A, B) in a file
+//   LORA_MERGED_ROOT=0x… npx hardhat run scripts/query.ts --network localhost   where merged weights came from
 //   npx hardhat run scripts/query.ts --network localhost                        every run
 import { network } from "hardhat";
 import { resolveRegistry } from "../src/chain/deployment.js";
-import { adapterProvenance, listRuns, runHistory } from "../src/chain/queries.js";
+import { adapterProvenance, listRuns, mergeProvenance, runHistory, runMerges, type RunSummary } from "../src/chain/queries.js";
 import { asLoraLedgerError } from "../src/commands/values.js";
 import { adapterCommitment } from "../src/commitments.js";
 import { defaultInstance, getInstance } from "../src/instances.js";
@@ -14,6 +15,15 @@ import { loadRunConfig } from "../src/training/config.js";
 import { loadTask } from "../src/training/task.js";
 
 const hex = (value: bigint): string => `0x${value.toString(16).padStart(64, "0")}`;
+
+/** The lines every provenance answer ends with: the run's base model, dataset, hyperparameters. */
+function runLines(answer: { run: RunSummary; baseModel: { registrant: string; uri: string }; dataset: { registrant: string; size: bigint; uri: string } }): string[] {
+  return [
+    `  base model ${hex(answer.run.baseRoot)} (registered by ${answer.baseModel.registrant}${answer.baseModel.uri === "" ? "" : `, ${answer.baseModel.uri}`})`,
+    `  dataset ${hex(answer.run.datasetRoot)} of ${answer.dataset.size} examples (registered by ${answer.dataset.registrant}${answer.dataset.uri === "" ? "" : `, ${answer.dataset.uri}`})`,
+    `  hyperparameters ${hex(answer.run.hparamsHash)}, circuit ${answer.run.circuitId}`,
+  ];
+}
 const progress = stderrProgress("query");
 try {
   const connection = await network.create();
@@ -29,11 +39,26 @@ try {
     console.log(`adapter file ${process.env.LORA_ADAPTER_FILE} commits to ${adapterText}`);
   }
 
+  const mergedRootText = process.env.LORA_MERGED_ROOT;
+
   if (runIdText !== undefined) {
     const history = await runHistory(registry, BigInt(runIdText));
     console.log(`run ${runIdText}: ${history.length} verified steps`);
     for (const entry of history) {
       console.log(`  step ${entry.step}: ${hex(entry.adapterBefore)} -> ${hex(entry.adapterAfter)} by ${entry.submitter} in block ${entry.blockNumber} (tx ${entry.transactionHash})`);
+    }
+    for (const merge of await runMerges(registry, BigInt(runIdText))) {
+      console.log(`  merge of step ${merge.step}'s adapter: merged root ${hex(merge.mergedRoot)}, recorded by ${merge.recorder} in block ${merge.blockNumber} (tx ${merge.transactionHash})`);
+    }
+  } else if (mergedRootText !== undefined) {
+    const answer = await mergeProvenance(registry, BigInt(mergedRootText));
+    if (!answer.verified) {
+      console.log(`merged root ${mergedRootText} is NOT a merge recorded in this registry: no proof ties these weights to verified training`);
+      process.exitCode = 1;
+    } else {
+      console.log(`merged root ${mergedRootText} commits to the exact merged weights W0 + alpha B A of adapter ${hex(answer.adapter)}:`);
+      console.log(`  the adapter after run ${answer.runId}, step ${answer.step} (trainer ${answer.run.trainer}); merge recorded by ${answer.recorder}`);
+      for (const line of runLines(answer)) console.log(line);
     }
   } else if (adapterText !== undefined) {
     const answer = await adapterProvenance(registry, BigInt(adapterText));
@@ -43,9 +68,8 @@ try {
     } else {
       console.log(`adapter ${adapterText} was produced by verified training:`);
       console.log(`  run ${answer.runId}, step ${answer.step} (trainer ${answer.run.trainer}; the run has ${answer.run.verifiedSteps} verified steps)`);
-      console.log(`  base model ${hex(answer.run.baseRoot)} (registered by ${answer.baseModel.registrant}${answer.baseModel.uri === "" ? "" : `, ${answer.baseModel.uri}`})`);
-      console.log(`  dataset ${hex(answer.run.datasetRoot)} of ${answer.dataset.size} examples (registered by ${answer.dataset.registrant}${answer.dataset.uri === "" ? "" : `, ${answer.dataset.uri}`})`);
-      console.log(`  hyperparameters ${hex(answer.run.hparamsHash)}, circuit ${answer.run.circuitId}`);
+      for (const line of runLines(answer)) console.log(line);
+      if (answer.merge !== undefined) console.log(`  its merged weights W0 + alpha B A: merged root ${hex(answer.merge.mergedRoot)} (recorded by ${answer.merge.recorder})`);
     }
   } else {
     const runs = await listRuns(registry);

@@ -113,9 +113,10 @@ export function toSolidityProof(proof: Groth16Proof): SolidityProof {
  * never exit.
  */
 export async function releaseProverThreads(): Promise<void> {
-  const holder = globalThis as { curve_bn128?: { terminate(): Promise<void> } };
+  // ffjavascript sets it to null until a curve is built: nothing to release then.
+  const holder = globalThis as { curve_bn128?: { terminate(): Promise<void> } | null };
   const curve = holder.curve_bn128;
-  if (curve !== undefined) {
+  if (curve !== undefined && curve !== null) {
     delete holder.curve_bn128;
     await curve.terminate();
   }

@@ -10,7 +10,9 @@ pragma solidity ^0.8.28;
 ///         public inputs itself from the run's state, so an accepted step always extends the run's
 ///         current adapter, at the run's next step index, submitted by the address the proof names.
 ///         `provenanceOf(adapter)` answers "was this adapter produced by verified training, and from
-///         which base model and dataset".
+///         which base model and dataset". A verified adapter's exact merged weights W_eff = W0 + α B A
+///         are recorded with `recordMerge` (a LoraMerge proof, PROTOCOL §9), and
+///         `mergedProvenanceOf(mergedRoot)` answers "where did these merged weights come from".
 /// @dev All commitments are BN254 scalar field elements (< SNARK_SCALAR_FIELD). Every struct, event and
 ///      custom error of the registry is declared here.
 interface ILoraLedgerRegistry {
@@ -97,6 +99,18 @@ interface ILoraLedgerRegistry {
         Proof proof;
     }
 
+    /// @notice The merge recorded for an adapter (two storage slots: mergedRoot, then the rest).
+    /// @param mergedRoot the commitment to the exact merged weights W_eff = W0 + α B A (PROTOCOL §9)
+    /// @param recorder who recorded the merge (zero when no merge is recorded for the adapter)
+    /// @param runId the run whose verified step produced the adapter (< 2^64: one per startRun)
+    /// @param step that step's index (< 2^32: the circuit range-checks a step to 32 bits, PROTOCOL §4)
+    struct MergeRecord {
+        uint256 mergedRoot;
+        address recorder;
+        uint64 runId;
+        uint32 step;
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Events
     // ---------------------------------------------------------------------------------------------
@@ -134,6 +148,16 @@ interface ILoraLedgerRegistry {
         uint256 indexed adapterAfter,
         uint256 adapterBefore,
         address indexed submitter
+    );
+
+    /// @notice A merge proof was verified: `mergedRoot` commits to the exact merged weights of `adapter`,
+    ///         the adapter after verified step `step` of run `runId`, on the run's base model and α.
+    event MergeVerified(
+        uint256 indexed runId,
+        uint256 indexed adapter,
+        uint256 indexed mergedRoot,
+        uint64 step,
+        address recorder
     );
 
     // ---------------------------------------------------------------------------------------------
@@ -201,6 +225,16 @@ interface ILoraLedgerRegistry {
     /// @notice Step `step` of run `runId` has not been verified (yet).
     error LoraLedger__StepNotVerified(uint256 runId, uint64 step);
 
+    /// @notice The claimed mergedRoot of a merge of step `step` of run `runId` is not below the field modulus.
+    error LoraLedger__MergedRootNotAFieldElement(uint256 runId, uint64 step, uint256 mergedRoot);
+
+    /// @notice The merge verifier rejected the proof for the public inputs the registry assembled from
+    ///         run `runId` and its step `step` ([baseRoot, adapterAfterStep, hparamsHash, mergedRoot]).
+    error LoraLedger__InvalidMergeProof(uint256 runId, uint64 step);
+
+    /// @notice A merge is recorded for `adapter` already, to `mergedRoot`; an adapter's merge is recorded once.
+    error LoraLedger__MergeAlreadyRecorded(uint256 adapter, uint256 mergedRoot);
+
     // ---------------------------------------------------------------------------------------------
     // Roles and constants
     // ---------------------------------------------------------------------------------------------
@@ -211,7 +245,7 @@ interface ILoraLedgerRegistry {
     /// @notice The role that registers and retires verifiers.
     function VERIFIER_ADMIN_ROLE() external view returns (bytes32);
 
-    /// @notice The role that pauses and unpauses run creation and step submission.
+    /// @notice The role that pauses and unpauses run creation, step submission and merge recording.
     function PAUSER_ROLE() external view returns (bytes32);
 
     // ---------------------------------------------------------------------------------------------
@@ -231,7 +265,7 @@ interface ILoraLedgerRegistry {
     /// @notice Retires a circuit instance's verifier (VERIFIER_ADMIN_ROLE).
     function retireVerifier(bytes32 circuitId) external;
 
-    /// @notice Pauses run creation and step submission (PAUSER_ROLE).
+    /// @notice Pauses run creation, step submission and merge recording (PAUSER_ROLE).
     function pause() external;
 
     /// @notice Unpauses (PAUSER_ROLE).
@@ -259,6 +293,31 @@ interface ILoraLedgerRegistry {
 
     /// @notice submitStep for several consecutive steps in one transaction; all or nothing.
     function submitSteps(uint256 runId, StepSubmission[] calldata steps) external;
+
+    // ---------------------------------------------------------------------------------------------
+    // Merges
+    // ---------------------------------------------------------------------------------------------
+
+    /// @notice Verifies and records that `mergedRoot` commits to the exact merged weights
+    ///         W_eff = W0 + α B A (PROTOCOL §9) of the adapter after verified step `step` of run `runId`.
+    ///         The public inputs are [run.baseRoot, adapterAfterStep(runId, step), run.hparamsHash,
+    ///         mergedRoot], assembled by the registry; the caller supplies only mergedRoot and the proof.
+    /// @dev Anyone may record a merge: the statement is a public fact about public commitments (it has
+    ///      no submitter input, unlike a step), so there is nothing to authorize or front-run: a copied
+    ///      proof records the same fact, only `recorder` differs. The run's hparamsHash binds the shape,
+    ///      so only the LoraMerge instance with the run's parameters can prove it. An adapter's merge is
+    ///      recorded once (LoraLedger__MergeAlreadyRecorded); a merged root keeps the first adapter
+    ///      recorded for it. Reverts while paused, for an unknown run or unverified step, a
+    ///      mergeCircuitId without an active verifier, mergedRoot >= the field, or an invalid proof (a
+    ///      verifier that reverts or has no verifyProof(uint256[4]), e.g. a step verifier, rejects it).
+    /// @param mergeCircuitId keccak256 of the LoraMerge instance's name (its verifier is an IMergeVerifier)
+    function recordMerge(
+        uint256 runId,
+        uint64 step,
+        bytes32 mergeCircuitId,
+        uint256 mergedRoot,
+        Proof calldata proof
+    ) external;
 
     // ---------------------------------------------------------------------------------------------
     // Views
@@ -304,4 +363,22 @@ interface ILoraLedgerRegistry {
         external
         view
         returns (bool verified, uint256 runId, uint64 step, uint256 baseRoot, uint256 datasetRoot);
+
+    /// @notice The merge recorded for `adapter` (all zero, recorder included, when none).
+    function mergeOf(uint256 adapter) external view returns (MergeRecord memory);
+
+    /// @notice Where merged weights came from: were the weights `mergedRoot` commits to proven to be the
+    ///         merge of an adapter that verified training produced, and of which adapter, run, step, base
+    ///         model and dataset (the first merge recorded for the root). All zero when not.
+    function mergedProvenanceOf(uint256 mergedRoot)
+        external
+        view
+        returns (
+            bool verified,
+            uint256 runId,
+            uint64 step,
+            uint256 adapter,
+            uint256 baseRoot,
+            uint256 datasetRoot
+        );
 }

@@ -77,7 +77,7 @@ export async function assertVerifierCurrent(
     throw new LoraLedgerError(ExitCode.ArtifactsMissing, `the registry has no verifier for circuit instance ${instanceName}; an admin registers one with registerVerifier`, "instance");
   }
   if (record.retired) {
-    throw new LoraLedgerError(ExitCode.ArtifactsMissing, `the registry's verifier for ${instanceName} (${record.verifier}) is retired: no new steps can be recorded with it`, "instance");
+    throw new LoraLedgerError(ExitCode.ArtifactsMissing, `the registry's verifier for ${instanceName} (${record.verifier}) is retired: no new steps or merges can be recorded with it`, "instance");
   }
   const onChain = await connection.ethers.provider.getCode(record.verifier);
   if (withoutMetadata(onChain) !== withoutMetadata(compiledDeployedBytecode)) {

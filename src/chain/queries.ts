@@ -1,3 +1,4 @@
+import { ZeroAddress } from "ethers";
 import type { LoraLedgerRegistry } from "../../types/ethers-contracts/index.js";
 
 /** A verified step as a dApp sees it, rebuilt from the registry's StepVerified events. */
@@ -31,6 +32,39 @@ export type AdapterProvenance =
       adapter: bigint;
       runId: bigint;
       step: bigint;
+      run: RunSummary;
+      baseModel: { registrant: string; uri: string };
+      dataset: { registrant: string; size: bigint; uri: string };
+      /** the adapter's proven merged weights, when a merge is recorded for it (PROTOCOL §9) */
+      merge?: RecordedMerge;
+    };
+
+/** A merge the registry recorded for an adapter (recordMerge): its merged weights' commitment. */
+export interface RecordedMerge {
+  adapter: bigint;
+  mergedRoot: bigint;
+  /** the run and verified step that produced the adapter */
+  runId: bigint;
+  step: bigint;
+  recorder: string;
+}
+
+/** A recorded merge with the block and transaction of its MergeVerified event. */
+export interface VerifiedMerge extends RecordedMerge {
+  blockNumber: number;
+  transactionHash: string;
+}
+
+/** "Where did these merged weights come from?" (mergedProvenanceOf, with the run's context). */
+export type MergedProvenance =
+  | { verified: false; mergedRoot: bigint }
+  | {
+      verified: true;
+      mergedRoot: bigint;
+      adapter: bigint;
+      runId: bigint;
+      step: bigint;
+      recorder: string;
       run: RunSummary;
       baseModel: { registrant: string; uri: string };
       dataset: { registrant: string; size: bigint; uri: string };
@@ -80,20 +114,60 @@ export async function runHistory(registry: LoraLedgerRegistry, runId: bigint): P
     .sort((first, second) => (first.step < second.step ? -1 : first.step > second.step ? 1 : 0));
 }
 
-/** "Was this adapter produced by verified training, and from which base model and dataset?" */
-export async function adapterProvenance(registry: LoraLedgerRegistry, adapter: bigint): Promise<AdapterProvenance> {
-  const [verified, runId, step] = await registry.provenanceOf(adapter);
-  if (!verified) return { verified: false, adapter };
+/** A run with its base model's and dataset's registrations. */
+async function runContext(
+  registry: LoraLedgerRegistry,
+  runId: bigint,
+): Promise<{ run: RunSummary; baseModel: { registrant: string; uri: string }; dataset: { registrant: string; size: bigint; uri: string } }> {
   const run = await getRunSummary(registry, runId);
   const baseModel = await registry.getBaseModel(run.baseRoot);
   const dataset = await registry.getDataset(run.datasetRoot);
   return {
-    verified: true,
-    adapter,
-    runId,
-    step,
     run,
     baseModel: { registrant: baseModel.registrant, uri: baseModel.uri },
     dataset: { registrant: dataset.registrant, size: dataset.size, uri: dataset.uri },
   };
+}
+
+/** "Was this adapter produced by verified training, and from which base model and dataset?" (and its merge, if recorded) */
+export async function adapterProvenance(registry: LoraLedgerRegistry, adapter: bigint): Promise<AdapterProvenance> {
+  const [verified, runId, step] = await registry.provenanceOf(adapter);
+  if (!verified) return { verified: false, adapter };
+  const merge = await mergeOfAdapter(registry, adapter);
+  return { verified: true, adapter, runId, step, ...(await runContext(registry, runId)), ...(merge === undefined ? {} : { merge }) };
+}
+
+/** The merge recorded for `adapter`, if any (mergeOf). */
+export async function mergeOfAdapter(registry: LoraLedgerRegistry, adapter: bigint): Promise<RecordedMerge | undefined> {
+  const record = await registry.mergeOf(adapter);
+  if (record.recorder === ZeroAddress) return undefined;
+  return { adapter, mergedRoot: record.mergedRoot, runId: record.runId, step: record.step, recorder: record.recorder };
+}
+
+/** The merges recorded for a run's adapters, from its MergeVerified events, in step order. */
+export async function runMerges(registry: LoraLedgerRegistry, runId: bigint): Promise<VerifiedMerge[]> {
+  const events = await registry.queryFilter(registry.filters.MergeVerified(runId), await fromBlock(registry));
+  return events
+    .map((event) => ({
+      adapter: event.args.adapter,
+      mergedRoot: event.args.mergedRoot,
+      runId: event.args.runId,
+      step: event.args.step,
+      recorder: event.args.recorder,
+      blockNumber: event.blockNumber,
+      transactionHash: event.transactionHash,
+    }))
+    .sort((first, second) => (first.step < second.step ? -1 : first.step > second.step ? 1 : 0));
+}
+
+/**
+ * "Where did these merged weights come from?": were the weights `mergedRoot` commits to proven to be
+ * W0 + α B A of an adapter that verified training produced, and of which adapter, run, step, base model
+ * and dataset.
+ */
+export async function mergeProvenance(registry: LoraLedgerRegistry, mergedRoot: bigint): Promise<MergedProvenance> {
+  const [verified, runId, step, adapter] = await registry.mergedProvenanceOf(mergedRoot);
+  if (!verified) return { verified: false, mergedRoot };
+  const record = await registry.mergeOf(adapter);
+  return { verified: true, mergedRoot, adapter, runId, step, recorder: record.recorder, ...(await runContext(registry, runId)) };
 }

@@ -47,3 +47,18 @@ export interface RunState {
 export function registryPublicInputs(run: RunState, adapterAfter: bigint, submitter: string): bigint[] {
   return [run.baseRoot, run.datasetRoot, run.hparamsHash, run.head, adapterAfter, run.nextStep, BigInt(submitter)];
 }
+
+/** The run state the registry reads to assemble a merge's public inputs. */
+export interface MergeRunState {
+  baseRoot: bigint;
+  hparamsHash: bigint;
+}
+
+/**
+ * The public inputs the registry gives the merge verifier in recordMerge: [run.baseRoot,
+ * adapterAfterStep(runId, step), run.hparamsHash, mergedRoot] (PROTOCOL §9). A merge proof is accepted
+ * only if it was made for exactly these values; it names no submitter, so anyone may record it.
+ */
+export function registryMergeInputs(run: MergeRunState, adapter: bigint, mergedRoot: bigint): bigint[] {
+  return [run.baseRoot, adapter, run.hparamsHash, mergedRoot];
+}

@@ -1,10 +1,12 @@
 /**
  * tsx src/cli/example.ts [--instance NAME] [--step N] [--seed S] [--encoding real|fixed]
- *                        [--submitter 0x...] [--dataset-size N] [--batch]
- * Writes a valid `prove` input for a synthetic task on stdout. See README.md, "Commands".
+ *                        [--submitter 0x...] [--dataset-size N] [--batch] [--merge]
+ * Writes a valid `prove` input for a synthetic task on stdout: a step, or with --merge (or a LoraMerge
+ * --instance) the merge of that step's adapter_after. See docs/COMMANDS.md.
  */
 import { ExitCode } from "../errors.js";
-import { exampleDocument } from "../commands/example.js";
+import { exampleDocument, exampleMergeDocument } from "../commands/example.js";
+import { getInstance } from "../instances.js";
 import { fail } from "../commands/json.js";
 import { runCommand } from "../commands/run.js";
 import { parseCliArgs } from "./args.js";
@@ -27,6 +29,7 @@ await runCommand({
       submitter: { type: "string" },
       "dataset-size": { type: "string" },
       batch: { type: "boolean" },
+      merge: { type: "boolean" },
     });
     const encoding = values.encoding ?? "real";
     if (encoding !== "real" && encoding !== "fixed") {
@@ -34,6 +37,20 @@ await runCommand({
     }
     const seed = integerOption("seed", values.seed);
     const datasetSize = integerOption("dataset-size", values["dataset-size"]);
+    const merge = values.merge === true || (values.instance !== undefined && getInstance(values.instance).template === "LoraMerge");
+    if (merge) {
+      for (const option of ["submitter", "batch"] as const) {
+        if (values[option] !== undefined) fail(ExitCode.MissingField, `--${option}`, `--${option} does not apply to a merge example`);
+      }
+      const answer = exampleMergeDocument({
+        encoding,
+        ...(values.instance === undefined ? {} : { instance: values.instance }),
+        ...(values.step === undefined ? {} : { step: integerOption("step", values.step) ?? 0n }),
+        ...(seed === undefined ? {} : { seed: Number(seed) }),
+        ...(datasetSize === undefined ? {} : { datasetSize: Number(datasetSize) }),
+      });
+      return { answer, exitCode: ExitCode.Ok };
+    }
     const answer = exampleDocument({
       encoding,
       ...(values.instance === undefined ? {} : { instance: values.instance }),

@@ -1,12 +1,13 @@
-/** `example`: a valid `prove` input generated from syntheticTask + makeStep. */
+/** `example`: a valid `prove` input generated from syntheticTask + makeStep (a step) or makeMerge (a merge). */
 
 import { makeStep } from "../circuitInput.js";
 import { ExitCode } from "../errors.js";
-import { defaultInstance, getInstance } from "../instances.js";
+import { defaultInstance, getInstance, mergeInstanceFor, type CircuitInstance } from "../instances.js";
 import type { Matrix, Vector } from "../matrix.js";
+import { makeMerge } from "../merge.js";
 import { syntheticTask } from "../synthetic.js";
 import { fail } from "./json.js";
-import { encodeEntry, namedPublicInputs, type Encoding } from "./values.js";
+import { encodeEntry, namedMergePublicInputs, namedPublicInputs, type Encoding } from "./values.js";
 
 /** Hardhat's first default account, the default submitter of the examples. */
 export const HARDHAT_FIRST_ACCOUNT = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
@@ -23,20 +24,35 @@ export interface ExampleOptions {
   readonly batchOnly?: boolean;
 }
 
+/** The step instance an example is for: the named one, or the default. */
+function stepInstanceOf(name: string | undefined): CircuitInstance {
+  return name === undefined ? defaultInstance() : getInstance(name);
+}
+
+function checkedStep(step: bigint | undefined): bigint {
+  const value = step ?? 0n;
+  if (value < 0n || value >= 1n << 32n) fail(ExitCode.OutOfRange, "--step", `--step ${value} is outside [0, 2^32)`);
+  return value;
+}
+
+function checkedDatasetSize(size: number | undefined, depth: number): number {
+  const capacity = 2 ** depth;
+  const value = size ?? capacity;
+  if (!Number.isSafeInteger(value) || value < 1 || value > capacity) {
+    fail(ExitCode.OutOfRange, "--dataset-size", `--dataset-size ${value} is outside [1, ${capacity}] (depth ${depth})`);
+  }
+  return value;
+}
+
 type Written = number | string;
 
 /** The JSON document `prove` reads, for the step `step` of a synthetic task. */
 export function exampleDocument(options: ExampleOptions = {}): Record<string, unknown> {
-  const instance = options.instance === undefined ? defaultInstance() : getInstance(options.instance);
+  const instance = stepInstanceOf(options.instance);
   const shape = instance.params;
   const encoding = options.encoding ?? "real";
-  const step = options.step ?? 0n;
-  if (step < 0n || step >= 1n << 32n) fail(ExitCode.OutOfRange, "--step", `--step ${step} is outside [0, 2^32)`);
-  const capacity = 2 ** shape.depth;
-  const datasetSize = options.datasetSize ?? capacity;
-  if (!Number.isSafeInteger(datasetSize) || datasetSize < 1 || datasetSize > capacity) {
-    fail(ExitCode.OutOfRange, "--dataset-size", `--dataset-size ${datasetSize} is outside [1, ${capacity}] (depth ${shape.depth})`);
-  }
+  const step = checkedStep(options.step);
+  const datasetSize = checkedDatasetSize(options.datasetSize, shape.depth);
   const submitterText = options.submitter ?? HARDHAT_FIRST_ACCOUNT;
   if (!/^0x[0-9a-fA-F]{40}$/.test(submitterText)) {
     fail(ExitCode.MissingField, "--submitter", `--submitter ${submitterText} must be an address, "0x" and 40 hex digits`);
@@ -77,6 +93,55 @@ export function exampleDocument(options: ExampleOptions = {}): Record<string, un
             })),
           }
         : { dataset: task.dataset.map(example) }),
+    },
+  };
+}
+
+export interface MergeExampleOptions {
+  /** a LoraMerge instance, or a step instance whose merge instance to use (default: the default step instance's) */
+  readonly instance?: string;
+  /** merge the adapter after step `step` of the step example (`example --step N`'s adapter_after; default 0) */
+  readonly step?: bigint;
+  readonly seed?: number;
+  readonly encoding?: Encoding;
+  readonly datasetSize?: number;
+}
+
+/**
+ * The JSON document `prove` reads for a merge (PROTOCOL §9): the merged weights of the adapter after
+ * the step that `exampleDocument` writes for the same options (its adapter_after), with the base
+ * weights and that adapter as the witness.
+ */
+export function exampleMergeDocument(options: MergeExampleOptions = {}): Record<string, unknown> {
+  const named = stepInstanceOf(options.instance);
+  const instance = named.template === "LoraMerge" ? named : mergeInstanceFor(named);
+  if (instance === undefined) {
+    fail(ExitCode.UnknownInstance, "--instance", `circuits/instances.json declares no LoraMerge instance with the parameters of ${named.name}`);
+  }
+  const shape = instance.params;
+  const encoding = options.encoding ?? "real";
+  const step = checkedStep(options.step);
+  const datasetSize = checkedDatasetSize(options.datasetSize, shape.depth);
+
+  const task = syntheticTask(shape, { seed: options.seed ?? 1, datasetSize });
+  // The adapter after the step `example --step N` writes (same seed and dataset size): its adapter_after.
+  const { aNext: a, bNext: b } = makeStep({ ...task, step, submitter: 0n }).witness;
+  const made = makeMerge({ shape, w0: task.w0, a, b, alpha: task.alpha, lr: task.lr, datasetSize: BigInt(datasetSize) });
+  const matrix = (m: Matrix, scaleBits: number): (number | string)[][] => m.map((row) => row.map((value) => encodeEntry(value, scaleBits, encoding)));
+  return {
+    instance: instance.name,
+    encoding,
+    statement: {
+      ...namedMergePublicInputs(made.statement),
+      rank: shape.rank,
+      alpha: encodeEntry(task.alpha, shape.F, encoding),
+      learning_rate: encodeEntry(task.lr, shape.F, encoding),
+      dataset_size: datasetSize,
+    },
+    witness: {
+      base_weights: matrix(task.w0, shape.FW),
+      adapter_a: matrix(a, shape.F),
+      adapter_b: matrix(b, shape.F),
     },
   };
 }

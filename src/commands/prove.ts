@@ -1,5 +1,6 @@
 /**
- * `prove`: one JSON document (statement + witness) in, a Groth16 proof of the step out.
+ * `prove`: one JSON document (statement + witness) in, a Groth16 proof of the step out; or, when the
+ * instance is a LoraMerge instance, of the merge (PROTOCOL §9: the exact merged weights of an adapter).
  *
  * Checks run in this order, each class with its exit code (src/errors.ts): malformed JSON (2),
  * missing or mistyped field (3), unknown instance (7: shapes come from the instance, so it is
@@ -13,9 +14,10 @@ import { PUBLIC_SIGNAL_NAMES, buildCircuitInput, publicSignals } from "../circui
 import { batchPositions, commitDataset } from "../dataset.js";
 import { ExitCode, LoraLedgerError } from "../errors.js";
 import { fromFixed } from "../fixedpoint.js";
-import { getInstance, instanceArtifacts, type CircuitInstance } from "../instances.js";
+import { MERGE_PUBLIC_INPUTS, getInstance, instanceArtifacts, type CircuitInstance } from "../instances.js";
+import { makeMerge, mergePublicSignals, type MergeStatement } from "../merge.js";
 import { noProgress, type Progress } from "../progress.js";
-import { GROTH16_PROOF_BYTES, proveWithInstance, toSolidityProof, type Groth16Proof } from "../prover.js";
+import { GROTH16_PROOF_BYTES, proveWithInstance, toSolidityProof, type Groth16Proof, type ProofResult } from "../prover.js";
 import { StepRangeError, entryName } from "../rangeErrors.js";
 import { loraStep } from "../reference.js";
 import type { StepShape } from "../shape.js";
@@ -26,19 +28,25 @@ import {
   asMatrix,
   asVector,
   assertInField,
+  checkDatasetSize,
   dims,
   encodeEntry,
   encodingSchema,
   fixedHparam,
   fixedMatrix,
   fixedVector,
+  isMergeDocument,
   matrixSchema,
+  mergeStatementSchema,
+  mergeStatementValues,
+  namedMergePublicInputs,
   namedPublicInputs,
   statementSchema,
   vectorSchema,
   statementValues,
   type Encoding,
   type Entry,
+  type NamedMergePublicInputs,
   type NamedPublicInputs,
   type RawStatement,
 } from "./values.js";
@@ -103,6 +111,22 @@ export interface NormalizedStatement extends NamedPublicInputs {
   dataset_size: number;
 }
 
+/** Arguments of the generated verifier's verifyProof(a, b, c, input), as decimal strings. */
+export interface Calldata {
+  a: [string, string];
+  b: [[string, string], [string, string]];
+  c: [string, string];
+  input: string[];
+}
+
+/** What every proof answer's metadata has. */
+export interface ProofMetadata {
+  constraints: number;
+  proof_size_bytes: number;
+  witness_seconds: number;
+  proving_seconds: number;
+}
+
 export interface ProveAnswer {
   success: true;
   instance: string;
@@ -111,15 +135,34 @@ export interface ProveAnswer {
   proof: Groth16Proof;
   public_signals: string[];
   public_inputs: NamedPublicInputs;
-  calldata: { a: [string, string]; b: [[string, string], [string, string]]; c: [string, string]; input: string[] };
-  metadata: {
-    constraints: number;
-    proof_size_bytes: number;
-    witness_seconds: number;
-    proving_seconds: number;
+  calldata: Calldata;
+  metadata: ProofMetadata & {
     loss: number;
     batch_positions: number[];
   };
+}
+
+/** A merge statement as given, completed (merged_root, rank, hyperparameters) and normalized. */
+export interface NormalizedMergeStatement extends NamedMergePublicInputs {
+  rank: number;
+  alpha: number | string;
+  learning_rate: number | string;
+  dataset_size: number;
+}
+
+/** The answer of `prove` for a merge: as for a step, plus the merged weights. */
+export interface MergeProveAnswer {
+  success: true;
+  instance: string;
+  encoding: Encoding;
+  statement: NormalizedMergeStatement;
+  proof: Groth16Proof;
+  public_signals: string[];
+  public_inputs: NamedMergePublicInputs;
+  calldata: Calldata;
+  /** W_eff = W0 + α B A exactly (PROTOCOL §9) */
+  merged_weights: { values: string[][]; scale_bits: number; note: string };
+  metadata: ProofMetadata;
 }
 
 interface ShapedExample {
@@ -144,39 +187,35 @@ function stepMessage(problem: Extract<WitnessProblem, { kind: "step" }>, shape: 
   );
 }
 
+/** `statement.<name> is not the commitment of <what>: expected <computed> (computed from the witness), given <stated>`. */
+function notTheCommitment(name: string, what: string, computed: bigint, stated: bigint): { field: string; message: string } {
+  const field = `statement.${name}`;
+  return { field, message: `${field} is not the commitment of ${what}: expected ${computed} (computed from the witness), given ${stated}` };
+}
+
+function hyperparameters(instance: CircuitInstance, alpha: bigint, lr: bigint, datasetSize: bigint): string {
+  return `the hyperparameters (the shape of ${instance.name}, alpha ${alpha}, learning_rate ${lr} in fixed point, dataset_size ${datasetSize})`;
+}
+
 function commitmentMessage(
   problem: Extract<WitnessProblem, { kind: "commitment" }>,
   context: { instance: CircuitInstance; witness: StepWitness; datasetMode: boolean },
 ): { field: string; message: string } {
-  const versus = `expected ${problem.computed} (computed from the witness), given ${problem.stated}`;
+  const { computed, stated } = problem;
   switch (problem.input) {
     case "baseRoot":
-      return { field: "statement.base_root", message: `statement.base_root is not the commitment of witness.base_weights: ${versus}` };
+      return notTheCommitment("base_root", "witness.base_weights", computed, stated);
     case "adapterBefore":
-      return {
-        field: "statement.adapter_before",
-        message: `statement.adapter_before is not the commitment of witness.adapter_a and witness.adapter_b: ${versus}`,
-      };
+      return notTheCommitment("adapter_before", "witness.adapter_a and witness.adapter_b", computed, stated);
     case "adapterAfter":
-      return {
-        field: "statement.adapter_after",
-        message: `statement.adapter_after is not the commitment of witness.adapter_a_after and witness.adapter_b_after: ${versus}`,
-      };
+      return notTheCommitment("adapter_after", "witness.adapter_a_after and witness.adapter_b_after", computed, stated);
     case "hparamsHash": {
       const { witness, instance } = context;
-      return {
-        field: "statement.hparams_hash",
-        message:
-          `statement.hparams_hash is not the commitment of the hyperparameters (the shape of ${instance.name}, ` +
-          `alpha ${witness.alpha}, learning_rate ${witness.lr} in fixed point, dataset_size ${witness.datasetSize}): ${versus}`,
-      };
+      return notTheCommitment("hparams_hash", hyperparameters(instance, witness.alpha, witness.lr, witness.datasetSize), computed, stated);
     }
     case "datasetRoot": {
       if (context.datasetMode || problem.example === undefined) {
-        return {
-          field: "statement.dataset_root",
-          message: `statement.dataset_root is not the commitment of witness.dataset (${context.witness.datasetSize} examples): ${versus}`,
-        };
+        return notTheCommitment("dataset_root", `witness.dataset (${context.witness.datasetSize} examples)`, computed, stated);
       }
       const { index, position } = problem.example;
       return {
@@ -189,7 +228,7 @@ function commitmentMessage(
   }
 }
 
-function requireHparam(raw: RawStatement, name: "alpha" | "learning_rate"): Entry {
+function requireHparam(raw: Pick<RawStatement, "alpha" | "learning_rate">, name: "alpha" | "learning_rate"): Entry {
   const value = raw[name];
   if (value === undefined) {
     fail(
@@ -301,9 +340,7 @@ export function prepareStep(document: unknown): PreparedStep {
   } else {
     const batch = shapedBatch ?? [];
     datasetSize = raw.dataset_size ?? 0n;
-    if (datasetSize < 1n || datasetSize > 1n << BigInt(shape.depth)) {
-      fail(ExitCode.OutOfRange, "statement.dataset_size", `statement.dataset_size = ${datasetSize} is outside [1, 2^${shape.depth}] (depth ${shape.depth})`);
-    }
+    checkDatasetSize("statement.dataset_size", datasetSize, shape);
     examples = batch.map(toExample);
     siblings = batch.map((example, j) =>
       example.siblings.map((sibling, level) => {
@@ -393,38 +430,29 @@ function constraintCount(instance: CircuitInstance): number {
   return parsed.data.constraints;
 }
 
-/** Checks a prove document and proves it. */
-export async function proveDocument(document: unknown, progress: Progress = noProgress): Promise<ProveAnswer> {
-  const prepared = prepareStep(document);
-  const { instance, statement, witness } = prepared;
-  const shape = instance.params;
-  progress.step(
-    `${instance.name}: d_in ${shape.dIn}, d_out ${shape.dOut}, rank ${shape.rank}, batch ${shape.batch} at positions ` +
-      `${prepared.positions.join(", ")} of ${witness.datasetSize}; the witness proves the statement (loss ${prepared.loss.toPrecision(6)})`,
-  );
+/** Proves a circuit input with the instance, progress on stderr, and checks the public signals. */
+async function proveChecked(
+  instance: CircuitInstance,
+  circuitInput: Record<string, unknown>,
+  expectedSignals: readonly bigint[],
+  signalNames: readonly string[],
+  progress: Progress,
+): Promise<{ result: ProofResult; constraints: number; calldata: Calldata; metadata: ProofMetadata }> {
   const constraints = constraintCount(instance);
-  const circuitInput = buildCircuitInput(shape, statement, witness);
   progress.step(`computing the witness and proving (${constraints} constraints)`);
   const result = await proveWithInstance(instance.name, circuitInput);
   progress.done(`witness ${result.witnessSeconds.toFixed(2)} s, proof ${result.provingSeconds.toFixed(2)} s`);
 
-  const expectedSignals = publicSignals(statement).map((v) => v.toString());
-  const differing = expectedSignals.findIndex((value, i) => result.publicSignals[i] !== value);
-  if (differing !== -1 || result.publicSignals.length !== expectedSignals.length) {
-    throw new Error(
-      `the circuit's public signals differ from the statement at ${PUBLIC_SIGNAL_NAMES[differing] ?? "their count"}; is the build current?`,
-    );
+  const expectedText = expectedSignals.map((v) => v.toString());
+  const differing = expectedText.findIndex((value, i) => result.publicSignals[i] !== value);
+  if (differing !== -1 || result.publicSignals.length !== expectedText.length) {
+    throw new Error(`the circuit's public signals differ from the statement at ${signalNames[differing] ?? "their count"}; is the build current?`);
   }
   const solidity = toSolidityProof(result.proof);
   const dec = (v: bigint): string => v.toString();
   return {
-    success: true,
-    instance: instance.name,
-    encoding: prepared.encoding,
-    statement: prepared.normalizedStatement,
-    proof: result.proof,
-    public_signals: result.publicSignals,
-    public_inputs: namedPublicInputs(statement),
+    result,
+    constraints,
     calldata: {
       a: [dec(solidity.a[0]), dec(solidity.a[1])],
       b: [
@@ -432,15 +460,174 @@ export async function proveDocument(document: unknown, progress: Progress = noPr
         [dec(solidity.b[1][0]), dec(solidity.b[1][1])],
       ],
       c: [dec(solidity.c[0]), dec(solidity.c[1])],
-      input: expectedSignals,
+      input: expectedText,
     },
     metadata: {
       constraints,
       proof_size_bytes: GROTH16_PROOF_BYTES,
       witness_seconds: result.witnessSeconds,
       proving_seconds: result.provingSeconds,
-      loss: prepared.loss,
-      batch_positions: [...prepared.positions],
     },
+  };
+}
+
+/** Checks a prove document and proves it: a step, or a merge when the instance is a LoraMerge instance. */
+export async function proveDocument(document: unknown, progress: Progress = noProgress): Promise<ProveAnswer | MergeProveAnswer> {
+  return isMergeDocument(document) ? proveMergeDocument(document, progress) : proveStepDocument(document, progress);
+}
+
+/** Checks a step's prove document and proves it. */
+export async function proveStepDocument(document: unknown, progress: Progress = noProgress): Promise<ProveAnswer> {
+  const prepared = prepareStep(document);
+  const { instance, statement, witness } = prepared;
+  const shape = instance.params;
+  progress.step(
+    `${instance.name}: d_in ${shape.dIn}, d_out ${shape.dOut}, rank ${shape.rank}, batch ${shape.batch} at positions ` +
+      `${prepared.positions.join(", ")} of ${witness.datasetSize}; the witness proves the statement (loss ${prepared.loss.toPrecision(6)})`,
+  );
+  const circuitInput = buildCircuitInput(shape, statement, witness);
+  const proven = await proveChecked(instance, circuitInput, publicSignals(statement), PUBLIC_SIGNAL_NAMES, progress);
+  return {
+    success: true,
+    instance: instance.name,
+    encoding: prepared.encoding,
+    statement: prepared.normalizedStatement,
+    proof: proven.result.proof,
+    public_signals: proven.result.publicSignals,
+    public_inputs: namedPublicInputs(statement),
+    calldata: proven.calldata,
+    metadata: { ...proven.metadata, loss: prepared.loss, batch_positions: [...prepared.positions] },
+  };
+}
+
+// -------------------------------------------------------------------------------------------------
+// Merges (PROTOCOL §9)
+// -------------------------------------------------------------------------------------------------
+
+function proveMergeSchema(encoding: Encoding) {
+  const matrix = matrixSchema(encoding);
+  return z.object({
+    instance: z.string(),
+    encoding: encodingSchema,
+    statement: mergeStatementSchema(encoding, true),
+    witness: z.object({ base_weights: matrix, adapter_a: matrix, adapter_b: matrix }, { error: expected("an object") }),
+  });
+}
+
+/** A merge checked and ready to prove: everything but the proof. */
+export interface PreparedMerge {
+  readonly instance: CircuitInstance;
+  readonly encoding: Encoding;
+  readonly statement: MergeStatement;
+  /** W_eff = W0 + α B A, integers at scale 2^3F */
+  readonly merged: bigint[][];
+  readonly circuitInput: Record<string, unknown>;
+  readonly normalizedStatement: NormalizedMergeStatement;
+}
+
+/**
+ * A merge document's checks, in the order of a step's: fields (3), instance (7), shapes (4), ranges
+ * (5), the statement against the witness (8: base_root, adapter, hparams_hash, then merged_root when
+ * given; it is computed when omitted).
+ */
+export function prepareMerge(document: unknown): PreparedMerge {
+  // 3
+  const head = parseWith(headSchema, document);
+  const parsed = parseWith(proveMergeSchema(head.encoding), document);
+  const { statement: raw, witness: rawWitness } = parsed;
+  const encoding = head.encoding;
+  const rawAlpha = requireHparam(raw, "alpha");
+  const rawLr = requireHparam(raw, "learning_rate");
+  const rawSize = raw.dataset_size;
+  if (rawSize === undefined) {
+    fail(ExitCode.MissingField, "statement.dataset_size", "statement.dataset_size is missing: prove needs it, hparams_hash commits to it");
+  }
+
+  // 7
+  const instance = getInstance(parsed.instance);
+  const shape = instance.params;
+  const d = dims(shape);
+
+  // 4
+  if (raw.rank !== undefined && raw.rank !== shape.rank) {
+    fail(ExitCode.WrongShape, "statement.rank", `statement.rank is ${raw.rank} but instance ${instance.name} has rank ${shape.rank}`);
+  }
+  const w0Raw = asMatrix("witness.base_weights", rawWitness.base_weights, d.dOut, d.dIn);
+  const aRaw = asMatrix("witness.adapter_a", rawWitness.adapter_a, d.rank, d.dIn);
+  const bRaw = asMatrix("witness.adapter_b", rawWitness.adapter_b, d.dOut, d.rank);
+
+  // 5
+  const given = mergeStatementValues(raw);
+  const alpha = fixedHparam("statement.alpha", rawAlpha, shape.F);
+  const lr = fixedHparam("statement.learning_rate", rawLr, shape.F);
+  checkDatasetSize("statement.dataset_size", rawSize, shape);
+  const w0 = fixedMatrix("witness.base_weights", w0Raw, shape.FW, shape.wBits);
+  const a = fixedMatrix("witness.adapter_a", aRaw, shape.F, shape.aBits);
+  const b = fixedMatrix("witness.adapter_b", bRaw, shape.F, shape.aBits);
+
+  // 8
+  const made = makeMerge({ shape, w0, a, b, alpha, lr, datasetSize: rawSize });
+  const computed = made.statement;
+  const mismatches = [
+    { name: "base_root", what: "witness.base_weights", computed: computed.baseRoot, stated: given.baseRoot },
+    { name: "adapter", what: "witness.adapter_a and witness.adapter_b", computed: computed.adapter, stated: given.adapter },
+    { name: "hparams_hash", what: hyperparameters(instance, alpha, lr, rawSize), computed: computed.hparamsHash, stated: given.hparamsHash },
+    {
+      name: "merged_root",
+      what: "the merged weights W0 + alpha B A of the witness (PROTOCOL §9)",
+      computed: computed.mergedRoot,
+      stated: given.mergedRoot ?? computed.mergedRoot,
+    },
+  ];
+  for (const mismatch of mismatches) {
+    if (mismatch.computed !== mismatch.stated) {
+      const { field, message } = notTheCommitment(mismatch.name, mismatch.what, mismatch.computed, mismatch.stated);
+      fail(ExitCode.StatementMismatch, field, message);
+    }
+  }
+  return {
+    instance,
+    encoding,
+    statement: computed,
+    merged: made.merged,
+    circuitInput: made.circuitInput,
+    normalizedStatement: {
+      ...namedMergePublicInputs(computed),
+      rank: shape.rank,
+      alpha: encodeEntry(alpha, shape.F, encoding),
+      learning_rate: encodeEntry(lr, shape.F, encoding),
+      dataset_size: Number(rawSize),
+    },
+  };
+}
+
+/** Checks a merge's prove document and proves it. */
+export async function proveMergeDocument(document: unknown, progress: Progress = noProgress): Promise<MergeProveAnswer> {
+  const prepared = prepareMerge(document);
+  const { instance, statement } = prepared;
+  const shape = instance.params;
+  progress.step(
+    `${instance.name}: merging a rank-${shape.rank} adapter into ${shape.dOut}x${shape.dIn} base weights; ` +
+      `the witness gives merged root ${statement.mergedRoot}`,
+  );
+  const proven = await proveChecked(instance, prepared.circuitInput, mergePublicSignals(statement), MERGE_PUBLIC_INPUTS, progress);
+  const scaleBits = 3 * shape.F;
+  return {
+    success: true,
+    instance: instance.name,
+    encoding: prepared.encoding,
+    statement: prepared.normalizedStatement,
+    proof: proven.result.proof,
+    public_signals: proven.result.publicSignals,
+    public_inputs: namedMergePublicInputs(statement),
+    calldata: proven.calldata,
+    merged_weights: {
+      values: prepared.merged.map((row) => row.map((value) => value.toString())),
+      scale_bits: scaleBits,
+      note:
+        `W_eff = W0 + alpha B A exactly, d_out rows x d_in: integers at scale 2^${scaleBits} (2^3F, F = ${shape.F}); ` +
+        `the real weight is value / 2^${scaleBits}. merged_root commits to them (PROTOCOL §9)`,
+    },
+    metadata: proven.metadata,
   };
 }

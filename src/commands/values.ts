@@ -1,5 +1,5 @@
 /**
- * The values the commands exchange: statements (PROTOCOL §7) in snake_case JSON, tensors in either
+ * The values the commands exchange: statements (PROTOCOL §7 for a step, §9 for a merge) in snake_case JSON, tensors in either
  * encoding, and the checks that turn them into the library's integers, in the commands' order:
  * schema (exit 3), shape (4), range (5).
  */
@@ -10,6 +10,8 @@ import { ExitCode, LoraLedgerError } from "../errors.js";
 import { assertFieldElement } from "../field.js";
 import { checkSignedRange, checkUnsignedRange, fromFixed, toFixed, toFixedUnsigned } from "../fixedpoint.js";
 import { EntryRangeError } from "../rangeErrors.js";
+import { loadInstances } from "../instances.js";
+import type { MergeStatement } from "../merge.js";
 import { HPARAM_BITS, STEP_BITS, type StepShape } from "../shape.js";
 import { SUBMITTER_BITS } from "../circuitInput.js";
 import type { StepStatement } from "../types.js";
@@ -46,9 +48,19 @@ export function vectorSchema(encoding: Encoding): z.ZodType<Entry[]> {
   return z.array(entrySchema(encoding), { error: expected("an array of numbers") });
 }
 
-/** The public values every statement has, plus the hyperparameters hparams_hash commits to. */
-export function statementSchema(encoding: Encoding) {
+/** The optional fields of every statement: the rank cross-check and the hyperparameters hparams_hash commits to. */
+function hparamFields(encoding: Encoding) {
   const hparam = encoding === "real" ? z.number({ error: expected('a real number (encoding "real")') }) : naturalSchema;
+  return {
+    rank: z.number({ error: expected("a positive integer") }).int().positive().optional(),
+    alpha: hparam.optional(),
+    learning_rate: hparam.optional(),
+    dataset_size: naturalSchema.optional(),
+  };
+}
+
+/** The public values every step statement has, plus the hyperparameters hparams_hash commits to. */
+export function statementSchema(encoding: Encoding) {
   return z.object(
     {
       base_root: fieldElementSchema,
@@ -58,15 +70,40 @@ export function statementSchema(encoding: Encoding) {
       adapter_after: fieldElementSchema,
       step: naturalSchema,
       submitter: addressSchema,
-      rank: z.number({ error: expected("a positive integer") }).int().positive().optional(),
-      alpha: hparam.optional(),
-      learning_rate: hparam.optional(),
-      dataset_size: naturalSchema.optional(),
+      ...hparamFields(encoding),
     },
     { error: expected("an object") },
   );
 }
 export type RawStatement = z.output<ReturnType<typeof statementSchema>>;
+
+/**
+ * A merge statement (PROTOCOL §9): the public values, plus the hyperparameters. `prove` computes
+ * merged_root when it is omitted (`mergedRootOptional`); `verify` needs it.
+ */
+export function mergeStatementSchema(encoding: Encoding, mergedRootOptional = false) {
+  return z.object(
+    {
+      base_root: fieldElementSchema,
+      adapter: fieldElementSchema,
+      hparams_hash: fieldElementSchema,
+      merged_root: mergedRootOptional ? fieldElementSchema.optional() : fieldElementSchema,
+      ...hparamFields(encoding),
+    },
+    { error: expected("an object") },
+  );
+}
+export type RawMergeStatement = z.output<ReturnType<typeof mergeStatementSchema>>;
+
+/**
+ * Whether a document names a LoraMerge instance: it decides which statement the document carries.
+ * Anything else (no instance, an unknown one) is read as a step document, whose checks report it.
+ */
+export function isMergeDocument(document: unknown): boolean {
+  if (typeof document !== "object" || document === null || !("instance" in document)) return false;
+  const name = (document as { instance: unknown }).instance;
+  return loadInstances().instances.some((instance) => instance.name === name && instance.template === "LoraMerge");
+}
 
 /** One dimension of a shape, named as messages name it ("rank 2"). */
 export interface Dim {
@@ -155,6 +192,13 @@ export function fixedMatrix(field: string, rows: readonly (readonly Entry[])[], 
   return rows.map((row, i) => row.map((v, j) => fixedEntry(v, scaleBits, bits, field, [i, j])));
 }
 
+/** A dataset size the instance's tree holds: [1, 2^depth] (exit 5). */
+export function checkDatasetSize(field: string, size: bigint, shape: StepShape): void {
+  if (size < 1n || size > 1n << BigInt(shape.depth)) {
+    fail(ExitCode.OutOfRange, field, `${field} = ${size} is outside [1, 2^${shape.depth}] (depth ${shape.depth})`);
+  }
+}
+
 /** α̂ or l̂: unsigned 16-bit at scale 2^F. */
 export function fixedHparam(field: string, value: Entry, F: number): bigint {
   if (typeof value === "bigint") {
@@ -213,6 +257,35 @@ export function statementValues(raw: RawStatement, prefix = "statement"): StepSt
     adapterAfter: raw.adapter_after,
     step: raw.step,
     submitter,
+  };
+}
+
+/** The public inputs of a merge, in PROTOCOL §9 order. */
+export const MERGE_PUBLIC_INPUT_FIELDS = ["base_root", "adapter", "hparams_hash", "merged_root"] as const;
+
+/** A merge's public inputs, named: field elements as decimal strings. */
+export interface NamedMergePublicInputs {
+  base_root: string;
+  adapter: string;
+  hparams_hash: string;
+  merged_root: string;
+}
+
+/** A merge statement's public values, range-checked (exit 5: each < p); merged_root may be absent. */
+export function mergeStatementValues(raw: RawMergeStatement, prefix = "statement"): Omit<MergeStatement, "mergedRoot"> & { mergedRoot: bigint | undefined } {
+  for (const name of ["base_root", "adapter", "hparams_hash", "merged_root"] as const) {
+    const value = raw[name];
+    if (value !== undefined) assertInField(`${prefix}.${name}`, value);
+  }
+  return { baseRoot: raw.base_root, adapter: raw.adapter, hparamsHash: raw.hparams_hash, mergedRoot: raw.merged_root };
+}
+
+export function namedMergePublicInputs(statement: MergeStatement): NamedMergePublicInputs {
+  return {
+    base_root: statement.baseRoot.toString(),
+    adapter: statement.adapter.toString(),
+    hparams_hash: statement.hparamsHash.toString(),
+    merged_root: statement.mergedRoot.toString(),
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * `verify`: a statement and a Groth16 proof in (the output of `prove` is accepted as is), whether the
- * proof verifies out.
+ * proof verifies out. The statement is a step's (PROTOCOL §7), or a merge's (§9) when the instance is
+ * a LoraMerge instance.
  *
  * Order: malformed JSON (2), missing or mistyped field (3), unknown instance (7), wrong shape (4),
  * field element >= p or other range (5), public_signals or hyperparameters not matching the
@@ -13,18 +14,26 @@ import { hparamsHash } from "../commitments.js";
 import { ExitCode, LoraLedgerError } from "../errors.js";
 import { FIELD_MODULUS, isFieldElement } from "../field.js";
 import { getInstance } from "../instances.js";
+import { mergePublicSignals } from "../merge.js";
 import { noProgress, type Progress } from "../progress.js";
 import { loadVerificationKey, verifyWithInstance, type Groth16Proof } from "../prover.js";
 import { expected, fail, parseWith } from "./json.js";
 import {
+  MERGE_PUBLIC_INPUT_FIELDS,
   PUBLIC_INPUT_FIELDS,
   asVector,
+  checkDatasetSize,
   encodingSchema,
   fixedHparam,
+  isMergeDocument,
+  mergeStatementSchema,
+  mergeStatementValues,
+  namedMergePublicInputs,
   namedPublicInputs,
   statementSchema,
   statementValues,
   type Encoding,
+  type NamedMergePublicInputs,
   type NamedPublicInputs,
 } from "./values.js";
 
@@ -49,11 +58,62 @@ const signal = z
   .regex(/^(0x[0-9a-fA-F]+|[0-9]+)$/, { error: expected("a public signal as a decimal string") })
   .transform((text) => BigInt(text));
 
-function verifySchema(encoding: Encoding) {
+/** The optional statement fields verify cross-checks, common to step and merge statements. */
+interface HparamsRaw {
+  rank?: number | undefined;
+  alpha?: number | bigint | undefined;
+  learning_rate?: number | bigint | undefined;
+  dataset_size?: bigint | undefined;
+}
+
+/** What verify needs of a kind of statement: its schema, public inputs, and their range checks. */
+interface StatementKind<S extends z.ZodType<HparamsRaw>> {
+  schema: S;
+  /** names of the public inputs, in the circuit's order */
+  fields: readonly string[];
+  /** where the public inputs are defined, for messages */
+  protocol: string;
+  /** what a proof made for other public inputs typically differs in, for the invalid verdict */
+  otherInputs: string;
+  /** range checks (exit 5), then the public signals, hparams_hash and the named public inputs */
+  check(raw: z.output<S>): { signals: bigint[]; hparamsHash: bigint; named: NamedPublicInputs | NamedMergePublicInputs };
+}
+
+function stepKind(encoding: Encoding) {
+  return {
+    schema: statementSchema(encoding),
+    fields: PUBLIC_INPUT_FIELDS,
+    protocol: "PROTOCOL §7",
+    otherInputs: "another submitter or step",
+    check(raw: RawStatementOf<typeof statementSchema>) {
+      const statement = statementValues(raw);
+      return { signals: publicSignals(statement), hparamsHash: statement.hparamsHash, named: namedPublicInputs(statement) };
+    },
+  };
+}
+
+function mergeKind(encoding: Encoding) {
+  return {
+    schema: mergeStatementSchema(encoding),
+    fields: MERGE_PUBLIC_INPUT_FIELDS,
+    protocol: "PROTOCOL §9",
+    otherInputs: "another adapter or merged root",
+    check(raw: RawStatementOf<typeof mergeStatementSchema>) {
+      const values = mergeStatementValues(raw);
+      // The verify schema requires merged_root.
+      const statement = { ...values, mergedRoot: values.mergedRoot ?? 0n };
+      return { signals: mergePublicSignals(statement), hparamsHash: statement.hparamsHash, named: namedMergePublicInputs(statement) };
+    },
+  };
+}
+
+type RawStatementOf<F extends (encoding: Encoding) => z.ZodType> = z.output<ReturnType<F>>;
+
+/** The document around the statement (which its kind's schema parses, first: it comes first). */
+function verifySchema() {
   return z.object({
     instance: z.string(),
     encoding: encodingSchema,
-    statement: statementSchema(encoding),
     proof: z.object(
       {
         pi_a: z.array(coordinate, { error: expected("an array of 3 coordinates") }),
@@ -75,7 +135,7 @@ export interface VerifyAnswer {
   valid: boolean;
   reason: string;
   instance: string;
-  public_inputs: NamedPublicInputs;
+  public_inputs: NamedPublicInputs | NamedMergePublicInputs;
 }
 
 const THREE = { name: "snarkjs's projective coordinates", size: 3 } as const;
@@ -100,10 +160,21 @@ function timeout(ms: number): Promise<never> {
 
 /** Checks a verify document and verifies its proof. Throws LoraLedgerError for every exit but 0 and 10. */
 export async function verifyDocument(document: unknown, progress: Progress = noProgress): Promise<VerifyAnswer> {
-  // 3
   const head = parseWith(headSchema, document);
-  const parsed = parseWith(verifySchema(head.encoding), document);
-  const raw = parsed.statement;
+  return isMergeDocument(document)
+    ? verifyAs(mergeKind(head.encoding), document, progress)
+    : verifyAs(stepKind(head.encoding), document, progress);
+}
+
+async function verifyAs<S extends z.ZodType<HparamsRaw>>(
+  kind: StatementKind<S>,
+  document: unknown,
+  progress: Progress,
+): Promise<VerifyAnswer> {
+  // 3
+  const rawStatement = parseWith(kind.schema, (document as { statement?: unknown }).statement, ["statement"]);
+  const parsed = parseWith(verifySchema(), document);
+  const raw: HparamsRaw = rawStatement;
   const hparamsGiven = [raw.alpha, raw.learning_rate, raw.dataset_size].filter((v) => v !== undefined).length;
   if (hparamsGiven !== 0 && hparamsGiven !== 3) {
     const missing = (["alpha", "learning_rate", "dataset_size"] as const).find((name) => raw[name] === undefined) ?? "alpha";
@@ -130,10 +201,10 @@ export async function verifyDocument(document: unknown, progress: Progress = noP
   const givenSignals =
     parsed.public_signals === undefined
       ? undefined
-      : asVector("public_signals", parsed.public_signals, { name: "the public inputs of PROTOCOL §7", size: PUBLIC_INPUT_FIELDS.length });
+      : asVector("public_signals", parsed.public_signals, { name: `the public inputs of ${kind.protocol}`, size: kind.fields.length });
 
   // 5
-  const statement = statementValues(raw);
+  const statement = kind.check(rawStatement);
   const proof: Groth16Proof = {
     pi_a: piA.map((v, i) => checkCoordinate(`proof.pi_a[${i}]`, v)),
     pi_b: piB.map((pair, i) => pair.map((v, j) => checkCoordinate(`proof.pi_b[${i}][${j}]`, v))),
@@ -141,13 +212,13 @@ export async function verifyDocument(document: unknown, progress: Progress = noP
     protocol: "groth16",
     curve: "bn128",
   };
-  const expectedSignals = publicSignals(statement);
+  const expectedSignals = statement.signals;
   givenSignals?.forEach((value, i) => {
     if (!isFieldElement(value)) {
       fail(
         ExitCode.OutOfRange,
         `public_signals[${i}]`,
-        `public_signals[${i}] (${PUBLIC_INPUT_FIELDS[i]}) = ${value} is not a field element (it must be below p = ${FIELD_MODULUS}; snarkjs would reduce it mod p, the Solidity verifier rejects it)`,
+        `public_signals[${i}] (${kind.fields[i]}) = ${value} is not a field element (it must be below p = ${FIELD_MODULUS}; snarkjs would reduce it mod p, the Solidity verifier rejects it)`,
       );
     }
   });
@@ -156,15 +227,13 @@ export async function verifyDocument(document: unknown, progress: Progress = noP
   if (raw.alpha !== undefined && raw.learning_rate !== undefined && raw.dataset_size !== undefined) {
     alpha = fixedHparam("statement.alpha", raw.alpha, shape.F);
     lr = fixedHparam("statement.learning_rate", raw.learning_rate, shape.F);
-    if (raw.dataset_size < 1n || raw.dataset_size > 1n << BigInt(shape.depth)) {
-      fail(ExitCode.OutOfRange, "statement.dataset_size", `statement.dataset_size = ${raw.dataset_size} is outside [1, 2^${shape.depth}] (depth ${shape.depth})`);
-    }
+    checkDatasetSize("statement.dataset_size", raw.dataset_size, shape);
   }
 
   // 8
   givenSignals?.forEach((value, i) => {
     const want = expectedSignals[i];
-    const name = PUBLIC_INPUT_FIELDS[i] ?? `#${i}`;
+    const name = kind.fields[i] ?? `#${i}`;
     if (value !== want) {
       fail(
         ExitCode.StatementMismatch,
@@ -203,8 +272,8 @@ export async function verifyDocument(document: unknown, progress: Progress = noP
     reason: valid
       ? `the proof verifies for this statement with the verification key of ${instance.name}`
       : `the proof does not verify for this statement with the verification key of ${instance.name}: ` +
-        "it was made for other public inputs (e.g. another submitter or step), for another instance, or it was altered",
+        `it was made for other public inputs (e.g. ${kind.otherInputs}), for another instance, or it was altered`,
     instance: instance.name,
-    public_inputs: namedPublicInputs(statement),
+    public_inputs: statement.named,
   };
 }

@@ -27,6 +27,11 @@ export const runConfigSchema = z.strictObject({
   submitBatch: z.number().int().min(1).max(32).default(1),
   /** start a new run even if a matching unfinished run of this trainer exists on-chain */
   newRun: z.boolean().default(false),
+  /**
+   * once the run has its steps, prove the merged weights W0 + α B A of its final adapter with the
+   * step instance's LoraMerge instance and record them (recordMerge), unless recorded already
+   */
+  merge: z.boolean().default(true),
   /** where proofs are kept between attempts; default runs/ */
   workDir: z.string().min(1).default("runs"),
   modelUri: z.string().default(""),
@@ -47,6 +52,7 @@ const ENVIRONMENT: Record<string, [keyof RunConfig, Kind]> = {
   LORA_ADAPTER_FILE: ["adapterFile", "string"],
   LORA_SUBMIT_BATCH: ["submitBatch", "integer"],
   LORA_NEW_RUN: ["newRun", "boolean"],
+  LORA_MERGE: ["merge", "boolean"],
   LORA_WORK_DIR: ["workDir", "string"],
   LORA_MODEL_URI: ["modelUri", "string"],
   LORA_DATASET_URI: ["datasetUri", "string"],

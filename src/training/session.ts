@@ -2,13 +2,14 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { ContractTransactionReceipt, Signer } from "ethers";
 import type { LoraLedgerRegistry } from "../../types/ethers-contracts/index.js";
-import { circuitIdOf, stepSubmission } from "../chain/registry.js";
+import { circuitIdOf, registryProof, stepSubmission } from "../chain/registry.js";
 import { adapterCommitment, baseRoot, hparamsHash } from "../commitments.js";
 import { commitDataset } from "../dataset.js";
 import { makeStep } from "../circuitInput.js";
 import { readJsonIfExists, writeJsonAtomic } from "../files.js";
 import type { CircuitInstance } from "../instances.js";
 import type { Matrix } from "../matrix.js";
+import { makeMerge } from "../merge.js";
 import type { Progress } from "../progress.js";
 import { proveWithInstance, type Groth16Proof } from "../prover.js";
 import { forward, meanSquaredError } from "../reference.js";
@@ -25,6 +26,32 @@ export interface StepReport {
   adapterAfter: bigint;
   /** "proved" now, "reused" a proof file of an earlier attempt, or "on-chain" already before this attempt */
   origin: "proved" | "reused" | "on-chain";
+}
+
+/** The merge of the run's final adapter as the demo prints it. */
+export interface MergeReport {
+  /** the verified step whose adapter was merged (the run's last) */
+  step: number;
+  adapter: bigint;
+  mergedRoot: bigint;
+  /** W_eff = W0 + α B A exactly, integers at scale 2^3F (PROTOCOL §9) */
+  merged: bigint[][];
+  /** of the proof recorded now (made now, or by an earlier attempt when "reused") */
+  provingSeconds: number | undefined;
+  gasUsed: bigint | undefined;
+  /** as StepReport's; "on-chain": recorded before this attempt (by anyone) */
+  origin: "proved" | "reused" | "on-chain";
+}
+
+interface MergeProofFile {
+  instance: string;
+  step: string;
+  adapter: string;
+  mergedRoot: string;
+  proof: Groth16Proof;
+  publicSignals: string[];
+  provingSeconds: number;
+  witnessSeconds: number;
 }
 
 interface ProofFile {
@@ -60,6 +87,8 @@ export class TrainingSession {
   readonly commitments: { baseRoot: bigint; datasetRoot: bigint; hparamsHash: bigint; initialAdapter: bigint };
   readonly circuitId: string;
   private readonly options: TrainingSessionOptions;
+  /** the adapters after the last verified step train() reached, and that step's count */
+  private trained: { runId: bigint; steps: bigint; a: Matrix; b: Matrix } | undefined;
 
   constructor(options: TrainingSessionOptions) {
     this.options = options;
@@ -224,7 +253,65 @@ export class TrainingSession {
       const gasPerStep = receipt.gasUsed / BigInt(group.length);
       for (const report of groupReports) reports.push({ ...report, gasUsed: gasPerStep });
     }
+    this.trained = { runId, steps: step, a, b };
     if (existsSync(this.runDirectory(runId))) progress.step(`proofs kept in ${path.relative(process.cwd(), this.runDirectory(runId))}`);
     return reports;
+  }
+
+  /**
+   * Proves the merged weights of the run's head (the adapter after its last verified step) with the
+   * LoraMerge instance `mergeInstance` and records them with recordMerge; resumable like the steps: a
+   * merge already recorded is reported, not redone, and a proof file is reused for the same statement.
+   * Call after train(runId).
+   */
+  async mergeHead(runId: bigint, mergeInstance: CircuitInstance): Promise<MergeReport> {
+    const { registry, task, instance, progress } = this.options;
+    const trained = this.trained;
+    if (trained?.runId !== runId) throw new Error(`mergeHead(${runId}) needs train(${runId}) first`);
+    if (trained.steps === 0n) throw new Error(`run ${runId} has no verified step: there is no trained adapter to merge`);
+    if (JSON.stringify(mergeInstance.params) !== JSON.stringify(instance.params)) {
+      throw new Error(`${mergeInstance.name} does not have the parameters of ${instance.name}`);
+    }
+    const step = trained.steps - 1n;
+    const made = makeMerge({ shape: instance.params, w0: task.w0, a: trained.a, b: trained.b, alpha: task.alpha, lr: task.lr, datasetSize: BigInt(task.dataset.length) });
+    const { adapter, mergedRoot } = made.statement;
+    const onChainAdapter = await registry.adapterAfterStep(runId, step);
+    if (adapter !== onChainAdapter || made.statement.hparamsHash !== this.commitments.hparamsHash || made.statement.baseRoot !== this.commitments.baseRoot) {
+      throw new Error(`the merge statement of run ${runId} step ${step} does not match the chain (adapter ${hex(onChainAdapter)} on-chain, ${hex(adapter)} here)`);
+    }
+    const report = { step: Number(step), adapter, mergedRoot, merged: made.merged };
+
+    const recorded = await registry.mergeOf(adapter);
+    if (recorded.recorder !== "0x0000000000000000000000000000000000000000") {
+      if (recorded.mergedRoot !== mergedRoot) {
+        throw new Error(`the registry records merged root ${hex(recorded.mergedRoot)} for adapter ${hex(adapter)}, not ${hex(mergedRoot)}: another base model or alpha merged it first`);
+      }
+      progress.step(`merge of step ${step}'s adapter is recorded already (by ${recorded.recorder})`);
+      return { ...report, provingSeconds: undefined, gasUsed: undefined, origin: "on-chain" };
+    }
+
+    const fileName = path.join(this.runDirectory(runId), `merge-${String(step).padStart(6, "0")}.json`);
+    let file = readJsonIfExists(fileName) as MergeProofFile | undefined;
+    const reused = file !== undefined && file.instance === mergeInstance.name && file.adapter === String(adapter) && file.mergedRoot === String(mergedRoot);
+    if (file === undefined || !reused) {
+      progress.step(`merge of step ${step}'s adapter: proving (${mergeInstance.name})`);
+      const proven = await proveWithInstance(mergeInstance.name, made.circuitInput);
+      file = {
+        instance: mergeInstance.name,
+        step: String(step),
+        adapter: String(adapter),
+        mergedRoot: String(mergedRoot),
+        proof: proven.proof,
+        publicSignals: proven.publicSignals,
+        provingSeconds: proven.provingSeconds,
+        witnessSeconds: proven.witnessSeconds,
+      };
+      writeJsonAtomic(fileName, file);
+      progress.step(`merge: proof in ${proven.provingSeconds.toFixed(2)} s (witness ${proven.witnessSeconds.toFixed(2)} s)`);
+    }
+    const proof = registryProof(file.proof);
+    progress.step(`merge of step ${step}'s adapter: recording merged root ${hex(mergedRoot)}`);
+    const receipt = await this.wait("recordMerge", () => registry.recordMerge(runId, step, circuitIdOf(mergeInstance.name), mergedRoot, proof));
+    return { ...report, provingSeconds: file.provingSeconds, gasUsed: receipt.gasUsed, origin: reused ? "reused" : "proved" };
   }
 }

@@ -1,13 +1,13 @@
 // The prove / verify / example commands, run as a user runs them: real processes (tsx), a JSON
-// document on stdin, the answer on stdout, the exit code. Two real proofs are made (the whole-dataset
-// form in real encoding, the batch form in fixed encoding); every error class fails before proving.
+// document on stdin, the answer on stdout, the exit code. Three real proofs are made (the whole-dataset
+// form in real encoding, the batch form in fixed encoding, a merge); every error class fails before proving.
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { FIELD_MODULUS } from "../../src/index.js";
-import { PROJECT_ROOT, defaultInstance, instanceArtifacts } from "../../src/instances.js";
+import { PROJECT_ROOT, defaultInstance, instanceArtifacts, mergeInstanceFor } from "../../src/instances.js";
 
 const TSX_CLI = path.join(PROJECT_ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 const instance = defaultInstance();
@@ -52,6 +52,18 @@ interface ProveAnswer {
   public_inputs: Record<string, string | number>;
   calldata: { a: string[]; b: string[][]; c: string[]; input: string[] };
   metadata: { constraints: number; proof_size_bytes: number; witness_seconds: number; proving_seconds: number; loss: number };
+}
+
+interface MergeDocument {
+  instance: string;
+  encoding: string;
+  statement: Record<string, string | number>;
+  witness: { base_weights: number[][]; adapter_a: number[][]; adapter_b: number[][] };
+}
+
+interface MergeProveAnswer extends Omit<ProveAnswer, "metadata"> {
+  merged_weights: { values: string[][]; scale_bits: number; note: string };
+  metadata: { constraints: number; proof_size_bytes: number; witness_seconds: number; proving_seconds: number };
 }
 
 interface VerifyAnswer {
@@ -110,10 +122,10 @@ function expectError(result: Run, exitCode: number, code: string, field: string 
   return answer;
 }
 
-function requireArtifacts(): void {
-  const artifacts = instanceArtifacts(instance.name);
+function requireArtifacts(name = instance.name): void {
+  const artifacts = instanceArtifacts(name);
   if (!existsSync(artifacts.zkey) || !existsSync(artifacts.wasm)) {
-    throw new Error(`${instance.name} is not built: run \`PTAU=... npm run build:circuits\` first`);
+    throw new Error(`${name} is not built: run \`PTAU=... npm run build:circuits\` first`);
   }
 }
 
@@ -336,6 +348,124 @@ describe("commands: example, prove, verify", function () {
       // child busy in synchronous work (the wasm witness calculator) after 30 ms instead. Either way
       // nothing is written: the --out file only appears, by rename, once the answer is complete.
       expect(readdirSync(dir)).to.deep.equal([]);
+    });
+  });
+  describe("merge documents (a LoraMerge instance)", function () {
+    const mergeInstance = mergeInstanceFor(instance);
+    let merge: MergeDocument;
+    let mergeProved: MergeProveAnswer | undefined;
+    const mergeMutated = (change: (document: MergeDocument) => void): MergeDocument => {
+      const copy = clone(merge);
+      change(copy);
+      return copy;
+    };
+    const mergeProof = (): MergeProveAnswer => {
+      if (mergeProved === undefined) throw new Error("the merge proving test did not run");
+      return clone(mergeProved);
+    };
+
+    before(async function () {
+      if (mergeInstance === undefined) throw new Error(`circuits/instances.json declares no LoraMerge instance for ${instance.name}`);
+      const example = await run("example", undefined, ["--merge", "--step", "3", "--seed", "5"]);
+      expect(example.code, example.stderr).to.equal(0);
+      merge = json<MergeDocument>(example.stdout);
+    });
+
+    it("example --merge: the merge of the step example's adapter_after (same --step and --seed)", async function () {
+      expect(merge.instance).to.equal(mergeInstance?.name);
+      expect(merge.statement.adapter).to.equal(step.statement.adapter_after);
+      expect(merge.statement.base_root).to.equal(step.statement.base_root);
+      expect(merge.statement.hparams_hash).to.equal(step.statement.hparams_hash);
+      expect(Object.keys(merge.witness)).to.deep.equal(["base_weights", "adapter_a", "adapter_b"]);
+      expectError(await run("example", undefined, ["--merge", "--batch"]), 3, "missing_field", "--batch", /does not apply to a merge example/);
+    });
+
+    it("proves a merge without merged_root (computed and returned, with the exact merged weights) and verify accepts it", async function () {
+      requireArtifacts(mergeInstance?.name);
+      const expectedRoot = merge.statement.merged_root;
+      const result = await prove(mergeMutated((d) => delete d.statement.merged_root));
+      expect(result.code, result.stderr).to.equal(0);
+      const answer = json<MergeProveAnswer>(result.stdout);
+      mergeProved = answer;
+      expect(answer.instance).to.equal(mergeInstance?.name);
+      expect(answer.statement.merged_root).to.equal(expectedRoot);
+      expect(answer.public_signals).to.deep.equal([merge.statement.base_root, merge.statement.adapter, merge.statement.hparams_hash, expectedRoot]);
+      expect(answer.public_inputs).to.deep.equal({
+        base_root: merge.statement.base_root,
+        adapter: merge.statement.adapter,
+        hparams_hash: merge.statement.hparams_hash,
+        merged_root: expectedRoot,
+      });
+      expect(answer.calldata.input).to.deep.equal(answer.public_signals);
+      const { dIn, dOut, F, FW } = instance.params;
+      expect(answer.merged_weights.scale_bits).to.equal(3 * F);
+      expect(answer.merged_weights.note).to.match(/integers at scale 2\^24/);
+      expect(answer.merged_weights.values).to.have.length(dOut);
+      expect(answer.merged_weights.values.every((r) => r.length === dIn && r.every((v) => /^-?[0-9]+$/.test(v)))).to.equal(true);
+      // Entry [0][0] by hand from the real-encoded witness: Ŵ 2^(3F-FW) + α̂ Σ_k B̂[0][k] Â[k][0].
+      const fixed = (value: number | string | undefined, scaleBits: number): bigint => BigInt(Math.round(Number(value ?? 0) * 2 ** scaleBits));
+      let lora = 0n;
+      for (let k = 0; k < instance.params.rank; k++) {
+        lora += fixed(row(merge.witness.adapter_b, 0)[k], F) * fixed(row(merge.witness.adapter_a, k)[0], F);
+      }
+      const w00 = fixed(row(merge.witness.base_weights, 0)[0], FW) * 2n ** BigInt(3 * F - FW) + fixed(merge.statement.alpha, F) * lora;
+      expect(answer.merged_weights.values[0]?.[0]).to.equal(w00.toString());
+      expect(answer.metadata.proof_size_bytes).to.equal(256);
+
+      const verified = await run("verify", result.stdout, ["--quiet"]);
+      expect(verified.code, verified.stderr).to.equal(0);
+      const verdict = json<VerifyAnswer>(verified.stdout);
+      expect(verdict.valid).to.equal(true);
+      expect(verdict.public_inputs).to.deep.equal(answer.public_inputs);
+    });
+
+    it("verify: another merged root is an invalid proof (exit 10), or a public_signals mismatch (exit 8)", async function () {
+      const other = (BigInt(String(merge.statement.merged_root)) + 1n).toString();
+      const withoutSignals: Omit<MergeProveAnswer, "public_signals"> & { public_signals?: string[] } = mergeProof();
+      withoutSignals.statement.merged_root = other;
+      delete withoutSignals.public_signals;
+      const invalid = await run("verify", JSON.stringify(withoutSignals), ["--quiet"]);
+      expect(invalid.code, invalid.stderr).to.equal(10);
+      expect(json<VerifyAnswer>(invalid.stdout).reason).to.match(/another adapter or merged root/);
+
+      const document = mergeProof();
+      document.statement.merged_root = other;
+      expectError(await run("verify", JSON.stringify(document), ["--quiet"]), 8, "statement_mismatch", "public_signals[3]", /public_signals\[3\] \(merged_root\) is \d+ but statement\.merged_root is \d+/);
+    });
+
+    it("prove: the error classes of a merge document, before proving", async function () {
+      const { dOut, rank } = instance.params;
+      expectError(await prove(mergeMutated((d) => delete d.statement.dataset_size)), 3, "missing_field", "statement.dataset_size", /dataset_size is missing/);
+      expectError(await prove(mergeMutated((d) => delete d.statement.adapter)), 3, "missing_field", "statement.adapter", /statement\.adapter is missing/);
+      expectError(
+        await prove(mergeMutated((d) => d.witness.adapter_b.pop())),
+        4,
+        "wrong_shape",
+        "witness.adapter_b",
+        new RegExp(`^witness\\.adapter_b has ${dOut * rank - rank} entries; d_out ${dOut} × rank ${rank} needs ${dOut * rank}`),
+      );
+      expectError(await prove(mergeMutated((d) => (row(d.witness.adapter_a, 1)[3] = 200))), 5, "out_of_range", "witness.adapter_a[1][3]", /does not fit/);
+      expectError(
+        await prove(mergeMutated((d) => (d.statement.merged_root = (FIELD_MODULUS + 1n).toString()))),
+        5,
+        "out_of_range",
+        "statement.merged_root",
+        /is not a field element/,
+      );
+      expectError(
+        await prove(mergeMutated((d) => (d.statement.adapter = step.statement.adapter_before))),
+        8,
+        "statement_mismatch",
+        "statement.adapter",
+        /statement\.adapter is not the commitment of witness\.adapter_a and witness\.adapter_b: expected \d+ \(computed from the witness\), given \d+/,
+      );
+      expectError(
+        await prove(mergeMutated((d) => (d.statement.merged_root = "12345"))),
+        8,
+        "statement_mismatch",
+        "statement.merged_root",
+        /statement\.merged_root is not the commitment of the merged weights W0 \+ alpha B A .*given 12345/,
+      );
     });
   });
 });

@@ -118,6 +118,10 @@ describe("end to end on npx hardhat node (127.0.0.1)", function () {
     expect(await registry.runCount()).to.equal(1n);
     const run = await registry.getRun(1n);
     expect(run.nextStep).to.equal(5n);
+    // It ends with the merge of the final adapter (LORA_MERGE defaults to true), recorded once.
+    expect(resumed.stdout).to.match(/recordMerge gas \d+/);
+    const merge = await registry.mergeOf(run.head);
+    expect([merge.runId, merge.step]).to.deep.equal([1n, 4n]);
 
     // Every step once, in order, each starting from the previous head.
     const events = await registry.queryFilter(registry.filters.StepVerified(1n), Number(await registry.deploymentBlock()));
@@ -130,6 +134,7 @@ describe("end to end on npx hardhat node (127.0.0.1)", function () {
     const again = await hardhat(["run", "scripts/prove-and-submit.ts", "--network", "localhost"], environment);
     expect(again.code, again.stderr).to.equal(0);
     expect((await registry.getRun(1n)).nextStep).to.equal(5n);
+    expect(again.stdout).to.match(/recorded before this attempt/);
 
     const history = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], { ...environment, LORA_RUN_ID: "1" });
     expect(history.code, history.stderr).to.equal(0);
@@ -137,6 +142,9 @@ describe("end to end on npx hardhat node (127.0.0.1)", function () {
     const provenance = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], { ...environment, LORA_ADAPTER: `0x${run.head.toString(16)}` });
     expect(provenance.code, provenance.stderr).to.equal(0);
     expect(provenance.stdout).to.match(/was produced by verified training:\n\s+run 1, step 4/);
+    const merged = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], { ...environment, LORA_MERGED_ROOT: `0x${merge.mergedRoot.toString(16)}` });
+    expect(merged.code, merged.stderr).to.equal(0);
+    expect(merged.stdout).to.match(/merged weights W0 \+ alpha B A of adapter 0x[0-9a-f]{64}:\n\s+the adapter after run 1, step 4/);
     const unknown = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], { ...environment, LORA_ADAPTER: "0x1234" });
     expect(unknown.code).to.equal(1);
     expect(unknown.stdout).to.match(/NOT produced by any verified step/);
