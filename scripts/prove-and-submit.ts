@@ -7,6 +7,7 @@
 // final adapter (the step instance's LoraMerge instance), and asks the registry where they came from.
 import hre, { network } from "hardhat";
 import { buildInstance } from "../src/build/circuits.js";
+import { toHex32 } from "../src/field.js";
 import { assertVerifierCurrent, resolveRegistry } from "../src/chain/deployment.js";
 import { mergeProvenance } from "../src/chain/queries.js";
 import { asLoraLedgerError } from "../src/commands/values.js";
@@ -62,8 +63,8 @@ try {
   const [verified, producedBy, step, base, dataset] = await registry.provenanceOf(head);
   console.log(
     verified
-      ? `\nThe registry says: adapter 0x${head.toString(16)} was produced by verified training, run ${producedBy} step ${step},\nfrom base model 0x${base.toString(16)} on dataset 0x${dataset.toString(16)}.`
-      : `\nThe registry says: adapter 0x${head.toString(16)} was not produced by a verified step (the run has no steps yet).`,
+      ? `\nThe registry says: adapter ${toHex32(head)} was produced by verified training, run ${producedBy} step ${step},\nfrom base model ${toHex32(base)} on dataset ${toHex32(dataset)}.`
+      : `\nThe registry says: adapter ${toHex32(head)} was not produced by a verified step (the run has no steps yet).`,
   );
   if (mergeInstance !== undefined) {
     const merge = await session.mergeHead(runId, mergeInstance);
@@ -71,12 +72,12 @@ try {
       merge.origin === "on-chain"
         ? "recorded before this attempt"
         : `proof ${merge.provingSeconds?.toFixed(2) ?? "-"} s${merge.origin === "reused" ? " (an earlier attempt's)" : ""}, recordMerge gas ${merge.gasUsed ?? "-"}`;
-    console.log(`\nMerged weights W0 + alpha B A of step ${merge.step}'s adapter (${mergeInstance.name}): merged root 0x${merge.mergedRoot.toString(16)}\n(${how}; ${merge.merged.length}x${merge.merged[0]?.length ?? 0} exact integers at scale 2^${3 * instance.params.F}).`);
+    console.log(`\nMerged weights W0 + alpha B A of step ${merge.step}'s adapter (${mergeInstance.name}): merged root ${toHex32(merge.mergedRoot)}\n(${how}; ${merge.merged.length}x${merge.merged[0]?.length ?? 0} exact integers at scale 2^${3 * instance.params.F}).`);
     const answer = await mergeProvenance(registry, merge.mergedRoot);
     console.log(
       answer.verified
-        ? `The registry says: merged root 0x${merge.mergedRoot.toString(16)} is the merge of adapter 0x${answer.adapter.toString(16)},\nrun ${answer.runId} step ${answer.step}, base model 0x${answer.run.baseRoot.toString(16)}, dataset 0x${answer.run.datasetRoot.toString(16)} (recorded by ${answer.recorder}).`
-        : `The registry says: merged root 0x${merge.mergedRoot.toString(16)} is NOT a recorded merge.`,
+        ? `The registry says: merged root ${toHex32(merge.mergedRoot)} is the merge of adapter ${toHex32(answer.adapter)},\nrun ${answer.runId} step ${answer.step}, base model ${toHex32(answer.run.baseRoot)}, dataset ${toHex32(answer.run.datasetRoot)} (recorded by ${answer.recorder}).`
+        : `The registry says: merged root ${toHex32(merge.mergedRoot)} is NOT a recorded merge.`,
     );
   }
   console.log(`\nWall time ${((performance.now() - started) / 1000).toFixed(1)} s. Keys are development keys: never use them in production.`);

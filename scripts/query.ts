@@ -4,6 +4,7 @@
 //   LORA_ADAPTER_FILE=adapter.json LORA_INSTANCE=… npx hardhat run …            the same, from (A, B) in a file
 //   LORA_MERGED_ROOT=0x… npx hardhat run scripts/query.ts --network localhost   where merged weights came from
 //   npx hardhat run scripts/query.ts --network localhost                        every run
+import { toHex32 } from "../src/field.js";
 import { network } from "hardhat";
 import { resolveRegistry } from "../src/chain/deployment.js";
 import { adapterProvenance, listRuns, mergeProvenance, runHistory, runMerges, type RunSummary } from "../src/chain/queries.js";
@@ -14,14 +15,13 @@ import { stderrProgress } from "../src/progress.js";
 import { loadRunConfig } from "../src/training/config.js";
 import { loadTask } from "../src/training/task.js";
 
-const hex = (value: bigint): string => `0x${value.toString(16).padStart(64, "0")}`;
 
 /** The lines every provenance answer ends with: the run's base model, dataset, hyperparameters. */
 function runLines(answer: { run: RunSummary; baseModel: { registrant: string; uri: string }; dataset: { registrant: string; size: bigint; uri: string } }): string[] {
   return [
-    `  base model ${hex(answer.run.baseRoot)} (registered by ${answer.baseModel.registrant}${answer.baseModel.uri === "" ? "" : `, ${answer.baseModel.uri}`})`,
-    `  dataset ${hex(answer.run.datasetRoot)} of ${answer.dataset.size} examples (registered by ${answer.dataset.registrant}${answer.dataset.uri === "" ? "" : `, ${answer.dataset.uri}`})`,
-    `  hyperparameters ${hex(answer.run.hparamsHash)}, circuit ${answer.run.circuitId}`,
+    `  base model ${toHex32(answer.run.baseRoot)} (registered by ${answer.baseModel.registrant}${answer.baseModel.uri === "" ? "" : `, ${answer.baseModel.uri}`})`,
+    `  dataset ${toHex32(answer.run.datasetRoot)} of ${answer.dataset.size} examples (registered by ${answer.dataset.registrant}${answer.dataset.uri === "" ? "" : `, ${answer.dataset.uri}`})`,
+    `  hyperparameters ${toHex32(answer.run.hparamsHash)}, circuit ${answer.run.circuitId}`,
   ];
 }
 const progress = stderrProgress("query");
@@ -35,7 +35,7 @@ try {
     const config = loadRunConfig();
     const instance = config.instance === undefined ? defaultInstance() : getInstance(config.instance);
     const task = loadTask(instance.params, config);
-    adapterText = hex(adapterCommitment(task.a, task.b, instance.params));
+    adapterText = toHex32(adapterCommitment(task.a, task.b, instance.params));
     console.log(`adapter file ${process.env.LORA_ADAPTER_FILE} commits to ${adapterText}`);
   }
 
@@ -45,10 +45,10 @@ try {
     const history = await runHistory(registry, BigInt(runIdText));
     console.log(`run ${runIdText}: ${history.length} verified steps`);
     for (const entry of history) {
-      console.log(`  step ${entry.step}: ${hex(entry.adapterBefore)} -> ${hex(entry.adapterAfter)} by ${entry.submitter} in block ${entry.blockNumber} (tx ${entry.transactionHash})`);
+      console.log(`  step ${entry.step}: ${toHex32(entry.adapterBefore)} -> ${toHex32(entry.adapterAfter)} by ${entry.submitter} in block ${entry.blockNumber} (tx ${entry.transactionHash})`);
     }
     for (const merge of await runMerges(registry, BigInt(runIdText))) {
-      console.log(`  merge of step ${merge.step}'s adapter: merged root ${hex(merge.mergedRoot)}, recorded by ${merge.recorder} in block ${merge.blockNumber} (tx ${merge.transactionHash})`);
+      console.log(`  merge of step ${merge.step}'s adapter: merged root ${toHex32(merge.mergedRoot)}, recorded by ${merge.recorder} in block ${merge.blockNumber} (tx ${merge.transactionHash})`);
     }
   } else if (mergedRootText !== undefined) {
     const answer = await mergeProvenance(registry, BigInt(mergedRootText));
@@ -56,7 +56,7 @@ try {
       console.log(`merged root ${mergedRootText} is NOT a merge recorded in this registry: no proof ties these weights to verified training`);
       process.exitCode = 1;
     } else {
-      console.log(`merged root ${mergedRootText} commits to the exact merged weights W0 + alpha B A of adapter ${hex(answer.adapter)}:`);
+      console.log(`merged root ${mergedRootText} commits to the exact merged weights W0 + alpha B A of adapter ${toHex32(answer.adapter)}:`);
       console.log(`  the adapter after run ${answer.runId}, step ${answer.step} (trainer ${answer.run.trainer}); merge recorded by ${answer.recorder}`);
       for (const line of runLines(answer)) console.log(line);
     }
@@ -69,13 +69,13 @@ try {
       console.log(`adapter ${adapterText} was produced by verified training:`);
       console.log(`  run ${answer.runId}, step ${answer.step} (trainer ${answer.run.trainer}; the run has ${answer.run.verifiedSteps} verified steps)`);
       for (const line of runLines(answer)) console.log(line);
-      if (answer.merge !== undefined) console.log(`  its merged weights W0 + alpha B A: merged root ${hex(answer.merge.mergedRoot)} (recorded by ${answer.merge.recorder})`);
+      if (answer.merge !== undefined) console.log(`  its merged weights W0 + alpha B A: merged root ${toHex32(answer.merge.mergedRoot)} (recorded by ${answer.merge.recorder})`);
     }
   } else {
     const runs = await listRuns(registry);
     console.log(`${runs.length} runs in registry ${await registry.getAddress()} (chain ${chainId})`);
     for (const run of runs) {
-      console.log(`  run ${run.runId}: trainer ${run.trainer}, ${run.verifiedSteps} verified steps, head ${hex(run.head)}`);
+      console.log(`  run ${run.runId}: trainer ${run.trainer}, ${run.verifiedSteps} verified steps, head ${toHex32(run.head)}`);
     }
   }
 } catch (error) {

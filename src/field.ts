@@ -28,3 +28,8 @@ export function assertFieldElement(name: string, v: bigint): void {
     throw new RangeError(`${name} = ${v} is not a field element (must be in [0, p) with p = ${FIELD_MODULUS})`);
   }
 }
+
+/** A field element as the 32-byte hex string wallets and explorers show (0x + 64 digits). */
+export function toHex32(value: bigint): string {
+  return `0x${value.toString(16).padStart(64, "0")}`;
+}

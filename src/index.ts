@@ -1,6 +1,6 @@
 /** Public API of the lora-ledger TypeScript reference (PROTOCOL.md is the definition). */
 
-export { FIELD_MODULUS, assertFieldElement, fromFieldSigned, isFieldElement, toField } from "./field.js";
+export { FIELD_MODULUS, assertFieldElement, fromFieldSigned, isFieldElement, toField, toHex32 } from "./field.js";
 export {
   HPARAM_BITS,
   MAX_DEPTH,

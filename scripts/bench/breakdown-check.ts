@@ -1,13 +1,16 @@
-// Checks the formula constraint breakdown (src/bench/constraints.ts) against circom: compiles LoraStep
-// for a few shapes other than the instances (with the instances' compiler flags) into
-// build/bench-scratch/breakdown-check/ and compares the r1cs constraint count with the formula.
+// Checks the formula constraint breakdowns (src/bench/constraints.ts) against circom: compiles each
+// template (LoraStep, LoraMerge, LoraMergeFreivalds, FullStep) for a few shapes other than the
+// benchmarked ones (with the instances' compiler flags) into build/bench-scratch/breakdown-check/ and
+// compares the r1cs constraint count with the formula.
 //   npx tsx scripts/bench/breakdown-check.ts
 import { rmSync } from "node:fs";
 import path from "node:path";
 import * as snarkjs from "snarkjs";
-import { constraintBreakdown } from "../../src/bench/constraints.js";
+import type { BenchCircuit } from "../../src/bench/circuits.js";
+import { breakdownFor } from "../../src/bench/constraints.js";
 import { compileCircom, mainComponentSource } from "../../src/build/circuits.js";
-import { LORA_STEP_PARAM_ORDER, PROJECT_ROOT, STEP_PUBLIC_INPUTS, loadInstances } from "../../src/instances.js";
+import { FULL_STEP_PARAM_ORDER, FULL_STEP_PUBLIC_INPUTS, validateFullShape, type FullShape } from "../../src/fullStep.js";
+import { LORA_STEP_PARAM_ORDER, MERGE_PUBLIC_INPUTS, PROJECT_ROOT, STEP_PUBLIC_INPUTS, loadInstances } from "../../src/instances.js";
 import { stderrProgress } from "../../src/progress.js";
 import { releaseProverThreads } from "../../src/prover.js";
 import { validateShape, type StepShape } from "../../src/shape.js";
@@ -21,32 +24,68 @@ const SHAPES: StepShape[] = [
   { dIn: 2, dOut: 6, rank: 4, batch: 2, depth: 5, F: 5, FW: 3, xBits: 9, aBits: 11, wBits: 4 },
 ];
 
+const FULL_SHAPES: FullShape[] = [
+  // batch 3: D = 3·5·2^12 is not a power of two (two range checks per remainder)
+  { dIn: 3, dOut: 5, batch: 3, depth: 2, F: 4, xBits: 8, wBits: 10 },
+  // 24 × 20 weights at 16 bits: several Poseidon chunks per commitment
+  { dIn: 24, dOut: 20, batch: 2, depth: 3, F: 6, xBits: 12, wBits: 16 },
+];
+
+const lora = (template: "LoraStep" | "LoraMerge" | "LoraMergeFreivalds", file: string, shape: StepShape): BenchCircuit => ({
+  name: "main",
+  purpose: "breakdown check",
+  template,
+  file,
+  params: shape,
+  args: LORA_STEP_PARAM_ORDER.map((key) => shape[key]),
+  publicInputs: template === "LoraStep" ? STEP_PUBLIC_INPUTS : MERGE_PUBLIC_INPUTS,
+  origin: "comparison",
+  mode: "compile-only",
+});
+
+const CIRCUITS: BenchCircuit[] = [
+  ...SHAPES.map((shape) => lora("LoraStep", "circuits/lora_step.circom", shape)),
+  ...SHAPES.map((shape) => lora("LoraMerge", "circuits/lora_merge.circom", shape)),
+  ...SHAPES.slice(0, 2).map((shape) => lora("LoraMergeFreivalds", "circuits/lora_merge_freivalds.circom", shape)),
+  ...FULL_SHAPES.map(
+    (shape): BenchCircuit => ({
+      name: "main",
+      purpose: "breakdown check",
+      template: "FullStep",
+      file: "circuits/full_step.circom",
+      params: shape,
+      args: FULL_STEP_PARAM_ORDER.map((key) => shape[key]),
+      publicInputs: FULL_STEP_PUBLIC_INPUTS,
+      origin: "comparison",
+      mode: "compile-only",
+    }),
+  ),
+];
+
 const progress = stderrProgress("breakdown-check");
 const root = path.join(PROJECT_ROOT, "build", "bench-scratch", "breakdown-check");
 let failures = 0;
 try {
-  for (const [index, shape] of SHAPES.entries()) {
-    validateShape(shape);
-    const dir = path.join(root, `shape${index}`);
-    const mainSource = mainComponentSource(
-      dir,
-      "circuits/lora_step.circom",
-      "LoraStep",
-      LORA_STEP_PARAM_ORDER.map((key) => shape[key]),
-      STEP_PUBLIC_INPUTS,
-    );
+  for (const [index, circuit] of CIRCUITS.entries()) {
+    if (circuit.template === "FullStep") validateFullShape(circuit.params);
+    else validateShape(circuit.params);
+    const dir = path.join(root, `circuit${index}`);
+    const mainSource = mainComponentSource(dir, circuit.file, circuit.template, circuit.args, circuit.publicInputs);
     await compileCircom({ dir, baseName: "main", mainSource, flags: loadInstances().compiler.flags });
     const info = await snarkjs.r1cs.info(path.join(dir, "main.r1cs"));
-    const formula = constraintBreakdown(shape).total;
+    const formula = breakdownFor(circuit).total;
     const ok = formula === info.nConstraints;
     if (!ok) failures++;
-    progress.step(`${JSON.stringify(shape)}: compiled ${info.nConstraints}, formula ${formula}${ok ? "" : ` MISMATCH (residual ${info.nConstraints - formula})`}`);
+    progress.step(
+      `${circuit.template} ${JSON.stringify(circuit.params)}: compiled ${info.nConstraints}, formula ${formula}${ok ? "" : ` MISMATCH (residual ${info.nConstraints - formula})`}`,
+    );
+    rmSync(dir, { recursive: true, force: true });
   }
 } finally {
   rmSync(root, { recursive: true, force: true });
   await releaseProverThreads();
 }
 if (failures > 0) {
-  process.stderr.write(`${failures} shape(s) do not match the formula\n`);
+  process.stderr.write(`${failures} circuit(s) do not match the formula\n`);
   process.exitCode = 1;
-} else progress.done(`the formula matches circom on all ${SHAPES.length} shapes`);
+} else progress.done(`the formulas match circom on all ${CIRCUITS.length} circuits`);

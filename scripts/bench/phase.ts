@@ -1,23 +1,24 @@
 // One measured phase of the benchmark, in its own process so that its peak memory is its own.
 // Started by scripts/bench.ts (npm run bench); not meant to be run by hand:
-//   node --import tsx scripts/bench/phase.ts compile <instance> <dir>     fresh circom2 compile into <dir>
-//   node --import tsx scripts/bench/phase.ts setup <instance> <dir>       fresh Groth16 dev setup of <dir>
-//   node --import tsx scripts/bench/phase.ts build <instance>             buildInstance (reuses what is up to date)
-//   node --import tsx scripts/bench/phase.ts prove <instance> <dir> <N>   N × (witness, prove, verify)
+//   node --import tsx scripts/bench/phase.ts compile <circuit> <dir>     fresh circom2 compile into <dir>
+//   node --import tsx scripts/bench/phase.ts setup <circuit> <dir>       fresh Groth16 dev setup of <dir>
+//   node --import tsx scripts/bench/phase.ts build <instance>            buildInstance (reuses what is up to date)
+//   node --import tsx scripts/bench/phase.ts prove <circuit> <dir> <N>   N × (witness, prove, verify)
+// <circuit> is a declared instance (circuits/instances.json) or a comparison circuit of src/bench/circuits.ts.
 // The result goes as JSON to the file named by $BENCH_RESULT_FILE; progress goes to stderr.
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import * as snarkjs from "snarkjs";
 import type { Groth16Proof, VerificationKey } from "snarkjs";
+import { benchCircuit, powerFor, type BenchCircuit } from "../../src/bench/circuits.js";
+import { benchInput } from "../../src/bench/inputs.js";
 import { ZKEY_BEACON, buildInstance, compileCircom, mainComponentSource } from "../../src/build/circuits.js";
 import { resolvePtau } from "../../src/build/ptau.js";
-import { makeStep } from "../../src/circuitInput.js";
-import { LORA_STEP_PARAM_ORDER, PROJECT_ROOT, STEP_PUBLIC_INPUTS, getInstance, instanceArtifacts, loadInstances, type CircuitInstance } from "../../src/instances.js";
+import { PROJECT_ROOT, getInstance, instanceArtifacts, loadInstances } from "../../src/instances.js";
 import type { BuildResult, CompileResult, ProveResult, SetupResult } from "../../src/bench/phases.js";
 import { RESULT_FILE_ENV } from "../../src/bench/phases.js";
 import { stderrProgress, type Progress } from "../../src/progress.js";
 import { releaseProverThreads } from "../../src/prover.js";
-import { syntheticTask } from "../../src/synthetic.js";
 
 /** Artifact paths of a build directory laid out as build/circuits/<name>/ is. */
 function artifactsIn(dir: string, name: string) {
@@ -47,7 +48,7 @@ function requireDir(dir: string | undefined): string {
   return path.resolve(dir);
 }
 
-async function compilePhase(instance: CircuitInstance, dir: string, progress: Progress): Promise<CompileResult> {
+async function compilePhase(instance: BenchCircuit, dir: string, progress: Progress): Promise<CompileResult> {
   const { compiler } = loadInstances();
   if (path.relative(PROJECT_ROOT, dir).startsWith("..")) throw new Error(`${dir}: circom2 (WASI) needs a directory below the project root`);
   progress.step(`compiling ${instance.name} into ${path.relative(PROJECT_ROOT, dir)} (circom ${compiler.circom}, ${compiler.flags.join(" ")})`);
@@ -59,15 +60,15 @@ async function compilePhase(instance: CircuitInstance, dir: string, progress: Pr
       dir,
       instance.file,
       instance.template,
-      LORA_STEP_PARAM_ORDER.map((key) => instance.params[key]),
-      STEP_PUBLIC_INPUTS,
+      instance.args,
+      instance.publicInputs,
     ),
     flags: compiler.flags,
   });
   const seconds = (performance.now() - started) / 1000;
   const files = artifactsIn(dir, instance.name);
   const info = await snarkjs.r1cs.info(files.r1cs);
-  const power = Math.max(8, Math.ceil(Math.log2(info.nConstraints + info.nPubInputs + info.nOutputs + 1)));
+  const power = powerFor(info.nConstraints, info.nPubInputs, info.nOutputs);
   progress.done(`compiled in ${seconds.toFixed(1)} s: ${info.nConstraints} constraints, ${info.nVars} wires`);
   return {
     phase: "compile",
@@ -86,10 +87,10 @@ async function compilePhase(instance: CircuitInstance, dir: string, progress: Pr
 }
 
 /** The Groth16 development setup exactly as src/build/circuits.ts buildInstance runs it, into `dir`. */
-async function setupPhase(instance: CircuitInstance, dir: string, progress: Progress): Promise<SetupResult> {
+async function setupPhase(instance: BenchCircuit, dir: string, progress: Progress): Promise<SetupResult> {
   const files = artifactsIn(dir, instance.name);
   const info = await snarkjs.r1cs.info(files.r1cs);
-  const power = Math.max(8, Math.ceil(Math.log2(info.nConstraints + info.nPubInputs + info.nOutputs + 1)));
+  const power = powerFor(info.nConstraints, info.nPubInputs, info.nOutputs);
   const ptau = await resolvePtau(power, progress);
   const logger = progress.snarkjsLogger();
   const initialZkey = `${files.zkey}.initial`;
@@ -121,7 +122,8 @@ async function setupPhase(instance: CircuitInstance, dir: string, progress: Prog
   };
 }
 
-async function buildPhase(instance: CircuitInstance, progress: Progress): Promise<BuildResult> {
+async function buildPhase(name: string, progress: Progress): Promise<BuildResult> {
+  const instance = getInstance(name);
   const artifacts = instanceArtifacts(instance.name);
   const manifestTime = (): number => (existsSync(artifacts.manifest) ? statSync(artifacts.manifest).mtimeMs : 0);
   const before = manifestTime();
@@ -148,13 +150,13 @@ async function buildPhase(instance: CircuitInstance, progress: Progress): Promis
 }
 
 /** The witness and proof exactly as src/prover.ts proveWithInstance makes them, from the artifacts in `dir`. */
-async function provePhase(instance: CircuitInstance, dir: string, runs: number, progress: Progress): Promise<ProveResult> {
+async function provePhase(instance: BenchCircuit, dir: string, runs: number, progress: Progress): Promise<ProveResult> {
+  if (instance.mode !== "prove") throw new Error(`${instance.name} is compile-only (${instance.note ?? ""})`);
   const files = artifactsIn(dir, instance.name);
-  const referenceStarted = performance.now();
-  const task = syntheticTask(instance.params, { seed: 3 });
-  const made = makeStep({ ...task, step: 5n, submitter: 0x70997970c51812dc3a010c7d01b50e0d17dc79c8n });
-  const referenceStepSeconds = (performance.now() - referenceStarted) / 1000;
-  progress.step(`reference step and commitments of ${instance.name} in ${referenceStepSeconds.toFixed(2)} s (loss ${made.loss.toFixed(4)})`);
+  const made = benchInput(instance);
+  progress.step(
+    `${made.reference} of ${instance.name} in ${made.referenceSeconds.toFixed(2)} s${made.loss === null ? "" : ` (loss ${made.loss.toFixed(4)})`}`,
+  );
   const verificationKey = JSON.parse(readFileSync(files.verificationKey, "utf8")) as VerificationKey;
 
   const witnessSeconds: number[] = [];
@@ -188,7 +190,8 @@ async function provePhase(instance: CircuitInstance, dir: string, runs: number, 
   const g2 = 1;
   return {
     phase: "prove",
-    referenceStepSeconds,
+    reference: made.reference,
+    referenceSeconds: made.referenceSeconds,
     witnessSeconds,
     provingSeconds,
     verifySeconds,
@@ -202,8 +205,8 @@ async function provePhase(instance: CircuitInstance, dir: string, runs: number, 
 
 async function main(): Promise<void> {
   const [phase, name, dirArgument, runsArgument] = process.argv.slice(2);
-  if (name === undefined) throw new Error("usage: phase.ts <compile|setup|build|prove> <instance> [dir] [runs]");
-  const instance = getInstance(name);
+  if (name === undefined) throw new Error("usage: phase.ts <compile|setup|build|prove> <circuit> [dir] [runs]");
+  const instance = benchCircuit(name);
   const progress = stderrProgress(`bench ${phase} ${name}`);
   let result: CompileResult | SetupResult | BuildResult | ProveResult;
   switch (phase) {
@@ -214,7 +217,7 @@ async function main(): Promise<void> {
       result = await setupPhase(instance, requireDir(dirArgument), progress);
       break;
     case "build":
-      result = await buildPhase(instance, progress);
+      result = await buildPhase(name, progress);
       break;
     case "prove": {
       const runs = Number(runsArgument ?? "3");

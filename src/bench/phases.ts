@@ -65,14 +65,15 @@ export const buildResultSchema = z.object({
 
 export const proveResultSchema = z.object({
   phase: z.literal("prove"),
-  referenceStepSeconds: z.number(),
+  reference: z.string(),
+  referenceSeconds: z.number(),
   witnessSeconds: z.array(z.number()),
   provingSeconds: z.array(z.number()),
   verifySeconds: z.array(z.number()),
   verified: z.boolean(),
   proofCoordinates: z.object({ g1: z.number(), g2: z.number() }),
   publicSignals: z.number(),
-  loss: z.number(),
+  loss: z.number().nullable(),
   selfMaxRssKiB: z.number(),
 });
 

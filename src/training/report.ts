@@ -1,8 +1,9 @@
+import { toHex32 } from "../field.js";
 import type { StepReport } from "./session.js";
 
 const short = (value: bigint): string => {
-  const hex = value.toString(16).padStart(64, "0");
-  return `0x${hex.slice(0, 10)}…${hex.slice(-6)}`;
+  const hex = toHex32(value);
+  return `${hex.slice(0, 12)}…${hex.slice(-6)}`;
 };
 
 /** The run as a plain-text table: step, losses, proving time, gas and adapter commitment. */

@@ -1,3 +1,4 @@
+import { toHex32 } from "../field.js";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { ContractTransactionReceipt, Signer } from "ethers";
@@ -76,7 +77,6 @@ export interface TrainingSessionOptions {
   progress: Progress;
 }
 
-const hex = (value: bigint): string => `0x${value.toString(16).padStart(64, "0")}`;
 
 /**
  * Trains, proves and submits the steps of one run, resuming from the chain's head: the chain is the
@@ -116,11 +116,11 @@ export class TrainingSession {
     const { registry, config, task, progress } = this.options;
     const { baseRoot: base, datasetRoot } = this.commitments;
     if ((await registry.getBaseModel(base)).registrant === "0x0000000000000000000000000000000000000000") {
-      progress.step(`registering base model ${hex(base)}`);
+      progress.step(`registering base model ${toHex32(base)}`);
       await this.wait("registerBaseModel", () => registry.registerBaseModel(base, config.modelUri));
     }
     if ((await registry.getDataset(datasetRoot)).registrant === "0x0000000000000000000000000000000000000000") {
-      progress.step(`registering dataset ${hex(datasetRoot)} (${task.dataset.length} examples)`);
+      progress.step(`registering dataset ${toHex32(datasetRoot)} (${task.dataset.length} examples)`);
       await this.wait("registerDataset", () => registry.registerDataset(datasetRoot, task.dataset.length, config.datasetUri));
     }
   }
@@ -218,7 +218,7 @@ export class TrainingSession {
     }
     const replayedHead = adapterCommitment(a, b, instance.params);
     if (replayedHead !== onChain.head) {
-      throw new Error(`run ${runId}'s head on-chain (${hex(onChain.head)}) is not what this task's ${onChain.nextStep} steps give (${hex(replayedHead)}): another task or configuration made this run`);
+      throw new Error(`run ${runId}'s head on-chain (${toHex32(onChain.head)}) is not what this task's ${onChain.nextStep} steps give (${toHex32(replayedHead)}): another task or configuration made this run`);
     }
     if (onChain.nextStep > 0n) progress.step(`run ${runId} has ${onChain.nextStep} verified steps on-chain; continuing from there`);
 
@@ -277,14 +277,14 @@ export class TrainingSession {
     const { adapter, mergedRoot } = made.statement;
     const onChainAdapter = await registry.adapterAfterStep(runId, step);
     if (adapter !== onChainAdapter || made.statement.hparamsHash !== this.commitments.hparamsHash || made.statement.baseRoot !== this.commitments.baseRoot) {
-      throw new Error(`the merge statement of run ${runId} step ${step} does not match the chain (adapter ${hex(onChainAdapter)} on-chain, ${hex(adapter)} here)`);
+      throw new Error(`the merge statement of run ${runId} step ${step} does not match the chain (adapter ${toHex32(onChainAdapter)} on-chain, ${toHex32(adapter)} here)`);
     }
     const report = { step: Number(step), adapter, mergedRoot, merged: made.merged };
 
     const recorded = await registry.mergeOf(adapter);
     if (recorded.recorder !== "0x0000000000000000000000000000000000000000") {
       if (recorded.mergedRoot !== mergedRoot) {
-        throw new Error(`the registry records merged root ${hex(recorded.mergedRoot)} for adapter ${hex(adapter)}, not ${hex(mergedRoot)}: another base model or alpha merged it first`);
+        throw new Error(`the registry records merged root ${toHex32(recorded.mergedRoot)} for adapter ${toHex32(adapter)}, not ${toHex32(mergedRoot)}: another base model or alpha merged it first`);
       }
       progress.step(`merge of step ${step}'s adapter is recorded already (by ${recorded.recorder})`);
       return { ...report, provingSeconds: undefined, gasUsed: undefined, origin: "on-chain" };
@@ -310,7 +310,7 @@ export class TrainingSession {
       progress.step(`merge: proof in ${proven.provingSeconds.toFixed(2)} s (witness ${proven.witnessSeconds.toFixed(2)} s)`);
     }
     const proof = registryProof(file.proof);
-    progress.step(`merge of step ${step}'s adapter: recording merged root ${hex(mergedRoot)}`);
+    progress.step(`merge of step ${step}'s adapter: recording merged root ${toHex32(mergedRoot)}`);
     const receipt = await this.wait("recordMerge", () => registry.recordMerge(runId, step, circuitIdOf(mergeInstance.name), mergedRoot, proof));
     return { ...report, provingSeconds: file.provingSeconds, gasUsed: receipt.gasUsed, origin: reused ? "reused" : "proved" };
   }
