@@ -6,9 +6,9 @@
 //   npx hardhat run scripts/query.ts --network localhost                        every run
 import { toHex32 } from "../src/field.js";
 import { network } from "hardhat";
+import { asLoraLedgerError } from "../src/errors.js";
 import { resolveRegistry } from "../src/chain/deployment.js";
 import { adapterProvenance, listRuns, mergeProvenance, runHistory, runMerges, type RunSummary } from "../src/chain/queries.js";
-import { asLoraLedgerError } from "../src/commands/values.js";
 import { adapterCommitment } from "../src/commitments.js";
 import { defaultInstance, getInstance } from "../src/instances.js";
 import { stderrProgress } from "../src/progress.js";

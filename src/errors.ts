@@ -1,3 +1,5 @@
+import { DimensionError, EntryRangeError } from "./rangeErrors.js";
+
 /**
  * Exit codes of the commands, one per class of failure (documented in README.md).
  * Values are stable: other programs (the prototype's Python among them) branch on them.
@@ -44,4 +46,14 @@ export class LoraLedgerError extends Error {
     this.exitCode = exitCode;
     this.field = field;
   }
+}
+
+/** Any error from the library or the commands as a LoraLedgerError with its exit code. */
+export function asLoraLedgerError(error: unknown): LoraLedgerError {
+  if (error instanceof LoraLedgerError) return error;
+  if (error instanceof EntryRangeError) return new LoraLedgerError(ExitCode.OutOfRange, error.message, error.entry);
+  if (error instanceof DimensionError) return new LoraLedgerError(ExitCode.WrongShape, error.message);
+  if (error instanceof RangeError) return new LoraLedgerError(ExitCode.OutOfRange, error.message);
+  const message = error instanceof Error ? error.message : String(error);
+  return new LoraLedgerError(ExitCode.Internal, `internal error: ${message}`);
 }

@@ -4,12 +4,11 @@
  * threads are always released before exiting.
  */
 
-import { randomBytes } from "node:crypto";
-import { existsSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
+import { writeFileAtomic } from "../files.js";
 import path from "node:path";
-import { EXIT_CODE_NAMES, ExitCode, LoraLedgerError } from "../errors.js";
+import { asLoraLedgerError, EXIT_CODE_NAMES, ExitCode, LoraLedgerError } from "../errors.js";
 import { releaseProverThreads } from "../prover.js";
-import { asLoraLedgerError } from "./values.js";
 
 export interface ErrorObject {
   code: string;
@@ -49,13 +48,11 @@ export async function exit(code: number): Promise<never> {
 }
 
 /**
- * `--out FILE`: written only when the answer is complete, through a temp file in the same directory
- * and a rename, so FILE is never half-written; the temp file is removed on any failure and on
- * SIGINT/SIGTERM.
+ * `--out FILE`: written only when the answer is complete, with writeFileAtomic (a temp file in the
+ * same directory and a rename), so FILE is never half-written.
  */
 export class AtomicOutput {
   readonly file: string;
-  private temp: string | undefined;
 
   constructor(file: string) {
     // `npm run` runs in the package root; a relative FILE is meant relative to where npm was run.
@@ -67,33 +64,16 @@ export class AtomicOutput {
   }
 
   write(content: string): void {
-    const dir = path.dirname(this.file);
-    this.temp = path.join(dir, `.${path.basename(this.file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-    try {
-      writeFileSync(this.temp, content, { flag: "wx" });
-      renameSync(this.temp, this.file);
-      this.temp = undefined;
-    } finally {
-      this.cleanup();
-    }
-  }
-
-  /** Removes the temp file if one is left. Safe to call at any time, from a signal handler too. */
-  cleanup(): void {
-    if (this.temp !== undefined) {
-      rmSync(this.temp, { force: true });
-      this.temp = undefined;
-    }
+    writeFileAtomic(this.file, content);
   }
 }
 
 const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
-/** On SIGINT/SIGTERM: clean up, say so on stderr, exit 128 + signal number (nothing on stdout). */
-export function onInterrupt(command: string, cleanup: () => void): void {
+/** On SIGINT/SIGTERM: say so on stderr, exit 128 + signal number (nothing on stdout, no --out file). */
+export function onInterrupt(command: string): void {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
-      cleanup();
       process.stderr.write(`${command}: interrupted by ${signal}; nothing was written\n`);
       void exit(SIGNAL_EXIT_CODES[signal]);
     });
@@ -116,7 +96,7 @@ export async function runCommand(options: {
   errorAnswer: (error: ErrorObject) => unknown;
 }): Promise<never> {
   let output: AtomicOutput | undefined;
-  onInterrupt(options.command, () => output?.cleanup());
+  onInterrupt(options.command);
   try {
     const { answer, exitCode } = await options.body({
       setOutput: (chosen) => {
@@ -128,7 +108,6 @@ export async function runCommand(options: {
     await writeStdout(text);
     return await exit(exitCode);
   } catch (caught) {
-    output?.cleanup();
     const error = asLoraLedgerError(caught);
     const object = errorObject(error);
     await writeStdout(toJson(options.errorAnswer(object)));

@@ -6,10 +6,9 @@
 
 import { getAddress } from "ethers";
 import { z } from "zod";
-import { ExitCode, LoraLedgerError } from "../errors.js";
+import { ExitCode } from "../errors.js";
 import { assertFieldElement } from "../field.js";
 import { checkSignedRange, checkUnsignedRange, fromFixed, toFixed, toFixedUnsigned } from "../fixedpoint.js";
-import { EntryRangeError } from "../rangeErrors.js";
 import { loadInstances } from "../instances.js";
 import type { MergeStatement } from "../merge.js";
 import { HPARAM_BITS, STEP_BITS, type StepShape } from "../shape.js";
@@ -310,13 +309,4 @@ export function namedPublicInputs(statement: StepStatement): NamedPublicInputs {
   };
 }
 
-/** Any error from the library or the commands as a LoraLedgerError with its exit code. */
-export function asLoraLedgerError(error: unknown): LoraLedgerError {
-  if (error instanceof LoraLedgerError) return error;
-  if (error instanceof EntryRangeError) return new LoraLedgerError(ExitCode.OutOfRange, error.message, error.entry);
-  if (error instanceof Error && error.name === "DimensionError") return new LoraLedgerError(ExitCode.WrongShape, error.message);
-  if (error instanceof RangeError) return new LoraLedgerError(ExitCode.OutOfRange, error.message);
-  const message = error instanceof Error ? error.message : String(error);
-  return new LoraLedgerError(ExitCode.Internal, `internal error: ${message}`);
-}
 
