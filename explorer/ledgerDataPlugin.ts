@@ -72,20 +72,20 @@ export function ledgerDataPlugin(options: { projectRoot: string; defaultRpc?: st
   const middleware: Connect.NextHandleFunction = (request, response, next) => {
     const url = new URL(request.url ?? "/", "http://localhost");
     const at = url.pathname.indexOf("/lora-data/");
-    if (at < 0) return next();
+    if (at < 0) { next(); return; }
     const route = url.pathname.slice(at + 1);
     try {
-      if (route === LEDGER_DATA_URL) return send(response, 200, JSON.stringify(ledgerData(projectRoot, defaultRpc)));
+      if (route === LEDGER_DATA_URL) { send(response, 200, JSON.stringify(ledgerData(projectRoot, defaultRpc))); return; }
       const vk = /^lora-data\/vk\/([A-Za-z0-9_]+)\.json$/.exec(route);
       // Only the keys of declared instances: the name is never used as a path before that check.
       if (vk?.[1] !== undefined && instancesOf(projectRoot).some((instance) => instance.name === vk[1])) {
         const file = verificationKeyFile(projectRoot, vk[1]);
-        if (existsSync(file)) return send(response, 200, readFileSync(file, "utf8"));
-        return send(response, 404, JSON.stringify({ error: `${path.relative(projectRoot, file)} is missing: run npm run build:circuits` }));
+        if (existsSync(file)) { send(response, 200, readFileSync(file, "utf8")); return; }
+        send(response, 404, JSON.stringify({ error: `${path.relative(projectRoot, file)} is missing: run npm run build:circuits` })); return;
       }
-      return send(response, 404, JSON.stringify({ error: `no such data: ${route}` }));
+      send(response, 404, JSON.stringify({ error: `no such data: ${route}` })); return;
     } catch (error) {
-      return send(response, 500, JSON.stringify({ error: (error as Error).message }));
+      send(response, 500, JSON.stringify({ error: (error as Error).message })); return;
     }
   };
   return {

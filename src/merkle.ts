@@ -72,7 +72,7 @@ export function buildTree(leaves: Vector, depth: number): MerkleTree {
     }
     levels.push(above);
   }
-  const root = levels[depth]?.[0] ?? (zeros[depth] as bigint);
+  const root: bigint = levels[depth]?.[0] ?? (zeros[depth] as bigint);
 
   const nodeAt = (level: number, i: number): bigint => levels[level]?.[i] ?? (zeros[level] as bigint);
 

@@ -27,6 +27,7 @@ export function replace(parent: Element, ...children: (Child | Child[])[]): void
   append(parent, children);
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the element type it expects
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const element = document.getElementById(id);
   if (element === null) throw new Error(`#${id} is missing from index.html`);
@@ -46,6 +47,7 @@ export function shortHex(full: string): string {
 export function hashCode(full: string, options: { whole?: boolean } = {}): HTMLElement {
   const code = h("code", { class: options.whole === true ? "hash whole" : "hash", title: `${full} (click to copy)`, "data-full": full }, options.whole === true ? full : shortHex(full));
   code.addEventListener("click", () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- undefined on plain-http pages other than localhost
     void navigator.clipboard?.writeText(full).then(
       () => {
         code.classList.add("copied");

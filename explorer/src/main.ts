@@ -106,7 +106,10 @@ function circuitName(circuitId: string): HTMLElement {
 }
 
 function runLink(runId: bigint, text: string, step?: bigint): HTMLElement {
-  return h("a", { href: `#run=${runId}`, onclick: (event: Event) => (event.preventDefault(), selectRun(runId, step)) }, text);
+  return h("a", { href: `#run=${runId}`, onclick: (event: Event) => {
+      event.preventDefault();
+      void selectRun(runId, step);
+    } }, text);
 }
 
 function plural(count: bigint | number, word: string): string {
@@ -149,7 +152,7 @@ async function connectAndLoad(): Promise<void> {
     fillInstanceSelect(state.data.instances);
     const chainParameter = new URLSearchParams(location.search).get("chain");
     const connection = await connect(url, state.data, chainParameter === null || !/^\d+$/.test(chainParameter) ? undefined : BigInt(chainParameter));
-    if (generation !== state.generation) return connection.provider.destroy();
+    if (generation !== state.generation) { connection.provider.destroy(); return; }
     state.connection = connection;
   } catch (error) {
     if (generation !== state.generation) return;
@@ -214,7 +217,7 @@ function renderAll(): void {
 
 function renderOverview(): void {
   const connection = state.connection;
-  if (connection === undefined) return replace(elements.overview);
+  if (connection === undefined) { replace(elements.overview); return; }
   const runs = Array.isArray(state.runs) ? state.runs : undefined;
   const tile = (label: string, value: string | undefined) => h("div", { class: "tile" }, h("span", { class: "tile-value" }, value ?? "…"), h("span", { class: "tile-label" }, label));
   replace(
@@ -232,10 +235,10 @@ function renderOverview(): void {
 
 function renderRuns(): void {
   const head = cardHeader("Runs");
-  if (state.runs === undefined) return replace(elements.runs, head, loading("Reading runs…"));
-  if (!Array.isArray(state.runs)) return replace(elements.runs, head, errorBox(state.runs.error, "Cannot read the runs"));
+  if (state.runs === undefined) { replace(elements.runs, head, loading("Reading runs…")); return; }
+  if (!Array.isArray(state.runs)) { replace(elements.runs, head, errorBox(state.runs.error, "Cannot read the runs")); return; }
   if (state.runs.length === 0) {
-    return replace(elements.runs, head, empty("No runs yet", "Record one: ", h("code", { class: "command" }, RECORD_COMMAND)));
+    replace(elements.runs, head, empty("No runs yet", "Record one: ", h("code", { class: "command" }, RECORD_COMMAND))); return;
   }
   const rows = [...state.runs].reverse().map((run) =>
     h(
@@ -291,7 +294,7 @@ function instanceOfRun(run: RunSummary): InstanceInfo | undefined {
 function renderRun(): void {
   const run = runOf(state.selectedRun);
   elements.run.hidden = run === undefined;
-  if (run === undefined) return replace(elements.run);
+  if (run === undefined) { replace(elements.run); return; }
   const model = Array.isArray(state.models) ? state.models.find((entry) => entry.baseRoot === run.baseRoot) : undefined;
   const dataset = Array.isArray(state.datasets) ? state.datasets.find((entry) => entry.datasetRoot === run.datasetRoot) : undefined;
   const history = state.history;
@@ -430,9 +433,9 @@ async function verifyAll(run: RunSummary): Promise<void> {
 function renderModels(): void {
   const head = cardHeader("Base models");
   const models = state.models;
-  if (models === undefined) return replace(elements.models, head, loading("Reading BaseModelRegistered events…"));
-  if (!Array.isArray(models)) return replace(elements.models, head, errorBox(models.error, "Cannot read the base models"));
-  if (models.length === 0) return replace(elements.models, head, empty("No base model registered", "prove-and-submit registers its own; anyone can call registerBaseModel."));
+  if (models === undefined) { replace(elements.models, head, loading("Reading BaseModelRegistered events…")); return; }
+  if (!Array.isArray(models)) { replace(elements.models, head, errorBox(models.error, "Cannot read the base models")); return; }
+  if (models.length === 0) { replace(elements.models, head, empty("No base model registered", "prove-and-submit registers its own; anyone can call registerBaseModel.")); return; }
   const rows = models.map((model) =>
     h("tr", {}, cell("Base root", hashCode(hex64(model.baseRoot))), cell("Registrant", hashCode(model.registrant)), cell("URI", model.uri || h("span", { class: "muted" }, "—")), cell("Block", String(model.blockNumber))),
   );
@@ -442,9 +445,9 @@ function renderModels(): void {
 function renderDatasets(): void {
   const head = cardHeader("Datasets");
   const entries = state.datasets;
-  if (entries === undefined) return replace(elements.datasets, head, loading("Reading DatasetRegistered events…"));
-  if (!Array.isArray(entries)) return replace(elements.datasets, head, errorBox(entries.error, "Cannot read the datasets"));
-  if (entries.length === 0) return replace(elements.datasets, head, empty("No dataset registered", "prove-and-submit registers its own; anyone can call registerDataset."));
+  if (entries === undefined) { replace(elements.datasets, head, loading("Reading DatasetRegistered events…")); return; }
+  if (!Array.isArray(entries)) { replace(elements.datasets, head, errorBox(entries.error, "Cannot read the datasets")); return; }
+  if (entries.length === 0) { replace(elements.datasets, head, empty("No dataset registered", "prove-and-submit registers its own; anyone can call registerDataset.")); return; }
   const rows = entries.map((entry) =>
     h(
       "tr",

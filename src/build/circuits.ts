@@ -97,6 +97,7 @@ function runCompiler(args: string[]): Promise<{ code: number; output: string }> 
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.on("error", reject);
+    // eslint-disable-next-line no-control-regex -- strips the ANSI colours of circom's output
     child.on("close", (code) => resolve({ code: code ?? 1, output: output.replace(/\x1b\[[0-9;]*m/g, "") }));
   });
 }
@@ -202,11 +203,11 @@ export async function buildInstance(instance: CircuitInstance, progress: Progres
   const contractName = verifierContractName(instance.name);
   const upToDate =
     compiled &&
-    previous?.setupHash === setupHash &&
+    previous.setupHash === setupHash &&
     existsSync(artifacts.zkey) &&
     existsSync(artifacts.verificationKey) &&
     existsSync(artifacts.verifierSolidity);
-  if (upToDate && previous !== undefined) {
+  if (upToDate) {
     const requested = process.env.PTAU;
     if (requested !== undefined && requested !== "" && path.basename(requested) !== previous.ptau) {
       progress.step(`${instance.name}: keeping the key made from ${previous.ptau}; use --force to redo the setup from ${requested}`);

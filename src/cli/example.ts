@@ -20,7 +20,7 @@ function integerOption(name: string, text: string | undefined): bigint | undefin
 await runCommand({
   command: "example",
   errorAnswer: (error) => ({ success: false, error }),
-  body: async () => {
+  body: () => {
     const { values } = parseCliArgs("example", {
       instance: { type: "string" },
       step: { type: "string" },

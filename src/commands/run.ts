@@ -22,7 +22,7 @@ export function errorObject(error: LoraLedgerError): ErrorObject {
 }
 
 export async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY === true) process.stderr.write("(reading one JSON document from stdin; end it with Ctrl-D)\n");
+  if (process.stdin.isTTY) process.stderr.write("(reading one JSON document from stdin; end it with Ctrl-D)\n");
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks).toString("utf8");
@@ -80,10 +80,16 @@ export function onInterrupt(command: string): void {
   }
 }
 
+/** What a command body answers: the JSON on stdout and the exit code. */
+export interface CommandResult {
+  answer: unknown;
+  exitCode: ExitCode;
+}
+
 /** What a command body may ask of the runner. */
 export interface CommandContext {
   /** also write the answer to this file (atomically), once it is complete */
-  setOutput(output: AtomicOutput): void;
+  readonly setOutput: (output: AtomicOutput) => void;
 }
 
 /**
@@ -92,7 +98,7 @@ export interface CommandContext {
  */
 export async function runCommand(options: {
   command: string;
-  body: (context: CommandContext) => Promise<{ answer: unknown; exitCode: ExitCode }>;
+  body: (context: CommandContext) => Promise<CommandResult> | CommandResult;
   errorAnswer: (error: ErrorObject) => unknown;
 }): Promise<never> {
   let output: AtomicOutput | undefined;

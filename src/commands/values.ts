@@ -100,7 +100,7 @@ export type RawMergeStatement = z.output<ReturnType<typeof mergeStatementSchema>
  */
 export function isMergeDocument(document: unknown): boolean {
   if (typeof document !== "object" || document === null || !("instance" in document)) return false;
-  const name = (document as { instance: unknown }).instance;
+  const name = (document).instance;
   return loadInstances().instances.some((instance) => instance.name === name && instance.template === "LoraMerge");
 }
 

@@ -94,6 +94,7 @@ function run(command: Command, input: string | undefined, args: string[] = [], o
   });
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the answer it expects
 function json<T>(text: string): T {
   return JSON.parse(text) as T;
 }
@@ -453,7 +454,7 @@ describe("commands: example, prove, verify", function () {
         /is not a field element/,
       );
       expectError(
-        await prove(mergeMutated((d) => (d.statement.adapter = step.statement.adapter_before))),
+        await prove(mergeMutated((d) => (d.statement.adapter = step.statement.adapter_before ?? "missing"))),
         8,
         "statement_mismatch",
         "statement.adapter",

@@ -55,8 +55,8 @@ function startService(name: string, args: string[], environment: NodeJS.ProcessE
   const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env: environment, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
   return { name, child, output: () => output };
 }
 
@@ -251,7 +251,7 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     expect(runCells[0]).to.contain("1");
     expect(runCells[2]).to.equal(defaultCircuit());
     expect(runCells[5]).to.equal("3");
-    expect(await runRow.locator("code.hash").evaluateAll((codes) => codes.map((code) => code.getAttribute("data-full")))).to.deep.equal([
+    expect(await runRow.locator("code.hash").evaluateAll((codes: { getAttribute(name: string): string | null }[]) => codes.map((code) => code.getAttribute("data-full")))).to.deep.equal([
       run.trainer,
       hex64(run.hparamsHash),
       hex64(run.head),
@@ -263,7 +263,7 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     expect(await rows.count()).to.equal(3);
     for (const event of events) {
       const row = page.locator(`#run tr[data-step='${event.args.step}']`);
-      expect(await row.locator("code.hash").evaluateAll((codes) => codes.map((code) => code.getAttribute("data-full")))).to.deep.equal([
+      expect(await row.locator("code.hash").evaluateAll((codes: { getAttribute(name: string): string | null }[]) => codes.map((code) => code.getAttribute("data-full")))).to.deep.equal([
         hex64(event.args.adapterAfter),
         event.args.submitter,
         event.transactionHash,

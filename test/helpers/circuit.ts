@@ -40,7 +40,7 @@ export function loadR1cs(file: string): R1cs {
   if (header === undefined || body === undefined) throw new Error(`${file} lacks a header or constraints section`);
   const fieldBytes = buffer.readUInt32LE(header.offset);
   const prime = readLittleEndian(buffer, header.offset + 4, fieldBytes);
-  let cursor = header.offset + 4 + fieldBytes;
+  const cursor = header.offset + 4 + fieldBytes;
   const wireCount = buffer.readUInt32LE(cursor);
   // After nWires: nPubOut, nPubIn, nPrvIn (u32 each) and nLabels (u64), then nConstraints.
   const constraintCount = buffer.readUInt32LE(cursor + 4 * 4 + 8);

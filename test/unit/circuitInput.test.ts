@@ -125,7 +125,7 @@ describe("makeStep and the circuit input", () => {
     expect(dims(input.siblings)).to.deep.equal([2, 4]);
     expect(input.step).to.equal("2");
     expect(input.datasetSize).to.equal("5");
-    expect(input.submitter).to.equal(BigInt(PARAMS.submitter).toString());
+    expect(input.submitter).to.equal(PARAMS.submitter.toString());
     const all = [input.w0, input.a, input.b, input.aNext, input.bNext, input.x, input.t, input.siblings].flat(2);
     for (const value of all) {
       expect(value).to.match(/^(0|[1-9][0-9]*)$/);
