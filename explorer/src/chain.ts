@@ -2,7 +2,18 @@
 import { id, JsonRpcProvider, Network } from "ethers";
 import { LoraLedgerRegistry__factory } from "../../types/ethers-contracts/factories/LoraLedgerRegistry__factory.js";
 import type { LoraLedgerRegistry } from "../../types/ethers-contracts/LoraLedgerRegistry.js";
-import { adapterProvenance, listRuns, runHistory, type AdapterProvenance, type RunSummary, type VerifiedStep } from "../../src/chain/queries.js";
+import {
+  adapterProvenance,
+  listRuns,
+  mergeProvenance,
+  runHistory,
+  runMerges,
+  type AdapterProvenance,
+  type MergedProvenance,
+  type RunSummary,
+  type VerifiedMerge,
+  type VerifiedStep,
+} from "../../src/chain/queries.js";
 import { REGISTRY_FUTURE_ID, type InstanceInfo, type LedgerData } from "./ledgerData.js";
 
 /** A failure the page shows as is: a title, what happened, and what to do about it. */
@@ -142,7 +153,32 @@ export async function datasets(connection: Connection): Promise<DatasetEntry[]> 
   }));
 }
 
-export { adapterProvenance, listRuns, runHistory, type AdapterProvenance, type RunSummary, type VerifiedStep };
+/** The number of merges the registry recorded (MergeVerified events, every run). */
+export async function mergeCount(connection: Connection): Promise<number> {
+  const { registry } = connection;
+  return (await registry.queryFilter(registry.filters.MergeVerified(), Number(connection.deploymentBlock))).length;
+}
+
+/** The block and transaction of the MergeVerified event that recorded `mergedRoot` for `adapter`. */
+export async function mergeRecordedIn(connection: Connection, runId: bigint, adapter: bigint, mergedRoot: bigint): Promise<{ blockNumber: number; transactionHash: string } | undefined> {
+  const { registry } = connection;
+  const events = await registry.queryFilter(registry.filters.MergeVerified(runId, adapter, mergedRoot), Number(connection.deploymentBlock));
+  const event = events[0];
+  return event === undefined ? undefined : { blockNumber: event.blockNumber, transactionHash: event.transactionHash };
+}
+
+export {
+  adapterProvenance,
+  listRuns,
+  mergeProvenance,
+  runHistory,
+  runMerges,
+  type AdapterProvenance,
+  type MergedProvenance,
+  type RunSummary,
+  type VerifiedMerge,
+  type VerifiedStep,
+};
 
 /** The instance a circuit id names: the registry's id is keccak256(instance name) (src/chain/registry.ts circuitIdOf). */
 export function instanceOfCircuit(circuitId: string, instances: readonly InstanceInfo[]): InstanceInfo | undefined {

@@ -3,14 +3,49 @@
  * project's library (src/chain/queries.ts, src/commitments.ts) and typechain types.
  */
 import "./style.css";
-import { ActionableError, adapterProvenance, baseModels, connect, datasets, instanceOfCircuit, listRuns, runHistory, type AdapterProvenance, type BaseModelEntry, type Connection, type DatasetEntry, type RunSummary, type VerifiedStep } from "./chain.js";
+import type { Groth16Proof } from "snarkjs";
+import {
+  ActionableError,
+  adapterProvenance,
+  baseModels,
+  connect,
+  datasets,
+  instanceOfCircuit,
+  listRuns,
+  mergeCount,
+  mergeProvenance,
+  mergeRecordedIn,
+  runHistory,
+  runMerges,
+  type AdapterProvenance,
+  type BaseModelEntry,
+  type Connection,
+  type DatasetEntry,
+  type MergedProvenance,
+  type RunSummary,
+  type VerifiedMerge,
+  type VerifiedStep,
+} from "./chain.js";
 import type { AdapterCandidate, Encoding } from "./adapterFile.js";
 import { AdapterFileError, parseCommitment } from "./commitment.js";
 import { byId, h, hashCode, hex64, milliseconds, replace, withCode, type Child } from "./dom.js";
 import { LEDGER_DATA_URL, type InstanceInfo, type LedgerData } from "./ledgerData.js";
-import { PUBLIC_INPUT_NAMES, verifyAgain, type Reverification } from "./verify.js";
+import { MERGE_PUBLIC_INPUT_NAMES, PUBLIC_INPUT_NAMES, verifyAgain, verifyMergeAgain, type MergeReverification, type Reverification } from "./verify.js";
 
-type Verification = { state: "running" } | { state: "done"; result: Reverification } | { state: "failed"; error: unknown };
+type Outcome<T> = { state: "running" } | { state: "done"; result: T } | { state: "failed"; error: unknown };
+type Verification = Outcome<Reverification>;
+type MergeVerification = Outcome<MergeReverification>;
+
+/** A row of the run's view to point at: a step of its history, or the merge of a step's adapter. */
+interface Highlight {
+  kind: "step" | "merge";
+  step: bigint;
+}
+
+/** A commitment to look up: an adapter's; a pasted one is also looked up as a merged root. */
+interface SearchCandidate extends AdapterCandidate {
+  mergedRootToo?: boolean;
+}
 
 /** A read that failed: the section shows the error. */
 interface Failed {
@@ -23,15 +58,20 @@ interface State {
   runs?: RunSummary[] | Failed;
   models?: BaseModelEntry[] | Failed;
   datasets?: DatasetEntry[] | Failed;
+  /** merges recorded in the registry, every run */
+  mergeCount?: number | Failed;
   selectedRun?: bigint;
-  history?: VerifiedStep[] | "loading" | { error: unknown };
-  highlightStep?: bigint;
+  history?: VerifiedStep[] | "loading" | Failed;
+  /** the selected run's merges (MergeVerified events) */
+  merges?: VerifiedMerge[] | "loading" | Failed;
+  highlight?: Highlight;
   verifications: Map<string, Verification>;
+  mergeVerifications: Map<string, MergeVerification>;
   /** bumped on every (re)connection: results of an older one are dropped */
   generation: number;
 }
 
-const state: State = { verifications: new Map(), generation: 0 };
+const state: State = { verifications: new Map(), mergeVerifications: new Map(), generation: 0 };
 const RECORD_COMMAND = "npx hardhat run scripts/prove-and-submit.ts --network localhost";
 
 const elements = {
@@ -105,10 +145,10 @@ function circuitName(circuitId: string): HTMLElement {
   return instance === undefined ? h("span", { class: "muted", title: circuitId }, "unknown circuit ", hashCode(circuitId)) : h("span", { class: "circuit", title: `circuit id ${circuitId}` }, instance.name);
 }
 
-function runLink(runId: bigint, text: string, step?: bigint): HTMLElement {
+function runLink(runId: bigint, text: string, highlight?: Highlight): HTMLElement {
   return h("a", { href: `#run=${runId}`, onclick: (event: Event) => {
       event.preventDefault();
-      void selectRun(runId, step);
+      void selectRun(runId, highlight);
     } }, text);
 }
 
@@ -141,8 +181,9 @@ async function fetchLedgerData(): Promise<LedgerData> {
 async function connectAndLoad(): Promise<void> {
   const generation = ++state.generation;
   state.connection?.provider.destroy();
-  Object.assign(state, { connection: undefined, runs: undefined, models: undefined, datasets: undefined, history: undefined });
+  Object.assign(state, { connection: undefined, runs: undefined, models: undefined, datasets: undefined, mergeCount: undefined, history: undefined, merges: undefined });
   state.verifications.clear();
+  state.mergeVerifications.clear();
   elements.content.hidden = true;
   replace(elements.overview);
   const url = elements.rpcUrl.value.trim();
@@ -177,6 +218,7 @@ async function connectAndLoad(): Promise<void> {
     load(() => listRuns(connection.registry), (runs) => (state.runs = runs)),
     load(() => baseModels(connection), (models) => (state.models = models)),
     load(() => datasets(connection), (entries) => (state.datasets = entries)),
+    load(() => mergeCount(connection), (count) => (state.mergeCount = count)),
   ]);
   if (generation !== state.generation) return;
   const runs = Array.isArray(state.runs) ? state.runs : [];
@@ -224,6 +266,7 @@ function renderOverview(): void {
     elements.overview,
     tile("runs", runs === undefined ? undefined : String(runs.length)),
     tile("verified steps", runs === undefined ? undefined : String(runs.reduce((total, run) => total + run.verifiedSteps, 0n))),
+    tile("recorded merges", typeof state.mergeCount === "number" ? String(state.mergeCount) : undefined),
     tile("base models", Array.isArray(state.models) ? String(state.models.length) : undefined),
     tile("datasets", Array.isArray(state.datasets) ? String(state.datasets.length) : undefined),
   );
@@ -255,31 +298,35 @@ function renderRuns(): void {
   replace(elements.runs, head, table(["Run", "Owner", "Circuit", "Hyperparameters hash", "Head", "Steps"], rows, "runs-table"));
 }
 
-async function selectRun(runId: bigint, highlight?: bigint, scroll = true): Promise<void> {
+async function selectRun(runId: bigint, highlight?: Highlight, scroll = true): Promise<void> {
   const generation = state.generation;
   const connection = state.connection;
   if (connection === undefined) return;
   if (location.hash !== `#run=${runId}`) history.replaceState(null, "", `${location.pathname}${location.search}#run=${runId}`);
-  state.highlightStep = highlight;
-  if (state.selectedRun !== runId || !Array.isArray(state.history)) {
+  state.highlight = highlight;
+  if (state.selectedRun !== runId || !Array.isArray(state.history) || !Array.isArray(state.merges)) {
     state.selectedRun = runId;
     state.history = "loading";
+    state.merges = "loading";
     renderRuns();
     renderRun();
-    try {
-      const steps = await runHistory(connection.registry, runId);
-      if (generation !== state.generation || state.selectedRun !== runId) return;
-      state.history = steps;
-    } catch (error) {
-      if (generation !== state.generation || state.selectedRun !== runId) return;
-      state.history = { error };
-    }
+    const read = async <T>(query: () => Promise<T>): Promise<T | Failed> => {
+      try {
+        return await query();
+      } catch (error) {
+        return { error };
+      }
+    };
+    const [steps, merges] = await Promise.all([read(() => runHistory(connection.registry, runId)), read(() => runMerges(connection.registry, runId))]);
+    if (generation !== state.generation || state.selectedRun !== runId) return;
+    state.history = steps;
+    state.merges = merges;
   }
   renderRuns();
   renderRun();
   if (scroll) {
-    const target = highlight === undefined ? elements.run : (elements.run.querySelector(`tr[data-step="${highlight}"]`) ?? elements.run);
-    target.scrollIntoView({ behavior: "smooth", block: highlight === undefined ? "start" : "center" });
+    const row = highlight === undefined ? null : elements.run.querySelector(highlight.kind === "step" ? `tr[data-step="${highlight.step}"]` : `tr[data-merge-step="${highlight.step}"]`);
+    (row ?? elements.run).scrollIntoView({ behavior: "smooth", block: row === null ? "start" : "center" });
   }
 }
 
@@ -291,6 +338,10 @@ function instanceOfRun(run: RunSummary): InstanceInfo | undefined {
   return state.data === undefined ? undefined : instanceOfCircuit(run.circuitId, state.data.instances);
 }
 
+function isHighlighted(kind: Highlight["kind"], step: bigint): boolean {
+  return state.highlight?.kind === kind && state.highlight.step === step;
+}
+
 function renderRun(): void {
   const run = runOf(state.selectedRun);
   elements.run.hidden = run === undefined;
@@ -298,6 +349,7 @@ function renderRun(): void {
   const model = Array.isArray(state.models) ? state.models.find((entry) => entry.baseRoot === run.baseRoot) : undefined;
   const dataset = Array.isArray(state.datasets) ? state.datasets.find((entry) => entry.datasetRoot === run.datasetRoot) : undefined;
   const history = state.history;
+  const merges = state.merges;
   const canVerifyAll = Array.isArray(history) && history.length > 0 && instanceOfRun(run) !== undefined;
   const fact = (label: string, ...value: Child[]) => h("div", { class: "fact" }, h("dt", {}, label), h("dd", {}, ...value));
   replace(
@@ -305,6 +357,7 @@ function renderRun(): void {
     cardHeader(
       `Run ${run.runId}`,
       h("span", { class: "pill" }, plural(run.verifiedSteps, "verified step")),
+      Array.isArray(merges) && merges.length > 0 ? h("span", { class: "pill merge" }, plural(merges.length, "merge")) : null,
       canVerifyAll ? h("button", { type: "button", class: "secondary push", onclick: () => void verifyAll(run) }, "Verify all again") : null,
     ),
     h(
@@ -321,6 +374,9 @@ function renderRun(): void {
     ),
     h("h3", {}, "History"),
     historyView(run, history),
+    h("h3", {}, "Merged weights"),
+    h("p", { class: "muted section-note" }, "Each merge proves that the merged root commits to the exact W_eff = W0 + α·B·A of a verified adapter of this run, on its base model (LoraMerge, PROTOCOL §9)."),
+    mergesView(run, merges),
   );
 }
 
@@ -335,13 +391,13 @@ function historyView(run: RunSummary, history: State["history"]): HTMLElement {
     rows.push(
       h(
         "tr",
-        { "data-step": String(step.step), class: step.step === state.highlightStep ? "highlight" : undefined },
+        { "data-step": String(step.step), class: isHighlighted("step", step.step) ? "highlight" : undefined },
         cell("Step", h("strong", {}, String(step.step))),
         cell("Adapter", hashCode(hex64(step.adapterAfter))),
         cell("Submitter", hashCode(step.submitter)),
         cell("Block", String(step.blockNumber)),
         cell("Transaction", hashCode(step.transactionHash)),
-        cell("Proof", verifyCell(run, step, verification)),
+        cell("Proof", verifyCell(verification, "verify", () => void verifyStep(run, step))),
       ),
     );
     if (verification?.state === "done" || verification?.state === "failed") {
@@ -351,47 +407,115 @@ function historyView(run: RunSummary, history: State["history"]): HTMLElement {
   return table(["Step", "Adapter commitment", "Submitter", "Block", "Transaction", "Proof"], rows, "history-table");
 }
 
-function verifyCell(run: RunSummary, step: VerifiedStep, verification: Verification | undefined): HTMLElement {
+function mergesView(run: RunSummary, merges: State["merges"]): HTMLElement {
+  if (merges === undefined || merges === "loading") return loading(`Reading the MergeVerified events of run ${run.runId}…`);
+  if (!Array.isArray(merges)) return errorBox(merges.error, "Cannot read the run's merges");
+  if (merges.length === 0) {
+    return empty(
+      "No merge recorded",
+      "Anyone can prove and record the merged weights of a verified adapter of this run with recordMerge; ",
+      h("code", { class: "command" }, RECORD_COMMAND),
+      " ends with the merge of the run's final adapter (unless LORA_MERGE=false).",
+    );
+  }
+  const rows: HTMLTableRowElement[] = [];
+  for (const merge of merges) {
+    const verification = state.mergeVerifications.get(`${run.runId}:${merge.step}`);
+    rows.push(
+      h(
+        "tr",
+        { "data-merge-step": String(merge.step), class: isHighlighted("merge", merge.step) ? "highlight" : undefined },
+        cell("Step", h("strong", {}, String(merge.step))),
+        cell("Adapter", hashCode(hex64(merge.adapter))),
+        cell("Merged root", hashCode(hex64(merge.mergedRoot))),
+        cell("Recorder", hashCode(merge.recorder)),
+        cell("Block", String(merge.blockNumber)),
+        cell("Transaction", hashCode(merge.transactionHash)),
+        cell("Proof", verifyCell(verification, "merge-verify", () => void verifyMerge(run, merge))),
+      ),
+    );
+    if (verification?.state === "done" || verification?.state === "failed") {
+      rows.push(h("tr", { class: "detail-row" }, h("td", { colspan: 7 }, mergeVerificationDetail(merge, verification))));
+    }
+  }
+  return table(["Step", "Adapter", "Merged root", "Recorder", "Block", "Transaction", "Proof"], rows, "merges-table");
+}
+
+/** The proof cell of a step or a merge; `testId` prefixes the button's and the verdict's data-testid. */
+function verifyCell(verification: Outcome<{ valid: boolean; verifyMilliseconds: number }> | undefined, testId: string, onVerify: () => void): HTMLElement {
   if (verification?.state === "running") return h("span", { class: "badge running" }, h("span", { class: "spinner", "aria-hidden": "true" }), "verifying…");
-  const button = h("button", { type: "button", class: "small", "data-testid": "verify-again", onclick: () => void verifyStep(run, step) }, verification === undefined ? "Verify again" : "Again");
+  const button = h("button", { type: "button", class: "small", "data-testid": `${testId}-again`, onclick: onVerify }, verification === undefined ? "Verify again" : "Again");
   if (verification === undefined) return button;
   if (verification.state === "failed") return h("span", { class: "verify" }, h("span", { class: "badge bad" }, "error"), button);
   const { valid, verifyMilliseconds } = verification.result;
-  return h("span", { class: "verify" }, h("span", { class: `badge ${valid ? "good" : "bad"}`, "data-testid": "verify-result" }, valid ? "✓ valid" : "✗ invalid", h("span", { class: "time" }, milliseconds(verifyMilliseconds))), button);
+  return h("span", { class: "verify" }, h("span", { class: `badge ${valid ? "good" : "bad"}`, "data-testid": `${testId}-result` }, valid ? "✓ valid" : "✗ invalid", h("span", { class: "time" }, milliseconds(verifyMilliseconds))), button);
+}
+
+/** The verdict of a proof verified again, with its public inputs and the proof. */
+function verdictBox(options: { valid: boolean; testId: string; verdict: string; body: Child[]; summary: string; names: readonly string[]; publicSignals: string[]; proof: Groth16Proof }): HTMLElement {
+  const { valid, proof } = options;
+  return h(
+    "div",
+    { class: `verify-detail ${valid ? "good" : "bad"}`, "data-testid": options.testId },
+    h("p", {}, h("strong", {}, options.verdict), ...options.body, valid ? null : " If the circuit was rebuilt since the deployment, the local key is not the deployed verifier's."),
+    h(
+      "details",
+      {},
+      h("summary", {}, options.summary),
+      h(
+        "dl",
+        { class: "signals" },
+        options.names.flatMap((name, index) => [h("dt", {}, name), h("dd", {}, h("code", { class: "whole" }, options.publicSignals[index] ?? ""))]),
+        h("dt", {}, "proof"),
+        h("dd", {}, h("code", { class: "whole" }, JSON.stringify({ pi_a: proof.pi_a, pi_b: proof.pi_b, pi_c: proof.pi_c }))),
+      ),
+    ),
+  );
 }
 
 function verificationDetail(step: VerifiedStep, verification: Extract<Verification, { state: "done" | "failed" }>): HTMLElement {
   if (verification.state === "failed") return errorBox(verification.error, `Step ${step.step} could not be verified again`);
   const result = verification.result;
   const where = result.method === "submitStep" ? "submitStep" : `submitSteps (entry ${result.batchIndex + 1} of ${result.batchSize})`;
-  return h(
-    "div",
-    { class: `verify-detail ${result.valid ? "good" : "bad"}`, "data-testid": "verify-detail" },
-    h(
-      "p",
-      {},
-      h("strong", {}, result.valid ? `Step ${step.step}: the proof is valid.` : `Step ${step.step}: the proof does NOT verify.`),
+  return verdictBox({
+    valid: result.valid,
+    testId: "verify-detail",
+    verdict: result.valid ? `Step ${step.step}: the proof is valid.` : `Step ${step.step}: the proof does NOT verify.`,
+    body: [
       ` groth16.verify in this browser took ${milliseconds(result.verifyMilliseconds)} (${milliseconds(result.totalMilliseconds)} with fetching the transaction and the key). `,
       `Proof decoded from the ${where} calldata of `,
       hashCode(step.transactionHash),
       "; verification key ",
       h("code", {}, `build/circuits/${result.instance}/verification_key.json`),
       ".",
-      result.valid ? null : " If the circuit was rebuilt since the deployment, the local key is not the deployed verifier's.",
-    ),
-    h(
-      "details",
-      {},
-      h("summary", {}, "Public inputs (PROTOCOL §7) and proof"),
-      h(
-        "dl",
-        { class: "signals" },
-        PUBLIC_INPUT_NAMES.flatMap((name, index) => [h("dt", {}, name), h("dd", {}, h("code", { class: "whole" }, result.publicSignals[index] ?? ""))]),
-        h("dt", {}, "proof"),
-        h("dd", {}, h("code", { class: "whole" }, JSON.stringify({ pi_a: result.proof.pi_a, pi_b: result.proof.pi_b, pi_c: result.proof.pi_c }))),
-      ),
-    ),
-  );
+    ],
+    summary: "Public inputs (PROTOCOL §7) and proof",
+    names: PUBLIC_INPUT_NAMES,
+    publicSignals: result.publicSignals,
+    proof: result.proof,
+  });
+}
+
+function mergeVerificationDetail(merge: VerifiedMerge, verification: Extract<MergeVerification, { state: "done" | "failed" }>): HTMLElement {
+  if (verification.state === "failed") return errorBox(verification.error, `The merge of step ${merge.step}'s adapter could not be verified again`);
+  const result = verification.result;
+  return verdictBox({
+    valid: result.valid,
+    testId: "merge-verify-detail",
+    verdict: result.valid ? `Merge of step ${merge.step}'s adapter: the proof is valid.` : `Merge of step ${merge.step}'s adapter: the proof does NOT verify.`,
+    body: [
+      ` groth16.verify in this browser took ${milliseconds(result.verifyMilliseconds)} (${milliseconds(result.totalMilliseconds)} with fetching the transaction and the key). `,
+      "Proof decoded from the recordMerge calldata of ",
+      hashCode(merge.transactionHash),
+      ` (merge circuit ${result.instance}); public inputs from the run and adapterAfterStep(${merge.step}); verification key `,
+      h("code", {}, `build/circuits/${result.instance}/verification_key.json`),
+      ".",
+    ],
+    summary: "Public inputs (PROTOCOL §9) and proof",
+    names: MERGE_PUBLIC_INPUT_NAMES,
+    publicSignals: result.publicSignals,
+    proof: result.proof,
+  });
 }
 
 async function verifyStep(run: RunSummary, step: VerifiedStep): Promise<void> {
@@ -417,12 +541,38 @@ async function verifyStep(run: RunSummary, step: VerifiedStep): Promise<void> {
   renderRun();
 }
 
+async function verifyMerge(run: RunSummary, merge: VerifiedMerge): Promise<void> {
+  const connection = state.connection;
+  const instances = state.data?.instances;
+  if (connection === undefined || instances === undefined) return;
+  const key = `${run.runId}:${merge.step}`;
+  const generation = state.generation;
+  state.mergeVerifications.set(key, { state: "running" });
+  renderRun();
+  let outcome: MergeVerification;
+  try {
+    outcome = { state: "done", result: await verifyMergeAgain(connection, run, merge, instances) };
+  } catch (error) {
+    outcome = { state: "failed", error };
+  }
+  if (generation !== state.generation) return;
+  state.mergeVerifications.set(key, outcome);
+  renderRun();
+}
+
+/** Every step of the run, then every merge. */
 async function verifyAll(run: RunSummary): Promise<void> {
   const history = state.history;
   if (!Array.isArray(history)) return;
   for (const step of history) {
     if (state.selectedRun !== run.runId) return;
     await verifyStep(run, step);
+  }
+  const merges = state.merges;
+  if (!Array.isArray(merges)) return;
+  for (const merge of merges) {
+    if (state.selectedRun !== run.runId) return;
+    await verifyMerge(run, merge);
   }
 }
 
@@ -480,64 +630,131 @@ function fillInstanceSelect(instances: readonly InstanceInfo[]): void {
   if (instances.some((instance) => instance.name === current)) elements.instanceSelect.value = current;
 }
 
-async function lookUp(candidates: AdapterCandidate[], intro: HTMLElement | null): Promise<void> {
+interface Recorded {
+  blockNumber: number;
+  transactionHash: string;
+}
+
+async function lookUp(candidates: SearchCandidate[], intro: HTMLElement | null): Promise<void> {
   const connection = state.connection;
   if (connection === undefined) {
     replace(elements.provenance, errorBox(new ActionableError("Not connected", "The page is not connected to a registry.", "Fix the connection above first.")));
     return;
   }
   const generation = state.generation;
-  replace(elements.provenance, intro, loading("Asking the registry (provenanceOf)…"));
+  const asked = candidates.some((candidate) => candidate.mergedRootToo === true) ? "provenanceOf, mergedProvenanceOf" : "provenanceOf";
+  replace(elements.provenance, intro, loading(`Asking the registry (${asked})…`));
   const answers = await Promise.all(
     candidates.map(async (candidate) => {
       try {
-        const provenance = await adapterProvenance(connection.registry, candidate.commitment);
-        let recorded: { blockNumber: number; transactionHash: string } | undefined;
+        const { registry } = connection;
+        const [provenance, merged] = await Promise.all([
+          adapterProvenance(registry, candidate.commitment),
+          candidate.mergedRootToo === true ? mergeProvenance(registry, candidate.commitment) : undefined,
+        ]);
+        const cards: HTMLElement[] = [];
         if (provenance.verified) {
-          const events = await connection.registry.queryFilter(connection.registry.filters.StepVerified(provenance.runId, undefined, candidate.commitment), Number(connection.deploymentBlock));
+          const events = await registry.queryFilter(registry.filters.StepVerified(provenance.runId, undefined, candidate.commitment), Number(connection.deploymentBlock));
           const event = events.find((found) => found.args.step === provenance.step);
-          if (event !== undefined) recorded = { blockNumber: event.blockNumber, transactionHash: event.transactionHash };
+          cards.push(provenanceCard(candidate, provenance, event === undefined ? undefined : { blockNumber: event.blockNumber, transactionHash: event.transactionHash }));
         }
-        return provenanceCard(candidate, provenance, recorded);
+        if (merged?.verified === true) {
+          cards.push(mergedCard(candidate, merged, await mergeRecordedIn(connection, merged.runId, merged.adapter, merged.mergedRoot)));
+        }
+        return cards.length > 0 ? cards : [notRecordedCard(candidate)];
       } catch (error) {
-        return h("div", { class: "result" }, candidateHead(candidate), errorBox(error, "The registry could not be asked"));
+        return [h("div", { class: "result" }, candidateHead(candidate), errorBox(error, "The registry could not be asked"))];
       }
     }),
   );
   if (generation !== state.generation) return;
-  replace(elements.provenance, intro, answers);
+  replace(elements.provenance, intro, answers.flat());
 }
 
-function candidateHead(candidate: AdapterCandidate): HTMLElement {
-  return h("div", { class: "result-head" }, h("strong", {}, candidate.label), h("span", { class: "muted" }, candidate.source), h("code", { class: "whole commitment" }, hex64(candidate.commitment)));
+function candidateHead(candidate: AdapterCandidate, label = candidate.label): HTMLElement {
+  return h("div", { class: "result-head" }, h("strong", {}, label), h("span", { class: "muted" }, candidate.source), h("code", { class: "whole commitment" }, hex64(candidate.commitment)));
 }
 
-function provenanceCard(candidate: AdapterCandidate, provenance: AdapterProvenance, recorded: { blockNumber: number; transactionHash: string } | undefined): HTMLElement {
-  if (!provenance.verified) {
-    const initialOf = Array.isArray(state.runs) ? state.runs.filter((run) => run.initialAdapter === candidate.commitment) : [];
-    return h(
-      "div",
-      { class: "result not-found", "data-testid": "provenance-result" },
-      candidateHead(candidate),
-      h("p", { class: "answer" }, h("span", { class: "badge warn" }, "Not recorded"), " No verified step of this registry produced this adapter."),
-      initialOf.length === 0
-        ? null
-        : h("p", { class: "muted" }, `It is the initial adapter of run${initialOf.length > 1 ? "s" : ""} `, initialOf.flatMap((run, index) => [index > 0 ? ", " : "", runLink(run.runId, String(run.runId))]), ": where training started, not something it produced."),
-    );
-  }
-  const { run, runId, step, baseModel, dataset } = provenance;
+function contextFacts(provenance: { run: RunSummary; baseModel: { uri: string }; dataset: { size: bigint; uri: string } }): HTMLElement[] {
+  const { run, baseModel, dataset } = provenance;
+  return [
+    h("div", { class: "fact" }, h("dt", {}, "Base model"), h("dd", {}, hashCode(hex64(run.baseRoot)), baseModel.uri ? ` ${baseModel.uri}` : "")),
+    h("div", { class: "fact" }, h("dt", {}, "Dataset"), h("dd", {}, hashCode(hex64(run.datasetRoot)), ` ${plural(dataset.size, "example")}${dataset.uri ? ` · ${dataset.uri}` : ""}`)),
+  ];
+}
+
+function recordedFact(recorded: Recorded | undefined): HTMLElement | null {
+  return recorded === undefined ? null : h("div", { class: "fact" }, h("dt", {}, "Recorded in"), h("dd", {}, `block ${recorded.blockNumber} · `, hashCode(recorded.transactionHash)));
+}
+
+function notRecordedCard(candidate: SearchCandidate): HTMLElement {
+  const initialOf = Array.isArray(state.runs) ? state.runs.filter((run) => run.initialAdapter === candidate.commitment) : [];
+  return h(
+    "div",
+    { class: "result not-found", "data-testid": "provenance-result" },
+    candidateHead(candidate),
+    h(
+      "p",
+      { class: "answer" },
+      h("span", { class: "badge warn" }, "Not recorded"),
+      candidate.mergedRootToo === true
+        ? " No verified step of this registry produced this adapter, and no merge recorded in it has this merged root."
+        : " No verified step of this registry produced this adapter.",
+    ),
+    initialOf.length === 0
+      ? null
+      : h("p", { class: "muted" }, `It is the initial adapter of run${initialOf.length > 1 ? "s" : ""} `, initialOf.flatMap((run, index) => [index > 0 ? ", " : "", runLink(run.runId, String(run.runId))]), ": where training started, not something it produced."),
+  );
+}
+
+function provenanceCard(candidate: SearchCandidate, provenance: Extract<AdapterProvenance, { verified: true }>, recorded: Recorded | undefined): HTMLElement {
+  const { run, runId, step, merge } = provenance;
   return h(
     "div",
     { class: "result found", "data-testid": "provenance-result" },
-    candidateHead(candidate),
-    h("p", { class: "answer" }, h("span", { class: "badge good" }, "Recorded"), " Produced by ", h("strong", {}, `run ${runId}, step ${step}`), " (verified training). ", runLink(runId, `Open run ${runId} →`, step)),
+    candidateHead(candidate, candidate.mergedRootToo === true ? "Adapter commitment" : candidate.label),
+    h("p", { class: "answer" }, h("span", { class: "badge good" }, "Recorded"), " Produced by ", h("strong", {}, `run ${runId}, step ${step}`), " (verified training). ", runLink(runId, `Open run ${runId} →`, { kind: "step", step })),
     h(
       "dl",
       { class: "facts compact" },
-      h("div", { class: "fact" }, h("dt", {}, "Base model"), h("dd", {}, hashCode(hex64(run.baseRoot)), baseModel.uri ? ` ${baseModel.uri}` : "")),
-      h("div", { class: "fact" }, h("dt", {}, "Dataset"), h("dd", {}, hashCode(hex64(run.datasetRoot)), ` ${plural(dataset.size, "example")}${dataset.uri ? ` · ${dataset.uri}` : ""}`)),
+      contextFacts(provenance),
       h("div", { class: "fact" }, h("dt", {}, "Trainer"), h("dd", {}, hashCode(run.trainer))),
-      recorded === undefined ? null : h("div", { class: "fact" }, h("dt", {}, "Recorded in"), h("dd", {}, `block ${recorded.blockNumber} · `, hashCode(recorded.transactionHash))),
+      recordedFact(recorded),
+      h(
+        "div",
+        { class: "fact", "data-testid": "adapter-merge" },
+        h("dt", {}, "Merged weights"),
+        merge === undefined
+          ? h("dd", { class: "muted" }, "no merge recorded")
+          : h("dd", {}, hashCode(hex64(merge.mergedRoot)), " ", runLink(runId, "merge →", { kind: "merge", step })),
+      ),
+    ),
+  );
+}
+
+function mergedCard(candidate: SearchCandidate, merged: Extract<MergedProvenance, { verified: true }>, recorded: Recorded | undefined): HTMLElement {
+  const { run, runId, step } = merged;
+  return h(
+    "div",
+    { class: "result found", "data-testid": "provenance-result" },
+    candidateHead(candidate, "Merged root"),
+    h(
+      "p",
+      { class: "answer" },
+      h("span", { class: "badge good" }, "Recorded merge"),
+      " These merged weights are exactly W0 + α·B·A of the adapter of ",
+      h("strong", {}, `run ${runId}, step ${step}`),
+      " (proven, PROTOCOL §9). ",
+      runLink(runId, `Open run ${runId} →`, { kind: "merge", step }),
+    ),
+    h(
+      "dl",
+      { class: "facts compact" },
+      h("div", { class: "fact" }, h("dt", {}, "Adapter"), h("dd", {}, hashCode(hex64(merged.adapter)))),
+      contextFacts(merged),
+      h("div", { class: "fact" }, h("dt", {}, "Trainer"), h("dd", {}, hashCode(run.trainer))),
+      h("div", { class: "fact" }, h("dt", {}, "Merge recorded by"), h("dd", {}, hashCode(merged.recorder))),
+      recordedFact(recorded),
     ),
   );
 }
@@ -545,12 +762,12 @@ function provenanceCard(candidate: AdapterCandidate, provenance: AdapterProvenan
 function searchCommitment(): void {
   const text = elements.searchInput.value;
   if (text.trim() === "") {
-    replace(elements.provenance, errorBox(new ActionableError("Nothing to look up", "Paste an adapter commitment (0x-hex or decimal), or drop an adapter file.")));
+    replace(elements.provenance, errorBox(new ActionableError("Nothing to look up", "Paste an adapter commitment or a merged root (0x-hex or decimal), or drop an adapter file.")));
     return;
   }
   try {
     const commitment = parseCommitment(text);
-    void lookUp([{ label: "Adapter commitment", source: "pasted", commitment }], null);
+    void lookUp([{ label: "Commitment", source: "pasted: looked up as an adapter and as a merged root", commitment, mergedRootToo: true }], null);
   } catch (error) {
     replace(elements.provenance, errorBox(error, "Not a commitment"));
   }

@@ -1,14 +1,17 @@
 /**
- * "Verify again": a recorded step's proof, decoded from the calldata of the transaction that recorded
- * it, verified in the browser with snarkjs against the instance's verification key.
+ * "Verify again": a recorded step's (or merge's) proof, decoded from the calldata of the transaction
+ * that recorded it, verified in the browser with snarkjs against the instance's verification key.
  */
 import type { Groth16Proof, VerificationKey } from "snarkjs";
-import type { Connection, RunSummary, VerifiedStep } from "./chain.js";
-import { ActionableError } from "./chain.js";
+import type { Connection, RunSummary, VerifiedMerge, VerifiedStep } from "./chain.js";
+import { ActionableError, instanceOfCircuit } from "./chain.js";
 import { verificationKeyUrl, type InstanceInfo } from "./ledgerData.js";
 
 /** PROTOCOL §7, in order. */
 export const PUBLIC_INPUT_NAMES = ["baseRoot", "datasetRoot", "hparamsHash", "adapterBefore", "adapterAfter", "step", "submitter"] as const;
+
+/** PROTOCOL §9, in order (= MERGE_PUBLIC_INPUTS of src/instances.ts, which is Node-only). */
+export const MERGE_PUBLIC_INPUT_NAMES = ["baseRoot", "adapter", "hparamsHash", "mergedRoot"] as const;
 
 export interface Reverification {
   valid: boolean;
@@ -138,6 +141,73 @@ export async function verifyAgain(
     publicSignals,
     proof,
     instance: instance.name,
+    from: transaction.from,
+  };
+}
+
+export interface MergeReverification {
+  valid: boolean;
+  verifyMilliseconds: number;
+  totalMilliseconds: number;
+  publicSignals: string[];
+  proof: Groth16Proof;
+  /** the LoraMerge instance the calldata's mergeCircuitId names */
+  instance: string;
+  mergeCircuitId: string;
+  from: string;
+}
+
+/**
+ * A recorded merge's proof, decoded from its recordMerge(runId, step, mergeCircuitId, mergedRoot, proof)
+ * calldata, verified against the merge instance's key with the public inputs the registry assembles:
+ * [run.baseRoot, adapterAfterStep(runId, step), run.hparamsHash, mergedRoot].
+ */
+export async function verifyMergeAgain(connection: Connection, run: RunSummary, merge: VerifiedMerge, instances: readonly InstanceInfo[]): Promise<MergeReverification> {
+  const started = performance.now();
+  const [transaction, adapter] = await Promise.all([connection.provider.getTransaction(merge.transactionHash), connection.registry.adapterAfterStep(run.runId, merge.step)]);
+  if (transaction === null) throw new ActionableError("Transaction not found", `The node does not know transaction ${merge.transactionHash}.`, "Is the node pruned, or was it restarted?");
+  if (transaction.to?.toLowerCase() !== connection.registryAddress.toLowerCase()) {
+    throw new ActionableError(
+      "Cannot decode this merge's proof",
+      `Transaction ${merge.transactionHash} was sent to ${transaction.to ?? "no address"}, not to the registry: the merge was recorded through another contract, whose calldata the page cannot decode.`,
+    );
+  }
+  const parsed = connection.registry.interface.parseTransaction({ data: transaction.data, value: transaction.value });
+  if (parsed?.name !== "recordMerge") {
+    throw new ActionableError("Cannot decode this merge's proof", `Transaction ${merge.transactionHash} calls ${parsed?.name ?? "an unknown function"}, not recordMerge.`);
+  }
+  const [runId, step, mergeCircuitId, mergedRoot, proofStruct] = parsed.args as unknown as [bigint, bigint, string, bigint, SolidityProofLike];
+  if (runId !== run.runId) throw new Error(`transaction ${merge.transactionHash} records a merge of run ${runId}, not run ${run.runId}`);
+  if (step !== merge.step) throw new Error(`the calldata names step ${step}, the MergeVerified event step ${merge.step}`);
+  if (mergedRoot !== merge.mergedRoot) throw new Error(`the calldata claims merged root ${mergedRoot}, the MergeVerified event ${merge.mergedRoot}`);
+  if (adapter !== merge.adapter) throw new Error(`adapterAfterStep(${run.runId}, ${merge.step}) is ${adapter}, the MergeVerified event names ${merge.adapter}`);
+  const instance = instanceOfCircuit(mergeCircuitId, instances);
+  if (instance === undefined) {
+    throw new ActionableError(
+      "Unknown merge circuit",
+      `The merge's circuit id ${mergeCircuitId} is the keccak256 of no instance in circuits/instances.json.`,
+      "Use the project checkout that deployed this registry.",
+    );
+  }
+  if (instance.template !== "LoraMerge") throw new Error(`the merge names circuit ${instance.name}, a ${instance.template} instance, not a LoraMerge one`);
+  const keyPromise = verificationKey(instance);
+
+  // The registry assembles the public inputs itself (PROTOCOL §9): nothing of them comes from the caller but mergedRoot.
+  const publicSignals = [run.baseRoot, adapter, run.hparamsHash, mergedRoot].map(String);
+  const proof = snarkjsProof(proofStruct);
+  const key = await keyPromise;
+  const { groth16 } = await import("snarkjs");
+  const verifyStarted = performance.now();
+  const valid = await groth16.verify(key, publicSignals, proof);
+  const done = performance.now();
+  return {
+    valid,
+    verifyMilliseconds: done - verifyStarted,
+    totalMilliseconds: done - started,
+    publicSignals,
+    proof,
+    instance: instance.name,
+    mergeCircuitId,
     from: transaction.from,
   };
 }

@@ -1,6 +1,7 @@
 // The registry explorer (explorer/) in real headless Chromium against a real `npx hardhat node`:
-// the page before and after a deployment, a recorded run's history, provenance searches from dropped
-// adapter files and pasted commitments, and "verify again" of every step in the browser.
+// the page before and after a deployment, a recorded run's history and merge, provenance searches from
+// dropped adapter files, pasted commitments and a pasted merged root, and "verify again" of every step
+// and of the merge in the browser.
 // Run only this file: npx hardhat test mocha test/explorer/explorer.test.ts
 import { spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -8,7 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { JsonRpcProvider } from "ethers";
+import { JsonRpcProvider, ZeroAddress } from "ethers";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { REGISTRY_FUTURE_ID as EXPLORER_REGISTRY_FUTURE_ID } from "../../explorer/src/ledgerData.js";
 import { recordedRegistryAddress, REGISTRY_FUTURE_ID } from "../../src/chain/deployment.js";
@@ -222,7 +223,7 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     await page.screenshot({ path: path.join(ARTIFACTS, "no-deployment.png") });
   });
 
-  it("deploys with Ignition and records a run (submitStep, then submitSteps)", async function () {
+  it("deploys with Ignition and records a run (submitStep, then submitSteps) and the merge of its final adapter", async function () {
     const deployed = await run(HARDHAT_CLI, ["ignition", "deploy", "deploy/modules/LoraLedger.ts", "--network", "localhost"], environment, "y\n");
     expect(deployed.code, deployed.stderr + deployed.stdout).to.equal(0);
     const address = recordedRegistryAddress(CHAIN_ID);
@@ -230,12 +231,17 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     registry = LoraLedgerRegistry__factory.connect(address ?? "", provider);
 
     // Step 0 alone (submitStep), then steps 1 and 2 in one transaction (submitSteps): the page
-    // decodes both calls.
-    const first = await run(HARDHAT_CLI, ["run", "scripts/prove-and-submit.ts", "--network", "localhost"], { ...environment, LORA_STEPS: "1" });
+    // decodes both calls. Only the second call merges (LORA_MERGE is on by default): the merge of the
+    // final adapter, step 2's (recordMerge), is the run's only one.
+    const first = await run(HARDHAT_CLI, ["run", "scripts/prove-and-submit.ts", "--network", "localhost"], { ...environment, LORA_STEPS: "1", LORA_MERGE: "false" });
     expect(first.code, first.stderr).to.equal(0);
-    const rest = await run(HARDHAT_CLI, ["run", "scripts/prove-and-submit.ts", "--network", "localhost"], { ...environment, LORA_STEPS: "3", LORA_SUBMIT_BATCH: "2" });
+    const rest = await run(HARDHAT_CLI, ["run", "scripts/prove-and-submit.ts", "--network", "localhost"], { ...environment, LORA_STEPS: "3", LORA_SUBMIT_BATCH: "2", LORA_MERGE: "true" });
     expect(rest.code, rest.stderr).to.equal(0);
     expect((await registry.getRun(1n)).nextStep).to.equal(3n);
+    expect((await registry.mergeOf(await registry.adapterAfterStep(1n, 0n))).recorder, "step 0's adapter is not merged").to.equal(ZeroAddress);
+    const merge = await registry.mergeOf(await registry.adapterAfterStep(1n, 2n));
+    expect(merge.recorder, "step 2's adapter is merged").to.not.equal(ZeroAddress);
+    expect(merge.step).to.equal(2n);
   });
 
   it("lists the run and its history as the chain records it", async function () {
@@ -272,6 +278,27 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     }
     expect(await page.locator("#models tbody tr").count()).to.equal(1);
     expect(await page.locator("#datasets tbody tr").count()).to.equal(1);
+
+    // The run's merges, from its MergeVerified events: one, of step 2's adapter.
+    const merges = await registry.queryFilter(registry.filters.MergeVerified(1n), Number(await registry.deploymentBlock()));
+    expect(merges).to.have.length(1);
+    const [merge] = merges;
+    if (merge === undefined) throw new Error("no MergeVerified event");
+    const mergeRows = page.locator("#run tr[data-merge-step]");
+    await mergeRows.first().waitFor();
+    expect(await mergeRows.count()).to.equal(1);
+    const mergeRow = page.locator("#run tr[data-merge-step='2']");
+    expect(await mergeRow.locator("code.hash").evaluateAll((codes: { getAttribute(name: string): string | null }[]) => codes.map((code) => code.getAttribute("data-full")))).to.deep.equal([
+      hex64(await registry.adapterAfterStep(1n, 2n)),
+      hex64(merge.args.mergedRoot),
+      merge.args.recorder,
+      merge.transactionHash,
+    ]);
+    const mergeCells = await mergeRow.locator("td").allInnerTexts();
+    expect(mergeCells[0]).to.equal("2");
+    expect(mergeCells[4]).to.equal(String(merge.blockNumber));
+    expect(await page.locator("#run .card-head").innerText()).to.contain("1 merge");
+    expect(await page.locator("#overview").innerText()).to.match(/1\s*recorded merges/);
   });
 
   it("finds a produced adapter from a dropped file (run 1, step 1) and says 'not recorded' for others", async function () {
@@ -284,14 +311,34 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     expect(after).to.contain(hex64(await registry.adapterAfterStep(1n, 1n)));
     expect(before).to.contain("Adapter before the step").and.to.contain("run 1, step 0");
 
-    // Pasted: the run's head (step 2), then a commitment nobody produced.
-    await page.fill("#search-input", `0x${(await registry.getRun(1n)).head.toString(16)}`);
+    expect(await results.nth(0).locator("[data-testid=adapter-merge]").innerText()).to.contain("no merge recorded");
+
+    // Pasted: the run's head (step 2), with the merged root recorded for it; then that merged root,
+    // which the registry traces back to run 1, step 2; then a commitment nobody produced.
+    const head = (await registry.getRun(1n)).head;
+    const { mergedRoot } = await registry.mergeOf(head);
+    await page.fill("#search-input", `0x${head.toString(16)}`);
     await page.click("#search-form button[type=submit]");
-    await page.locator("[data-testid=provenance-result]", { hasText: "run 1, step 2" }).waitFor();
+    const headResult = page.locator("[data-testid=provenance-result]", { hasText: "run 1, step 2" });
+    await headResult.waitFor();
+    expect(await headResult.locator("[data-testid=adapter-merge] code.hash").getAttribute("data-full")).to.equal(hex64(mergedRoot));
+
+    await page.fill("#search-input", mergedRoot.toString());
+    await page.click("#search-form button[type=submit]");
+    const mergedResult = page.locator("[data-testid=provenance-result]", { hasText: "Recorded merge" });
+    await mergedResult.waitFor();
+    expect(await results.count()).to.equal(1);
+    const mergedText = await mergedResult.innerText();
+    expect(mergedText).to.contain("Merged root").and.to.contain(hex64(mergedRoot)).and.to.contain("W0 + α·B·A").and.to.contain("run 1, step 2");
+    expect(await mergedResult.locator("code.hash").first().getAttribute("data-full"), "the adapter merged").to.equal(hex64(head));
+    await page.locator("#provenance").screenshot({ path: path.join(ARTIFACTS, "merged-root-search.png") });
+
     await page.fill("#search-input", "0x1234");
     await page.click("#search-form button[type=submit]");
-    await page.locator("[data-testid=provenance-result]", { hasText: "Not recorded" }).waitFor();
+    const unknown = page.locator("[data-testid=provenance-result]", { hasText: "Not recorded" });
+    await unknown.waitFor();
     expect(await results.count()).to.equal(1);
+    expect(await unknown.innerText()).to.contain("no merge recorded in it has this merged root");
 
     // A file of the run's initial adapter (fixed encoding, no instance: the page's choice): not
     // produced by any verified step, and the page says where it comes from.
@@ -306,25 +353,43 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     await page.locator("[data-testid=provenance-result]", { hasText: "run 1, step 1" }).waitFor();
   });
 
-  it("verifies every recorded step again in the browser (snarkjs), from submitStep and submitSteps calldata", async function () {
+  it("verifies every recorded step and the merge again in the browser (snarkjs), from submitStep, submitSteps and recordMerge calldata", async function () {
     const stepOne = page.locator("#run tr[data-step='1']");
     await stepOne.locator("[data-testid=verify-again]").click();
     const result = stepOne.locator("[data-testid=verify-result]");
     await result.waitFor();
     expect(await result.innerText()).to.match(/✓ valid\s*\d+(\.\d+)? (ms|s)/);
     expect(await page.locator("[data-testid=verify-detail]").first().innerText()).to.contain("submitSteps (entry 1 of 2)");
+
+    // The merge: recordMerge calldata, public inputs [baseRoot, adapter, hparamsHash, mergedRoot], the merge instance's key.
+    const mergeRow = page.locator("#run tr[data-merge-step='2']");
+    await mergeRow.locator("[data-testid=merge-verify-again]").click();
+    const mergeResult = mergeRow.locator("[data-testid=merge-verify-result]");
+    await mergeResult.waitFor();
+    expect(await mergeResult.innerText()).to.match(/✓ valid\s*\d+(\.\d+)? (ms|s)/);
+    const mergeDetail = page.locator("[data-testid=merge-verify-detail]");
+    expect(await mergeDetail.innerText()).to.contain("recordMerge calldata").and.to.contain("lora_merge_8x8_r2_b2_d4");
+    const run = await registry.getRun(1n);
+    const { mergedRoot } = await registry.mergeOf(run.head);
+    const signals = await mergeDetail.locator(".signals dd code").allTextContents();
+    expect(signals.slice(0, 4)).to.deep.equal([run.baseRoot, run.head, run.hparamsHash, mergedRoot].map(String));
     await page.screenshot({ path: path.join(ARTIFACTS, "desktop.png"), fullPage: true });
     copyFileSync(path.join(ARTIFACTS, "desktop.png"), DOCS_SCREENSHOT);
 
     await page.getByRole("button", { name: "Verify all again" }).click();
     // (expressions as strings: the root tsconfig has no DOM types)
-    await page.waitForFunction('document.querySelectorAll("[data-testid=verify-result]").length === 3 && document.querySelectorAll(".badge.running").length === 0');
+    await page.waitForFunction(
+      'document.querySelectorAll("[data-testid=verify-result]").length === 3 && document.querySelectorAll("[data-testid=merge-verify-result]").length === 1 && document.querySelectorAll(".badge.running").length === 0',
+    );
     const verdicts = await page.locator("[data-testid=verify-result]").allInnerTexts();
     expect(verdicts).to.have.length(3);
     for (const verdict of verdicts) expect(verdict).to.contain("✓ valid");
     const details = await page.locator("[data-testid=verify-detail]").allInnerTexts();
     expect(details.join("\n")).to.contain("submitStep calldata").and.to.contain("submitSteps (entry 2 of 2)");
-    console.log(`      verify again in Chromium: ${verdicts.map((verdict) => verdict.replace(/\s+/g, " ")).join("; ")}`);
+    const mergeVerdicts = await page.locator("[data-testid=merge-verify-result]").allInnerTexts();
+    expect(mergeVerdicts).to.have.length(1);
+    expect(mergeVerdicts[0]).to.contain("✓ valid");
+    console.log(`      verify again in Chromium: ${verdicts.map((verdict) => verdict.replace(/\s+/g, " ")).join("; ")}; merge ${(mergeVerdicts[0] ?? "").replace(/\s+/g, " ")}`);
     await page.screenshot({ path: path.join(ARTIFACTS, "desktop-verified.png"), fullPage: true });
 
     await page.setViewportSize(PHONE);
