@@ -11,7 +11,7 @@
 //   npm run bench -- --no-comparisons              only the declared instances
 //   npm run bench -- --no-gas                      skip the gas measurement (npx hardhat run scripts/bench/gas.ts)
 //   npm run bench -- --fresh                       compile and set up instances from scratch (in a scratch copy)
-//   npm run bench -- --runs N                      N proving runs (median reported; default 3)
+//   npm run bench -- --runs N                      N proving runs (median reported; default 5)
 //   npm run bench -- --keep-scratch                keep build/bench-scratch/ afterwards
 //   npm run bench -- --render                      only rewrite BENCHMARKS.md from bench/results.json
 // The setup reads the powers of tau from PTAU (see src/build/ptau.ts), e.g.
@@ -63,7 +63,7 @@ interface Options {
 }
 
 function parseOptions(args: readonly string[]): Options {
-  let runs = 3;
+  let runs = 5;
   let quick = false;
   let fresh = false;
   let keepScratch = false;
@@ -101,8 +101,15 @@ function parseOptions(args: readonly string[]): Options {
     }
     circuits = circuits.filter((circuit) => !isLarge(circuit));
   }
-  // Small circuits first, so that a long run leaves useful partial results; the declared order otherwise.
-  circuits = [...circuits.filter((c) => !isLarge(c)), ...circuits.filter(isLarge)];
+  // By layer size, and at each size LoRA step, full step, merge, Freivalds merge: a LoRA circuit and the full
+  // circuit it is compared with run back to back, under the same machine load, and a long run leaves
+  // the small circuits' results behind first.
+  const templateOrder = ["LoraStep", "FullStep", "LoraMerge", "LoraMergeFreivalds"];
+  const size = (c: BenchCircuit): number => c.params.dIn * c.params.dOut;
+  circuits = circuits
+    .map((circuit, index) => ({ circuit, index }))
+    .sort((a, b) => size(a.circuit) - size(b.circuit) || templateOrder.indexOf(a.circuit.template) - templateOrder.indexOf(b.circuit.template) || a.index - b.index)
+    .map(({ circuit }) => circuit);
   return { fresh, runs, keepScratch, skipLarge, gas, circuits, skipped };
 }
 

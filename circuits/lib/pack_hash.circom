@@ -13,7 +13,8 @@ include "./range.circom";
 /// @param bits signed width of each value
 /// @input values the signed values
 /// @output out the commitment
-/// Cost: len * (bits + 1) for the range checks, plus one Poseidon(16) per 15 words.
+/// Cost: len * bits for the range checks after --O2 (their recompositions are linear), plus one
+///       Poseidon(16) per 15 words.
 template PackHash(tag, len, bits) {
     assert(len >= 1);
     assert(bits >= 1 && bits <= 126);

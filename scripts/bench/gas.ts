@@ -99,7 +99,7 @@ if (admin === undefined || trainer === undefined) throw new Error("Hardhat has f
 progress.step("deploying the registry and the default verifiers through the Ignition module (deploy/modules/LoraLedger.ts)");
 const deployed = await ignition.deploy(LoraLedgerModule);
 const registry = await ethers.getContractAt("LoraLedgerRegistry", await deployed.registry.getAddress());
-const hasRecordMerge = registry.interface.getFunction("recordMerge") !== null;
+const hasRecordMerge = registry.interface.hasFunction("recordMerge");
 if (!hasRecordMerge) progress.warn("the registry has no recordMerge: merge gas is not measured");
 
 /** The verifier of `circuit`: the Ignition module's, or one deployed now from its Solidity file and registered. */
@@ -180,7 +180,7 @@ for (const pair of request.pairs) {
       progress.step(`${pair.merge.name}: proving the merge of the adapter after step ${STEPS - 1}`);
       const { proof, publicSignals } = await prove(pair.merge, made.circuitInput);
       const inputs = registryMergeInputs(first, adapter, made.statement.mergedRoot);
-      sameSignals(publicSignals, inputs, `${pair.merge.name}`);
+      sameSignals(publicSignals, inputs, pair.merge.name);
       const p = registryProof(proof);
       bareMergeVerifier = Number(await verifierAt(mergeVerifier.address, 4, trainer).getFunction("verifyProof").estimateGas(p.a, p.b, p.c, inputs));
       const tx = registry

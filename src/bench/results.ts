@@ -271,13 +271,15 @@ function gasSection(results: BenchResults, out: string[]): void {
       ),
     );
     out.push("");
-    const steps = pairs.map((p) => p.submitStep);
-    const spread = Math.max(...steps) - Math.min(...steps);
+    const figures = (p: GasPairResult): number[] => [p.bareStepVerifier, p.submitStep, p.submitStepLater, p.submitSteps2.perStep, p.submitSteps4.perStep];
+    const spread = Math.max(
+      ...figures(pairs[0] as GasPairResult).map((_, i) => Math.max(...pairs.map((p) => figures(p)[i] ?? 0)) - Math.min(...pairs.map((p) => figures(p)[i] ?? 0))),
+    );
     const sizes = pairs.map((p) => constraintsOf(results, p.step));
     out.push(
       "A Groth16 verifier's gas depends on the number of public inputs (one scalar multiplication and one 32-byte word each), not on the circuit's size" +
         (pairs.length > 1
-          ? `: the step instances above differ by ${count(spread)} gas per \`submitStep\` (calldata bytes) while their circuits differ ${ratio(
+          ? `: the step instances' figures above agree within ${count(spread)} gas (calldata zero bytes and storage values differ) while their circuits differ ${ratio(
               Math.round((Math.max(...sizes) / Math.min(...sizes)) * 10) / 10,
             )} in constraints. `
           : ", so this figure holds for every step instance (7 public inputs). ") +
@@ -310,7 +312,8 @@ function comparisonSection(results: BenchResults, out: string[]): void {
     "The same training step (fixed point, rounding, dataset tree and batch selection) of one `d × d` linear layer, proven two ways in the same run: " +
       "LoRA trains the rank-r adapters with the int8 base weights frozen (`LoraStep`, circuits/lora_step.circom), full fine-tuning trains W itself, " +
       "16-bit since it is updated (`FullStep`, circuits/full_step.circom, PROTOCOL §10). The 16x16 and 32x32 LoRA circuits and every FullStep circuit are comparison circuits of the benchmark (src/bench/circuits.ts), not instances. " +
-      "Peak memory is that of the witness + proving process. Ratios are full / LoRA; the last column is the trainable-parameter ratio `d_out·d_in / (r·(d_in + d_out))`.",
+      "Peak memory is that of the witness + proving process. Ratios are full / LoRA; the last column is the trainable-parameter ratio `d_out·d_in / (r·(d_in + d_out))`. " +
+      "The machine was shared (see Machine), so the proving ratio uses each circuit's fastest run, the one least disturbed by other work; setup is a single run per circuit, so its ratio is the noisier one.",
   );
   out.push("");
   const rows = pairs.map((p) => {
@@ -323,7 +326,7 @@ function comparisonSection(results: BenchResults, out: string[]): void {
       return [
         count(r.circuit.constraints),
         r.setup === null ? DASH : timed(r.setup),
-        r.prove === null ? (r.note ?? "compile only") : seconds(r.prove.proving.medianSeconds),
+        r.prove === null ? (r.note ?? "compile only") : `${seconds(r.prove.proving.medianSeconds)} / ${seconds(Math.min(...r.prove.proving.runs))}`,
         r.prove === null ? DASH : memory(r.prove.proving.peakMemory),
       ];
     };
@@ -339,7 +342,7 @@ function comparisonSection(results: BenchResults, out: string[]): void {
       ...cells(full),
       ratioOf((r) => r.circuit.constraints),
       ratioOf((r) => r.setup?.seconds),
-      ratioOf((r) => r.prove?.proving.medianSeconds),
+      ratioOf((r) => (r.prove === null ? undefined : Math.min(...r.prove.proving.runs))),
       ratioOf((r) => r.prove?.proving.peakMemory.peakKiB),
       `**${ratio(p.parameterRatio.ratio)}** (${count(p.parameterRatio.full)} / ${count(p.parameterRatio.lora)})`,
     ];
@@ -350,15 +353,15 @@ function comparisonSection(results: BenchResults, out: string[]): void {
         "layer",
         "LoRA constraints",
         "LoRA setup",
-        "LoRA prove",
+        "LoRA prove (median / fastest)",
         "LoRA peak mem",
         "full constraints",
         "full setup",
-        "full prove",
+        "full prove (median / fastest)",
         "full peak mem",
         "constraints full/LoRA",
         "setup full/LoRA",
-        "prove full/LoRA",
+        "prove full/LoRA (fastest)",
         "memory full/LoRA",
         "parameters full/LoRA",
       ],
@@ -395,7 +398,7 @@ function comparisonSection(results: BenchResults, out: string[]): void {
     out.push(
       "So the constraint ratio starts near 1 (at 8×8 the adapters, with their long update remainders, cost about what training the 64 weights does) and grows with the layer, " +
         `towards the per-weight ratio for large layers (${limit === undefined ? "" : `${limit.value.toFixed(1)}× at ${limit.text}: `}the adapter part grows as \`r·(d_in + d_out)\`, the weight part as \`d_in·d_out\`), while the parameter ratio grows as \`d / 2r\` without bound. ` +
-        "Proving time follows the constraint count (see the closing note), setup time the power of two of the domain, so the measured cost ratios track the constraint ratio, not the parameter ratio: " +
+        "Proving and setup time follow the constraint count (see the closing note), so the measured cost ratios track the constraint ratio, not the parameter ratio: " +
         "a LoRA proof still pays for the whole frozen `d_out × d_in` layer (committed, range-checked and multiplied every step).",
     );
     out.push("");
@@ -510,7 +513,7 @@ function summaryBullets(results: BenchResults, out: string[]): void {
     );
   }
   bullets.push(
-    "- **What would cut it**, detailed below: proving k steps per proof (the frozen layer's checks and hash, and the intermediate adapters' hashes, once per k steps; one verification per k steps on-chain); " +
+    "- **What would cut it**, detailed below: proving k steps per proof (the frozen layer's checks and hash once per k steps, each adapter checked once, one verification per k steps on-chain); " +
       "committing W0·x with the dataset (removes the frozen layer from every step); lower fixed-point precision F (shorter update remainders); a 4-ary dataset tree (half the Merkle levels); " +
       "lookup-based range checks or a native prover (outside circom + snarkjs Groth16).",
   );
@@ -550,7 +553,7 @@ function analysisSection(results: BenchResults, out: string[]): void {
   if (proved.length > 0) {
     out.push(
       table(
-        ["circuit", "constraints", "2^k", "compile", "setup (new zkey share)", "setup per constraint", "witness", "prove", "prove per 1k constraints", "prove share of a step's CPU time"],
+        ["circuit", "constraints", "2^k", "compile", "setup (new zkey share)", "setup per constraint", "witness", "prove (median / fastest)", "fastest prove per 1k constraints", "prove share of a step's CPU time"],
         proved.map((r) => {
           const p = r.prove as ProveRecord;
           const setup = r.setup as TimedPhase;
@@ -564,8 +567,8 @@ function analysisSection(results: BenchResults, out: string[]): void {
             `${timed(setup)}${newZkey === undefined ? "" : ` (${percent(newZkey, setup.seconds)})`}`,
             `${((setup.seconds / r.circuit.constraints) * 1000).toFixed(2)} ms`,
             seconds(p.witness.medianSeconds),
-            seconds(p.proving.medianSeconds),
-            `${((p.proving.medianSeconds / r.circuit.constraints) * 1000 * 1000).toFixed(0)} ms`,
+            `${seconds(p.proving.medianSeconds)} / ${seconds(Math.min(...p.proving.runs))}`,
+            `${((Math.min(...p.proving.runs) / r.circuit.constraints) * 1000 * 1000).toFixed(0)} ms`,
             percent(p.proving.medianSeconds, stepTime),
           ];
         }),
@@ -574,13 +577,13 @@ function analysisSection(results: BenchResults, out: string[]): void {
     );
     out.push("");
     const big = proved.filter((r) => r.circuit.constraints >= 20_000);
-    const perK = (big.length > 0 ? big : proved).map((r) => ((r.prove as ProveRecord).proving.medianSeconds / r.circuit.constraints) * 1e6);
+    const perK = (big.length > 0 ? big : proved).map((r) => (Math.min(...(r.prove as ProveRecord).proving.runs) / r.circuit.constraints) * 1e6);
     const across = big.length > 0 ? "across the circuits of 20k constraints and more" : "across these (small) circuits";
     out.push(
       `A step's time is almost all proving: the witness (WASM) and the TypeScript reference that makes the input are a few per cent, JavaScript verification tens of milliseconds. ` +
-        `Proving costs ${Math.min(...perK).toFixed(0)}-${Math.max(...perK).toFixed(0)} ms per 1,000 constraints ${across} ` +
-        "(snarkjs's multi-scalar multiplications are linear in the wires, its FFTs in the 2^k domain; small circuits pay a fixed start-up on top), so **the time goes where the constraints go**: " +
-        "every constraint cut below is proving time cut in proportion. Setup is one-off per circuit version, dominated by the new zkey (linear in the domain and the constraints); compile is circom2's WASM build.",
+        `The fastest proving run costs ${Math.min(...perK).toFixed(0)}-${Math.max(...perK).toFixed(0)} ms per 1,000 constraints ${across} ` +
+        "(roughly constant within the noise: snarkjs's multi-scalar multiplications are linear in the wires, its FFTs in the 2^k domain; small circuits pay a fixed start-up on top), so **the time goes where the constraints go**: " +
+        "every constraint cut below is proving time cut in proportion. Setup is one-off per circuit version, dominated by the new zkey; compile is circom2's WASM build.",
     );
     out.push("");
   }
@@ -628,7 +631,7 @@ function analysisSection(results: BenchResults, out: string[]): void {
       `- **Range checks, ${count(family(ref, "range checks"))} (${percent(family(ref, "range checks"), total)})**: the frozen base weights' int8 checks alone are ${count(w0Range)} (${percent(w0Range, total)}), ` +
         `the adapters before and after ${count(adapterRange)} (${percent(adapterRange, total)}), the batch ${count(batchRange)} (${percent(batchRange, total)}). ` +
         `W0 never changes, yet every step re-checks and re-hashes it, and re-checks the adapters the previous step already checked. ` +
-        `Proving k steps per proof (the adapters passed from step to step inside the circuit) pays W0's checks and hash, the hyperparameter hashes and each intermediate adapter's check and hash once: ` +
+        `Proving k steps per proof (the adapters passed from step to step inside the circuit) pays W0's checks and hash and the hyperparameter hashes once per proof, checks each adapter of the chain once instead of twice and hashes only the first and the last: ` +
         `about −${count(kSaving)} per step at k = ${k} (${percent(kSaving, total)}), and one on-chain verification per k steps; the cost is that the registry would see every k-th adapter only. ` +
         "A proof system with lookup arguments (PLONKish) would make an 8- or 16-bit range check one lookup instead of 8 or 16 constraints; circom's Groth16 has none.",
       `- **Remainder checks, ${count(family(ref, "remainder / rescale checks"))} (${percent(family(ref, "remainder / rescale checks"), total)})**: almost all of it (${count(remainders)}) is the update remainders, ` +
@@ -644,8 +647,8 @@ function analysisSection(results: BenchResults, out: string[]): void {
       `- **Poseidon hashing, ${count(family(ref, "Poseidon hashing"))} (${percent(family(ref, "Poseidon hashing"), total)})**: Merkle paths ${count(merkle)} (n·depth·241), example leaves ${count(leaves)}, ` +
         `W0's commitment ${count(w0Hash)}, the adapters' ${count(adapterHash)}. A 4-ary dataset tree (Poseidon(4) per level, half the levels) would bring the paths to about ${count(quaternary)}; ` +
         "k steps per proof amortize W0's hash. Hashing dominates only the small instances (Poseidon's cost does not shrink with the layer).",
-      `- **Time**: proving is linear in the constraints (above), so each cut above cuts proving time in proportion; beyond that, snarkjs is JavaScript/WASM on ${results.machine.cores} cores: a native prover (rapidsnark) ` +
-        "and the native circom binary would cut proving and compile time, and setup is paid once per circuit version (not measured here).",
+      `- **Time**: proving is about linear in the constraints (above), so each cut above cuts proving time in proportion; beyond that, snarkjs is JavaScript/WASM on ${results.machine.cores} cores: a native prover (rapidsnark) ` +
+        "and the native circom binary would cut proving and compile time (not measured here); setup is paid once per circuit version and grows with the circuit like proving does (its new-zkey part is most of it).",
       "- **Gas**: a step's gas is the Groth16 verification (the bare verifier row of the gas table) plus the registry's bookkeeping; batching with `submitSteps` amortizes the transaction base cost (measured above), " +
         "k steps per proof would divide the verification by k, and docs/REGISTRY.md lists the storage and public-input cuts.",
     ].join("\n"),
@@ -682,7 +685,7 @@ export function renderMarkdown(results: BenchResults): string {
         ? "`--fresh`: every circuit was compiled and set up from scratch, in a scratch copy (build/bench-scratch/), so the shared build/circuits/ artifacts were never touched; proving and verification used the scratch artifacts."
         : "Without `--fresh`, instances' compile and setup times are the ones recorded in their build manifests, marked \"(manifest)\" (comparison circuits are always built from scratch).") +
       (results.options.skipLarge ? " `--skip-large`: the circuits that need 2^17 or more were left out." : "") +
-      ` The machine has ${machine.cores} cores and was shared: other engineers ran tests on it during the run (1-minute load average up to ${maxLoad.toFixed(2)}), so timings are upper bounds; see Machine.`,
+      ` The machine (${machine.cores} cores) is shared with other engineers' test runs; the 1-minute load average reached ${maxLoad.toFixed(2)} during the run, the benchmark itself accounting for 1 to ${machine.cores} of it: see Machine.`,
   );
   out.push("");
   if (results.options.skipped.length > 0) {
@@ -847,10 +850,11 @@ export function renderMarkdown(results: BenchResults): string {
   );
   out.push("");
   out.push(
-    maxLoad > machine.cores * 0.5
-      ? `Machine load: other engineers were running test suites (circom compiles, Groth16 proofs, Hardhat) on the same ${machine.cores} cores during the run; the 1-minute load average reached ${maxLoad.toFixed(2)}. ` +
-          "The timings are therefore upper bounds: the spread of the repeated runs in Phase details shows the noise, and the ratios between circuits measured minutes apart carry it too. Constraint counts, proof sizes and gas are exact and unaffected."
-      : `Machine load: the 1-minute load average stayed at or below ${maxLoad.toFixed(2)} during the run, but the machine is shared, so some noise from concurrent work is possible.`,
+    maxLoad > machine.cores + 0.5
+      ? `Machine load: the 1-minute load average reached ${maxLoad.toFixed(2)} on ${machine.cores} cores. The benchmark itself keeps it between 1 and ${machine.cores} (a phase process and its worker threads), so the excess is other engineers' concurrent work (test suites: circom compiles, Groth16 proofs, Hardhat). ` +
+          "Timings are therefore upper bounds: the spread of the repeated runs in Phase details shows the noise, and ratios between circuits measured minutes apart carry it too. Constraint counts, proof sizes and gas are exact and unaffected."
+      : `Machine load: the 1-minute load average peaked at ${maxLoad.toFixed(2)} on ${machine.cores} cores, which is about what the benchmark itself produces (a phase process and its worker threads keep it between 1 and ${machine.cores}), so little else ran during this run. ` +
+          "The machine is shared with other engineers' test runs, so some noise remains possible: the spread of the repeated runs in Phase details shows it. Constraint counts, proof sizes and gas are exact and unaffected by load.",
   );
   out.push("");
 
@@ -858,12 +862,14 @@ export function renderMarkdown(results: BenchResults): string {
   out.push("");
   out.push(
     [
-      "- `npm run bench [-- NAME ...] [--quick] [--skip-large] [--no-comparisons] [--no-gas] [--fresh] [--runs N] [--keep-scratch]`: every declared instance and every comparison circuit, or those named, or with `--quick` only the test instances (the first LoraStep and its LoraMerge); " +
-        "`--skip-large` leaves out the circuits that need 2^17 or more (predicted by the formulas: the 64x64 instances, full fine-tuning at 32x32 and 64x64, the 64x64 Freivalds merge), which take most of a full run's ~40 minutes; progress goes to stderr.",
+      "- `npm run bench [-- NAME ...] [--quick] [--skip-large] [--no-comparisons] [--no-gas] [--fresh] [--runs N] [--keep-scratch] [--render]`: every declared instance and every comparison circuit, or those named, or with `--quick` only the test instances (the first LoraStep and its LoraMerge); " +
+        "`--skip-large` leaves out the circuits that need 2^17 or more (predicted by the formulas: the 64x64 instances, full fine-tuning at 32x32 and 64x64, the 64x64 Freivalds merge), which take most of a full run's time" +
+        (results.durationSeconds === undefined ? "" : ` (${(results.durationSeconds / 60).toFixed(0)} minutes for the run recorded here)`) +
+        "; `--render` only rewrites this file from bench/results.json; progress goes to stderr.",
       "- Circuits: the instances of circuits/instances.json (LoraStep, LoraMerge) and the comparison circuits of src/bench/circuits.ts: LoRA at 16x16 and 32x32 (r = 4, n = 4, depth 8), FullStep at 8x8, 16x16, 32x32 (set up and proven) and 64x64 (compiled only: it needs 2^19), LoraMergeFreivalds at the merge instances' shapes (compiled only).",
       "- Each phase runs in its own process (`node --import tsx scripts/bench/phase.ts <phase> <circuit> ...`), under `/usr/bin/time -v` when present, so that its peak memory is its own.",
       "- `--fresh`: compile with circom2 (same flags as the build) and run the Groth16 development setup (new zkey from the ptau in `PTAU`, phase-2 beacon, export of the verification key and Solidity verifier) into build/bench-scratch/<circuit>/, removed afterwards. Without it, instances are built with `buildInstance` (reused when up to date) and their manifests' recorded times are reported; comparison circuits are always built in the scratch copy.",
-      "- Inputs (src/bench/inputs.ts): a LoRA step is `makeStep` on `syntheticTask(params, { seed: 3 })` at step 5; a merge is `makeMerge` of the adapter after 3 trained steps of that task; a full step is `makeFullStep` on the same kind of task (W = its base layer at scale 2^F, 16-bit). The witness with the circuit's WASM calculator, the proof with `snarkjs.groth16.prove`, the verification with `snarkjs.groth16.verify` (JavaScript), N times in one process; medians reported.",
+      "- Inputs (src/bench/inputs.ts): a LoRA step is `makeStep` on `syntheticTask(params, { seed: 3 })` at step 5; a merge is `makeMerge` of the adapter after 3 trained steps of that task; a full step is `makeFullStep` on the same kind of task (W = its base layer at scale 2^F, 16-bit). The witness with the circuit's WASM calculator, the proof with `snarkjs.groth16.prove`, the verification with `snarkjs.groth16.verify` (JavaScript), N times in one process; medians reported (and the fastest run, which the LoRA/full proving ratio uses). Circuits run by layer size and, at each size, LoRA step, full step, merge, Freivalds merge, so that the two circuits of a comparison run back to back under about the same load.",
       "- Gas: `npx hardhat run scripts/bench/gas.ts` on the in-process network (src/bench/gas.ts spawns it after the circuits, passing a request and reading a result through files): Ignition deployment, then real proofs submitted as described under Gas. " +
         "Instances built by default are proven with build/circuits/ (whose verifiers the module deploys); the others with the scratch artifacts of this run, their verifier compiled with solc-js at the project's settings and registered by the script.",
     ].join("\n"),
