@@ -2,34 +2,16 @@
 // the submitter in the middle of a run, start it again, and check that nothing was lost or doubled.
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
 import { recordedRegistryAddress } from "../../src/chain/deployment.js";
 import { PROJECT_ROOT } from "../../src/instances.js";
 import { LoraLedgerRegistry__factory } from "../../types/ethers-contracts/index.js";
+import { freePort, HARDHAT_CLI, runNodeCli, type Finished } from "../helpers/processes.js";
 
 const CHAIN_ID = 31338n; // its own chain id, so its Ignition records never mix with a developer's node
-const HARDHAT_CLI = path.join(PROJECT_ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
 const WORK_DIR = path.join(PROJECT_ROOT, "build", "e2e-runs");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-interface Finished {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
 
 function hardhat(
   args: string[],
@@ -37,19 +19,7 @@ function hardhat(
   onStderr?: (text: string, child: ChildProcess) => void,
   input = "",
 ): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [HARDHAT_CLI, ...args], { cwd: PROJECT_ROOT, env: environment, stdio: ["pipe", "pipe", "pipe"] });
-    child.stdin.end(input);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-      onStderr?.(stderr, child);
-    });
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  return runNodeCli(HARDHAT_CLI, args, environment, { onStderr, input });
 }
 
 describe("end to end on npx hardhat node (127.0.0.1)", function () {

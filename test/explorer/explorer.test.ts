@@ -5,7 +5,6 @@
 // Run only this file: npx hardhat test mocha test/explorer/explorer.test.ts
 import { spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
@@ -20,10 +19,10 @@ import type { Matrix } from "../../src/matrix.js";
 import { loadRunConfig } from "../../src/training/config.js";
 import { loadTask } from "../../src/training/task.js";
 import { LoraLedgerRegistry__factory, type LoraLedgerRegistry } from "../../types/ethers-contracts/index.js";
+import { freePort, HARDHAT_CLI, runNodeCli, type Finished } from "../helpers/processes.js";
 
 const CHAIN_ID = 31339n; // its own chain id: its Ignition records (deploy/deployments/chain-31339) never mix with a developer's
 const CHROMIUM = "/usr/bin/chromium";
-const HARDHAT_CLI = path.join(PROJECT_ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
 const VITE_CLI = path.join(PROJECT_ROOT, "node_modules", "vite", "bin", "vite.js");
 const DEPLOYMENT_DIR = path.join(PROJECT_ROOT, "deploy", "deployments", `chain-${CHAIN_ID}`);
 const ARTIFACTS = path.join(PROJECT_ROOT, "build", "test-artifacts", "explorer");
@@ -34,16 +33,6 @@ const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
 /** Hardhat's first account: prove-and-submit's trainer and submitter. */
 const SUBMITTER = 0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266n;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 /** A long-running child in its own process group, its output kept (and drained, so it never blocks). */
 interface Service {
@@ -78,24 +67,9 @@ async function stopService(service: Service): Promise<void> {
   clearTimeout(timer);
 }
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs a command to completion (Hardhat or Vite CLI). */
 function run(cli: string, args: string[], environment: NodeJS.ProcessEnv, input = ""): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: PROJECT_ROOT, env: environment, stdio: ["pipe", "pipe", "pipe"] });
-    child.stdin.end(input);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runNodeCli(cli, args, environment, { input });
 }
 
 async function waitFor(what: string, check: () => Promise<boolean>, service: Service, timeoutMs = 60_000): Promise<void> {
