@@ -48,6 +48,7 @@ import {
   type Entry,
   type NamedMergePublicInputs,
   type NamedPublicInputs,
+  type RawMatrix,
   type RawStatement,
 } from "./values.js";
 
@@ -240,6 +241,28 @@ function requireHparam(raw: Pick<RawStatement, "alpha" | "learning_rate">, name:
   return value;
 }
 
+/** Resolves the instance (exit 7) and checks the statement's rank and the shapes of W0, A and B (exit 4). */
+function instanceAndAdapterShapes(
+  instanceName: string,
+  rank: number | undefined,
+  rawWitness: { base_weights: RawMatrix; adapter_a: RawMatrix; adapter_b: RawMatrix },
+) {
+  const instance = getInstance(instanceName);
+  const shape = instance.params;
+  const d = dims(shape);
+  if (rank !== undefined && rank !== shape.rank) {
+    fail(ExitCode.WrongShape, "statement.rank", `statement.rank is ${rank} but instance ${instance.name} has rank ${shape.rank}`);
+  }
+  return {
+    instance,
+    shape,
+    d,
+    w0Raw: asMatrix("witness.base_weights", rawWitness.base_weights, d.dOut, d.dIn),
+    aRaw: asMatrix("witness.adapter_a", rawWitness.adapter_a, d.rank, d.dIn),
+    bRaw: asMatrix("witness.adapter_b", rawWitness.adapter_b, d.dOut, d.rank),
+  };
+}
+
 /** Phases 3 to 8: everything before the proof. Throws LoraLedgerError (or a library error mapped by the caller). */
 export function prepareStep(document: unknown): PreparedStep {
   // 3: the document's structure.
@@ -265,18 +288,8 @@ export function prepareStep(document: unknown): PreparedStep {
     );
   }
 
-  // 7: the instance fixes every shape.
-  const instance = getInstance(parsed.instance);
-  const shape = instance.params;
-  const d = dims(shape);
-
-  // 4: shapes.
-  if (raw.rank !== undefined && raw.rank !== shape.rank) {
-    fail(ExitCode.WrongShape, "statement.rank", `statement.rank is ${raw.rank} but instance ${instance.name} has rank ${shape.rank}`);
-  }
-  const w0Raw = asMatrix("witness.base_weights", rawWitness.base_weights, d.dOut, d.dIn);
-  const aRaw = asMatrix("witness.adapter_a", rawWitness.adapter_a, d.rank, d.dIn);
-  const bRaw = asMatrix("witness.adapter_b", rawWitness.adapter_b, d.dOut, d.rank);
+  // 7 (the instance fixes every shape), then 4 (shapes) for what steps and merges share.
+  const { instance, shape, d, w0Raw, aRaw, bRaw } = instanceAndAdapterShapes(parsed.instance, raw.rank, rawWitness);
   const aNextRaw = asMatrix("witness.adapter_a_after", rawWitness.adapter_a_after, d.rank, d.dIn);
   const bNextRaw = asMatrix("witness.adapter_b_after", rawWitness.adapter_b_after, d.dOut, d.rank);
   const exampleShape = (field: string, x: Entry[], t: Entry[]): ShapedExample => ({
@@ -543,18 +556,8 @@ export function prepareMerge(document: unknown): PreparedMerge {
     fail(ExitCode.MissingField, "statement.dataset_size", "statement.dataset_size is missing: prove needs it, hparams_hash commits to it");
   }
 
-  // 7
-  const instance = getInstance(parsed.instance);
-  const shape = instance.params;
-  const d = dims(shape);
-
-  // 4
-  if (raw.rank !== undefined && raw.rank !== shape.rank) {
-    fail(ExitCode.WrongShape, "statement.rank", `statement.rank is ${raw.rank} but instance ${instance.name} has rank ${shape.rank}`);
-  }
-  const w0Raw = asMatrix("witness.base_weights", rawWitness.base_weights, d.dOut, d.dIn);
-  const aRaw = asMatrix("witness.adapter_a", rawWitness.adapter_a, d.rank, d.dIn);
-  const bRaw = asMatrix("witness.adapter_b", rawWitness.adapter_b, d.dOut, d.rank);
+  // 7 (the instance fixes every shape), then 4 (shapes) for what steps and merges share.
+  const { instance, shape, w0Raw, aRaw, bRaw } = instanceAndAdapterShapes(parsed.instance, raw.rank, rawWitness);
 
   // 5
   const given = mergeStatementValues(raw);
