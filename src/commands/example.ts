@@ -5,7 +5,7 @@ import { ExitCode } from "../errors.js";
 import { defaultInstance, getInstance, mergeInstanceFor, type CircuitInstance } from "../instances.js";
 import type { Matrix, Vector } from "../matrix.js";
 import { makeMerge } from "../merge.js";
-import { syntheticTask } from "../synthetic.js";
+import { syntheticTask, type SyntheticTask } from "../synthetic.js";
 import { fail } from "./json.js";
 import { encodeEntry, namedMergePublicInputs, namedPublicInputs, type Encoding } from "./values.js";
 
@@ -46,6 +46,20 @@ function checkedDatasetSize(size: number | undefined, depth: number): number {
 
 type Written = number | string;
 
+function encodedMatrix(m: Matrix, scaleBits: number, encoding: Encoding): Written[][] {
+  return m.map((row) => row.map((value) => encodeEntry(value, scaleBits, encoding)));
+}
+
+/** The statement fields prove needs beyond the public inputs: rank, α, lr and the dataset size. */
+function hyperparameterFields(task: SyntheticTask, encoding: Encoding, datasetSize: number): Record<string, Written> {
+  return {
+    rank: task.shape.rank,
+    alpha: encodeEntry(task.alpha, task.shape.F, encoding),
+    learning_rate: encodeEntry(task.lr, task.shape.F, encoding),
+    dataset_size: datasetSize,
+  };
+}
+
 /** The JSON document `prove` reads, for the step `step` of a synthetic task. */
 export function exampleDocument(options: ExampleOptions = {}): Record<string, unknown> {
   const instance = stepInstanceOf(options.instance);
@@ -61,7 +75,7 @@ export function exampleDocument(options: ExampleOptions = {}): Record<string, un
   const task = syntheticTask(shape, { seed: options.seed ?? 1, datasetSize });
   const made = makeStep({ ...task, step, submitter: BigInt(submitterText) });
   const vector = (v: Vector, scaleBits: number): Written[] => v.map((value) => encodeEntry(value, scaleBits, encoding));
-  const matrix = (m: Matrix, scaleBits: number): Written[][] => m.map((row) => vector(row, scaleBits));
+  const matrix = (m: Matrix, scaleBits: number): Written[][] => encodedMatrix(m, scaleBits, encoding);
   const example = (e: { x: Vector; t: Vector }): { x: Written[]; t: Written[] } => ({
     x: vector(e.x, shape.F),
     t: vector(e.t, shape.F),
@@ -73,10 +87,7 @@ export function exampleDocument(options: ExampleOptions = {}): Record<string, un
     encoding,
     statement: {
       ...namedPublicInputs(made.statement),
-      rank: shape.rank,
-      alpha: encodeEntry(task.alpha, shape.F, encoding),
-      learning_rate: encodeEntry(task.lr, shape.F, encoding),
-      dataset_size: datasetSize,
+      ...hyperparameterFields(task, encoding, datasetSize),
     },
     witness: {
       base_weights: matrix(task.w0, shape.FW),
@@ -127,16 +138,13 @@ export function exampleMergeDocument(options: MergeExampleOptions = {}): Record<
   // The adapter after the step `example --step N` writes (same seed and dataset size): its adapter_after.
   const { aNext: a, bNext: b } = makeStep({ ...task, step, submitter: 0n }).witness;
   const made = makeMerge({ shape, w0: task.w0, a, b, alpha: task.alpha, lr: task.lr, datasetSize: BigInt(datasetSize) });
-  const matrix = (m: Matrix, scaleBits: number): (number | string)[][] => m.map((row) => row.map((value) => encodeEntry(value, scaleBits, encoding)));
+  const matrix = (m: Matrix, scaleBits: number): Written[][] => encodedMatrix(m, scaleBits, encoding);
   return {
     instance: instance.name,
     encoding,
     statement: {
       ...namedMergePublicInputs(made.statement),
-      rank: shape.rank,
-      alpha: encodeEntry(task.alpha, shape.F, encoding),
-      learning_rate: encodeEntry(task.lr, shape.F, encoding),
-      dataset_size: datasetSize,
+      ...hyperparameterFields(task, encoding, datasetSize),
     },
     witness: {
       base_weights: matrix(task.w0, shape.FW),
