@@ -2,10 +2,7 @@
 //   npx tsx scripts/build-circuits.ts                 instances built by default
 //   npx tsx scripts/build-circuits.ts NAME [NAME...]  those instances
 //   npx tsx scripts/build-circuits.ts --all [--force]
-import { buildInstance } from "../src/build/circuits.js";
-import { getInstance, loadInstances } from "../src/instances.js";
-import { stderrProgress } from "../src/progress.js";
-import { releaseProverThreads } from "../src/prover.js";
+import { buildInstance, getInstance, loadInstances, stderrProgress, releaseProverThreads } from "../src/node/index.js";
 
 const args = process.argv.slice(2);
 const force = args.includes("--force");

@@ -6,18 +6,12 @@
 // Unless LORA_MERGE=false, it ends by proving and recording the merged weights W0 + α B A of the run's
 // final adapter (the step instance's LoraMerge instance), and asks the registry where they came from.
 import hre, { network } from "hardhat";
-import { buildInstance } from "../src/build/circuits.js";
-import { toHex32 } from "../src/field.js";
-import { assertVerifierCurrent, resolveRegistry } from "../src/chain/deployment.js";
-import { mergeProvenance } from "../src/chain/queries.js";
-import { asLoraLedgerError, ExitCode, LoraLedgerError } from "../src/errors.js";
-import { defaultInstance, getInstance, mergeInstanceFor, verifierContractName } from "../src/instances.js";
-import { stderrProgress } from "../src/progress.js";
-import { releaseProverThreads } from "../src/prover.js";
-import { loadRunConfig } from "../src/training/config.js";
-import { formatStepTable } from "../src/training/report.js";
-import { TrainingSession } from "../src/training/session.js";
-import { loadTask } from "../src/training/task.js";
+import { buildInstance, defaultInstance, getInstance, mergeInstanceFor, stderrProgress, releaseProverThreads } from "../src/node/index.js";
+import { toHex32, LoraLedgerError, verifierContractName } from "../src/protocol/index.js";
+import { assertVerifierCurrent, resolveRegistry } from "../src/hardhat/index.js";
+import { mergeProvenance } from "../src/chain/index.js";
+import { toFailure } from "../src/cli/index.js";
+import { loadRunConfig, formatStepTable, TrainingSession, loadTask } from "../src/training/index.js";
 
 const progress = stderrProgress("prove-and-submit");
 const started = performance.now();
@@ -28,7 +22,7 @@ try {
   const mergeInstance = config.merge ? mergeInstanceFor(instance) : undefined;
   if (config.merge && mergeInstance === undefined) {
     throw new LoraLedgerError(
-      ExitCode.UnknownInstance,
+      "unknown_instance",
       `circuits/instances.json declares no LoraMerge instance with the parameters of ${instance.name}, so its runs cannot be merged: declare one, or run with LORA_MERGE=false`,
       "merge",
     );
@@ -81,7 +75,7 @@ try {
   }
   console.log(`\nWall time ${((performance.now() - started) / 1000).toFixed(1)} s. Keys are development keys: never use them in production.`);
 } catch (error) {
-  const failure = asLoraLedgerError(error);
+  const failure = toFailure(error);
   process.stderr.write(`prove-and-submit failed: ${failure.message}\n`);
   process.exitCode = failure.exitCode;
 } finally {

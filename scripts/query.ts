@@ -4,16 +4,13 @@
 //   LORA_ADAPTER_FILE=adapter.json LORA_INSTANCE=… npx hardhat run …            the same, from (A, B) in a file
 //   LORA_MERGED_ROOT=0x… npx hardhat run scripts/query.ts --network localhost   where merged weights came from
 //   npx hardhat run scripts/query.ts --network localhost                        every run
-import { toHex32 } from "../src/field.js";
+import { toHex32, adapterCommitment } from "../src/protocol/index.js";
 import { network } from "hardhat";
-import { asLoraLedgerError } from "../src/errors.js";
-import { resolveRegistry } from "../src/chain/deployment.js";
-import { adapterProvenance, listRuns, mergeProvenance, runHistory, runMerges, type RunSummary } from "../src/chain/queries.js";
-import { adapterCommitment } from "../src/commitments.js";
-import { defaultInstance, getInstance } from "../src/instances.js";
-import { stderrProgress } from "../src/progress.js";
-import { loadRunConfig } from "../src/training/config.js";
-import { loadTask } from "../src/training/task.js";
+import { toFailure } from "../src/cli/index.js";
+import { resolveRegistry } from "../src/hardhat/index.js";
+import { adapterProvenance, listRuns, mergeProvenance, runHistory, runMerges, type RunSummary } from "../src/chain/index.js";
+import { defaultInstance, getInstance, stderrProgress } from "../src/node/index.js";
+import { loadRunConfig, loadTask } from "../src/training/index.js";
 
 
 /** The lines every provenance answer ends with: the run's base model, dataset, hyperparameters. */
@@ -79,7 +76,7 @@ try {
     }
   }
 } catch (error) {
-  const failure = asLoraLedgerError(error);
+  const failure = toFailure(error);
   process.stderr.write(`query failed: ${failure.message}\n`);
   process.exitCode = failure.exitCode;
 }

@@ -9,9 +9,10 @@
  * The verifiers are development keys (PROTOCOL §8): never deploy them to a production network.
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { verifierContractName } from "../../src/protocol/index.js";
 import type { NamedArtifactContractDeploymentFuture } from "@nomicfoundation/ignition-core";
-import { circuitIdOf } from "../../src/chain/registry.js";
-import { loadInstances, verifierContractName } from "../../src/instances.js";
+import { circuitIdOf } from "../../src/chain/index.js";
+import { loadInstances } from "../../src/node/index.js";
 
 /** The instances the module deploys a verifier for: those built by default. */
 export function deployedInstances(): string[] {

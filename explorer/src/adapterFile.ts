@@ -5,10 +5,8 @@
  * {"adapter_a", "adapter_b"} document, both with "encoding" "real" (default) or "fixed", or the prove
  * command's answer (its statement's adapter_before / adapter_after commitments).
  */
-import { adapterCommitment } from "../../src/commitments.js";
-import { toFixedMatrix } from "../../src/fixedpoint.js";
-import type { Matrix } from "../../src/matrix.js";
-import type { StepShape } from "../../src/shape.js";
+import { adapterCommitment, toFixedMatrix } from "../../src/protocol/index.js";
+import type { Matrix, StepShape } from "../../src/protocol/index.js";
 import { AdapterFileError, isRecord, parseCommitment } from "./commitment.js";
 import type { InstanceInfo } from "./ledgerData.js";
 

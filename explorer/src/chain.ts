@@ -13,7 +13,7 @@ import {
   type RunSummary,
   type VerifiedMerge,
   type VerifiedStep,
-} from "../../src/chain/queries.js";
+} from "../../src/chain/index.js";
 import { REGISTRY_FUTURE_ID, type InstanceInfo, type LedgerData } from "./ledgerData.js";
 
 /** A failure the page shows as is: a title, what happened, and what to do about it. */

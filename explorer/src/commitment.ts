@@ -1,5 +1,5 @@
 /** Pasted commitments, and the errors of adapter files (small: the page loads the Poseidon code only for files). */
-import { FIELD_MODULUS } from "../../src/field.js";
+import { FIELD_MODULUS } from "../../src/protocol/index.js";
 
 export class AdapterFileError extends Error {}
 

@@ -4,7 +4,7 @@
  * Shared by the plugin (Node) and the page (browser): types and constants only.
  */
 
-/** The Ignition future id of the registry (= REGISTRY_FUTURE_ID of src/chain/deployment.ts, which is Node-only). */
+/** The Ignition future id of the registry (= REGISTRY_FUTURE_ID of src/hardhat/deployment.ts, which is Node-only). */
 export const REGISTRY_FUTURE_ID = "LoraLedger#LoraLedgerRegistry";
 
 /** Where the page fetches the project's data (relative to the page, so a build works under any path). */

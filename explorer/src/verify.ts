@@ -10,7 +10,7 @@ import { verificationKeyUrl, type InstanceInfo } from "./ledgerData.js";
 /** PROTOCOL §7, in order. */
 export const PUBLIC_INPUT_NAMES = ["baseRoot", "datasetRoot", "hparamsHash", "adapterBefore", "adapterAfter", "step", "submitter"] as const;
 
-/** PROTOCOL §9, in order (= MERGE_PUBLIC_INPUTS of src/instances.ts, which is Node-only). */
+/** PROTOCOL §9, in order (= MERGE_PUBLIC_INPUTS of src/node/instances.ts, which is Node-only). */
 export const MERGE_PUBLIC_INPUT_NAMES = ["baseRoot", "adapter", "hparamsHash", "mergedRoot"] as const;
 
 export interface Reverification {

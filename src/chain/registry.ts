@@ -4,8 +4,8 @@
  */
 import { id } from "ethers";
 import type { Groth16Proof } from "snarkjs";
-import { FIELD_MODULUS } from "../field.js";
-import { toSolidityProof, type SolidityProof } from "../prover.js";
+import { FIELD_MODULUS, toSolidityProof, type SolidityProof } from "../protocol/index.js";
+
 
 /** The registry's SNARK_SCALAR_FIELD (the BN254 scalar field modulus). */
 export const SNARK_SCALAR_FIELD: bigint = FIELD_MODULUS;

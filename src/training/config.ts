@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { ExitCode, LoraLedgerError } from "../errors.js";
+import { LoraLedgerError } from "../protocol/index.js";
 
 /**
  * What a prove-and-submit run does. Read from the JSON file named by LORA_LEDGER_CONFIG, then from
@@ -63,11 +63,11 @@ function parseEnvironmentValue(variable: string, raw: string, kind: Kind): unkno
   if (kind === "boolean") {
     if (["1", "true", "yes"].includes(raw.toLowerCase())) return true;
     if (["0", "false", "no", ""].includes(raw.toLowerCase())) return false;
-    throw new LoraLedgerError(ExitCode.MissingField, `${variable}: expected true or false, got "${raw}"`, variable);
+    throw new LoraLedgerError("missing_field", `${variable}: expected true or false, got "${raw}"`, variable);
   }
   const value = Number(raw);
   if (raw.trim() === "" || !Number.isFinite(value) || (kind === "integer" && !Number.isInteger(value))) {
-    throw new LoraLedgerError(ExitCode.MissingField, `${variable}: expected ${kind === "integer" ? "an integer" : "a number"}, got "${raw}"`, variable);
+    throw new LoraLedgerError("missing_field", `${variable}: expected ${kind === "integer" ? "an integer" : "a number"}, got "${raw}"`, variable);
   }
   return value;
 }
@@ -81,7 +81,7 @@ export function loadRunConfig(environment: NodeJS.ProcessEnv = process.env): Run
     try {
       fromFile = JSON.parse(readFileSync(configFile, "utf8")) as Record<string, unknown>;
     } catch (error) {
-      throw new LoraLedgerError(ExitCode.MalformedJson, `LORA_LEDGER_CONFIG=${configFile}: ${(error as Error).message}`, "LORA_LEDGER_CONFIG");
+      throw new LoraLedgerError("malformed_json", `LORA_LEDGER_CONFIG=${configFile}: ${(error as Error).message}`, "LORA_LEDGER_CONFIG");
     }
   }
   const merged: Record<string, unknown> = { ...fromFile };
@@ -99,7 +99,7 @@ export function loadRunConfig(environment: NodeJS.ProcessEnv = process.env): Run
       const where = origin.get(key) ?? (key === "" ? source : `${key} (in ${source})`);
       return `${where}: ${issue.message}`;
     });
-    throw new LoraLedgerError(ExitCode.MissingField, `invalid run configuration: ${problems.join("; ")}`, String(parsed.error.issues[0]?.path[0] ?? ""));
+    throw new LoraLedgerError("missing_field", `invalid run configuration: ${problems.join("; ")}`, String(parsed.error.issues[0]?.path[0] ?? ""));
   }
   return parsed.data;
 }

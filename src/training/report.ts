@@ -1,4 +1,4 @@
-import { toHex32 } from "../field.js";
+import { toHex32 } from "../protocol/index.js";
 import type { StepReport } from "./session.js";
 
 const short = (value: bigint): string => {

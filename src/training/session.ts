@@ -1,20 +1,12 @@
-import { toHex32 } from "../field.js";
+import { toHex32, adapterCommitment, baseRoot, hparamsHash, commitDataset, makeStep, makeMerge, forward, meanSquaredError, type Groth16Proof, type CircuitInstance } from "../protocol/index.js";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { ContractTransactionReceipt, Signer } from "ethers";
 import type { LoraLedgerRegistry } from "../../types/ethers-contracts/index.js";
-import { circuitIdOf, registryProof, stepSubmission } from "../chain/registry.js";
-import { adapterCommitment, baseRoot, hparamsHash } from "../commitments.js";
-import { commitDataset } from "../dataset.js";
-import { makeStep } from "../circuitInput.js";
-import { readJsonIfExists, writeJsonAtomic } from "../files.js";
-import type { CircuitInstance } from "../instances.js";
-import type { Matrix } from "../matrix.js";
-import { makeMerge } from "../merge.js";
-import type { Progress } from "../progress.js";
-import { proveWithInstance, type Groth16Proof } from "../prover.js";
-import { forward, meanSquaredError } from "../reference.js";
-import type { SyntheticTask } from "../synthetic.js";
+import { circuitIdOf, registryProof, stepSubmission } from "../chain/index.js";
+import { readJsonIfExists, writeJsonAtomic, proveWithInstance } from "../node/index.js";
+import type { Progress } from "../node/index.js";
+import type { Matrix, SyntheticTask } from "../protocol/index.js";
 import type { RunConfig } from "./config.js";
 
 /** One verified step as the demo table shows it. */

@@ -1,10 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { ExitCode, LoraLedgerError } from "../errors.js";
-import { toFixedMatrix, toFixedVector } from "../fixedpoint.js";
-import { assertMatrixShape } from "../matrix.js";
-import type { StepShape } from "../shape.js";
-import { syntheticTask, type SyntheticTask } from "../synthetic.js";
+import { LoraLedgerError, toFixedMatrix, toFixedVector, assertMatrixShape, syntheticTask, type SyntheticTask } from "../protocol/index.js";
+import type { StepShape } from "../protocol/index.js";
 import type { RunConfig } from "./config.js";
 
 const matrix = z.array(z.array(z.number()));
@@ -17,11 +14,11 @@ function readJsonFile<T>(file: string, schema: z.ZodType<T>, what: string): T {
   try {
     raw = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new LoraLedgerError(ExitCode.MalformedJson, `${what} file ${file}: ${(error as Error).message}`, what);
+    throw new LoraLedgerError("malformed_json", `${what} file ${file}: ${(error as Error).message}`, what);
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    throw new LoraLedgerError(ExitCode.MissingField, `${what} file ${file}: ${z.prettifyError(parsed.error)}`, what);
+    throw new LoraLedgerError("missing_field", `${what} file ${file}: ${z.prettifyError(parsed.error)}`, what);
   }
   return parsed.data;
 }
@@ -31,7 +28,7 @@ function checkShape(name: string, rows: readonly (readonly number[])[], height: 
   try {
     assertMatrixShape(name, rows.map((row) => row.map(() => 0n)), height, width);
   } catch (error) {
-    throw new LoraLedgerError(ExitCode.WrongShape, (error as Error).message, name);
+    throw new LoraLedgerError("wrong_shape", (error as Error).message, name);
   }
 }
 
@@ -62,7 +59,7 @@ export function loadTask(shape: StepShape, config: RunConfig): SyntheticTask {
   if (config.datasetFile !== undefined) {
     const examples = readJsonFile(config.datasetFile, datasetFileSchema, "dataset");
     if (examples.length > 2 ** shape.depth) {
-      throw new LoraLedgerError(ExitCode.WrongShape, `dataset has ${examples.length} examples; this instance's tree holds at most 2^${shape.depth}`, "dataset");
+      throw new LoraLedgerError("wrong_shape", `dataset has ${examples.length} examples; this instance's tree holds at most 2^${shape.depth}`, "dataset");
     }
     dataset = examples.map((example, m) => {
       checkShape(`dataset[${m}].x`, [example.x], 1, shape.dIn);

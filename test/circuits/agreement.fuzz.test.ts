@@ -2,8 +2,8 @@
 // circuit accepts exactly the reference's next adapter, and rejects it when any one entry is off by one.
 import { expect } from "chai";
 import fc from "fast-check";
-import { adapterCommitment, buildCircuitInput, EntryRangeError, makeStep, publicSignals, toField, type StepShape } from "../../src/index.js";
-import { LORA_STEP_PARAM_ORDER, STEP_PUBLIC_INPUTS } from "../../src/instances.js";
+import { LORA_STEP_PARAM_ORDER, STEP_PUBLIC_INPUTS, adapterCommitment, buildCircuitInput, EntryRangeError, makeStep, publicSignals, toField, type StepShape } from "../../src/protocol/index.js";
+
 import { calculateWitness, compileHarness, firstBrokenConstraint } from "../helpers/circuit.js";
 import { matrixOf, signedInt, smallShape } from "../unit/arbitraries.js";
 

@@ -2,7 +2,7 @@
 // with: each tampered witness keeps the block's main equation true and breaks only the range check
 // under test, so removing that check would make the test fail.
 import { expect } from "chai";
-import { FIELD_MODULUS } from "../../src/field.js";
+import { FIELD_MODULUS } from "../../src/protocol/index.js";
 import { calculateWitness, compileHarness, firstBrokenConstraint, type CompiledHarness } from "../helpers/circuit.js";
 
 const RANGE_FILE = "circuits/lib/range.circom";

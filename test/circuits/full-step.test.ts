@@ -3,22 +3,7 @@
 // random small shapes the circuit accepts exactly what the TypeScript reference computes.
 import { expect } from "chai";
 import fc from "fast-check";
-import { FIELD_MODULUS, StepRangeError, commitDataset, signedBounds, toField, type Example } from "../../src/index.js";
-import {
-  FULL_STEP_PARAM_ORDER,
-  FULL_STEP_PUBLIC_INPUTS,
-  buildFullCircuitInput,
-  fullPublicSignals,
-  fullStep,
-  fullUpdateDivisor,
-  makeFullStep,
-  weightsCommitment,
-  type FullShape,
-  type FullStepStatement,
-  type FullStepWitness,
-  type MadeFullStep,
-} from "../../src/fullStep.js";
-import { syntheticTask } from "../../src/synthetic.js";
+import { FIELD_MODULUS, StepRangeError, commitDataset, signedBounds, toField, type Example, FULL_STEP_PARAM_ORDER, FULL_STEP_PUBLIC_INPUTS, buildFullCircuitInput, fullPublicSignals, fullStep, fullUpdateDivisor, makeFullStep, weightsCommitment, type FullShape, type FullStepStatement, type FullStepWitness, type MadeFullStep, syntheticTask } from "../../src/protocol/index.js";
 import { calculateWitness, compileHarness, firstBrokenConstraint, type CompiledHarness } from "../helpers/circuit.js";
 import { matrixOf, signedInt } from "../unit/arbitraries.js";
 

@@ -1,10 +1,8 @@
 // A real Groth16 proof with the test instance's wasm and development zkey, verified with its key; a
 // proof does not carry over to any other statement, the submitter's address included.
 import { expect } from "chai";
-import { FIELD_MODULUS, makeStep, publicSignals } from "../../src/index.js";
-import { defaultInstance } from "../../src/instances.js";
-import { proveWithInstance, releaseProverThreads, verifyWithInstance, type ProofResult } from "../../src/prover.js";
-import { syntheticTask } from "../../src/synthetic.js";
+import { FIELD_MODULUS, makeStep, publicSignals, syntheticTask } from "../../src/protocol/index.js";
+import { defaultInstance, proveWithInstance, releaseProverThreads, verifyWithInstance, type ProofResult } from "../../src/node/index.js";
 
 const instance = defaultInstance();
 

@@ -1,10 +1,8 @@
 // The LoraMerge circuit on its test instance: the merged weights of the reference are accepted, a
 // proof verifies, and a commitment to anything else is rejected.
 import { expect } from "chai";
-import { FIELD_MODULUS, makeMerge, makeStep, mergedRoot, mergePublicSignals, toField } from "../../src/index.js";
-import { defaultInstance, instanceArtifacts, mergeInstanceFor } from "../../src/instances.js";
-import { proveWithInstance, releaseProverThreads, verifyWithInstance } from "../../src/prover.js";
-import { syntheticTask } from "../../src/synthetic.js";
+import { FIELD_MODULUS, makeMerge, makeStep, mergedRoot, mergePublicSignals, toField, syntheticTask } from "../../src/protocol/index.js";
+import { defaultInstance, instanceArtifacts, mergeInstanceFor, proveWithInstance, releaseProverThreads, verifyWithInstance } from "../../src/node/index.js";
 import { calculateWitness, firstBrokenConstraint, loadR1cs } from "../helpers/circuit.js";
 
 const stepInstance = defaultInstance();

@@ -6,8 +6,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { FIELD_MODULUS } from "../../src/index.js";
-import { PROJECT_ROOT, defaultInstance, instanceArtifacts, mergeInstanceFor } from "../../src/instances.js";
+import { FIELD_MODULUS } from "../../src/protocol/index.js";
+import { PROJECT_ROOT, defaultInstance, instanceArtifacts, mergeInstanceFor } from "../../src/node/index.js";
 
 const TSX_CLI = path.join(PROJECT_ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 const instance = defaultInstance();
@@ -76,7 +76,7 @@ interface VerifyAnswer {
 /** Runs `tsx src/cli/<command>.ts args` with `input` on stdin; `onStderr` sees stderr so far (to signal the child). */
 function run(command: Command, input: string | undefined, args: string[] = [], onStderr?: (text: string, child: ChildProcess) => void): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX_CLI, path.join("src", "cli", `${command}.ts`), ...args], {
+    const child = spawn(process.execPath, [TSX_CLI, path.join("src", "cli", "bin", `${command}.ts`), ...args], {
       cwd: PROJECT_ROOT,
       stdio: ["pipe", "pipe", "pipe"],
     });

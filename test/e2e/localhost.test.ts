@@ -5,8 +5,8 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
-import { recordedRegistryAddress } from "../../src/chain/deployment.js";
-import { PROJECT_ROOT } from "../../src/instances.js";
+import { recordedRegistryAddress } from "../../src/hardhat/index.js";
+import { PROJECT_ROOT } from "../../src/node/index.js";
 import { LoraLedgerRegistry__factory } from "../../types/ethers-contracts/index.js";
 import { freePort, HARDHAT_CLI, runNodeCli, type Finished } from "../helpers/processes.js";
 

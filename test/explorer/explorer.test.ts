@@ -11,13 +11,11 @@ import { expect } from "chai";
 import { JsonRpcProvider, ZeroAddress } from "ethers";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { REGISTRY_FUTURE_ID as EXPLORER_REGISTRY_FUTURE_ID } from "../../explorer/src/ledgerData.js";
-import { recordedRegistryAddress, REGISTRY_FUTURE_ID } from "../../src/chain/deployment.js";
-import { makeStep } from "../../src/circuitInput.js";
-import { fromFixedMatrix } from "../../src/fixedpoint.js";
-import { defaultInstance, getInstance, PROJECT_ROOT } from "../../src/instances.js";
-import type { Matrix } from "../../src/matrix.js";
-import { loadRunConfig } from "../../src/training/config.js";
-import { loadTask } from "../../src/training/task.js";
+import { recordedRegistryAddress, REGISTRY_FUTURE_ID } from "../../src/hardhat/index.js";
+import { makeStep, fromFixedMatrix } from "../../src/protocol/index.js";
+import { defaultInstance, getInstance, PROJECT_ROOT } from "../../src/node/index.js";
+import type { Matrix } from "../../src/protocol/index.js";
+import { loadRunConfig, loadTask } from "../../src/training/index.js";
 import { LoraLedgerRegistry__factory, type LoraLedgerRegistry } from "../../types/ethers-contracts/index.js";
 import { freePort, HARDHAT_CLI, runNodeCli, type Finished } from "../helpers/processes.js";
 
@@ -120,7 +118,7 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
         `Chromium is missing (${CHROMIUM}): the explorer test drives Debian's chromium with playwright-core (Playwright's own browser download does not work here). Install it: apt-get update && apt-get install -y chromium`,
       );
     }
-    expect(EXPLORER_REGISTRY_FUTURE_ID, "explorer/src/ledgerData.ts names the registry as src/chain/deployment.ts does").to.equal(REGISTRY_FUTURE_ID);
+    expect(EXPLORER_REGISTRY_FUTURE_ID, "explorer/src/ledgerData.ts names the registry as src/hardhat/deployment.ts does").to.equal(REGISTRY_FUTURE_ID);
     rmSync(DEPLOYMENT_DIR, { recursive: true, force: true });
     rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });

@@ -6,8 +6,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { circomSourcesDigest, compileCircom, mainComponentSource } from "../../src/build/circuits.js";
-import { PROJECT_ROOT } from "../../src/instances.js";
+import { circomSourcesDigest, compileCircom, mainComponentSource, PROJECT_ROOT } from "../../src/node/index.js";
 
 type LinearCombination = Map<number, bigint>;
 

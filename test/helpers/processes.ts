@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
-import { PROJECT_ROOT } from "../../src/instances.js";
+import { PROJECT_ROOT } from "../../src/node/index.js";
 
 export const HARDHAT_CLI = path.join(PROJECT_ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
 

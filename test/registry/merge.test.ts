@@ -6,15 +6,10 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { expect } from "chai";
 import { network } from "hardhat";
 import LoraLedgerModule from "../../deploy/modules/LoraLedger.js";
-import { adapterProvenance, mergeOfAdapter, mergeProvenance, runMerges } from "../../src/chain/queries.js";
-import { circuitIdOf, registryMergeInputs, registryProof, SNARK_SCALAR_FIELD } from "../../src/chain/registry.js";
-import { makeStep } from "../../src/circuitInput.js";
-import { commitDataset } from "../../src/dataset.js";
-import { defaultInstance, mergeInstanceFor, verifierContractName } from "../../src/instances.js";
-import type { Matrix } from "../../src/matrix.js";
-import { makeMerge } from "../../src/merge.js";
-import { proveWithInstance, releaseProverThreads, type SolidityProof } from "../../src/prover.js";
-import { syntheticTask, type SyntheticTask } from "../../src/synthetic.js";
+import { adapterProvenance, mergeOfAdapter, mergeProvenance, runMerges, circuitIdOf, registryMergeInputs, registryProof, SNARK_SCALAR_FIELD } from "../../src/chain/index.js";
+import { makeStep, commitDataset, makeMerge, syntheticTask, type SyntheticTask, verifierContractName, type SolidityProof } from "../../src/protocol/index.js";
+import { defaultInstance, mergeInstanceFor, proveWithInstance, releaseProverThreads } from "../../src/node/index.js";
+import type { Matrix } from "../../src/protocol/index.js";
 import type { LoraLedgerRegistry } from "../../types/ethers-contracts/index.js";
 
 const { ethers, ignition } = await network.create();

@@ -5,13 +5,10 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { expect } from "chai";
 import { network } from "hardhat";
 import LoraLedgerModule from "../../deploy/modules/LoraLedger.js";
-import { circuitIdOf, registryProof, registryPublicInputs, SNARK_SCALAR_FIELD } from "../../src/chain/registry.js";
-import { makeStep } from "../../src/circuitInput.js";
-import { commitDataset } from "../../src/dataset.js";
-import { defaultInstance, verifierContractName } from "../../src/instances.js";
-import type { Matrix } from "../../src/matrix.js";
-import { proveWithInstance, releaseProverThreads, type SolidityProof } from "../../src/prover.js";
-import { syntheticTask } from "../../src/synthetic.js";
+import { circuitIdOf, registryProof, registryPublicInputs, SNARK_SCALAR_FIELD } from "../../src/chain/index.js";
+import { makeStep, commitDataset, syntheticTask, verifierContractName, type SolidityProof } from "../../src/protocol/index.js";
+import { defaultInstance, proveWithInstance, releaseProverThreads } from "../../src/node/index.js";
+import type { Matrix } from "../../src/protocol/index.js";
 import type { LoraLedgerRegistry } from "../../types/ethers-contracts/index.js";
 
 const { ethers, ignition } = await network.create();

@@ -4,9 +4,7 @@
 import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { exportVerifierSolidity } from "../../src/build/circuits.js";
-import { PROJECT_ROOT, defaultInstance, instanceArtifacts, loadInstances } from "../../src/instances.js";
-import { releaseProverThreads } from "../../src/prover.js";
+import { exportVerifierSolidity, PROJECT_ROOT, defaultInstance, instanceArtifacts, loadInstances, releaseProverThreads } from "../../src/node/index.js";
 
 const built = loadInstances().instances.filter((instance) => existsSync(instanceArtifacts(instance.name).zkey));
 

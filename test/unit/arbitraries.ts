@@ -2,7 +2,7 @@
 
 import fc from "fast-check";
 
-import { signedBounds, type StepShape } from "../../src/index.js";
+import { signedBounds, type StepShape } from "../../src/protocol/index.js";
 
 export function signedInt(bits: number): fc.Arbitrary<bigint> {
   const { min, max } = signedBounds(bits);

@@ -18,7 +18,7 @@ import {
   type Example,
   type MakeStepParams,
   type StepShape,
-} from "../../src/index.js";
+} from "../../src/protocol/index.js";
 
 // The shipped test instance, with small real-valued data converted to fixed point.
 const SHAPE: StepShape = { dIn: 8, dOut: 8, rank: 2, batch: 2, depth: 4, F: 8, FW: 10, xBits: 16, aBits: 16, wBits: 8 };

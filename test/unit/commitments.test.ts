@@ -17,7 +17,7 @@ import {
   unpackSigned,
   valuesPerWord,
   type StepShape,
-} from "../../src/index.js";
+} from "../../src/protocol/index.js";
 import { signedInt } from "./arbitraries.js";
 
 const SHAPE: StepShape = { dIn: 2, dOut: 3, rank: 1, batch: 1, depth: 2, F: 8, FW: 10, xBits: 16, aBits: 16, wBits: 8 };

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 
-import { FIELD_MODULUS, assertFieldElement, fromFieldSigned, toField } from "../../src/index.js";
+import { FIELD_MODULUS, assertFieldElement, fromFieldSigned, toField } from "../../src/protocol/index.js";
 
 describe("field", () => {
   it("maps signed values to [0, p)", () => {

@@ -11,7 +11,7 @@ import {
   toFixed,
   toFixedMatrix,
   toFixedUnsigned,
-} from "../../src/index.js";
+} from "../../src/protocol/index.js";
 
 describe("fixed point", () => {
   it("rounds half away from zero", () => {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 
-import { buildTree, poseidonHash, rootFromProof, verifyProof } from "../../src/index.js";
+import { buildTree, poseidonHash, rootFromProof, verifyProof } from "../../src/protocol/index.js";
 
 /** Root by hashing every leaf of the full tree: the definition, for small depths. */
 function naiveRoot(leaves: readonly bigint[], depth: number): bigint {

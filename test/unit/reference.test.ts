@@ -10,7 +10,7 @@ import {
   roundHalfUp,
   type StepInput,
   type StepShape,
-} from "../../src/index.js";
+} from "../../src/protocol/index.js";
 import { smallShape, stepCase, type StepCase } from "./arbitraries.js";
 
 describe("roundHalfUp", () => {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 
-import { bitLength, signedBounds, updateDivisors, validateShape, type StepShape } from "../../src/index.js";
+import { bitLength, signedBounds, updateDivisors, validateShape, type StepShape } from "../../src/protocol/index.js";
 
 const TEST_INSTANCE: StepShape = { dIn: 8, dOut: 8, rank: 2, batch: 2, depth: 4, F: 8, FW: 10, xBits: 16, aBits: 16, wBits: 8 };
 const REFERENCE_INSTANCE: StepShape = { ...TEST_INSTANCE, dIn: 64, dOut: 64, rank: 4, batch: 4, depth: 8 };

@@ -1,0 +1,425 @@
+// Benchmarks of every circuit: the declared instances (LoraStep, LoraMerge; circuits/instances.json) and
+// the comparison circuits of bench/lib/circuits.ts (full fine-tuning FullStep beside LoRA at the same
+// shapes, the Freivalds merge beside LoraMerge). Measures constraints, compile / setup / witness /
+// proving / verification time, peak memory of each phase, proof size, where the constraints go, gas
+// per verified step and per merge on Hardhat's in-process network, and the LoRA parameter ratio.
+// Writes bench/results.json and BENCHMARKS.md; progress goes to stderr.
+//   npm run bench                                  every declared instance and every comparison circuit
+//   npm run bench -- NAME [NAME...]                those circuits (instances or comparison circuits)
+//   npm run bench -- --quick                       only the test instances (the first LoraStep and its LoraMerge)
+//   npm run bench -- --skip-large                  leave out the circuits that need 2^17 or more (the 64x64 ones, full 32x32)
+//   npm run bench -- --no-comparisons              only the declared instances
+//   npm run bench -- --no-gas                      skip the gas measurement (npx hardhat run bench/gas.ts)
+//   npm run bench -- --fresh                       compile and set up instances from scratch (in a scratch copy)
+//   npm run bench -- --runs N                      N proving runs (median reported; default 5)
+//   npm run bench -- --keep-scratch                keep build/bench-scratch/ afterwards
+//   npm run bench -- --render                      only rewrite BENCHMARKS.md from bench/results.json
+// The setup reads the powers of tau from PTAU (see src/build/ptau.ts), e.g.
+//   PTAU=/work/shared/ptau/pot17_final.ptau npm run bench -- --fresh
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {
+  SHIPPED_PTAU_POWER,
+  allBenchCircuits,
+  benchCircuit,
+  comparisonPairs,
+  declaredCircuits,
+  isLarge,
+  mergePairs,
+  predictedPower,
+  type BenchCircuit,
+} from "./lib/circuits.js";
+import { breakdownFor } from "./lib/constraints.js";
+import { measureGas, type GasCircuitArtifacts, type GasRequest } from "./lib/gas.js";
+import { machineInfo } from "./lib/machine.js";
+import { gridPointsWithRatio, parameterRatio, parameterRatioGrid } from "./lib/params.js";
+import {
+  buildResultSchema,
+  compileResultSchema,
+  gnuTimeAvailable,
+  median,
+  proveResultSchema,
+  runPhase,
+  setupResultSchema,
+} from "./lib/phases.js";
+import { renderMarkdown, type BenchResults, type CircuitRecord } from "./lib/results.js";
+import { PROJECT_ROOT, defaultInstance, getInstance, instanceArtifacts, mergeInstanceFor, stderrProgress } from "../src/node/index.js";
+
+const SCRATCH_DIR = path.join(PROJECT_ROOT, "build", "bench-scratch");
+const RESULTS_FILE = path.join(PROJECT_ROOT, "bench", "results.json");
+const MARKDOWN_FILE = path.join(PROJECT_ROOT, "BENCHMARKS.md");
+const FIELD_BYTES = 32;
+
+interface Options {
+  fresh: boolean;
+  runs: number;
+  keepScratch: boolean;
+  skipLarge: boolean;
+  gas: boolean;
+  circuits: BenchCircuit[];
+  skipped: { name: string; reason: string }[];
+}
+
+function parseOptions(args: readonly string[]): Options {
+  let runs = 5;
+  let quick = false;
+  let fresh = false;
+  let keepScratch = false;
+  let skipLarge = false;
+  let comparisons = true;
+  let gas = true;
+  const names: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] ?? "";
+    if (arg === "--fresh") fresh = true;
+    else if (arg === "--quick") quick = true;
+    else if (arg === "--keep-scratch") keepScratch = true;
+    else if (arg === "--skip-large") skipLarge = true;
+    else if (arg === "--no-comparisons") comparisons = false;
+    else if (arg === "--no-gas") gas = false;
+    else if (arg === "--runs" || arg.startsWith("--runs=")) {
+      const value = arg === "--runs" ? args[++index] : arg.slice("--runs=".length);
+      runs = Number(value);
+      if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs takes a positive integer, not ${value}`);
+    } else if (arg.startsWith("--")) throw new Error(`unknown option ${arg}`);
+    else names.push(arg);
+  }
+  if (quick && names.length > 0) throw new Error("--quick benchmarks the test instances only; do not name circuits with it");
+  let circuits: BenchCircuit[];
+  if (quick) {
+    const step = defaultInstance();
+    const merge = mergeInstanceFor(step);
+    circuits = [step.name, ...(merge === undefined ? [] : [merge.name])].map(benchCircuit);
+  } else if (names.length > 0) circuits = names.map(benchCircuit);
+  else circuits = comparisons ? allBenchCircuits() : declaredCircuits();
+  const skipped: Options["skipped"] = [];
+  if (skipLarge) {
+    for (const circuit of circuits.filter(isLarge)) {
+      skipped.push({ name: circuit.name, reason: `--skip-large: needs 2^${predictedPower(circuit)} (formula)` });
+    }
+    circuits = circuits.filter((circuit) => !isLarge(circuit));
+  }
+  // By layer size, and at each size LoRA step, full step, merge, Freivalds merge: a LoRA circuit and the full
+  // circuit it is compared with run back to back, under the same machine load, and a long run leaves
+  // the small circuits' results behind first.
+  const templateOrder = ["LoraStep", "FullStep", "LoraMerge", "LoraMergeFreivalds"];
+  const size = (c: BenchCircuit): number => c.params.dIn * c.params.dOut;
+  circuits = circuits
+    .map((circuit, index) => ({ circuit, index }))
+    .sort((a, b) => size(a.circuit) - size(b.circuit) || templateOrder.indexOf(a.circuit.template) - templateOrder.indexOf(b.circuit.template) || a.index - b.index)
+    .map(({ circuit }) => circuit);
+  return { fresh, runs, keepScratch, skipLarge, gas, circuits, skipped };
+}
+
+/** The command that reproduces this run, as one would type it. */
+function reproduceCommand(args: readonly string[]): string {
+  const ptau = process.env.PTAU;
+  const prefix = ptau === undefined || ptau === "" ? "" : `PTAU=${ptau} `;
+  return `${prefix}npm run bench${args.length > 0 ? ` -- ${args.join(" ")}` : ""}`;
+}
+
+function sameVerificationKey(a: string, b: string): boolean | null {
+  if (!existsSync(a) || !existsSync(b)) return null;
+  return JSON.stringify(JSON.parse(readFileSync(a, "utf8"))) === JSON.stringify(JSON.parse(readFileSync(b, "utf8")));
+}
+
+function scratchDir(name: string): string {
+  return path.join(SCRATCH_DIR, name);
+}
+
+/** Where each benchmarked circuit's artifacts ended up (for the gas measurement). */
+const artifactDirs = new Map<string, { dir: string; fresh: boolean }>();
+
+async function benchCircuitRecord(circuit: BenchCircuit, options: Options): Promise<CircuitRecord> {
+  const progress = stderrProgress(`bench ${circuit.name}`);
+  // Comparison circuits have no shared build: they are always compiled and set up in the scratch copy.
+  const fresh = options.fresh || circuit.origin === "comparison";
+  let partial: Pick<CircuitRecord, "circuit" | "build" | "compile" | "setup" | "files">;
+  let artifactsDir: string;
+
+  if (fresh) {
+    // A scratch copy: the shared build/circuits/<name> (which tests may be using right now) is never touched.
+    artifactsDir = scratchDir(circuit.name);
+    progress.step(`fresh compile of ${circuit.name} into ${path.relative(PROJECT_ROOT, artifactsDir)}`);
+    const compile = await runPhase(compileResultSchema, ["compile", circuit.name, artifactsDir]);
+    progress.done(`compile: ${compile.result.seconds.toFixed(1)} s, ${compile.result.circuit.constraints} constraints, peak ${(compile.memory.peakKiB / 1024).toFixed(0)} MiB`);
+    const compileRecord = { seconds: compile.result.seconds, source: "measured" as const, peakMemory: compile.memory };
+    const circuitInfo = { ...compile.result.circuit, ptau: null as string | null };
+    if (circuit.mode === "compile-only" || compile.result.circuit.power > SHIPPED_PTAU_POWER) {
+      const note = circuit.note ?? `does not fit 2^${SHIPPED_PTAU_POWER}; needs 2^${compile.result.circuit.power}`;
+      progress.step(`${circuit.name}: compile only (${note})`);
+      partial = {
+        circuit: circuitInfo,
+        build: { mode: "fresh", note: `compiled only (${note})`, matchesSharedBuild: null },
+        compile: compileRecord,
+        setup: null,
+        files: compile.result.files,
+      };
+      artifactDirs.set(circuit.name, { dir: artifactsDir, fresh: true });
+      return finish(circuit, partial, null, progress);
+    }
+    progress.step(`fresh Groth16 setup of ${circuit.name} (2^${compile.result.circuit.power}; minutes for the large circuits)`);
+    const setup = await runPhase(setupResultSchema, ["setup", circuit.name, artifactsDir]);
+    progress.done(`setup: ${setup.result.seconds.toFixed(1)} s, peak ${(setup.memory.peakKiB / 1024).toFixed(0)} MiB`);
+    const matches =
+      circuit.origin === "instances.json"
+        ? sameVerificationKey(path.join(artifactsDir, "verification_key.json"), instanceArtifacts(circuit.name).verificationKey)
+        : null;
+    partial = {
+      circuit: { ...circuitInfo, ptau: setup.result.ptau },
+      build: {
+        mode: "fresh",
+        note: `compiled and set up from scratch in ${path.relative(PROJECT_ROOT, artifactsDir)}; build/circuits/ untouched`,
+        matchesSharedBuild: matches,
+      },
+      compile: compileRecord,
+      setup: {
+        seconds: setup.result.seconds,
+        source: "measured",
+        peakMemory: setup.memory,
+        detail: { newZkeySeconds: setup.result.newZkeySeconds, beaconSeconds: setup.result.beaconSeconds, exportSeconds: setup.result.exportSeconds },
+      },
+      files: { ...compile.result.files, ...setup.result.files },
+    };
+  } else {
+    artifactsDir = instanceArtifacts(circuit.name).dir;
+    progress.step(`building ${circuit.name} unless up to date (times come from its manifest)`);
+    const build = await runPhase(buildResultSchema, ["build", circuit.name]);
+    const { manifest } = build.result;
+    const note = build.result.rebuilt
+      ? "built now by buildInstance: times measured now; compile and setup ran in one process, so their peak memory is one figure"
+      : "reused the up-to-date build: compile and setup times are those recorded in its manifest when it was built (run with --fresh to measure them)";
+    progress.warn(`${circuit.name}: ${note}`);
+    const buildMemory = build.result.rebuilt ? build.memory : null;
+    partial = {
+      circuit: {
+        constraints: manifest.constraints,
+        wires: manifest.wires,
+        publicInputs: manifest.publicInputs,
+        privateInputs: manifest.privateInputs,
+        outputs: 0,
+        power: manifest.power,
+        ptau: manifest.ptau,
+      },
+      build: { mode: "reused", note, matchesSharedBuild: null },
+      compile: { seconds: manifest.compileSeconds, source: build.result.rebuilt ? "measured" : "manifest", peakMemory: buildMemory },
+      setup: { seconds: manifest.setupSeconds, source: build.result.rebuilt ? "measured" : "manifest", peakMemory: buildMemory },
+      files: build.result.files,
+    };
+  }
+  artifactDirs.set(circuit.name, { dir: artifactsDir, fresh });
+
+  progress.step(`${options.runs} × (witness, prove, verify) of ${circuit.name}`);
+  const prove = await runPhase(proveResultSchema, ["prove", circuit.name, artifactsDir, String(options.runs)]);
+  if (!prove.result.verified) throw new Error(`${circuit.name}: a proof did not verify`);
+  const { g1, g2 } = prove.result.proofCoordinates;
+  const calldataBytes = (2 * g1 + 4 * g2) * FIELD_BYTES;
+  // Compressed: an x coordinate and a sign bit per point, 32 bytes per G1 and 64 per G2.
+  const compressedBytes = g1 * FIELD_BYTES + g2 * 2 * FIELD_BYTES;
+  const verifyRuns = prove.result.verifySeconds;
+  return finish(
+    circuit,
+    partial,
+    {
+      reference: prove.result.reference,
+      referenceSeconds: prove.result.referenceSeconds,
+      loss: prove.result.loss,
+      witness: { medianSeconds: median(prove.result.witnessSeconds), runs: prove.result.witnessSeconds },
+      proving: { medianSeconds: median(prove.result.provingSeconds), runs: prove.result.provingSeconds, peakMemory: prove.memory },
+      verification: {
+        medianSeconds: median(verifyRuns),
+        runs: verifyRuns,
+        valid: prove.result.verified,
+        method: "snarkjs.groth16.verify (JavaScript, 4 pairings)",
+      },
+      proofSize: {
+        calldataBytes,
+        compressedBytes,
+        publicInputs: prove.result.publicSignals,
+        publicInputsCalldataBytes: prove.result.publicSignals * FIELD_BYTES,
+      },
+    },
+    progress,
+  );
+}
+
+function finish(
+  circuit: BenchCircuit,
+  partial: Pick<CircuitRecord, "circuit" | "build" | "compile" | "setup" | "files">,
+  prove: CircuitRecord["prove"],
+  progress: ReturnType<typeof stderrProgress>,
+): CircuitRecord {
+  const breakdown = breakdownFor(circuit);
+  const compiled = partial.circuit.constraints;
+  if (breakdown.total !== compiled) {
+    progress.warn(`${circuit.name}: the formula breakdown sums to ${breakdown.total}, the r1cs has ${compiled} (residual ${compiled - breakdown.total})`);
+  }
+  const params = circuit.params;
+  return {
+    instance: circuit.name,
+    purpose: circuit.purpose,
+    template: circuit.template,
+    origin: circuit.origin,
+    mode: circuit.mode,
+    note: circuit.note ?? null,
+    params: { ...params },
+    ...partial,
+    prove,
+    constraintBreakdown: {
+      rows: breakdown.rows,
+      byFamily: breakdown.byFamily,
+      formulaTotal: breakdown.total,
+      compiled,
+      residual: compiled - breakdown.total,
+    },
+    parameterRatio: "rank" in params ? parameterRatio(params.dIn, params.dOut, params.rank) : null,
+  };
+}
+
+/** The gas request: each benchmarked LoraStep instance with its LoraMerge instance. */
+function gasRequest(records: readonly CircuitRecord[]): { request: GasRequest; problems: string[] } {
+  const problems: string[] = [];
+  const artifactsFor = (name: string): GasCircuitArtifacts | string => {
+    const instance = getInstance(name);
+    const shared = instanceArtifacts(name);
+    if (instance.buildByDefault) {
+      // The Ignition module deploys the verifier generated from build/circuits/<name>: prove with that key.
+      if (!existsSync(shared.zkey) || !existsSync(shared.wasm)) return `${name}: build/circuits/${name} is missing (npm run build:circuits)`;
+      return { name, wasm: shared.wasm, zkey: shared.zkey, verifier: { kind: "ignition" } };
+    }
+    const built = artifactDirs.get(name);
+    if (built === undefined) return `${name} was not benchmarked in this run`;
+    const file = built.fresh ? path.join(built.dir, "verifier.sol") : shared.verifierSolidity;
+    return {
+      name,
+      wasm: path.join(built.dir, `${name}_js`, `${name}.wasm`),
+      zkey: path.join(built.dir, `${name}.zkey`),
+      verifier: { kind: "solidity", file },
+    };
+  };
+  const pairs: GasRequest["pairs"] = [];
+  for (const record of records) {
+    if (record.origin !== "instances.json" || record.template !== "LoraStep" || record.prove === null) continue;
+    const step = artifactsFor(record.instance);
+    if (typeof step === "string") {
+      problems.push(step);
+      continue;
+    }
+    const mergeInstance = mergeInstanceFor(getInstance(record.instance));
+    if (mergeInstance === undefined) {
+      pairs.push({ step, merge: null, mergeNote: `not measured: no LoraMerge instance for ${record.instance}` });
+      continue;
+    }
+    const merge = artifactsFor(mergeInstance.name);
+    pairs.push(typeof merge === "string" ? { step, merge: null, mergeNote: `not measured: ${merge}` } : { step, merge });
+  }
+  return { request: { pairs }, problems };
+}
+
+function write(results: BenchResults): void {
+  mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(MARKDOWN_FILE, renderMarkdown(results));
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes("--render")) {
+    if (args.length > 1) throw new Error("--render takes no other option");
+    const results = JSON.parse(readFileSync(RESULTS_FILE, "utf8")) as BenchResults;
+    writeFileSync(MARKDOWN_FILE, renderMarkdown(results));
+    stderrProgress("bench").done(`rendered ${path.relative(PROJECT_ROOT, MARKDOWN_FILE)} from ${path.relative(PROJECT_ROOT, RESULTS_FILE)}`);
+    return;
+  }
+  const started = performance.now();
+  const options = parseOptions(args);
+  const progress = stderrProgress("bench");
+  const gnuTime = gnuTimeAvailable();
+  if (!gnuTime) progress.warn("/usr/bin/time is missing: peak memory is each phase's own node process; the circom2 child of compile is not included");
+  progress.step(
+    `benchmarking ${options.circuits.map((c) => c.name).join(", ")} (${options.fresh ? "fresh builds" : "reusing instance builds"}, ${options.runs} run(s))`,
+  );
+  for (const skipped of options.skipped) progress.warn(`skipping ${skipped.name}: ${skipped.reason}`);
+  const results: BenchResults = {
+    generatedAt: new Date().toISOString(),
+    command: reproduceCommand(args),
+    options: {
+      fresh: options.fresh,
+      runs: options.runs,
+      skipLarge: options.skipLarge,
+      gas: options.gas,
+      circuits: options.circuits.map((c) => c.name),
+      skipped: options.skipped,
+    },
+    machine: machineInfo(gnuTime),
+    loadAverage: { start: os.loadavg(), end: os.loadavg(), max1min: os.loadavg()[0] ?? 0 },
+    circuits: [],
+    failures: [],
+    comparisonPairs: comparisonPairs().map(({ lora, full, shape }) => ({ lora, full, parameterRatio: parameterRatio(shape.dIn, shape.dOut, shape.rank) })),
+    mergePairs: mergePairs().map(({ merge, freivalds }) => ({ merge, freivalds })),
+    gas: null,
+    parameterRatios: { grid: parameterRatioGrid(), ratio24: gridPointsWithRatio(24), ratio96: gridPointsWithRatio(96) },
+  };
+  const sampleLoad = (): void => {
+    results.durationSeconds = (performance.now() - started) / 1000;
+    results.loadAverage.end = os.loadavg();
+    results.loadAverage.max1min = Math.max(results.loadAverage.max1min, results.loadAverage.end[0] ?? 0);
+  };
+  const loadTimer = setInterval(sampleLoad, 15_000);
+  const gasNeeds = new Set<string>();
+  for (const circuit of options.circuits) {
+    if (circuit.origin === "instances.json" && options.gas) gasNeeds.add(circuit.name);
+  }
+  try {
+    for (const circuit of options.circuits) {
+      try {
+        results.circuits.push(await benchCircuitRecord(circuit, options));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        progress.warn(`${circuit.name} failed: ${message}`);
+        results.failures.push({ name: circuit.name, error: message });
+      }
+      sampleLoad();
+      // Comparison circuits' scratch copies are not needed afterwards; instances' are, for the gas.
+      if (!options.keepScratch && !gasNeeds.has(circuit.name)) rmSync(scratchDir(circuit.name), { recursive: true, force: true });
+      // Written after every circuit, so a long run leaves its finished part behind.
+      write(results);
+      progress.done(`${circuit.name} benchmarked; wrote ${path.relative(PROJECT_ROOT, RESULTS_FILE)} and ${path.relative(PROJECT_ROOT, MARKDOWN_FILE)}`);
+    }
+    if (options.gas) {
+      const { request, problems } = gasRequest(results.circuits);
+      for (const problem of problems) progress.warn(`gas: ${problem}`);
+      if (request.pairs.length === 0) {
+        results.gas = { error: `no step instance to measure${problems.length > 0 ? `: ${problems.join("; ")}` : ""}` };
+      } else {
+        progress.step(`gas on the in-process network: ${request.pairs.map((p) => `${p.step.name}${p.merge === null ? "" : ` + ${p.merge.name}`}`).join(", ")}`);
+        try {
+          results.gas = await measureGas(request);
+        } catch (error) {
+          results.gas = { error: error instanceof Error ? error.message : String(error) };
+          progress.warn(`gas: ${results.gas.error}`);
+        }
+      }
+      sampleLoad();
+      write(results);
+    }
+  } finally {
+    clearInterval(loadTimer);
+    if (!options.keepScratch) {
+      for (const circuit of options.circuits) rmSync(scratchDir(circuit.name), { recursive: true, force: true });
+    }
+  }
+  progress.done(`wrote ${path.relative(PROJECT_ROOT, RESULTS_FILE)} and ${path.relative(PROJECT_ROOT, MARKDOWN_FILE)}`);
+  if (results.failures.length > 0) {
+    process.stderr.write(`${results.failures.length} circuit(s) failed: ${results.failures.map((f) => f.name).join(", ")}\n`);
+    process.exitCode = 1;
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  process.stderr.write(`benchmark failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,65 @@
+/**
+ * tsx src/cli/bin/example.ts [--instance NAME] [--step N] [--seed S] [--encoding real|fixed]
+ *                        [--submitter 0x...] [--dataset-size N] [--batch] [--merge]
+ * Writes a valid `prove` input for a synthetic task on stdout: a step, or with --merge (or a LoraMerge
+ * --instance) the merge of that step's adapter_after. See docs/COMMANDS.md.
+ */
+import { EXIT_CODES } from "../exitCodes.js";
+import { exampleDocument, exampleMergeDocument } from "../commands/example.js";
+import { getInstance } from "../../node/index.js";
+import { fail } from "../commands/json.js";
+import { runCommand } from "../commands/run.js";
+import { parseCliArgs } from "../args.js";
+
+function integerOption(name: string, text: string | undefined): bigint | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[0-9]+$/.test(text)) fail("missing_field", `--${name}`, `--${name} must be a non-negative integer, got "${text}"`);
+  return BigInt(text);
+}
+
+await runCommand({
+  command: "example",
+  errorAnswer: (error) => ({ success: false, error }),
+  body: () => {
+    const { values } = parseCliArgs("example", {
+      instance: { type: "string" },
+      step: { type: "string" },
+      seed: { type: "string" },
+      encoding: { type: "string" },
+      submitter: { type: "string" },
+      "dataset-size": { type: "string" },
+      batch: { type: "boolean" },
+      merge: { type: "boolean" },
+    });
+    const encoding = values.encoding ?? "real";
+    if (encoding !== "real" && encoding !== "fixed") {
+      fail("missing_field", "--encoding", `--encoding must be "real" or "fixed", got "${encoding}"`);
+    }
+    const seed = integerOption("seed", values.seed);
+    const datasetSize = integerOption("dataset-size", values["dataset-size"]);
+    const merge = values.merge === true || (values.instance !== undefined && getInstance(values.instance).template === "LoraMerge");
+    if (merge) {
+      for (const option of ["submitter", "batch"] as const) {
+        if (values[option] !== undefined) fail("missing_field", `--${option}`, `--${option} does not apply to a merge example`);
+      }
+      const answer = exampleMergeDocument({
+        encoding,
+        ...(values.instance === undefined ? {} : { instance: values.instance }),
+        ...(values.step === undefined ? {} : { step: integerOption("step", values.step) ?? 0n }),
+        ...(seed === undefined ? {} : { seed: Number(seed) }),
+        ...(datasetSize === undefined ? {} : { datasetSize: Number(datasetSize) }),
+      });
+      return { answer, exitCode: EXIT_CODES.ok };
+    }
+    const answer = exampleDocument({
+      encoding,
+      ...(values.instance === undefined ? {} : { instance: values.instance }),
+      ...(values.step === undefined ? {} : { step: integerOption("step", values.step) ?? 0n }),
+      ...(seed === undefined ? {} : { seed: Number(seed) }),
+      ...(values.submitter === undefined ? {} : { submitter: values.submitter }),
+      ...(datasetSize === undefined ? {} : { datasetSize: Number(datasetSize) }),
+      ...(values.batch === true ? { batchOnly: true } : {}),
+    });
+    return { answer, exitCode: EXIT_CODES.ok };
+  },
+});

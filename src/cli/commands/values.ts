@@ -1,0 +1,307 @@
+/**
+ * The values the commands exchange: statements (PROTOCOL §7 for a step, §9 for a merge) in snake_case JSON, tensors in either
+ * encoding, and the checks that turn them into the library's integers, in the commands' order:
+ * schema (exit 3), shape (4), range (5).
+ */
+
+import { getAddress } from "ethers";
+import { z } from "zod";
+import { assertFieldElement, checkSignedRange, checkUnsignedRange, fromFixed, toFixed, toFixedUnsigned, HPARAM_BITS, STEP_BITS, type StepShape, SUBMITTER_BITS } from "../../protocol/index.js";
+import { loadInstances } from "../../node/index.js";
+import type { MergeStatement, StepStatement } from "../../protocol/index.js";
+import { addressSchema, expected, fail, fieldElementSchema, naturalSchema } from "./json.js";
+
+/** How tensors and α, lr are written: reals converted with PROTOCOL §2, or the fixed-point integers. */
+export type Encoding = "real" | "fixed";
+export const encodingSchema = z.enum(["real", "fixed"], { error: expected('"real" or "fixed"') }).default("real");
+
+/** A tensor entry or hyperparameter as parsed: a real (number) or a fixed-point integer (bigint). */
+export type Entry = number | bigint;
+
+export function entrySchema(encoding: Encoding): z.ZodType<Entry> {
+  return encoding === "real"
+    ? z.number({ error: expected('a real number (encoding "real")') })
+    : z
+        .union([z.number().int(), z.string().regex(/^-?[0-9]+$/)], {
+          error: expected('an integer, a JSON number or a decimal string (encoding "fixed")'),
+        })
+        .transform((value) => BigInt(value));
+}
+
+/** A matrix as parsed: rows of entries, or (a shape error found later) entries where rows belong. */
+export type RawMatrix = (Entry | Entry[])[];
+
+export function matrixSchema(encoding: Encoding): z.ZodType<RawMatrix> {
+  const entry = entrySchema(encoding);
+  return z.array(z.union([z.array(entry), entry], { error: expected("a row, an array of numbers") }), {
+    error: expected("a matrix, an array of rows"),
+  });
+}
+
+export function vectorSchema(encoding: Encoding): z.ZodType<Entry[]> {
+  return z.array(entrySchema(encoding), { error: expected("an array of numbers") });
+}
+
+/** The optional fields of every statement: the rank cross-check and the hyperparameters hparams_hash commits to. */
+function hparamFields(encoding: Encoding) {
+  const hparam = encoding === "real" ? z.number({ error: expected('a real number (encoding "real")') }) : naturalSchema;
+  return {
+    rank: z.number({ error: expected("a positive integer") }).int().positive().optional(),
+    alpha: hparam.optional(),
+    learning_rate: hparam.optional(),
+    dataset_size: naturalSchema.optional(),
+  };
+}
+
+/** The public values every step statement has, plus the hyperparameters hparams_hash commits to. */
+export function statementSchema(encoding: Encoding) {
+  return z.object(
+    {
+      base_root: fieldElementSchema,
+      dataset_root: fieldElementSchema,
+      hparams_hash: fieldElementSchema,
+      adapter_before: fieldElementSchema,
+      adapter_after: fieldElementSchema,
+      step: naturalSchema,
+      submitter: addressSchema,
+      ...hparamFields(encoding),
+    },
+    { error: expected("an object") },
+  );
+}
+export type RawStatement = z.output<ReturnType<typeof statementSchema>>;
+
+/**
+ * A merge statement (PROTOCOL §9): the public values, plus the hyperparameters. `prove` computes
+ * merged_root when it is omitted (`mergedRootOptional`); `verify` needs it.
+ */
+export function mergeStatementSchema(encoding: Encoding, mergedRootOptional = false) {
+  return z.object(
+    {
+      base_root: fieldElementSchema,
+      adapter: fieldElementSchema,
+      hparams_hash: fieldElementSchema,
+      merged_root: mergedRootOptional ? fieldElementSchema.optional() : fieldElementSchema,
+      ...hparamFields(encoding),
+    },
+    { error: expected("an object") },
+  );
+}
+export type RawMergeStatement = z.output<ReturnType<typeof mergeStatementSchema>>;
+
+/**
+ * Whether a document names a LoraMerge instance: it decides which statement the document carries.
+ * Anything else (no instance, an unknown one) is read as a step document, whose checks report it.
+ */
+export function isMergeDocument(document: unknown): boolean {
+  if (typeof document !== "object" || document === null || !("instance" in document)) return false;
+  const name = (document).instance;
+  return loadInstances().instances.some((instance) => instance.name === name && instance.template === "LoraMerge");
+}
+
+/** One dimension of a shape, named as messages name it ("rank 2"). */
+export interface Dim {
+  readonly name: string;
+  readonly size: number;
+}
+
+export function dims(shape: StepShape): Record<"dIn" | "dOut" | "rank" | "batch" | "depth", Dim> {
+  return {
+    dIn: { name: "d_in", size: shape.dIn },
+    dOut: { name: "d_out", size: shape.dOut },
+    rank: { name: "rank", size: shape.rank },
+    batch: { name: "batch", size: shape.batch },
+    depth: { name: "depth", size: shape.depth },
+  };
+}
+
+function shapeError(field: string, message: string): never {
+  return fail("wrong_shape", field, message);
+}
+
+/** Checks a parsed matrix against rows × cols, counting entries; exit 4 says what is wrong. */
+export function asMatrix(field: string, raw: RawMatrix, rows: Dim, cols: Dim): Entry[][] {
+  const need = rows.size * cols.size;
+  const wanted = `${rows.name} ${rows.size} × ${cols.name} ${cols.size}`;
+  const matrix: Entry[][] = [];
+  let total = 0;
+  raw.forEach((row, i) => {
+    if (!Array.isArray(row)) {
+      if (raw.every((r) => !Array.isArray(r))) {
+        shapeError(
+          field,
+          `${field} is a flat array of ${raw.length} entries; it must be a matrix of ${rows.size} rows (${rows.name}) ` +
+            `of ${cols.size} entries (${cols.name}), ${wanted} = ${need} entries, written [[...], [...], ...]`,
+        );
+      }
+      shapeError(`${field}[${i}]`, `${field}[${i}] is a single number where a row of ${cols.size} entries (${cols.name}) belongs`);
+    }
+    matrix.push(row);
+    total += row.length;
+  });
+  if (total !== need) {
+    const detail =
+      matrix.length !== rows.size
+        ? `${matrix.length} rows, expected ${rows.size}`
+        : `row ${matrix.findIndex((row) => row.length !== cols.size)} has ${matrix.find((row) => row.length !== cols.size)?.length} entries, expected ${cols.size}`;
+    shapeError(field, `${field} has ${total} entries; ${wanted} needs ${need} (${detail})`);
+  }
+  if (matrix.length !== rows.size) {
+    const transposed = matrix.length === cols.size && matrix.every((row) => row.length === rows.size);
+    shapeError(
+      field,
+      `${field} has ${matrix.length} rows (${total} entries); it must be ${wanted}: ${rows.size} rows of ${cols.size} entries` +
+        (transposed ? " (it looks transposed)" : ""),
+    );
+  }
+  matrix.forEach((row, i) => {
+    if (row.length !== cols.size) {
+      shapeError(`${field}[${i}]`, `${field}[${i}] has ${row.length} entries, expected ${cols.size} (${cols.name})`);
+    }
+  });
+  return matrix;
+}
+
+export function asVector<T>(field: string, raw: readonly T[], length: Dim): T[] {
+  if (raw.length !== length.size) {
+    shapeError(field, `${field} has ${raw.length} entries, expected ${length.size} (${length.name})`);
+  }
+  return [...raw];
+}
+
+/** A signed fixed-point entry: a real is converted (scale 2^scaleBits), an integer range-checked. */
+export function fixedEntry(value: Entry, scaleBits: number, bits: number, field: string, index: readonly number[]): bigint {
+  if (typeof value === "bigint") {
+    checkSignedRange(field, value, bits, index);
+    return value;
+  }
+  return toFixed(value, scaleBits, bits, field, index);
+}
+
+export function fixedVector(field: string, values: readonly Entry[], scaleBits: number, bits: number): bigint[] {
+  return values.map((v, i) => fixedEntry(v, scaleBits, bits, field, [i]));
+}
+
+export function fixedMatrix(field: string, rows: readonly (readonly Entry[])[], scaleBits: number, bits: number): bigint[][] {
+  return rows.map((row, i) => row.map((v, j) => fixedEntry(v, scaleBits, bits, field, [i, j])));
+}
+
+/** A dataset size the instance's tree holds: [1, 2^depth] (exit 5). */
+export function checkDatasetSize(field: string, size: bigint, shape: StepShape): void {
+  if (size < 1n || size > 1n << BigInt(shape.depth)) {
+    fail("out_of_range", field, `${field} = ${size} is outside [1, 2^${shape.depth}] (depth ${shape.depth})`);
+  }
+}
+
+/** α̂ or l̂: unsigned 16-bit at scale 2^F. */
+export function fixedHparam(field: string, value: Entry, F: number): bigint {
+  if (typeof value === "bigint") {
+    checkUnsignedRange(field, value, HPARAM_BITS);
+    return value;
+  }
+  return toFixedUnsigned(value, F, HPARAM_BITS, field);
+}
+
+/** A fixed-point integer written back in the given encoding. */
+export function encodeEntry(value: bigint, scaleBits: number, encoding: Encoding): number | string {
+  return encoding === "real" ? fromFixed(value, scaleBits) : Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+}
+
+export function addressOf(value: bigint): string {
+  return getAddress(`0x${value.toString(16).padStart(40, "0")}`);
+}
+
+export const PUBLIC_INPUT_FIELDS = [
+  "base_root",
+  "dataset_root",
+  "hparams_hash",
+  "adapter_before",
+  "adapter_after",
+  "step",
+  "submitter",
+] as const;
+export type PublicInputField = (typeof PUBLIC_INPUT_FIELDS)[number];
+
+/** The public inputs, named and decoded: field elements as decimal strings, step a number, submitter an address. */
+export interface NamedPublicInputs {
+  base_root: string;
+  dataset_root: string;
+  hparams_hash: string;
+  adapter_before: string;
+  adapter_after: string;
+  step: number;
+  submitter: string;
+}
+
+/** The statement's public values, range-checked (exit 5): commitments < p, step < 2^32, a 160-bit submitter. */
+export function statementValues(raw: RawStatement, prefix = "statement"): StepStatement {
+  for (const name of ["base_root", "dataset_root", "hparams_hash", "adapter_before", "adapter_after"] as const) {
+    assertInField(`${prefix}.${name}`, raw[name]);
+  }
+  if (raw.step >= 1n << BigInt(STEP_BITS)) {
+    fail("out_of_range", `${prefix}.step`, `${prefix}.step = ${raw.step} is outside [0, 2^${STEP_BITS})`);
+  }
+  const submitter = BigInt(raw.submitter);
+  checkUnsignedRange(`${prefix}.submitter`, submitter, SUBMITTER_BITS);
+  return {
+    baseRoot: raw.base_root,
+    datasetRoot: raw.dataset_root,
+    hparamsHash: raw.hparams_hash,
+    adapterBefore: raw.adapter_before,
+    adapterAfter: raw.adapter_after,
+    step: raw.step,
+    submitter,
+  };
+}
+
+/** The public inputs of a merge, in PROTOCOL §9 order. */
+export const MERGE_PUBLIC_INPUT_FIELDS = ["base_root", "adapter", "hparams_hash", "merged_root"] as const;
+
+/** A merge's public inputs, named: field elements as decimal strings. */
+export interface NamedMergePublicInputs {
+  base_root: string;
+  adapter: string;
+  hparams_hash: string;
+  merged_root: string;
+}
+
+/** A merge statement's public values, range-checked (exit 5: each < p); merged_root may be absent. */
+export function mergeStatementValues(raw: RawMergeStatement, prefix = "statement"): Omit<MergeStatement, "mergedRoot"> & { mergedRoot: bigint | undefined } {
+  for (const name of ["base_root", "adapter", "hparams_hash", "merged_root"] as const) {
+    const value = raw[name];
+    if (value !== undefined) assertInField(`${prefix}.${name}`, value);
+  }
+  return { baseRoot: raw.base_root, adapter: raw.adapter, hparamsHash: raw.hparams_hash, mergedRoot: raw.merged_root };
+}
+
+export function namedMergePublicInputs(statement: MergeStatement): NamedMergePublicInputs {
+  return {
+    base_root: statement.baseRoot.toString(),
+    adapter: statement.adapter.toString(),
+    hparams_hash: statement.hparamsHash.toString(),
+    merged_root: statement.mergedRoot.toString(),
+  };
+}
+
+/** Exit 5 for a value >= p: snarkjs would reduce it mod p, the Solidity verifier rejects it. */
+export function assertInField(field: string, value: bigint): void {
+  try {
+    assertFieldElement(field, value);
+  } catch (error) {
+    fail("out_of_range", field, error instanceof Error ? error.message : String(error));
+  }
+}
+
+export function namedPublicInputs(statement: StepStatement): NamedPublicInputs {
+  return {
+    base_root: statement.baseRoot.toString(),
+    dataset_root: statement.datasetRoot.toString(),
+    hparams_hash: statement.hparamsHash.toString(),
+    adapter_before: statement.adapterBefore.toString(),
+    adapter_after: statement.adapterAfter.toString(),
+    step: Number(statement.step),
+    submitter: addressOf(statement.submitter),
+  };
+}
+
+

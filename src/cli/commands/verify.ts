@@ -1,0 +1,273 @@
+/**
+ * `verify`: a statement and a Groth16 proof in (the output of `prove` is accepted as is), whether the
+ * proof verifies out. The statement is a step's (PROTOCOL §7), or a merge's (§9) when the instance is
+ * a LoraMerge instance.
+ *
+ * Order: malformed JSON (2), missing or mistyped field (3), unknown instance (7), wrong shape (4),
+ * field element >= p or other range (5), public_signals or hyperparameters not matching the
+ * statement (8), artifacts missing (9), timeout (11); then valid (0) or invalid (10).
+ */
+
+import { z } from "zod";
+import { publicSignals, hparamsHash, LoraLedgerError, FIELD_MODULUS, isFieldElement, mergePublicSignals, type Groth16Proof } from "../../protocol/index.js";
+import { getInstance, noProgress, type Progress, loadVerificationKey, verifyWithInstance } from "../../node/index.js";
+import { expected, fail, parseWith } from "./json.js";
+import {
+  MERGE_PUBLIC_INPUT_FIELDS,
+  PUBLIC_INPUT_FIELDS,
+  asVector,
+  checkDatasetSize,
+  encodingSchema,
+  fixedHparam,
+  isMergeDocument,
+  mergeStatementSchema,
+  mergeStatementValues,
+  namedMergePublicInputs,
+  namedPublicInputs,
+  statementSchema,
+  statementValues,
+  type Encoding,
+  type NamedMergePublicInputs,
+  type NamedPublicInputs,
+} from "./values.js";
+
+/** BN254 base field modulus q: proof coordinates live in F_q (public inputs in F_p). */
+export const BASE_FIELD_MODULUS = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+export const DEFAULT_VERIFY_TIMEOUT_MS = 30_000;
+
+const headSchema = z.object(
+  {
+    instance: z.string({ error: expected("the name of a circuit instance") }),
+    encoding: encodingSchema,
+  },
+  { error: expected("a JSON object") },
+);
+
+const coordinate = z
+  .string({ error: expected("a coordinate as a decimal string") })
+  .regex(/^(0x[0-9a-fA-F]+|[0-9]+)$/, { error: expected("a coordinate as a decimal string") })
+  .transform((text) => BigInt(text));
+const signal = z
+  .string({ error: expected("a public signal as a decimal string") })
+  .regex(/^(0x[0-9a-fA-F]+|[0-9]+)$/, { error: expected("a public signal as a decimal string") })
+  .transform((text) => BigInt(text));
+
+/** The optional statement fields verify cross-checks, common to step and merge statements. */
+interface HparamsRaw {
+  rank?: number | undefined;
+  alpha?: number | bigint | undefined;
+  learning_rate?: number | bigint | undefined;
+  dataset_size?: bigint | undefined;
+}
+
+/** What verify needs of a kind of statement: its schema, public inputs, and their range checks. */
+interface StatementKind<S extends z.ZodType<HparamsRaw>> {
+  schema: S;
+  /** names of the public inputs, in the circuit's order */
+  fields: readonly string[];
+  /** where the public inputs are defined, for messages */
+  protocol: string;
+  /** what a proof made for other public inputs typically differs in, for the invalid verdict */
+  otherInputs: string;
+  /** range checks (exit 5), then the public signals, hparams_hash and the named public inputs */
+  check(raw: z.output<S>): { signals: bigint[]; hparamsHash: bigint; named: NamedPublicInputs | NamedMergePublicInputs };
+}
+
+function stepKind(encoding: Encoding) {
+  return {
+    schema: statementSchema(encoding),
+    fields: PUBLIC_INPUT_FIELDS,
+    protocol: "PROTOCOL §7",
+    otherInputs: "another submitter or step",
+    check(raw: RawStatementOf<typeof statementSchema>) {
+      const statement = statementValues(raw);
+      return { signals: publicSignals(statement), hparamsHash: statement.hparamsHash, named: namedPublicInputs(statement) };
+    },
+  };
+}
+
+function mergeKind(encoding: Encoding) {
+  return {
+    schema: mergeStatementSchema(encoding),
+    fields: MERGE_PUBLIC_INPUT_FIELDS,
+    protocol: "PROTOCOL §9",
+    otherInputs: "another adapter or merged root",
+    check(raw: RawStatementOf<typeof mergeStatementSchema>) {
+      const values = mergeStatementValues(raw);
+      // The verify schema requires merged_root.
+      const statement = { ...values, mergedRoot: values.mergedRoot ?? 0n };
+      return { signals: mergePublicSignals(statement), hparamsHash: statement.hparamsHash, named: namedMergePublicInputs(statement) };
+    },
+  };
+}
+
+type RawStatementOf<F extends (encoding: Encoding) => z.ZodType> = z.output<ReturnType<F>>;
+
+/** The document around the statement (which its kind's schema parses, first: it comes first). */
+function verifySchema() {
+  return z.object({
+    instance: z.string(),
+    encoding: encodingSchema,
+    proof: z.object(
+      {
+        pi_a: z.array(coordinate, { error: expected("an array of 3 coordinates") }),
+        pi_b: z.array(z.array(coordinate, { error: expected("an array of 2 coordinates") }), {
+          error: expected("an array of 3 pairs of coordinates"),
+        }),
+        pi_c: z.array(coordinate, { error: expected("an array of 3 coordinates") }),
+        protocol: z.literal("groth16", { error: expected('"groth16"') }).optional(),
+        curve: z.literal("bn128", { error: expected('"bn128"') }).optional(),
+      },
+      { error: expected("a snarkjs Groth16 proof {pi_a, pi_b, pi_c}") },
+    ),
+    public_signals: z.array(signal, { error: expected("an array of decimal strings") }).optional(),
+    timeout_ms: z.number({ error: expected("a positive integer") }).int().positive().optional(),
+  });
+}
+
+export interface VerifyAnswer {
+  valid: boolean;
+  reason: string;
+  instance: string;
+  public_inputs: NamedPublicInputs | NamedMergePublicInputs;
+}
+
+const THREE = { name: "snarkjs's projective coordinates", size: 3 } as const;
+const TWO = { name: "the two coordinates of an F_q2 element", size: 2 } as const;
+
+function checkCoordinate(field: string, value: bigint): string {
+  if (value >= BASE_FIELD_MODULUS) {
+    fail("out_of_range", field, `${field} = ${value} is not a coordinate: it must be below the BN254 base field modulus q = ${BASE_FIELD_MODULUS}`);
+  }
+  return value.toString();
+}
+
+/** Resolves after `ms`, rejecting with exit 11; the timer does not keep the process alive. */
+function timeout(ms: number): Promise<never> {
+  return new Promise((_, reject) => {
+    setTimeout(
+      () => reject(new LoraLedgerError("timeout", `verification did not finish within timeout_ms = ${ms} ms`, "timeout_ms")),
+      ms,
+    ).unref();
+  });
+}
+
+/** Checks a verify document and verifies its proof. Throws LoraLedgerError for every exit but 0 and 10. */
+export async function verifyDocument(document: unknown, progress: Progress = noProgress): Promise<VerifyAnswer> {
+  const head = parseWith(headSchema, document);
+  return isMergeDocument(document)
+    ? verifyAs(mergeKind(head.encoding), document, progress)
+    : verifyAs(stepKind(head.encoding), document, progress);
+}
+
+async function verifyAs<S extends z.ZodType<HparamsRaw>>(
+  kind: StatementKind<S>,
+  document: unknown,
+  progress: Progress,
+): Promise<VerifyAnswer> {
+  // 3
+  const rawStatement = parseWith(kind.schema, (document as { statement?: unknown }).statement, ["statement"]);
+  const parsed = parseWith(verifySchema(), document);
+  const raw: HparamsRaw = rawStatement;
+  const hparamsGiven = [raw.alpha, raw.learning_rate, raw.dataset_size].filter((v) => v !== undefined).length;
+  if (hparamsGiven !== 0 && hparamsGiven !== 3) {
+    const missing = (["alpha", "learning_rate", "dataset_size"] as const).find((name) => raw[name] === undefined) ?? "alpha";
+    fail(
+      "missing_field",
+      `statement.${missing}`,
+      `statement.${missing} is missing: alpha, learning_rate and dataset_size cross-check hparams_hash together (give all three or none)`,
+    );
+  }
+
+  // 7
+  const instance = getInstance(parsed.instance);
+  const shape = instance.params;
+
+  // 4
+  if (raw.rank !== undefined && raw.rank !== shape.rank) {
+    fail("wrong_shape", "statement.rank", `statement.rank is ${raw.rank} but instance ${instance.name} has rank ${shape.rank}`);
+  }
+  const piA = asVector("proof.pi_a", parsed.proof.pi_a, THREE);
+  const piB = asVector("proof.pi_b", parsed.proof.pi_b, { name: "snarkjs's projective coordinates in F_q2", size: 3 }).map((pair, i) =>
+    asVector(`proof.pi_b[${i}]`, pair, TWO),
+  );
+  const piC = asVector("proof.pi_c", parsed.proof.pi_c, THREE);
+  const givenSignals =
+    parsed.public_signals === undefined
+      ? undefined
+      : asVector("public_signals", parsed.public_signals, { name: `the public inputs of ${kind.protocol}`, size: kind.fields.length });
+
+  // 5
+  const statement = kind.check(rawStatement);
+  const proof: Groth16Proof = {
+    pi_a: piA.map((v, i) => checkCoordinate(`proof.pi_a[${i}]`, v)),
+    pi_b: piB.map((pair, i) => pair.map((v, j) => checkCoordinate(`proof.pi_b[${i}][${j}]`, v))),
+    pi_c: piC.map((v, i) => checkCoordinate(`proof.pi_c[${i}]`, v)),
+    protocol: "groth16",
+    curve: "bn128",
+  };
+  const expectedSignals = statement.signals;
+  givenSignals?.forEach((value, i) => {
+    if (!isFieldElement(value)) {
+      fail(
+        "out_of_range",
+        `public_signals[${i}]`,
+        `public_signals[${i}] (${kind.fields[i]}) = ${value} is not a field element (it must be below p = ${FIELD_MODULUS}; snarkjs would reduce it mod p, the Solidity verifier rejects it)`,
+      );
+    }
+  });
+  let alpha: bigint | undefined;
+  let lr: bigint | undefined;
+  if (raw.alpha !== undefined && raw.learning_rate !== undefined && raw.dataset_size !== undefined) {
+    alpha = fixedHparam("statement.alpha", raw.alpha, shape.F);
+    lr = fixedHparam("statement.learning_rate", raw.learning_rate, shape.F);
+    checkDatasetSize("statement.dataset_size", raw.dataset_size, shape);
+  }
+
+  // 8
+  givenSignals?.forEach((value, i) => {
+    const want = expectedSignals[i];
+    const name = kind.fields[i] ?? `#${i}`;
+    if (value !== want) {
+      fail(
+        "statement_mismatch",
+        `public_signals[${i}]`,
+        `public_signals[${i}] (${name}) is ${value} but statement.${name} is ${want}: the public signals are not the statement's`,
+      );
+    }
+  });
+  if (alpha !== undefined && lr !== undefined && raw.dataset_size !== undefined) {
+    const computed = hparamsHash(shape, alpha, lr, raw.dataset_size);
+    if (computed !== statement.hparamsHash) {
+      fail(
+        "statement_mismatch",
+        "statement.hparams_hash",
+        `statement.hparams_hash is not the commitment of the hyperparameters (the shape of ${instance.name}, alpha ${alpha}, ` +
+          `learning_rate ${lr} in fixed point, dataset_size ${raw.dataset_size}): expected ${computed}, given ${statement.hparamsHash}`,
+      );
+    }
+  }
+
+  // 9, 11, then the verdict.
+  loadVerificationKey(instance.name);
+  const timeoutMs = parsed.timeout_ms ?? DEFAULT_VERIFY_TIMEOUT_MS;
+  progress.step(`verifying with the verification key of ${instance.name} (timeout ${timeoutMs} ms)`);
+  const valid = await Promise.race([
+    verifyWithInstance(
+      instance.name,
+      expectedSignals.map((v) => v.toString()),
+      proof,
+    ),
+    timeout(timeoutMs),
+  ]);
+  progress.done(valid ? "the proof is valid" : "the proof is NOT valid");
+  return {
+    valid,
+    reason: valid
+      ? `the proof verifies for this statement with the verification key of ${instance.name}`
+      : `the proof does not verify for this statement with the verification key of ${instance.name}: ` +
+        `it was made for other public inputs (e.g. ${kind.otherInputs}), for another instance, or it was altered`,
+    instance: instance.name,
+    public_inputs: statement.named,
+  };
+}

@@ -1,0 +1,90 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { ZeroAddress } from "ethers";
+import type { NetworkConnection } from "hardhat/types/network";
+import type { LoraLedgerRegistry } from "../../types/ethers-contracts/index.js";
+import LoraLedgerModule from "../../deploy/modules/LoraLedger.js";
+import { LoraLedgerError } from "../protocol/index.js";
+import { circuitIdOf } from "../chain/index.js";
+import { PROJECT_ROOT } from "../node/index.js";
+import type { Progress } from "../node/index.js";
+
+/** Ignition's record of a chain's deployment (deploy/deployments/chain-<id>/deployed_addresses.json). */
+export function deploymentFile(chainId: bigint): string {
+  return path.join(PROJECT_ROOT, "deploy", "deployments", `chain-${chainId}`, "deployed_addresses.json");
+}
+
+/** The future id of the registry in the LoraLedger Ignition module. */
+export const REGISTRY_FUTURE_ID = "LoraLedger#LoraLedgerRegistry";
+
+export function recordedRegistryAddress(chainId: bigint): string | undefined {
+  const file = deploymentFile(chainId);
+  if (!existsSync(file)) return undefined;
+  const addresses = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
+  return addresses[REGISTRY_FUTURE_ID];
+}
+
+/**
+ * The registry to talk to: on the in-process network, a fresh deployment through the same Ignition
+ * module as real networks; elsewhere, the deployment recorded for the chain (never an implicit deploy
+ * to a real network).
+ */
+export async function resolveRegistry(connection: NetworkConnection, chainId: bigint, progress: Progress): Promise<LoraLedgerRegistry> {
+  const { ethers } = connection;
+  if (connection.networkConfig.type === "edr-simulated") {
+    progress.step("deploying the verifiers and the registry on the in-process network (Ignition module LoraLedger)");
+    const { registry } = await connection.ignition.deploy(LoraLedgerModule);
+    return ethers.getContractAt("LoraLedgerRegistry", await registry.getAddress());
+  }
+  const address = recordedRegistryAddress(chainId);
+  if (address === undefined) {
+    throw new LoraLedgerError(
+      "artifacts_missing",
+      `no deployment of the registry is recorded for chain ${chainId} (${path.relative(PROJECT_ROOT, deploymentFile(chainId))}); deploy first: npx hardhat ignition deploy deploy/modules/LoraLedger.ts --network ${connection.networkName}`,
+      "network",
+    );
+  }
+  if ((await ethers.provider.getCode(address)) === "0x") {
+    throw new LoraLedgerError("artifacts_missing", `the recorded registry ${address} has no code on chain ${chainId}: the node was restarted? Remove ${path.relative(PROJECT_ROOT, path.dirname(deploymentFile(chainId)))} and deploy again`, "network");
+  }
+  return ethers.getContractAt("LoraLedgerRegistry", address);
+}
+
+/**
+ * Runtime code without solc's CBOR metadata trailer (its last two bytes give its length): the build
+ * profile changes the metadata hash (Ignition compiles with the production profile) but not the code.
+ */
+function withoutMetadata(code: string): string {
+  const hex = code.toLowerCase().replace(/^0x/, "");
+  const metadataBytes = Number.parseInt(hex.slice(-4), 16);
+  const trailer = (metadataBytes + 2) * 2;
+  return Number.isNaN(metadataBytes) || trailer > hex.length ? hex : hex.slice(0, hex.length - trailer);
+}
+
+/**
+ * Fails with an actionable message unless the registry's verifier for `instanceName` is the one
+ * compiled from the current zkey: a proof made with a rebuilt key would otherwise revert on-chain as
+ * merely "invalid".
+ */
+export async function assertVerifierCurrent(
+  connection: NetworkConnection,
+  registry: LoraLedgerRegistry,
+  instanceName: string,
+  compiledDeployedBytecode: string,
+): Promise<void> {
+  const record = await registry.verifierOf(circuitIdOf(instanceName));
+  if (record.verifier === ZeroAddress) {
+    throw new LoraLedgerError("artifacts_missing", `the registry has no verifier for circuit instance ${instanceName}; an admin registers one with registerVerifier`, "instance");
+  }
+  if (record.retired) {
+    throw new LoraLedgerError("artifacts_missing", `the registry's verifier for ${instanceName} (${record.verifier}) is retired: no new steps or merges can be recorded with it`, "instance");
+  }
+  const onChain = await connection.ethers.provider.getCode(record.verifier);
+  if (withoutMetadata(onChain) !== withoutMetadata(compiledDeployedBytecode)) {
+    throw new LoraLedgerError(
+      "statement_mismatch",
+      `the verifier registered for ${instanceName} (${record.verifier}) is not the one the local zkey exports (build/circuits/${instanceName}/): proofs made here would be rejected. Use the zkey that deployment was made from, or deploy the current verifier`,
+      "instance",
+    );
+  }
+}

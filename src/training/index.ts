@@ -1,0 +1,4 @@
+export * from "./config.js";
+export * from "./report.js";
+export * from "./session.js";
+export * from "./task.js";
