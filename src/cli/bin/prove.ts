@@ -6,7 +6,7 @@
 import { EXIT_CODES } from "../exitCodes.js";
 import { stderrProgress } from "../../node/index.js";
 import { parseJsonDocument } from "../commands/json.js";
-import { proveDocument } from "../commands/prove.js";
+import { proveDocument } from "../commands/prove/index.js";
 import { AtomicOutput, readStdin, runCommand } from "../commands/run.js";
 import { parseCliArgs } from "../args.js";
 
