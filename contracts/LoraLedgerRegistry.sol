@@ -47,16 +47,17 @@ contract LoraLedgerRegistry is ILoraLedgerRegistry, AccessControl, Pausable {
     /// @inheritdoc ILoraLedgerRegistry
     uint256 public datasetCount;
 
-    mapping(uint256 baseRoot => BaseModel) private _baseModels;
-    mapping(uint256 datasetRoot => Dataset) private _datasets;
-    mapping(bytes32 circuitId => VerifierRecord) private _verifiers;
-    mapping(uint256 runId => Run) private _runs;
+    mapping(uint256 baseRoot => BaseModel model) private _baseModels;
+    mapping(uint256 datasetRoot => Dataset dataset) private _datasets;
+    mapping(bytes32 circuitId => VerifierRecord record) private _verifiers;
+    mapping(uint256 runId => Run run) private _runs;
     mapping(uint256 runId => mapping(address prover => bool)) private _provers;
     mapping(uint256 runId => mapping(uint64 step => uint256 adapterAfter)) private _adapterAfterStep;
-    mapping(uint256 adapter => StepProvenance) private _provenance;
-    mapping(uint256 adapter => MergeRecord) private _merges;
+    mapping(uint256 adapter => StepProvenance provenance) private _provenance;
+    mapping(uint256 adapter => MergeRecord merge) private _merges;
     mapping(uint256 mergedRoot => uint256 adapter) private _mergedAdapter;
 
+    /// @notice Grants the registry's roles to `admin` and records the deployment block.
     /// @param admin receives DEFAULT_ADMIN_ROLE, VERIFIER_ADMIN_ROLE and PAUSER_ROLE
     constructor(address admin) {
         if (admin == address(0)) revert LoraLedger__ZeroAddress();
@@ -356,6 +357,8 @@ contract LoraLedgerRegistry is ILoraLedgerRegistry, AccessControl, Pausable {
         uint256 mergedRoot
     ) private view returns (bool valid) {
         bytes4 selector = IMergeVerifier.verifyProof.selector;
+        // Inline assembly on purpose (see @dev above).
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let data := mload(0x40)
             mstore(data, selector)

@@ -10,6 +10,7 @@ pragma solidity ^0.8.28;
 ///      hparamsHash, mergedRoot. The snarkjs template returns false (it does not revert) for an invalid
 ///      proof and for any public signal >= the BN254 scalar field.
 interface IMergeVerifier {
+    /// @notice Checks a Groth16 proof against the 4 public signals of PROTOCOL §9.
     /// @param _pA the proof's G1 point A
     /// @param _pB the proof's G2 point B, coordinates in EVM order (imaginary part first)
     /// @param _pC the proof's G1 point C

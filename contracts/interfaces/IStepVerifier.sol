@@ -9,6 +9,7 @@ pragma solidity ^0.8.28;
 ///      hparamsHash, adapterBefore, adapterAfter, step, submitter. The snarkjs template returns false
 ///      (it does not revert) for an invalid proof and for any public signal >= the BN254 scalar field.
 interface IStepVerifier {
+    /// @notice Checks a Groth16 proof against the 7 public signals of PROTOCOL §7.
     /// @param _pA the proof's G1 point A
     /// @param _pB the proof's G2 point B, coordinates in EVM order (imaginary part first)
     /// @param _pC the proof's G1 point C
