@@ -22,21 +22,39 @@ export const EXIT_CODES = {
 export type ExitCodeName = keyof typeof EXIT_CODES;
 export type ExitCode = (typeof EXIT_CODES)[ExitCodeName];
 
-/** What each exit code means, for `--help` and the generated table. */
+/** What each exit code means: the source of the table in docs/COMMANDS.md (npm run docs). */
 export const EXIT_CODE_MEANINGS: Record<ExitCodeName, string> = {
-  ok: "success (verify: the proof is valid)",
-  internal_error: "a bug or an unexpected failure; the message says what happened",
-  malformed_json: "stdin (or a file) is not exactly one JSON document",
-  missing_field: "a required field, option or variable is missing or has the wrong type",
-  wrong_shape: "a matrix or vector does not have the instance's dimensions",
-  out_of_range: "a value is outside its fixed-point range, or a field element is not below p",
-  not_one_step: "the adapters after are not one training step from the adapters before",
-  unknown_instance: "the circuit instance is not declared in circuits/instances.json",
-  statement_mismatch: "the public statement does not match the witness or the chain",
-  artifacts_missing: "circuit artifacts or a deployment are missing (build or deploy first)",
-  invalid_proof: "the proof does not verify",
-  timeout: "verification did not finish in time",
+  ok: "proved / the proof is valid",
+  internal_error: "a bug or an unexpected failure (report it)",
+  malformed_json: "stdin is empty or not one JSON document",
+  missing_field: "a field is missing or has the wrong type (or a bad command-line option or variable); `field` names it",
+  wrong_shape: "a matrix, vector or batch has the wrong dimensions; the message counts entries",
+  out_of_range: "a value outside its fixed-point range (entry and bound named), a field element ≥ p, a step ≥ 2^32",
+  not_one_step: "the adapters after are not one step from before: first differing entry, expected vs given",
+  unknown_instance: "no such circuit instance (the known ones are listed)",
+  statement_mismatch:
+    "the statement does not match the witness (which commitment, expected vs given), or `public_signals` do not match the statement",
+  artifacts_missing: "the instance is not built: `npm run build:circuits -- <instance>`",
+  invalid_proof: "`verify`: the proof does not verify",
+  timeout: "`verify`: verification took longer than `timeout_ms`",
 };
+
+/** 128 + the signal's number: a command interrupted writes nothing (no stdout, no --out file). */
+export const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/** The exit-code table of docs/COMMANDS.md, rendered from the constants above. */
+export function renderExitCodeTable(): string {
+  const rows = (Object.keys(EXIT_CODES) as ExitCodeName[]).map(
+    (name) => `| ${EXIT_CODES[name]} | \`${name}\` | ${EXIT_CODE_MEANINGS[name]} |`,
+  );
+  const signals = Object.values(SIGNAL_EXIT_CODES).join(", ");
+  return [
+    "| exit | code | meaning |",
+    "| --- | --- | --- |",
+    ...rows,
+    `| ${signals} | — | interrupted by ${Object.keys(SIGNAL_EXIT_CODES).join(" / ")} (nothing on stdout, no file written) |`,
+  ].join("\n");
+}
 
 /** A failure as the CLI reports it: its class, exit code, the field at fault and the message. */
 export interface Failure {

@@ -8,7 +8,7 @@ import { existsSync, statSync } from "node:fs";
 import { writeFileAtomic, releaseProverThreads } from "../../node/index.js";
 import path from "node:path";
 import { LoraLedgerError } from "../../protocol/index.js";
-import { toFailure, type ExitCode, type Failure } from "../exitCodes.js";
+import { SIGNAL_EXIT_CODES, toFailure, type ExitCode, type Failure } from "../exitCodes.js";
 
 export interface ErrorObject {
   code: string;
@@ -67,8 +67,6 @@ export class AtomicOutput {
     writeFileAtomic(this.file, content);
   }
 }
-
-const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
 /** On SIGINT/SIGTERM: say so on stderr, exit 128 + signal number (nothing on stdout, no --out file). */
 export function onInterrupt(command: string): void {
