@@ -14,8 +14,8 @@
 //   npm run bench -- --runs N                      N proving runs (median reported; default 5)
 //   npm run bench -- --keep-scratch                keep build/bench-scratch/ afterwards
 //   npm run bench -- --render                      only rewrite BENCHMARKS.md from bench/results.json (= npm run bench:render)
-// The setup reads the powers of tau from PTAU (see src/build/ptau.ts), e.g.
-//   PTAU=/work/shared/ptau/pot17_final.ptau npm run bench -- --fresh
+// The setup reads the powers of tau from PTAU (see src/node/build/ptau.ts), a path absolute or relative to the repository, e.g.
+//   PTAU=../shared/ptau/pot17_final.ptau npm run bench -- --fresh
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -111,10 +111,10 @@ function parseOptions(args: readonly string[]): Options {
   return { fresh, runs, keepScratch, skipLarge, gas, circuits, skipped };
 }
 
-/** The command that reproduces this run, as one would type it. */
+/** The command that reproduces this run, as one would type it at the repository's root (PTAU relative to it: no machine's absolute path). */
 function reproduceCommand(args: readonly string[]): string {
   const ptau = process.env.PTAU;
-  const prefix = ptau === undefined || ptau === "" ? "" : `PTAU=${ptau} `;
+  const prefix = ptau === undefined || ptau === "" ? "" : `PTAU=${path.relative(PROJECT_ROOT, path.resolve(ptau))} `;
   return `${prefix}npm run bench${args.length > 0 ? ` -- ${args.join(" ")}` : ""}`;
 }
 

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 
 import { MARKDOWN_FILE, checkMarkdown, readResults, stalenessReport } from "../../bench/render/document.js";
+import { portableCommand } from "../../bench/render/header.js";
 import { renderMarkdown } from "../../bench/render/index.js";
 
 describe("BENCHMARKS.md", () => {
@@ -45,5 +46,12 @@ describe("BENCHMARKS.md", () => {
         " e",
       ].join("\n"),
     );
+  });
+
+  it("names files relative to the repository, never by one machine's absolute path", () => {
+    const rendered = renderMarkdown(readResults());
+    expect(rendered).not.to.match(/(^|[\s=(`])(\/(work|root|home|tmp|Users|mnt|opt)\/|[A-Z]:\\)/m);
+    expect(portableCommand("PTAU=/work/shared/ptau/pot17_final.ptau npm run bench -- --fresh").command).to.equal("PTAU=pot17_final.ptau npm run bench -- --fresh");
+    expect(portableCommand("PTAU=../shared/ptau/pot17_final.ptau npm run bench")).to.deep.equal({ command: "PTAU=../shared/ptau/pot17_final.ptau npm run bench", notes: [] });
   });
 });
