@@ -82,7 +82,7 @@ async function compilePhase(instance: BenchCircuit, dir: string, progress: Progr
   };
 }
 
-/** The Groth16 development setup exactly as src/build/circuits.ts buildInstance runs it, into `dir`. */
+/** The Groth16 development setup exactly as src/node/build/circuits.ts buildInstance runs it, into `dir`. */
 async function setupPhase(instance: BenchCircuit, dir: string, progress: Progress): Promise<SetupResult> {
   const files = artifactsIn(dir, instance.name);
   const info = await snarkjs.r1cs.info(files.r1cs);

@@ -13,9 +13,9 @@
 //   npm run bench -- --fresh                       compile and set up instances from scratch (in a scratch copy)
 //   npm run bench -- --runs N                      N proving runs (median reported; default 5)
 //   npm run bench -- --keep-scratch                keep build/bench-scratch/ afterwards
-//   npm run bench -- --render                      only rewrite BENCHMARKS.md from bench/results.json
-// The setup reads the powers of tau from PTAU (see src/build/ptau.ts), e.g.
-//   PTAU=/work/shared/ptau/pot17_final.ptau npm run bench -- --fresh
+//   npm run bench -- --render                      only rewrite BENCHMARKS.md from bench/results.json (= npm run bench:render)
+// The setup reads the powers of tau from PTAU (see src/node/build/ptau.ts), a path absolute or relative to the repository, e.g.
+//   PTAU=../shared/ptau/pot17_final.ptau npm run bench -- --fresh
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -43,12 +43,11 @@ import {
   runPhase,
   setupResultSchema,
 } from "./lib/phases.js";
-import { renderMarkdown, type BenchResults, type CircuitRecord } from "./lib/results.js";
+import type { BenchResults, CircuitRecord } from "./lib/results.js";
+import { MARKDOWN_FILE, RESULTS_FILE, readResults, writeMarkdown } from "./render/document.js";
 import { PROJECT_ROOT, defaultInstance, getInstance, instanceArtifacts, mergeInstanceFor, stderrProgress } from "../src/node/index.js";
 
 const SCRATCH_DIR = path.join(PROJECT_ROOT, "build", "bench-scratch");
-const RESULTS_FILE = path.join(PROJECT_ROOT, "bench", "results.json");
-const MARKDOWN_FILE = path.join(PROJECT_ROOT, "BENCHMARKS.md");
 const FIELD_BYTES = 32;
 
 interface Options {
@@ -112,10 +111,10 @@ function parseOptions(args: readonly string[]): Options {
   return { fresh, runs, keepScratch, skipLarge, gas, circuits, skipped };
 }
 
-/** The command that reproduces this run, as one would type it. */
+/** The command that reproduces this run, as one would type it at the repository's root (PTAU relative to it: no machine's absolute path). */
 function reproduceCommand(args: readonly string[]): string {
   const ptau = process.env.PTAU;
-  const prefix = ptau === undefined || ptau === "" ? "" : `PTAU=${ptau} `;
+  const prefix = ptau === undefined || ptau === "" ? "" : `PTAU=${path.relative(PROJECT_ROOT, path.resolve(ptau))} `;
   return `${prefix}npm run bench${args.length > 0 ? ` -- ${args.join(" ")}` : ""}`;
 }
 
@@ -320,15 +319,14 @@ function gasRequest(records: readonly CircuitRecord[]): { request: GasRequest; p
 function write(results: BenchResults): void {
   mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
   writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(MARKDOWN_FILE, renderMarkdown(results));
+  writeMarkdown(results);
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes("--render")) {
     if (args.length > 1) throw new Error("--render takes no other option");
-    const results = JSON.parse(readFileSync(RESULTS_FILE, "utf8")) as BenchResults;
-    writeFileSync(MARKDOWN_FILE, renderMarkdown(results));
+    writeMarkdown(readResults());
     stderrProgress("bench").done(`rendered ${path.relative(PROJECT_ROOT, MARKDOWN_FILE)} from ${path.relative(PROJECT_ROOT, RESULTS_FILE)}`);
     return;
   }
