@@ -6,7 +6,10 @@ import { assertMatrixShape, assertVectorLength, flattenRowMajor, type Matrix, ty
 import { packHash, poseidonHash } from "./poseidon.js";
 import { HPARAM_BITS, type StepShape } from "./shape.js";
 
-/** Domain tags: the first thing hashed by each kind of commitment. */
+/**
+ * Domain tags: the first thing hashed by each kind of commitment (PROTOCOL §5). 7 and 8 are the full
+ * fine-tuning baseline's (FULL_TAGS); 9 and above are protocol version 2's.
+ */
 export const TAGS = {
   base: 1n,
   example: 2n,
@@ -14,6 +17,16 @@ export const TAGS = {
   dataset: 4n,
   hparams: 5n,
   merged: 6n,
+  baseBlock: 9n,
+  baseModel: 10n,
+  activatedExample: 11n,
+  challenge: 12n,
+  projectionSlice: 13n,
+  projection: 14n,
+  init: 15n,
+  run: 16n,
+  mergedBlock: 17n,
+  mergedModel: 18n,
 } as const;
 
 /** PackHash(1, W0 row-major, wBits). */

@@ -33,16 +33,20 @@ export function poseidonHash(inputs: Vector): bigint {
 }
 
 /**
- * PackHash(tag, values, bits): state = tag * 2^64 + len(values); then for each chunk of at most 15
- * packed words, state = Poseidon([state, ...chunk]).
+ * ChainHash(tag, len, words): state = tag * 2^64 + len; then for each chunk of at most 15 words,
+ * state = Poseidon([state, ...chunk]). `len` is the number of values the words encode.
  */
-export function packHash(tag: bigint, values: Vector, bits: number, fieldName = "value"): bigint {
-  if (tag < 0n) throw new RangeError(`PackHash tag ${tag} must be non-negative`);
-  let state = (tag << 64n) + BigInt(values.length);
-  assertFieldElement("PackHash initial state", state);
-  const words = packSigned(values, bits, fieldName);
+export function chainHash(tag: bigint, length: number, words: Vector): bigint {
+  if (tag < 0n) throw new RangeError(`ChainHash tag ${tag} must be non-negative`);
+  let state = (tag << 64n) + BigInt(length);
+  assertFieldElement("ChainHash initial state", state);
   for (let start = 0; start < words.length; start += PACK_HASH_CHUNK_WORDS) {
     state = poseidonHash([state, ...words.slice(start, start + PACK_HASH_CHUNK_WORDS)]);
   }
   return state;
+}
+
+/** PackHash(tag, values, bits) = ChainHash(tag, len(values), the packed words of the values). */
+export function packHash(tag: bigint, values: Vector, bits: number, fieldName = "value"): bigint {
+  return chainHash(tag, values.length, packSigned(values, bits, fieldName));
 }
