@@ -12,9 +12,7 @@ import type { ServerResponse } from "node:http";
 import path from "node:path";
 import type { Connect, Plugin } from "vite";
 import { parseInstancesFile } from "../src/protocol/index.js";
-import { LEDGER_DATA_URL, type ChainDeployment, type InstanceInfo, type LedgerData } from "./src/ledgerData.js";
-
-export const DEFAULT_RPC = "http://127.0.0.1:8545";
+import { DEFAULT_RPC, LEDGER_DATA_URL, type ChainDeployment, type InstanceInfo, type LedgerData } from "./src/ledgerData.js";
 
 function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, "utf8")) as unknown;

@@ -6,6 +6,9 @@
  */
 import type { CircuitInstance } from "../../src/protocol/index.js";
 
+/** The JSON-RPC URL of `npx hardhat node`: the page's default unless LORA_EXPLORER_RPC or ?rpc= says otherwise. */
+export const DEFAULT_RPC = "http://127.0.0.1:8545";
+
 /** Where the page fetches the project's data (relative to the page, so a build works under any path). */
 export const LEDGER_DATA_URL = "lora-data/ledger.json";
 

@@ -5,6 +5,7 @@
  */
 import "./style.css";
 import { actions, connectAndLoad, fetchLedgerData, requestedRun } from "./actions.js";
+import { DEFAULT_RPC } from "./ledgerData.js";
 import { state } from "./state.js";
 import { page } from "./ui/page.js";
 import { searchCommitment, searchFile } from "./views/search.js";
@@ -51,7 +52,7 @@ function wireSearch(): void {
 /** The JSON-RPC URL: ?rpc=, else the project's default (LORA_EXPLORER_RPC), else the local node's. */
 async function initialRpc(): Promise<string> {
   const fromQuery = new URLSearchParams(location.search).get("rpc");
-  let defaultRpc = "http://127.0.0.1:8545";
+  let defaultRpc = DEFAULT_RPC;
   try {
     defaultRpc = (await fetchLedgerData()).defaultRpc;
   } catch {

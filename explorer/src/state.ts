@@ -4,7 +4,7 @@
  */
 import type { BaseModelEntry, Connection, DatasetEntry } from "./chain.js";
 import type { RunSummary, VerifiedMerge, VerifiedStep } from "../../src/chain/index.js";
-import type { InstanceInfo, LedgerData } from "./ledgerData.js";
+import type { LedgerData } from "./ledgerData.js";
 import type { MergeReverification, Reverification } from "./verify.js";
 
 /** A read that failed: the section shows the error. */
@@ -134,8 +134,4 @@ export function selectedRunRead(runId: bigint): boolean {
 
 export function isHighlighted(kind: Highlight["kind"], step: bigint): boolean {
   return current.highlight?.kind === kind && current.highlight.step === step;
-}
-
-export function instancesOf(): readonly InstanceInfo[] | undefined {
-  return current.data?.instances;
 }
