@@ -11,24 +11,20 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import type { ServerResponse } from "node:http";
 import path from "node:path";
 import type { Connect, Plugin } from "vite";
-import { LEDGER_DATA_URL, type ChainDeployment, type InstanceInfo, type LedgerData } from "./src/ledgerData.js";
-
-export const DEFAULT_RPC = "http://127.0.0.1:8545";
-
-interface InstancesFile {
-  instances: { name: string; purpose?: string; template?: string; params: InstanceInfo["params"] }[];
-}
+import { parseInstancesFile } from "../src/protocol/index.js";
+import { DEFAULT_RPC, LEDGER_DATA_URL, type ChainDeployment, type InstanceInfo, type LedgerData } from "./src/ledgerData.js";
 
 function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, "utf8")) as unknown;
 }
 
 function instancesOf(projectRoot: string): InstanceInfo[] {
-  const file = readJson(path.join(projectRoot, "circuits", "instances.json")) as InstancesFile;
+  // Checked with the project's schema (src/protocol/instances.ts), as the build and the CLIs read it.
+  const file = parseInstancesFile(readJson(path.join(projectRoot, "circuits", "instances.json")));
   return file.instances.map((instance) => ({
     name: instance.name,
-    purpose: instance.purpose ?? "",
-    template: instance.template ?? "LoraStep",
+    purpose: instance.purpose,
+    template: instance.template,
     params: instance.params,
     verificationKey: existsSync(verificationKeyFile(projectRoot, instance.name)),
   }));

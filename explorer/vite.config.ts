@@ -3,7 +3,8 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
-import { DEFAULT_RPC, ledgerDataPlugin } from "./ledgerDataPlugin.js";
+import { ledgerDataPlugin } from "./ledgerDataPlugin.js";
+import { DEFAULT_RPC } from "./src/ledgerData.js";
 
 const explorerRoot = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.dirname(explorerRoot);

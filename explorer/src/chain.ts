@@ -1,31 +1,13 @@
-/** Reaching the node and the registry recorded for its chain; reading what the registry knows. */
-import { id, JsonRpcProvider, Network } from "ethers";
+/**
+ * Reaching the node and the registry recorded for its chain, and the few reads of the registry the
+ * query SDK (src/chain) has no function for: the page's own registrations lists and event lookups.
+ */
+import { JsonRpcProvider, Network } from "ethers";
 import { LoraLedgerRegistry__factory } from "../../types/ethers-contracts/factories/LoraLedgerRegistry__factory.js";
 import type { LoraLedgerRegistry } from "../../types/ethers-contracts/LoraLedgerRegistry.js";
-import {
-  adapterProvenance,
-  listRuns,
-  mergeProvenance,
-  runHistory,
-  runMerges,
-  type AdapterProvenance,
-  type MergedProvenance,
-  type RunSummary,
-  type VerifiedMerge,
-  type VerifiedStep,
-} from "../../src/chain/index.js";
-import { REGISTRY_FUTURE_ID, type InstanceInfo, type LedgerData } from "./ledgerData.js";
-
-/** A failure the page shows as is: a title, what happened, and what to do about it. */
-export class ActionableError extends Error {
-  constructor(
-    readonly title: string,
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-  }
-}
+import { circuitIdOf, REGISTRY_FUTURE_ID } from "../../src/chain/index.js";
+import { ActionableError } from "./errors.js";
+import type { InstanceInfo, LedgerData } from "./ledgerData.js";
 
 export interface Connection {
   url: string;
@@ -159,29 +141,33 @@ export async function mergeCount(connection: Connection): Promise<number> {
   return (await registry.queryFilter(registry.filters.MergeVerified(), Number(connection.deploymentBlock))).length;
 }
 
+/** Where an event was recorded. */
+export interface Recorded {
+  blockNumber: number;
+  transactionHash: string;
+}
+
+/**
+ * The block and transaction of the StepVerified event of run `runId`, step `step`, that produced
+ * `adapter` (one filtered query: runHistory of src/chain would read the whole run).
+ */
+export async function stepRecordedIn(connection: Connection, runId: bigint, step: bigint, adapter: bigint): Promise<Recorded | undefined> {
+  const { registry } = connection;
+  const events = await registry.queryFilter(registry.filters.StepVerified(runId, undefined, adapter), Number(connection.deploymentBlock));
+  const event = events.find((found) => found.args.step === step);
+  return event === undefined ? undefined : { blockNumber: event.blockNumber, transactionHash: event.transactionHash };
+}
+
 /** The block and transaction of the MergeVerified event that recorded `mergedRoot` for `adapter`. */
-export async function mergeRecordedIn(connection: Connection, runId: bigint, adapter: bigint, mergedRoot: bigint): Promise<{ blockNumber: number; transactionHash: string } | undefined> {
+export async function mergeRecordedIn(connection: Connection, runId: bigint, adapter: bigint, mergedRoot: bigint): Promise<Recorded | undefined> {
   const { registry } = connection;
   const events = await registry.queryFilter(registry.filters.MergeVerified(runId, adapter, mergedRoot), Number(connection.deploymentBlock));
   const event = events[0];
   return event === undefined ? undefined : { blockNumber: event.blockNumber, transactionHash: event.transactionHash };
 }
 
-export {
-  adapterProvenance,
-  listRuns,
-  mergeProvenance,
-  runHistory,
-  runMerges,
-  type AdapterProvenance,
-  type MergedProvenance,
-  type RunSummary,
-  type VerifiedMerge,
-  type VerifiedStep,
-};
-
-/** The instance a circuit id names: the registry's id is keccak256(instance name) (src/chain/registry.ts circuitIdOf). */
+/** The instance a circuit id names: the registry's id of an instance is circuitIdOf(its name). */
 export function instanceOfCircuit(circuitId: string, instances: readonly InstanceInfo[]): InstanceInfo | undefined {
-  return instances.find((instance) => id(instance.name) === circuitId.toLowerCase());
+  return instances.find((instance) => circuitIdOf(instance.name) === circuitId.toLowerCase());
 }
 

@@ -1,5 +1,5 @@
 /** Pasted commitments, and the errors of adapter files (small: the page loads the Poseidon code only for files). */
-import { FIELD_MODULUS } from "../../src/protocol/index.js";
+import { isFieldElement } from "../../src/protocol/index.js";
 
 export class AdapterFileError extends Error {}
 
@@ -14,6 +14,6 @@ export function parseCommitment(text: string): bigint {
     throw new AdapterFileError(`"${trimmed.length > 80 ? `${trimmed.slice(0, 80)}…` : trimmed}" is not a commitment: expected a field element, 0x-hex or decimal`);
   }
   const value = BigInt(trimmed);
-  if (value >= FIELD_MODULUS) throw new AdapterFileError("not a field element: the value is not below the BN254 scalar field modulus");
+  if (!isFieldElement(value)) throw new AdapterFileError("not a field element: the value is not below the BN254 scalar field modulus");
   return value;
 }

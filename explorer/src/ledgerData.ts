@@ -1,11 +1,13 @@
 /**
  * What the page needs from the project's files, as one JSON document (served by the Vite plugin in
  * explorer/ledgerDataPlugin.ts at LEDGER_DATA_URL, written next to the page by `vite build`).
- * Shared by the plugin (Node) and the page (browser): types and constants only.
+ * Shared by the plugin (Node) and the page (browser): types and constants only. The registry's key in
+ * a deployment record is REGISTRY_FUTURE_ID of src/chain.
  */
+import type { CircuitInstance } from "../../src/protocol/index.js";
 
-/** The Ignition future id of the registry (= REGISTRY_FUTURE_ID of src/hardhat/deployment.ts, which is Node-only). */
-export const REGISTRY_FUTURE_ID = "LoraLedger#LoraLedgerRegistry";
+/** The JSON-RPC URL of `npx hardhat node`: the page's default unless LORA_EXPLORER_RPC or ?rpc= says otherwise. */
+export const DEFAULT_RPC = "http://127.0.0.1:8545";
 
 /** Where the page fetches the project's data (relative to the page, so a build works under any path). */
 export const LEDGER_DATA_URL = "lora-data/ledger.json";
@@ -15,23 +17,8 @@ export function verificationKeyUrl(instance: string): string {
   return `lora-data/vk/${encodeURIComponent(instance)}.json`;
 }
 
-export interface InstanceInfo {
-  name: string;
-  purpose: string;
-  /** the circom template ("LoraStep" proves training steps) */
-  template: string;
-  params: {
-    dIn: number;
-    dOut: number;
-    rank: number;
-    batch: number;
-    depth: number;
-    F: number;
-    FW: number;
-    xBits: number;
-    aBits: number;
-    wBits: number;
-  };
+/** A circuit instance of circuits/instances.json (its schema: src/protocol/instances.ts), as the page needs it. */
+export interface InstanceInfo extends Pick<CircuitInstance, "name" | "purpose" | "template" | "params"> {
   /** whether build/circuits/<name>/verification_key.json exists */
   verificationKey: boolean;
 }

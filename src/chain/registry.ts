@@ -7,6 +7,12 @@ import type { Groth16Proof } from "snarkjs";
 import { FIELD_MODULUS, toSolidityProof, type SolidityProof } from "../protocol/index.js";
 
 
+/**
+ * The future id of the registry in the LoraLedger Ignition module (deploy/modules/LoraLedger.ts): its
+ * key in Ignition's record of a deployment (deploy/deployments/chain-<id>/deployed_addresses.json).
+ */
+export const REGISTRY_FUTURE_ID = "LoraLedger#LoraLedgerRegistry";
+
 /** The registry's SNARK_SCALAR_FIELD (the BN254 scalar field modulus). */
 export const SNARK_SCALAR_FIELD: bigint = FIELD_MODULUS;
 

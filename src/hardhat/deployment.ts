@@ -5,7 +5,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 import type { LoraLedgerRegistry } from "../../types/ethers-contracts/index.js";
 import LoraLedgerModule from "../../deploy/modules/LoraLedger.js";
 import { LoraLedgerError } from "../protocol/index.js";
-import { circuitIdOf } from "../chain/index.js";
+import { circuitIdOf, REGISTRY_FUTURE_ID } from "../chain/index.js";
 import { PROJECT_ROOT } from "../node/index.js";
 import type { Progress } from "../node/index.js";
 
@@ -14,8 +14,8 @@ export function deploymentFile(chainId: bigint): string {
   return path.join(PROJECT_ROOT, "deploy", "deployments", `chain-${chainId}`, "deployed_addresses.json");
 }
 
-/** The future id of the registry in the LoraLedger Ignition module. */
-export const REGISTRY_FUTURE_ID = "LoraLedger#LoraLedgerRegistry";
+/** The registry's key in Ignition's record (defined in src/chain, browser-safe, for the explorer too). */
+export { REGISTRY_FUTURE_ID };
 
 export function recordedRegistryAddress(chainId: bigint): string | undefined {
   const file = deploymentFile(chainId);

@@ -10,7 +10,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { JsonRpcProvider, ZeroAddress } from "ethers";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { REGISTRY_FUTURE_ID as EXPLORER_REGISTRY_FUTURE_ID } from "../../explorer/src/ledgerData.js";
+import { REGISTRY_FUTURE_ID as EXPLORER_REGISTRY_FUTURE_ID } from "../../src/chain/index.js";
 import { recordedRegistryAddress, REGISTRY_FUTURE_ID } from "../../src/hardhat/index.js";
 import { makeStep, fromFixedMatrix } from "../../src/protocol/index.js";
 import { defaultInstance, getInstance, PROJECT_ROOT } from "../../src/node/index.js";

@@ -34,11 +34,6 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   return element as T;
 }
 
-/** A field element as 32 bytes of hex, as the scripts print it. */
-export function hex64(value: bigint): string {
-  return `0x${value.toString(16).padStart(64, "0")}`;
-}
-
 export function shortHex(full: string): string {
   return full.length <= 18 ? full : `${full.slice(0, 10)}…${full.slice(-6)}`;
 }

@@ -1,0 +1,114 @@
+/**
+ * Provenance search: a pasted commitment (looked up as an adapter and as a merged root) or an adapter
+ * file (its commitments computed in this browser), asked of the registry; the answers go under the form.
+ */
+import { adapterProvenance, mergeProvenance } from "../../../src/chain/index.js";
+import type { Encoding } from "../adapterFile.js";
+import { mergeRecordedIn, stepRecordedIn, type Connection } from "../chain.js";
+import { AdapterFileError, parseCommitment } from "../commitment.js";
+import { ActionableError } from "../errors.js";
+import type { InstanceInfo } from "../ledgerData.js";
+import { isCurrent, state } from "../state.js";
+import { h, milliseconds, replace } from "../ui/dom.js";
+import { page } from "../ui/page.js";
+import { errorBox, loading, plural } from "../ui/parts.js";
+import { answerCards, failedCard, type Answer, type SearchCandidate } from "./provenance.js";
+import type { Actions } from "./shared.js";
+
+/** The instances a file's adapter can be read with (the file's own "instance" wins). */
+export function fillInstanceSelect(instances: readonly InstanceInfo[]): void {
+  const current = page.instanceSelect.value;
+  // Runs are trained with step circuits; other templates (merge proofs) share their shapes.
+  const steps = instances.filter((instance) => instance.template === "LoraStep");
+  replace(
+    page.instanceSelect,
+    (steps.length > 0 ? steps : instances).map((instance) => {
+      const { dIn, dOut, rank } = instance.params;
+      return h("option", { value: instance.name }, `${instance.name} (A ${rank}×${dIn}, B ${dOut}×${rank})`);
+    }),
+  );
+  if (instances.some((instance) => instance.name === current)) page.instanceSelect.value = current;
+}
+
+/** The search form: the pasted value, parsed as a field element. */
+export function searchCommitment(actions: Actions): void {
+  const text = page.searchInput.value;
+  if (text.trim() === "") {
+    replace(page.provenance, errorBox(new ActionableError("Nothing to look up", "Paste an adapter commitment or a merged root (0x-hex or decimal), or drop an adapter file.")));
+    return;
+  }
+  try {
+    const commitment = parseCommitment(text);
+    void lookUp(actions, [{ label: "Commitment", source: "pasted: looked up as an adapter and as a merged root", commitment, mergedRootToo: true }], null);
+  } catch (error) {
+    replace(page.provenance, errorBox(error, "Not a commitment"));
+  }
+}
+
+/** A dropped or chosen file: read, its commitments computed, then looked up. */
+export async function searchFile(actions: Actions, file: File): Promise<void> {
+  const instances = state.data?.instances;
+  if (instances === undefined) return;
+  let text: string;
+  try {
+    text = await file.text();
+  } catch (error) {
+    replace(page.provenance, errorBox(error, `Cannot read ${file.name}`));
+    return;
+  }
+  try {
+    // The commitment code (Poseidon's constants) loads on the first file.
+    const { parseAdapterFile } = await import("../adapterFile.js");
+    const parsed = parseAdapterFile(text, instances, page.instanceSelect.value, page.encodingSelect.value as Encoding);
+    const intro = h(
+      "p",
+      { class: "muted file-note" },
+      h("strong", {}, file.name),
+      `: instance ${parsed.instance} (${parsed.instanceSource === "file" ? "from the file" : "chosen here"}), encoding "${parsed.encoding}" (${parsed.encodingSource === "file" ? "from the file" : "chosen here"}); `,
+      `${plural(parsed.candidates.length, "commitment")} computed in this browser in ${milliseconds(parsed.milliseconds)}.`,
+    );
+    await lookUp(actions, parsed.candidates, intro);
+  } catch (error) {
+    replace(page.provenance, errorBox(error, error instanceof AdapterFileError || error instanceof RangeError ? `${file.name} is not a usable adapter file` : `Cannot use ${file.name}`));
+  }
+}
+
+/** Every candidate asked of the registry at once; the answers replace the results (unless the page reconnected meanwhile). */
+async function lookUp(actions: Actions, candidates: SearchCandidate[], intro: HTMLElement | null): Promise<void> {
+  const connection = state.connection;
+  if (connection === undefined) {
+    replace(page.provenance, errorBox(new ActionableError("Not connected", "The page is not connected to a registry.", "Fix the connection above first.")));
+    return;
+  }
+  const generation = state.generation;
+  const asked = candidates.some((candidate) => candidate.mergedRootToo === true) ? "provenanceOf, mergedProvenanceOf" : "provenanceOf";
+  replace(page.provenance, intro, loading(`Asking the registry (${asked})…`));
+  const cards = await Promise.all(
+    candidates.map(async (candidate) => {
+      try {
+        return answerCards(actions, await ask(connection, candidate));
+      } catch (error) {
+        return [failedCard(candidate, error)];
+      }
+    }),
+  );
+  if (!isCurrent(generation)) return;
+  replace(page.provenance, intro, cards.flat());
+}
+
+/** provenanceOf (and mergedProvenanceOf for a pasted value), with the block and transaction that recorded each. */
+async function ask(connection: Connection, candidate: SearchCandidate): Promise<Answer> {
+  const { registry } = connection;
+  const [provenance, merged] = await Promise.all([
+    adapterProvenance(registry, candidate.commitment),
+    candidate.mergedRootToo === true ? mergeProvenance(registry, candidate.commitment) : undefined,
+  ]);
+  const answer: Answer = { candidate };
+  if (provenance.verified) {
+    answer.provenance = { found: provenance, recorded: await stepRecordedIn(connection, provenance.runId, provenance.step, candidate.commitment) };
+  }
+  if (merged?.verified === true) {
+    answer.merged = { found: merged, recorded: await mergeRecordedIn(connection, merged.runId, merged.adapter, merged.mergedRoot) };
+  }
+  return answer;
+}
