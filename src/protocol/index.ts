@@ -1,6 +1,7 @@
 export * from "./activations.js";
 export * from "./baseModel.js";
 export * from "./baseline/fullStep.js";
+export * from "./checkpoint.js";
 export * from "./commitments.js";
 export * from "./dataset.js";
 export * from "./errors.js";
@@ -10,6 +11,7 @@ export * from "./init.js";
 export * from "./instances.js";
 export * from "./matrix.js";
 export * from "./merge.js";
+export * from "./mergeBlocks.js";
 export * from "./merkle.js";
 export * from "./packing.js";
 export * from "./poseidon.js";

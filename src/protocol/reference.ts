@@ -1,5 +1,6 @@
 /** The exact integer training step of PROTOCOL §3: what the circuit proves, computed directly. */
 
+import { activationBits, activations } from "./activations.js";
 import { DimensionError, StepRangeError, entryName } from "./rangeErrors.js";
 import { checkSignedMatrix, checkUnsignedRange } from "./fixedpoint.js";
 import { assertMatrixShape, buildMatrix, type Matrix } from "./matrix.js";
@@ -63,11 +64,17 @@ function checkStepInput(input: StepInput): void {
   const { shape } = input;
   validateShape(shape);
   assertMatrixShape("w0", input.w0, shape.dOut, shape.dIn);
+  checkSignedMatrix("w0", input.w0, shape.wBits);
+  checkAdapterAndBatch(input);
+}
+
+/** Everything of a step's input but the base: shapes and ranges of A, B, the batch and α, lr. */
+function checkAdapterAndBatch(input: Omit<StepInput, "w0">): void {
+  const { shape } = input;
   assertMatrixShape("a", input.a, shape.rank, shape.dIn);
   assertMatrixShape("b", input.b, shape.dOut, shape.rank);
   assertMatrixShape("xs", input.xs, shape.batch, shape.dIn);
   assertMatrixShape("ts", input.ts, shape.batch, shape.dOut);
-  checkSignedMatrix("w0", input.w0, shape.wBits);
   checkSignedMatrix("a", input.a, shape.aBits);
   checkSignedMatrix("b", input.b, shape.aBits);
   checkSignedMatrix("xs", input.xs, shape.xBits);
@@ -106,9 +113,30 @@ function assertAdapterRange(field: string, m: Matrix, bits: number): void {
  */
 export function loraStep(input: StepInput): StepResult {
   checkStepInput(input);
-  const { shape, w0, a, b, alpha, lr, xs, ts } = input;
+  const { w0, ...rest } = input;
+  return stepFromActivations({ ...rest, zs: input.xs.map((x) => activations(w0, x)) });
+}
+
+/** A step's input with the base outputs z = Ŵ X of its examples in place of Ŵ (PROTOCOL §11). */
+export interface ActivatedStepInput extends Omit<StepInput, "w0"> {
+  /** Z_j = Ŵ X_j, batch x d_out, scale 2^(FW+F) */
+  readonly zs: Matrix;
+}
+
+/** The step of PROTOCOL §3 from the examples' base outputs: protocol version 2 never reads Ŵ. */
+export function loraStepFromActivations(input: ActivatedStepInput): StepResult {
+  const { shape } = input;
+  validateShape(shape);
+  checkAdapterAndBatch(input);
+  assertMatrixShape("zs", input.zs, shape.batch, shape.dOut);
+  checkSignedMatrix("zs", input.zs, activationBits(shape));
+  return stepFromActivations(input);
+}
+
+function stepFromActivations(input: ActivatedStepInput): StepResult {
+  const { shape, zs, a, b, alpha, lr, xs, ts } = input;
   const { dIn, dOut, rank, batch } = shape;
-  const { h, y, e } = forward(shape, w0, a, b, alpha, xs, ts);
+  const { h, y, e } = forwardFromActivations(shape, zs, a, b, alpha, xs, ts);
   const u = buildMatrix(batch, rank, (j, k) => dot(dOut, (i) => at(b, i, k) * at(e, j, i)));
   const GB = buildMatrix(dOut, rank, (i, k) => dot(batch, (j) => at(e, j, i) * at(h, j, k)));
   const GA = buildMatrix(rank, dIn, (k, l) => dot(batch, (j) => at(u, j, k) * at(xs, j, l)));
@@ -137,6 +165,19 @@ export function forward(
   xs: Matrix,
   ts: Matrix,
 ): { h: bigint[][]; y: bigint[][]; e: bigint[][] } {
+  return forwardFromActivations(shape, xs.map((x) => activations(w0, x)), a, b, alpha, xs, ts);
+}
+
+/** The forward pass from the base outputs Z = Ŵ X: Y = Z 2^(2F-FW) + α B h. */
+export function forwardFromActivations(
+  shape: StepShape,
+  zs: Matrix,
+  a: Matrix,
+  b: Matrix,
+  alpha: bigint,
+  xs: Matrix,
+  ts: Matrix,
+): { h: bigint[][]; y: bigint[][]; e: bigint[][] } {
   const { dIn, dOut, rank, F, FW } = shape;
   const rows = xs.length;
   const hDivisor = 1n << BigInt(F);
@@ -147,8 +188,7 @@ export function forward(
   const y = buildMatrix(
     rows,
     dOut,
-    (j, i) =>
-      dot(dIn, (l) => at(w0, i, l) * at(xs, j, l)) * baseScale + alpha * dot(rank, (k) => at(b, i, k) * at(h, j, k)),
+    (j, i) => at(zs, j, i) * baseScale + alpha * dot(rank, (k) => at(b, i, k) * at(h, j, k)),
   );
   const e = buildMatrix(rows, dOut, (j, i) => at(y, j, i) - at(ts, j, i) * targetScale);
   return { h, y, e };

@@ -1,0 +1,163 @@
+/**
+ * Protocol version 2's training statement (PROTOCOL §12): a checkpoint of k consecutive steps in one
+ * proof, from the examples' base outputs z (never W0), bound to the run's configuration, with the
+ * exact sum of squared errors of its batches as a public value.
+ */
+
+import { type ActivatedExample } from "./activations.js";
+import { adapterCommitment } from "./commitments.js";
+import { batchPositions } from "./dataset.js";
+import type { DatasetCommitment } from "./dataset.js";
+import { assertFieldElement } from "./field.js";
+import type { Matrix } from "./matrix.js";
+import { loraStepFromActivations, type StepResult } from "./reference.js";
+import { packStepSubmitter, runConfigHash, type RunConfig } from "./run.js";
+import { validateShape, type StepShape } from "./shape.js";
+import { fieldMatrix, fieldString } from "./statement.js";
+
+/** A step instance's shape with the number of steps k each proof covers. */
+export interface CheckpointShape extends StepShape {
+  /** k >= 1 consecutive steps per proof */
+  readonly steps: number;
+}
+
+/** The public inputs of a checkpoint proof, in the order of PROTOCOL §12. */
+export interface CheckpointStatement {
+  readonly runConfig: bigint;
+  readonly adapterBefore: bigint;
+  readonly adapterAfter: bigint;
+  /** firstStep * 2^160 + submitter */
+  readonly stepSubmitter: bigint;
+  /** Σ over the k steps, the batch and d_out of E^2 (E at scale 2^3F): the proven loss */
+  readonly loss: bigint;
+}
+
+export interface Adapter {
+  readonly a: Matrix;
+  readonly b: Matrix;
+}
+
+/** One step's batch: the examples the step index selects, with their Merkle siblings. */
+export interface CheckpointBatch {
+  readonly positions: readonly number[];
+  readonly examples: readonly ActivatedExample[];
+  readonly siblings: Matrix;
+}
+
+/** The private inputs of a checkpoint proof. */
+export interface CheckpointWitness {
+  readonly config: RunConfig;
+  readonly datasetSize: bigint;
+  /** the projection w = ρᵀ W0 (d_in field elements) whose id is config.projection */
+  readonly projection: readonly bigint[];
+  /** k + 1 adapters: the one before, the k - 1 intermediate ones (private), the one after */
+  readonly adapters: readonly Adapter[];
+  readonly batches: readonly CheckpointBatch[];
+}
+
+export interface MadeCheckpoint {
+  readonly statement: CheckpointStatement;
+  readonly witness: CheckpointWitness;
+  readonly steps: readonly StepResult[];
+}
+
+export interface CheckpointParams {
+  readonly shape: CheckpointShape;
+  readonly config: RunConfig;
+  readonly projection: readonly bigint[];
+  readonly dataset: readonly ActivatedExample[];
+  readonly commitment: DatasetCommitment;
+  readonly adapter: Adapter;
+  readonly firstStep: bigint;
+  readonly submitter: bigint;
+}
+
+export function validateCheckpointShape(shape: CheckpointShape): void {
+  validateShape(shape);
+  if (!Number.isSafeInteger(shape.steps) || shape.steps < 1) throw new Error(`invalid checkpoint shape: steps = ${shape.steps} must be >= 1`);
+}
+
+/** Trains k steps from `adapter` with the exact reference and states the checkpoint. */
+export function makeCheckpoint(params: CheckpointParams): MadeCheckpoint {
+  const { shape, config, commitment } = params;
+  validateCheckpointShape(shape);
+  if (commitment.datasetRoot !== config.datasetRoot) {
+    throw new RangeError("the dataset's commitment is not the run's datasetRoot");
+  }
+  params.projection.forEach((v, l) => assertFieldElement(`projection[${l}]`, v));
+  const adapters: Adapter[] = [params.adapter];
+  const batches: CheckpointBatch[] = [];
+  const steps: StepResult[] = [];
+  for (let s = 0; s < shape.steps; s++) {
+    const positions = batchPositions(params.firstStep + BigInt(s), shape, commitment.size);
+    const examples = positions.map((position) => params.dataset[position] as ActivatedExample);
+    const current = adapters[s] as Adapter;
+    const result = loraStepFromActivations({
+      shape,
+      zs: examples.map((e) => e.z),
+      a: current.a,
+      b: current.b,
+      alpha: config.alpha,
+      lr: config.lr,
+      xs: examples.map((e) => e.x),
+      ts: examples.map((e) => e.t),
+    });
+    batches.push({ positions, examples, siblings: positions.map((position) => commitment.tree.proof(position).siblings) });
+    adapters.push({ a: result.aNext, b: result.bNext });
+    steps.push(result);
+  }
+  const first = adapters[0] as Adapter;
+  const last = adapters[shape.steps] as Adapter;
+  const statement: CheckpointStatement = {
+    runConfig: runConfigHash(config),
+    adapterBefore: adapterCommitment(first.a, first.b, shape),
+    adapterAfter: adapterCommitment(last.a, last.b, shape),
+    stepSubmitter: packStepSubmitter(params.firstStep, params.submitter),
+    loss: squaredErrorSum(steps),
+  };
+  return {
+    statement,
+    witness: { config, datasetSize: commitment.size, projection: params.projection, adapters, batches },
+    steps,
+  };
+}
+
+/** Σ E^2 over every step's batch: the checkpoint's proven loss (E at scale 2^3F). */
+export function squaredErrorSum(steps: readonly Pick<StepResult, "e">[]): bigint {
+  return steps.reduce((sum, step) => sum + step.e.flat().reduce((acc, e) => acc + e * e, 0n), 0n);
+}
+
+/** The mean squared error a checkpoint's loss stands for: loss / (k n d_out 2^6F), for people. */
+export function checkpointMeanLoss(shape: CheckpointShape, loss: bigint): number {
+  return Number(loss) / (shape.steps * shape.batch * shape.dOut) / 2 ** (6 * shape.F);
+}
+
+/** The public signals in the order of PROTOCOL §12. */
+export function checkpointPublicSignals(statement: CheckpointStatement): bigint[] {
+  return [statement.runConfig, statement.adapterBefore, statement.adapterAfter, statement.stepSubmitter, statement.loss];
+}
+
+/** The checkpoint circuit's input: every signal as decimal field elements. */
+export function buildCheckpointCircuitInput(statement: CheckpointStatement, witness: CheckpointWitness): Record<string, unknown> {
+  const { config } = witness;
+  return {
+    runConfig: fieldString(statement.runConfig),
+    adapterBefore: fieldString(statement.adapterBefore),
+    adapterAfter: fieldString(statement.adapterAfter),
+    stepSubmitter: fieldString(statement.stepSubmitter),
+    loss: fieldString(statement.loss),
+    baseRoot: fieldString(config.baseRoot),
+    datasetRoot: fieldString(config.datasetRoot),
+    projectionId: fieldString(config.projection),
+    alpha: fieldString(config.alpha),
+    lr: fieldString(config.lr),
+    datasetSize: fieldString(witness.datasetSize),
+    w: witness.projection.map(fieldString),
+    a: witness.adapters.map((adapter) => fieldMatrix(adapter.a)),
+    b: witness.adapters.map((adapter) => fieldMatrix(adapter.b)),
+    x: witness.batches.map((batch) => fieldMatrix(batch.examples.map((e) => e.x))),
+    t: witness.batches.map((batch) => fieldMatrix(batch.examples.map((e) => e.t))),
+    z: witness.batches.map((batch) => fieldMatrix(batch.examples.map((e) => e.z))),
+    siblings: witness.batches.map((batch) => fieldMatrix(batch.siblings)),
+  };
+}
