@@ -1,10 +1,9 @@
 pragma circom 2.1.0;
 
-include "circomlib/circuits/bitify.circom";
-include "circomlib/circuits/poseidon.circom";
-include "./lib/range.circom";
-include "./lib/pack_hash.circom";
-include "./lib/merkle.circom";
+include "../lib/functions.circom";
+include "../lib/range.circom";
+include "../lib/commitments.circom";
+include "../lib/batch.circom";
 
 /// @title LoraStep
 /// @notice Proves that (aNext, bNext) is exactly one fixed-point gradient step of the LoRA adapter
@@ -18,16 +17,15 @@ include "./lib/merkle.circom";
 /// @param FW fractional bits of the quantized base weights (FW <= 2F)
 /// @param xBits, aBits, wBits signed widths of inputs/targets, adapter entries, base weights
 /// @input baseRoot, datasetRoot, hparamsHash, adapterBefore, adapterAfter, step, submitter public (§7)
-/// @input w0, a, b, aNext, bNext, alpha, lr, datasetSize, x, t, siblings private
+/// @input w0, a, b, aNext, bNext, alpha, lr, datasetSize, x, t, siblings private; anything: every
+///        range of §4 is checked here (through the commitments, BatchInclusion and explicit checks)
+/// Cost (--O2, bench/lib/constraints.ts has the formula): 8,316 for the test instance
+///       lora_step_8x8_r2_b2_d4, split per section below.
 template LoraStep(dIn, dOut, rank, batch, depth, F, FW, xBits, aBits, wBits) {
     assert(dIn >= 1 && dOut >= 1 && rank >= 1 && batch >= 1);
     assert(depth >= 1 && depth <= 32);
     assert(F >= 1 && FW >= 0 && FW <= 2 * F);
     assert(xBits >= 2 && aBits >= 2 && wBits >= 2);
-
-    var HPARAM_BITS = 16;
-    var STEP_BITS = 32;
-    var BATCH_QUOTIENT_BITS = 40;
 
     // Bit bounds (|value| <= 2^m) of every intermediate, so that no equation wraps around p (§3).
     var mx = xBits - 1;
@@ -37,17 +35,15 @@ template LoraStep(dIn, dOut, rank, batch, depth, F, FW, xBits, aBits, wBits) {
     assert(mH >= F);
     var hBits = mH - F + 2;
     var mh = hBits - 1;
-    var mY = maxOf(mw + mx + bitLength(dIn - 1) + 2 * F - FW, HPARAM_BITS + ma + mh + bitLength(rank - 1)) + 1;
+    var mY = maxOf(mw + mx + bitLength(dIn - 1) + 2 * F - FW, HPARAM_BITS() + ma + mh + bitLength(rank - 1)) + 1;
     var mE = maxOf(mY, mx + 2 * F) + 1;
     var mGB = mE + mh + bitLength(batch - 1);
     var mU = ma + mE + bitLength(dOut - 1);
     var mGA = mU + mx + bitLength(batch - 1);
     var divisorB = batch * dOut * (1 << (5 * F));
     var divisorA = batch * dOut * (1 << (6 * F));
-    assert(2 + 2 * HPARAM_BITS + maxOf(mGA, mGB) <= 250);
+    assert(2 + 2 * HPARAM_BITS() + maxOf(mGA, mGB) <= 250);
     assert(aBits + 2 + bitLength(divisorA) <= 250);
-    // step * batch + j < 2^(STEP_BITS + bitLength(batch)), so its quotient by datasetSize fits too.
-    assert(STEP_BITS + bitLength(batch) <= BATCH_QUOTIENT_BITS);
 
     signal input baseRoot;
     signal input datasetRoot;
@@ -69,100 +65,47 @@ template LoraStep(dIn, dOut, rank, batch, depth, F, FW, xBits, aBits, wBits) {
     signal input t[batch][dOut];
     signal input siblings[batch][depth];
 
-    // ---- Public inputs that enter no computation are still bound (Groth16 malleability). ----
+    // ---- Public inputs that enter no computation are still bound (Groth16 malleability). [1] ----
     signal submitterSquared;
     submitterSquared <== submitter * submitter;
 
-    // ---- §5 commitments; PackHash range-checks every entry it packs (§4). ----
-    component base = PackHash(1, dOut * dIn, wBits);
-    for (var i = 0; i < dOut; i++) {
-        for (var l = 0; l < dIn; l++) {
-            base.values[i * dIn + l] <== w0[i][l];
-        }
-    }
+    // ---- §5 commitments; each range-checks every entry it packs (§4). [test instance: 2,954 =
+    // base 806 + adapters before/after 806 each + alpha, lr 16 each + hparamsHash 504] ----
+    component base = BaseCommitment(dIn, dOut, wBits);
+    base.w0 <== w0;
     base.out === baseRoot;
 
-    component before = PackHash(3, rank * dIn + dOut * rank, aBits);
-    component after = PackHash(3, rank * dIn + dOut * rank, aBits);
-    for (var k = 0; k < rank; k++) {
-        for (var l = 0; l < dIn; l++) {
-            before.values[k * dIn + l] <== a[k][l];
-            after.values[k * dIn + l] <== aNext[k][l];
-        }
-    }
-    for (var i = 0; i < dOut; i++) {
-        for (var k = 0; k < rank; k++) {
-            before.values[rank * dIn + i * rank + k] <== b[i][k];
-            after.values[rank * dIn + i * rank + k] <== bNext[i][k];
-        }
-    }
+    component before = AdapterCommitment(dIn, dOut, rank, aBits);
+    before.a <== a;
+    before.b <== b;
     before.out === adapterBefore;
+    component after = AdapterCommitment(dIn, dOut, rank, aBits);
+    after.a <== aNext;
+    after.b <== bNext;
     after.out === adapterAfter;
 
-    component alphaRange = UnsignedRange(HPARAM_BITS);
+    component alphaRange = UnsignedRange(HPARAM_BITS());
     alphaRange.in <== alpha;
-    component lrRange = UnsignedRange(HPARAM_BITS);
+    component lrRange = UnsignedRange(HPARAM_BITS());
     lrRange.in <== lr;
-    component hparams = Poseidon(14);
-    var shapeAndFormat[10] = [dIn, dOut, rank, batch, depth, F, FW, xBits, aBits, wBits];
-    hparams.inputs[0] <== 5;
-    for (var s = 0; s < 10; s++) {
-        hparams.inputs[1 + s] <== shapeAndFormat[s];
-    }
-    hparams.inputs[11] <== alpha;
-    hparams.inputs[12] <== lr;
-    hparams.inputs[13] <== datasetSize;
+    component hparams = HparamsHash(dIn, dOut, rank, batch, depth, F, FW, xBits, aBits, wBits);
+    hparams.alpha <== alpha;
+    hparams.lr <== lr;
+    hparams.datasetSize <== datasetSize;
     hparams.out === hparamsHash;
 
-    // ---- §6 batch selection and inclusion of every example at its position. ----
-    component stepRange = UnsignedRange(STEP_BITS);
-    stepRange.in <== step;
-    // 1 <= datasetSize <= 2^depth.
-    component sizeRange = UnsignedRange(depth);
-    sizeRange.in <== datasetSize - 1;
+    // ---- §6 batch selection and inclusion of every example at its position; range-checks step,
+    // datasetSize, x and t. [test instance: 3,348, see BatchInclusion] ----
+    component inclusion = BatchInclusion(dIn, dOut, batch, depth, xBits);
+    inclusion.step <== step;
+    inclusion.datasetSize <== datasetSize;
+    inclusion.x <== x;
+    inclusion.t <== t;
+    inclusion.siblings <== siblings;
+    inclusion.datasetRoot <== datasetRoot;
 
-    signal position[batch];
-    signal wraps[batch];
-    component positionBits[batch];
-    component positionBelowSize[batch];
-    component wrapsRange[batch];
-    component leaf[batch];
-    component path[batch];
-    for (var j = 0; j < batch; j++) {
-        // Witness hints, constrained by the equation and the three range checks that follow:
-        // step * batch + j = wraps * datasetSize + position, 0 <= position < datasetSize.
-        position[j] <-- (step * batch + j) % datasetSize;
-        wraps[j] <-- (step * batch + j) \ datasetSize;
-        step * batch + j === wraps[j] * datasetSize + position[j];
-        positionBits[j] = Num2Bits(depth);
-        positionBits[j].in <== position[j];
-        positionBelowSize[j] = UnsignedRange(depth);
-        positionBelowSize[j].in <== datasetSize - 1 - position[j];
-        wrapsRange[j] = UnsignedRange(BATCH_QUOTIENT_BITS);
-        wrapsRange[j].in <== wraps[j];
-
-        leaf[j] = PackHash(2, dIn + dOut, xBits);
-        for (var l = 0; l < dIn; l++) {
-            leaf[j].values[l] <== x[j][l];
-        }
-        for (var i = 0; i < dOut; i++) {
-            leaf[j].values[dIn + i] <== t[j][i];
-        }
-        path[j] = MerkleRoot(depth);
-        path[j].leaf <== leaf[j].out;
-        path[j].pathBits <== positionBits[j].out;
-        path[j].siblings <== siblings[j];
-        if (j > 0) {
-            path[j].root === path[0].root;
-        }
-    }
-    component dataset = Poseidon(3);
-    dataset.inputs[0] <== 4;
-    dataset.inputs[1] <== path[0].root;
-    dataset.inputs[2] <== datasetSize;
-    dataset.out === datasetRoot;
-
-    // ---- §3 forward: h = round(A x / 2^F), E = (W0 x + alpha B h) - t, at scale 2^3F. ----
+    // ---- §3 forward: h = round(A x / 2^F), E = (W0 x + alpha B h) - t, at scale 2^3F. [test instance:
+    // 348 = A x 32 + h 4 * RoundShift(8, 27) 140 + W0 x 128 + B h 32 + alpha (B h) 16; E is linear] ----
     signal ax[batch][rank][dIn];
     component h[batch][rank];
     signal wx[batch][dOut][dIn];
@@ -195,7 +138,8 @@ template LoraStep(dIn, dOut, rank, batch, depth, F, FW, xBits, aBits, wBits) {
         }
     }
 
-    // ---- §3 backward: GB = sum_j E_j h_j^T, U_j = B^T E_j, GA = sum_j U_j x_j^T. ----
+    // ---- §3 backward: GB = sum_j E_j h_j^T, U_j = B^T E_j, GA = sum_j U_j x_j^T. [test instance: 96 =
+    // U 32 + GB terms 32 + GA terms 32, the last two counted in the update loops below] ----
     signal gbTerm[dOut][rank][batch];
     signal uTerm[batch][rank][dOut];
     signal gaTerm[rank][dIn][batch];
@@ -210,7 +154,9 @@ template LoraStep(dIn, dOut, rank, batch, depth, F, FW, xBits, aBits, wBits) {
         }
     }
 
-    // ---- §3 update: before - after = round(2 alpha lr G / D), checked through its remainder. ----
+    // ---- §3 update: before - after = round(2 alpha lr G / D), checked through its remainder. [test
+    // instance: 1,569 = alpha lr 1 + 2 alpha lr GB 16 + GA 16 + remainders 16 * 44 (D_B = 2^44) +
+    // 16 * 52 (D_A = 2^52)] ----
     // The quotient before - after needs no range check of its own: before and after are both
     // aBits-range-checked by PackHash, and the bound asserts above keep q * D + rem below p / 2.
     signal alphaLr;
