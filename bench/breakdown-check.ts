@@ -9,7 +9,7 @@ import * as snarkjs from "snarkjs";
 import type { BenchCircuit } from "./lib/circuits.js";
 import { breakdownFor } from "./lib/constraints.js";
 import { compileCircom, mainComponentSource, PROJECT_ROOT, loadInstances, stderrProgress, releaseProverThreads } from "../src/node/index.js";
-import { FULL_STEP_PARAM_ORDER, FULL_STEP_PUBLIC_INPUTS, validateFullShape, type FullShape, validateShape, type StepShape, LORA_STEP_PARAM_ORDER, MERGE_PUBLIC_INPUTS, STEP_PUBLIC_INPUTS } from "../src/protocol/index.js";
+import { TEMPLATES, validateFullShape, type FullShape, validateShape, type StepShape } from "../src/protocol/index.js";
 
 const SHAPES: StepShape[] = [
   // batch 3: D_B and D_A are not powers of two (two range checks per remainder)
@@ -27,31 +27,31 @@ const FULL_SHAPES: FullShape[] = [
   { dIn: 24, dOut: 20, batch: 2, depth: 3, F: 6, xBits: 12, wBits: 16 },
 ];
 
-const lora = (template: "LoraStep" | "LoraMerge" | "LoraMergeFreivalds", file: string, shape: StepShape): BenchCircuit => ({
+const lora = (template: "LoraStep" | "LoraMerge" | "LoraMergeFreivalds", shape: StepShape): BenchCircuit => ({
   name: "main",
   purpose: "breakdown check",
   template,
-  file,
+  file: TEMPLATES[template].file,
   params: shape,
-  args: LORA_STEP_PARAM_ORDER.map((key) => shape[key]),
-  publicInputs: template === "LoraStep" ? STEP_PUBLIC_INPUTS : MERGE_PUBLIC_INPUTS,
+  args: TEMPLATES[template].paramOrder.map((key) => shape[key]),
+  publicInputs: TEMPLATES[template].publicInputs,
   origin: "comparison",
   mode: "compile-only",
 });
 
 const CIRCUITS: BenchCircuit[] = [
-  ...SHAPES.map((shape) => lora("LoraStep", "circuits/lora_step.circom", shape)),
-  ...SHAPES.map((shape) => lora("LoraMerge", "circuits/lora_merge.circom", shape)),
-  ...SHAPES.slice(0, 2).map((shape) => lora("LoraMergeFreivalds", "circuits/lora_merge_freivalds.circom", shape)),
+  ...SHAPES.map((shape) => lora("LoraStep", shape)),
+  ...SHAPES.map((shape) => lora("LoraMerge", shape)),
+  ...SHAPES.slice(0, 2).map((shape) => lora("LoraMergeFreivalds", shape)),
   ...FULL_SHAPES.map(
     (shape): BenchCircuit => ({
       name: "main",
       purpose: "breakdown check",
       template: "FullStep",
-      file: "circuits/full_step.circom",
+      file: TEMPLATES.FullStep.file,
       params: shape,
-      args: FULL_STEP_PARAM_ORDER.map((key) => shape[key]),
-      publicInputs: FULL_STEP_PUBLIC_INPUTS,
+      args: TEMPLATES.FullStep.paramOrder.map((key) => shape[key]),
+      publicInputs: TEMPLATES.FullStep.publicInputs,
       origin: "comparison",
       mode: "compile-only",
     }),

@@ -1,10 +1,12 @@
 /**
- * Every circuit the benchmark measures: the instances declared in circuits/instances.json (LoraStep and
- * LoraMerge) and the comparison circuits declared here, which are not instances (nothing deploys or
+ * Every circuit the benchmark measures, all declared in circuits/instances.json: the instances (LoraStep and
+ * LoraMerge) and the comparison circuits (`comparisons`), which are not instances (nothing deploys or
  * tests them): the full fine-tuning baseline FullStep (docs/PROTOCOL.md §10) next to LoRA at the same
- * shapes, and the randomized merge LoraMergeFreivalds (§9), compile-only, next to LoraMerge.
+ * shapes, LoRA at shapes no instance has, and the randomized merge LoraMergeFreivalds (§9),
+ * compile-only, next to LoraMerge. Templates, files, parameter orders and public inputs come from the
+ * file's `templates`.
  */
-import { FULL_STEP_PARAM_ORDER, FULL_STEP_PUBLIC_INPUTS, type FullShape, LORA_STEP_PARAM_ORDER, MERGE_PUBLIC_INPUTS, TEMPLATES, type CircuitInstance } from "../../src/protocol/index.js";
+import { TEMPLATES, type CircuitInstance, type ComparisonCircuit, type FullShape } from "../../src/protocol/index.js";
 import { loadInstances } from "../../src/node/index.js";
 import type { StepShape } from "../../src/protocol/index.js";
 import { formulaConstraints } from "./constraints.js";
@@ -85,63 +87,46 @@ export function freivaldsName(s: StepShape): string {
   return `lora_merge_freivalds_${s.dIn}x${s.dOut}_r${s.rank}_b${s.batch}_d${s.depth}`;
 }
 
-/** The LoRA shapes compared with full fine-tuning: two declared instances and two in between. */
-export const COMPARISON_LORA_SHAPES: readonly StepShape[] = [
-  loraShape(8, 2, 2, 4),
-  loraShape(16, 4, 4, 8),
-  loraShape(32, 4, 4, 8),
-  loraShape(64, 4, 4, 8),
-];
-
-function loraComparison(shape: StepShape): BenchCircuit {
-  const name = loraStepName(shape);
-  return {
-    name,
-    purpose: `comparison: LoRA step of the ${shape.dIn}x${shape.dOut} layer, beside full fine-tuning of it`,
-    template: "LoraStep",
-    file: "circuits/lora_step.circom",
-    params: shape,
-    args: LORA_STEP_PARAM_ORDER.map((key) => shape[key]),
-    publicInputs: TEMPLATES.LoraStep.publicInputs,
-    origin: "comparison",
-    mode: "prove",
-  };
+function fromComparison(comparison: ComparisonCircuit): BenchCircuit {
+  const common = { name: comparison.name, purpose: comparison.purpose, file: comparison.file, origin: "comparison" as const };
+  switch (comparison.template) {
+    case "LoraStep":
+    case "LoraMergeFreivalds": {
+      const template = TEMPLATES[comparison.template];
+      const circuit: BenchCircuit = {
+        ...common,
+        template: comparison.template,
+        params: comparison.params,
+        args: template.paramOrder.map((key) => comparison.params[key]),
+        publicInputs: template.publicInputs,
+        mode: "prove",
+      };
+      if (comparison.template === "LoraMergeFreivalds") {
+        circuit.mode = "compile-only";
+        circuit.note = "compile-only comparison with LoraMerge";
+      }
+      return withinShippedPtau(circuit);
+    }
+    case "FullStep":
+      return withinShippedPtau({
+        ...common,
+        template: "FullStep",
+        params: comparison.params,
+        args: TEMPLATES.FullStep.paramOrder.map((key) => comparison.params[key]),
+        publicInputs: TEMPLATES.FullStep.publicInputs,
+        mode: "prove",
+      });
+  }
 }
 
-function fullComparison(lora: StepShape): BenchCircuit {
-  const shape = fullShapeOf(lora);
-  const circuit: BenchCircuit = {
-    name: fullStepName(shape),
-    purpose: `comparison: full fine-tuning step of the ${shape.dIn}x${shape.dOut} layer (FullStep, PROTOCOL §10)`,
-    template: "FullStep",
-    file: "circuits/full_step.circom",
-    params: shape,
-    args: FULL_STEP_PARAM_ORDER.map((key) => shape[key]),
-    publicInputs: FULL_STEP_PUBLIC_INPUTS,
-    origin: "comparison",
-    mode: "prove",
-  };
+/** A comparison circuit that does not fit the shipped powers of tau is compiled only. */
+function withinShippedPtau(circuit: BenchCircuit): BenchCircuit {
   const power = predictedPower(circuit);
-  if (power > SHIPPED_PTAU_POWER) {
+  if (circuit.mode === "prove" && power > SHIPPED_PTAU_POWER) {
     circuit.mode = "compile-only";
     circuit.note = `does not fit 2^${SHIPPED_PTAU_POWER}; needs 2^${power}`;
   }
   return circuit;
-}
-
-function freivaldsComparison(merge: StepShape): BenchCircuit {
-  return {
-    name: freivaldsName(merge),
-    purpose: "comparison: the randomized (Freivalds) merge of PROTOCOL §9, compiled only",
-    template: "LoraMergeFreivalds",
-    file: "circuits/lora_merge_freivalds.circom",
-    params: merge,
-    args: LORA_STEP_PARAM_ORDER.map((key) => merge[key]),
-    publicInputs: MERGE_PUBLIC_INPUTS,
-    origin: "comparison",
-    mode: "compile-only",
-    note: "compile-only comparison with LoraMerge",
-  };
 }
 
 /** The declared instances, in file order. */
@@ -149,15 +134,9 @@ export function declaredCircuits(): BenchCircuit[] {
   return loadInstances().instances.map(fromInstance);
 }
 
-/** The comparison circuits: LoRA at shapes no instance has, full fine-tuning at every shape, Freivalds merges. */
+/** The comparison circuits of circuits/instances.json, in file order. */
 export function comparisonCircuits(): BenchCircuit[] {
-  const declared = new Set(declaredCircuits().map((c) => c.name));
-  const lora = COMPARISON_LORA_SHAPES.filter((s) => !declared.has(loraStepName(s))).map(loraComparison);
-  const full = COMPARISON_LORA_SHAPES.map(fullComparison);
-  const freivalds = loadInstances()
-    .instances.filter((instance) => instance.template === "LoraMerge")
-    .map((instance) => freivaldsComparison(instance.params));
-  return [...lora, ...full, ...freivalds];
+  return loadInstances().comparisons.map(fromComparison);
 }
 
 export function allBenchCircuits(): BenchCircuit[] {
@@ -171,6 +150,18 @@ export function benchCircuit(name: string): BenchCircuit {
   return found;
 }
 
+/** The LoRA step circuit (instance or comparison) called `name`, for the `beside` of a comparison. */
+function loraStepParams(name: string): StepShape {
+  const found = allBenchCircuits().find((c) => c.name === name);
+  if (found === undefined || found.template !== "LoraStep") throw new Error(`circuits/instances.json: ${name} is not a LoraStep circuit`);
+  return found.params;
+}
+
+/** The LoRA shapes compared with full fine-tuning: those the FullStep comparisons stand beside. */
+export function comparisonLoraShapes(): StepShape[] {
+  return comparisonPairs().map((pair) => pair.shape);
+}
+
 /** One row of the LoRA-vs-full table: the LoRA step circuit and the full step circuit of the same layer. */
 export interface ComparisonPair {
   lora: string;
@@ -179,12 +170,14 @@ export interface ComparisonPair {
 }
 
 export function comparisonPairs(): ComparisonPair[] {
-  return COMPARISON_LORA_SHAPES.map((shape) => ({ lora: loraStepName(shape), full: fullStepName(fullShapeOf(shape)), shape }));
+  return loadInstances().comparisons.flatMap((c) =>
+    c.template === "FullStep" ? [{ lora: c.beside, full: c.name, shape: loraStepParams(c.beside) }] : [],
+  );
 }
 
 /** Merge instances and their Freivalds counterparts. */
 export function mergePairs(): { merge: string; freivalds: string; shape: StepShape }[] {
-  return loadInstances()
-    .instances.filter((instance) => instance.template === "LoraMerge")
-    .map((instance) => ({ merge: instance.name, freivalds: freivaldsName(instance.params), shape: instance.params }));
+  return loadInstances().comparisons.flatMap((c) =>
+    c.template === "LoraMergeFreivalds" ? [{ merge: c.beside, freivalds: c.name, shape: c.params }] : [],
+  );
 }

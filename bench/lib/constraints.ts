@@ -1,5 +1,5 @@
 /**
- * Where the constraints of circuits/lora_step.circom go, by formula from the template.
+ * Where the constraints of circuits/step/lora_step.circom go, by formula from the template.
  *
  * The instances compile with `--O2`, which removes every linear constraint by substitution, so only
  * the quadratic constraints are counted, with the costs they have after simplification:
@@ -17,9 +17,9 @@
  * `bench/breakdown-check.ts` compiles other shapes and compares; the benchmark compares every
  * circuit with its compiled count and shows any residual.
  *
- * The same rules give the other templates: LoraMerge (circuits/lora_merge.circom), LoraMergeFreivalds
- * (circuits/lora_merge_freivalds.circom) and the full fine-tuning baseline FullStep
- * (circuits/full_step.circom); `breakdownFor` picks the template's formula.
+ * The same rules give the other templates: LoraMerge (circuits/merge/lora_merge.circom), LoraMergeFreivalds
+ * (circuits/merge/lora_merge_freivalds.circom) and the full fine-tuning baseline FullStep
+ * (circuits/baseline/full_step.circom); `breakdownFor` picks the template's formula.
  */
 import { fullUpdateDivisor, type FullShape, mergedBits, HPARAM_BITS, POSITION_QUOTIENT_BITS, STEP_BITS, bitLength, intermediateBitBounds, updateDivisors, type StepShape } from "../../src/protocol/index.js";
 import type { BenchCircuit } from "./circuits.js";
@@ -86,7 +86,7 @@ export interface ConstraintBreakdown {
   total: number;
 }
 
-/** The formula breakdown of LoraStep(shape), circuits/lora_step.circom, compiled with --O2. */
+/** The formula breakdown of LoraStep(shape), circuits/step/lora_step.circom, compiled with --O2. */
 export function constraintBreakdown(shape: StepShape): ConstraintBreakdown {
   const { dIn, dOut, rank: r, batch: n, depth, F, xBits, aBits, wBits } = shape;
   const { hBits } = intermediateBitBounds(shape);
@@ -214,7 +214,7 @@ function mergeCommonRows(shape: StepShape): BreakdownRow[] {
   ];
 }
 
-/** The formula breakdown of LoraMerge(shape), circuits/lora_merge.circom: every product B[i][k] A[k][l], merged weights packed unchecked. */
+/** The formula breakdown of LoraMerge(shape), circuits/merge/lora_merge.circom: every product B[i][k] A[k][l], merged weights packed unchecked. */
 export function loraMergeBreakdown(shape: StepShape): ConstraintBreakdown {
   const { dIn, dOut, rank: r } = shape;
   const bits = mergedBits(shape);
@@ -259,7 +259,7 @@ export function loraMergeFreivaldsBreakdown(shape: StepShape): ConstraintBreakdo
   ]);
 }
 
-/** The formula breakdown of FullStep(shape), circuits/full_step.circom (PROTOCOL §10). */
+/** The formula breakdown of FullStep(shape), circuits/baseline/full_step.circom (PROTOCOL §10). */
 export function fullStepBreakdown(shape: FullShape): ConstraintBreakdown {
   const { dIn, dOut, batch: n, depth, xBits, wBits } = shape;
   const weights = packHashPoseidonConstraints(dOut * dIn, wBits);

@@ -1,28 +1,14 @@
 pragma circom 2.1.0;
 
-include "circomlib/circuits/bitify.circom";
-
-// Number of bits needed to write the non-negative integer `v` (bitLength(0) = 0).
-function bitLength(v) {
-    var n = 0;
-    var rest = v;
-    while (rest > 0) {
-        rest = rest \ 2;
-        n++;
-    }
-    return n;
-}
-
-function maxOf(a, b) {
-    return a > b ? a : b;
-}
+include "./functions.circom";
 
 /// @title UnsignedRange
 /// @notice Constrains 0 <= in < 2^bits. Like circomlib's Num2Bits, but keeps the bits internal so that
 ///         a pure range check leaves no unused outputs for `circom --inspect` to report.
 /// @param bits width, 1..252
 /// @input in the value to check
-/// Cost: bits + 1 constraints.
+/// Cost: bits constraints at --O2 (the booleanity checks; the recomposition is linear and folds away),
+///       bits + 1 at --O1.
 template UnsignedRange(bits) {
     assert(bits >= 1 && bits <= 252);
     signal input in;
@@ -42,7 +28,7 @@ template UnsignedRange(bits) {
 /// @notice Constrains -2^(bits-1) <= in < 2^(bits-1), with `in` read as a signed field element.
 /// @param bits width of the signed range, 1..252
 /// @input in the value to check
-/// Cost: bits + 1 constraints (UnsignedRange of the offset value).
+/// Cost: that of UnsignedRange(bits) of the offset value: bits at --O2.
 template SignedRange(bits) {
     assert(bits >= 1 && bits <= 252);
     signal input in;
@@ -53,8 +39,9 @@ template SignedRange(bits) {
 
 /// @title BelowConstant
 /// @notice Constrains 0 <= in < bound for a compile-time constant bound >= 1.
-/// @param bound the exclusive upper bound; one Num2Bits when it is a power of two, two otherwise
+/// @param bound the exclusive upper bound; one UnsignedRange when it is a power of two, two otherwise
 /// @input in the value to check
+/// Cost: bitLength(bound - 1) at --O2 when bound is a power of two, twice that otherwise (0 for bound 1).
 template BelowConstant(bound) {
     assert(bound >= 1);
     signal input in;
@@ -81,6 +68,7 @@ template BelowConstant(bound) {
 ///        fits, and so that q * 2^shift + rem cannot wrap around the field (asserted here)
 /// @input in a signed value with |in| < 2^(shift + qBits - 2)
 /// @output q the rounded quotient, range-checked to qBits signed
+/// Cost: shift + qBits at --O2 (the remainder's and the quotient's range checks).
 template RoundShift(shift, qBits) {
     assert(shift >= 1);
     assert(shift + qBits <= 250);

@@ -1,16 +1,14 @@
-/** The circuit instances of this checkout: circuits/instances.json loaded once, and where each one's artifacts live. */
-import { readFileSync } from "node:fs";
+/** The circuit instances of this checkout (circuits/instances.json, parsed by the protocol layer) and where each one's artifacts live. */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  INSTANCES,
   findInstance,
   findMergeInstance,
   firstInstanceOf,
-  parseInstancesFile,
   verifierContractName,
   type CircuitInstance,
   type InstancesFile,
-  type TemplateName,
 } from "../protocol/index.js";
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -19,11 +17,9 @@ export const BUILD_DIR = path.join(PROJECT_ROOT, "build", "circuits");
 /** Generated verifiers: written by the build, compiled by Hardhat, never edited by hand. */
 export const GENERATED_CONTRACTS_DIR = path.join(PROJECT_ROOT, "contracts", "generated");
 
-let cached: InstancesFile | undefined;
-
+/** circuits/instances.json, parsed and checked (the protocol layer imports it statically: src/protocol/instances.ts). */
 export function loadInstances(): InstancesFile {
-  cached ??= parseInstancesFile(JSON.parse(readFileSync(INSTANCES_FILE, "utf8")));
-  return cached;
+  return INSTANCES;
 }
 
 export function getInstance(name: string): CircuitInstance {
@@ -31,7 +27,7 @@ export function getInstance(name: string): CircuitInstance {
 }
 
 /** The first instance declared of `template`: the test suite and the demo default to it. */
-export function defaultInstance(template: TemplateName = "LoraStep"): CircuitInstance {
+export function defaultInstance(template: CircuitInstance["template"] = "LoraStep"): CircuitInstance {
   return firstInstanceOf(loadInstances(), template);
 }
 

@@ -1,15 +1,32 @@
 /**
- * The schema of circuits/instances.json: every compiled circuit instance as data (template, parameters,
- * compiler pinned). Browser-safe: the Node loader (src/node/instances.ts) and the explorer both parse
- * the file with it.
+ * circuits/instances.json, the circuit interface as data: each template's circom file, parameter order
+ * and public inputs in order (`templates`), every compiled circuit instance (`instances`), and the
+ * comparison circuits the benchmark compiles (`comparisons`). The file is imported statically and
+ * parsed once here, so every parameter order and public-input order in TypeScript comes from it.
+ * Browser-safe: the explorer (bundled by Vite) imports these constants too.
  */
 import { z } from "zod";
+import data from "../../circuits/instances.json" with { type: "json" };
+import type { FullShape, FullStepStatement } from "./baseline/fullStep.js";
 import { LoraLedgerError } from "./errors.js";
+import type { MergeStatement } from "./merge.js";
 import type { StepShape } from "./shape.js";
-import { PUBLIC_SIGNAL_NAMES } from "./statement.js";
+import type { StepStatement } from "./types.js";
 
-/** Public inputs of the LoraStep circuit, in the order of docs/PROTOCOL.md §7. */
-export const STEP_PUBLIC_INPUTS = PUBLIC_SIGNAL_NAMES;
+/**
+ * The names a list must hold, each once, in any order: `exactly<T>()("a", "b")` compiles only when the
+ * names are exactly the keys of T. These are SETS; their order is the data's.
+ */
+function exactly<T>() {
+  type Missing<K extends readonly unknown[]> = [Exclude<keyof T, K[number]>] extends [never] ? unknown : ["missing", Exclude<keyof T, K[number]>];
+  return <const K extends readonly [keyof T & string, ...(keyof T & string)[]]>(...names: K & Missing<K>): K => names;
+}
+
+const STEP_PARAM_NAMES = exactly<StepShape>()("F", "FW", "aBits", "batch", "dIn", "dOut", "depth", "rank", "wBits", "xBits");
+const FULL_PARAM_NAMES = exactly<FullShape>()("F", "batch", "dIn", "dOut", "depth", "wBits", "xBits");
+const STEP_PUBLIC_NAMES = exactly<StepStatement>()("adapterAfter", "adapterBefore", "baseRoot", "datasetRoot", "hparamsHash", "step", "submitter");
+const MERGE_PUBLIC_NAMES = exactly<MergeStatement>()("adapter", "baseRoot", "hparamsHash", "mergedRoot");
+const FULL_PUBLIC_NAMES = exactly<FullStepStatement>()("datasetRoot", "hparamsHash", "step", "submitter", "weightsAfter", "weightsBefore");
 
 const positive = z.number().int().positive();
 const shapeSchema = z.strictObject({
@@ -23,18 +40,68 @@ const shapeSchema = z.strictObject({
   xBits: positive,
   aBits: positive,
   wBits: positive,
+}) satisfies z.ZodType<StepShape>;
+const fullShapeSchema = z.strictObject({
+  dIn: positive,
+  dOut: positive,
+  batch: positive,
+  depth: positive.max(32),
+  F: positive,
+  xBits: positive,
+  wBits: positive,
+}) satisfies z.ZodType<FullShape>;
+
+/** A permutation of `names`: every one of them exactly once, in the order the data gives. */
+function orderOf<const N extends readonly [string, ...string[]]>(names: N, what: string) {
+  return z
+    .array(z.enum(names))
+    .refine((list) => list.length === names.length && new Set(list).size === names.length, {
+      message: `${what} must name each of ${[...names].sort().join(", ")} exactly once`,
+    })
+    .readonly();
+}
+
+/** `instance` (deployed, built by npm run build:circuits) or `comparison: <what it is compared as>`. */
+const roleSchema = z.string().regex(/^(instance|comparison: .+)$/, 'a role is "instance" or "comparison: <why>"');
+
+function templateSchema<const P extends readonly [string, ...string[]], const Q extends readonly [string, ...string[]]>(params: P, pubs: Q) {
+  return z.strictObject({
+    /** the circom file that declares the template, from the project root */
+    file: z.string().regex(/^circuits\/.+\.circom$/),
+    role: roleSchema,
+    /** the template's parameters, in the order the circom template takes them */
+    params: orderOf(params, "params"),
+    /** the public inputs, in the order of the main component's public list (and of the proof's signals) */
+    pubs: orderOf(pubs, "pubs"),
+  });
+}
+
+const templatesSchema = z.strictObject({
+  LoraStep: templateSchema(STEP_PARAM_NAMES, STEP_PUBLIC_NAMES),
+  LoraMerge: templateSchema(STEP_PARAM_NAMES, MERGE_PUBLIC_NAMES),
+  LoraMergeFreivalds: templateSchema(STEP_PARAM_NAMES, MERGE_PUBLIC_NAMES),
+  FullStep: templateSchema(FULL_PARAM_NAMES, FULL_PUBLIC_NAMES),
 });
 
+const circuitName = z.string().regex(/^[a-z][a-z0-9_]*$/);
+
 const instanceSchema = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  name: circuitName,
   purpose: z.string(),
   template: z.enum(["LoraStep", "LoraMerge"]),
-  file: z.string(),
   params: shapeSchema,
   buildByDefault: z.boolean().default(true),
 });
 
+/** `beside`: the circuit it is compared with (a LoRA step for FullStep, a LoraMerge for LoraMergeFreivalds). */
+const comparisonSchema = z.discriminatedUnion("template", [
+  z.strictObject({ name: circuitName, purpose: z.string(), template: z.literal("LoraStep"), params: shapeSchema }),
+  z.strictObject({ name: circuitName, purpose: z.string(), template: z.literal("LoraMergeFreivalds"), params: shapeSchema, beside: circuitName }),
+  z.strictObject({ name: circuitName, purpose: z.string(), template: z.literal("FullStep"), params: fullShapeSchema, beside: circuitName }),
+]);
+
 export const instancesFileSchema = z.object({
+  $comment: z.string().optional(),
   compiler: z.strictObject({
     package: z.literal("circom2"),
     version: z.string(),
@@ -42,36 +109,73 @@ export const instancesFileSchema = z.object({
     flags: z.array(z.string()),
     prime: z.literal("bn128"),
   }),
+  templates: templatesSchema,
   instances: z.array(instanceSchema).min(1),
+  comparisons: z.array(comparisonSchema).default([]),
 });
 
-export type CircuitInstance = z.infer<typeof instanceSchema> & { params: StepShape };
-export type InstancesFile = z.infer<typeof instancesFileSchema>;
-
-/** Template parameters in the order the circom template takes them. */
-export const LORA_STEP_PARAM_ORDER = ["dIn", "dOut", "rank", "batch", "depth", "F", "FW", "xBits", "aBits", "wBits"] as const;
-
-/** Public inputs of the LoraMerge circuit, in the order of docs/PROTOCOL.md §9. */
-export const MERGE_PUBLIC_INPUTS = ["baseRoot", "adapter", "hparamsHash", "mergedRoot"] as const;
-
-/** What the build needs to know of each template: its parameter order and public inputs. */
-export const TEMPLATES = {
-  LoraStep: { paramOrder: LORA_STEP_PARAM_ORDER, publicInputs: STEP_PUBLIC_INPUTS },
-  LoraMerge: { paramOrder: LORA_STEP_PARAM_ORDER, publicInputs: MERGE_PUBLIC_INPUTS },
-} as const;
-export type TemplateName = keyof typeof TEMPLATES;
+export type Templates = z.infer<typeof templatesSchema>;
+export type TemplateName = keyof Templates;
+/** An instance, with its template's file filled in from `templates`. */
+export type CircuitInstance = z.infer<typeof instanceSchema> & { params: StepShape; file: string };
+export type ComparisonCircuit = z.infer<typeof comparisonSchema> & { file: string };
+export type InstancesFile = Omit<z.infer<typeof instancesFileSchema>, "instances" | "comparisons"> & {
+  instances: CircuitInstance[];
+  comparisons: ComparisonCircuit[];
+};
 
 /** Parses and checks the contents of circuits/instances.json (`source` names it in messages). */
 export function parseInstancesFile(json: unknown, source = "circuits/instances.json"): InstancesFile {
   const parsed = instancesFileSchema.safeParse(json);
   if (!parsed.success) throw new Error(`${source} is invalid: ${z.prettifyError(parsed.error)}`);
+  const { templates } = parsed.data;
   const names = new Set<string>();
-  for (const instance of parsed.data.instances) {
-    if (names.has(instance.name)) throw new Error(`${source} names ${instance.name} twice`);
-    names.add(instance.name);
+  for (const circuit of [...parsed.data.instances, ...parsed.data.comparisons]) {
+    if (names.has(circuit.name)) throw new Error(`${source} names ${circuit.name} twice`);
+    names.add(circuit.name);
   }
-  return parsed.data;
+  for (const instance of parsed.data.instances) {
+    if (templates[instance.template].role !== "instance") {
+      throw new Error(`${source}: instance ${instance.name} uses ${instance.template}, whose role is not "instance"`);
+    }
+  }
+  for (const comparison of parsed.data.comparisons) {
+    if ("beside" in comparison && !names.has(comparison.beside)) {
+      throw new Error(`${source}: comparison ${comparison.name} is beside ${comparison.beside}, which it does not declare`);
+    }
+  }
+  return {
+    ...parsed.data,
+    instances: parsed.data.instances.map((instance) => ({ ...instance, file: templates[instance.template].file })),
+    comparisons: parsed.data.comparisons.map((comparison) => ({ ...comparison, file: templates[comparison.template].file })),
+  };
 }
+
+/** circuits/instances.json of this checkout, parsed (at import: an invalid file fails every user loudly). */
+export const INSTANCES: InstancesFile = parseInstancesFile(data);
+
+/** What the build, the tests and the benchmark need of each template: file, role, parameter order, public inputs. */
+export const TEMPLATES = {
+  LoraStep: { ...INSTANCES.templates.LoraStep, paramOrder: INSTANCES.templates.LoraStep.params, publicInputs: INSTANCES.templates.LoraStep.pubs },
+  LoraMerge: { ...INSTANCES.templates.LoraMerge, paramOrder: INSTANCES.templates.LoraMerge.params, publicInputs: INSTANCES.templates.LoraMerge.pubs },
+  LoraMergeFreivalds: {
+    ...INSTANCES.templates.LoraMergeFreivalds,
+    paramOrder: INSTANCES.templates.LoraMergeFreivalds.params,
+    publicInputs: INSTANCES.templates.LoraMergeFreivalds.pubs,
+  },
+  FullStep: { ...INSTANCES.templates.FullStep, paramOrder: INSTANCES.templates.FullStep.params, publicInputs: INSTANCES.templates.FullStep.pubs },
+} as const;
+
+/** LoraStep's (and LoraMerge's) template parameters, in the order the circom template takes them. */
+export const LORA_STEP_PARAM_ORDER = TEMPLATES.LoraStep.paramOrder;
+/** Public inputs of the LoraStep circuit, in the order of docs/PROTOCOL.md §7. */
+export const STEP_PUBLIC_INPUTS = TEMPLATES.LoraStep.publicInputs;
+/** Public inputs of the LoraMerge circuit, in the order of docs/PROTOCOL.md §9. */
+export const MERGE_PUBLIC_INPUTS = TEMPLATES.LoraMerge.publicInputs;
+/** FullStep's template parameters, in the order the circom template takes them (PROTOCOL §10). */
+export const FULL_STEP_PARAM_ORDER = TEMPLATES.FullStep.paramOrder;
+/** Public inputs of the FullStep circuit, in the order of PROTOCOL §10. */
+export const FULL_STEP_PUBLIC_INPUTS = TEMPLATES.FullStep.publicInputs;
 
 /** The instance called `name`; an unknown name is a LoraLedgerError listing the known ones. */
 export function findInstance(file: InstancesFile, name: string): CircuitInstance {
@@ -87,7 +191,7 @@ export function findInstance(file: InstancesFile, name: string): CircuitInstance
 }
 
 /** The first instance declared of `template`: the test suite and the demo default to it. */
-export function firstInstanceOf(file: InstancesFile, template: TemplateName = "LoraStep"): CircuitInstance {
+export function firstInstanceOf(file: InstancesFile, template: CircuitInstance["template"] = "LoraStep"): CircuitInstance {
   const first = file.instances.find((instance) => instance.template === template);
   if (first === undefined) throw new Error(`circuits/instances.json declares no ${template} instance`);
   return first;

@@ -1,4 +1,5 @@
 import { adapterCommitment, baseRoot, hparamsHash, TAGS } from "./commitments.js";
+import { MERGE_PUBLIC_INPUTS } from "./instances.js";
 import { fieldMatrix, fieldString } from "./statement.js";
 import { buildMatrix, flattenRowMajor, type Matrix } from "./matrix.js";
 import { packHash } from "./poseidon.js";
@@ -59,7 +60,7 @@ export interface MadeMerge {
 }
 
 export function mergePublicSignals(statement: MergeStatement): bigint[] {
-  return [statement.baseRoot, statement.adapter, statement.hparamsHash, statement.mergedRoot];
+  return MERGE_PUBLIC_INPUTS.map((name) => statement[name]);
 }
 
 /** Everything a merge proof needs: the statement, the merged weights and the LoraMerge circuit input. */

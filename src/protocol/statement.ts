@@ -4,6 +4,7 @@ import { adapterCommitment, assertDatasetSize, baseRoot, hparamsHash } from "./c
 import { batchPositions, commitDataset, assertStep } from "./dataset.js";
 import { DimensionError } from "./rangeErrors.js";
 import { assertFieldElement, toField } from "./field.js";
+import { STEP_PUBLIC_INPUTS } from "./instances.js";
 import { checkSignedMatrix, checkUnsignedRange } from "./fixedpoint.js";
 import { assertMatrixShape, assertVectorLength, type Matrix } from "./matrix.js";
 import { loraStep, type StepResult } from "./reference.js";
@@ -40,28 +41,13 @@ export type CircuitInput = {
   readonly siblings: string[][];
 };
 
+/** The names of the public signals in the order of PROTOCOL §7: LoraStep's `pubs` in circuits/instances.json. */
+export const PUBLIC_SIGNAL_NAMES = STEP_PUBLIC_INPUTS;
+
 /** The public signals in the order of PROTOCOL §7. */
 export function publicSignals(statement: StepStatement): bigint[] {
-  return [
-    statement.baseRoot,
-    statement.datasetRoot,
-    statement.hparamsHash,
-    statement.adapterBefore,
-    statement.adapterAfter,
-    statement.step,
-    statement.submitter,
-  ];
+  return PUBLIC_SIGNAL_NAMES.map((name) => statement[name]);
 }
-
-export const PUBLIC_SIGNAL_NAMES = [
-  "baseRoot",
-  "datasetRoot",
-  "hparamsHash",
-  "adapterBefore",
-  "adapterAfter",
-  "step",
-  "submitter",
-] as const;
 
 /** A circuit input value: the decimal field element of a signed integer (v mod p). */
 export function fieldString(v: bigint): string {

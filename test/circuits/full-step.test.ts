@@ -3,11 +3,11 @@
 // random small shapes the circuit accepts exactly what the TypeScript reference computes.
 import { expect } from "chai";
 import fc from "fast-check";
-import { FIELD_MODULUS, StepRangeError, commitDataset, signedBounds, toField, type Example, FULL_STEP_PARAM_ORDER, FULL_STEP_PUBLIC_INPUTS, buildFullCircuitInput, fullPublicSignals, fullStep, fullUpdateDivisor, makeFullStep, weightsCommitment, type FullShape, type FullStepStatement, type FullStepWitness, type MadeFullStep, syntheticTask } from "../../src/protocol/index.js";
+import { FIELD_MODULUS, TEMPLATES, StepRangeError, commitDataset, signedBounds, toField, type Example, FULL_STEP_PARAM_ORDER, FULL_STEP_PUBLIC_INPUTS, buildFullCircuitInput, fullPublicSignals, fullStep, fullUpdateDivisor, makeFullStep, weightsCommitment, type FullShape, type FullStepStatement, type FullStepWitness, type MadeFullStep, syntheticTask } from "../../src/protocol/index.js";
 import { calculateWitness, compileHarness, firstBrokenConstraint, type CompiledHarness } from "../helpers/circuit.js";
 import { matrixOf, signedInt } from "../unit/arbitraries.js";
 
-const TEMPLATE_FILE = "circuits/full_step.circom";
+const TEMPLATE_FILE = TEMPLATES.FullStep.file;
 const SUBMITTER = 0x70997970c51812dc3a010c7d01b50e0d17dc79c8n;
 const shape: FullShape = { dIn: 8, dOut: 8, batch: 2, depth: 4, F: 8, xBits: 16, wBits: 16 };
 

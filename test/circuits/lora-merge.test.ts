@@ -4,6 +4,7 @@ import { expect } from "chai";
 import { FIELD_MODULUS, makeMerge, makeStep, mergedRoot, mergePublicSignals, toField, syntheticTask } from "../../src/protocol/index.js";
 import { defaultInstance, instanceArtifacts, mergeInstanceFor, proveWithInstance, releaseProverThreads, verifyWithInstance } from "../../src/node/index.js";
 import { calculateWitness, firstBrokenConstraint, loadR1cs } from "../helpers/circuit.js";
+import { WitnessTester } from "../helpers/witnessTester.js";
 
 const stepInstance = defaultInstance();
 const mergeInstance = mergeInstanceFor(stepInstance);
@@ -20,6 +21,11 @@ describe("LoraMerge circuit", function () {
   const made = makeMerge(params);
 
   after(releaseProverThreads);
+
+  it("has exactly 2,858 constraints (--O2, pinned)", function () {
+    if (mergeInstance.name !== "lora_merge_8x8_r2_b2_d4") this.skip();
+    WitnessTester.instance(mergeInstance.name).expectConstraintCount(2858);
+  });
 
   it("accepts the exact merged weights of a trained adapter and satisfies every constraint", async function () {
     const witness = await calculateWitness(artifacts.wasm, made.circuitInput);

@@ -5,6 +5,7 @@ import { expect } from "chai";
 import { FIELD_MODULUS, adapterCommitment, baseRoot, buildCircuitInput, commitDataset, hparamsHash, makeStep, publicSignals, toField, type StepStatement, type StepWitness, syntheticTask, type SyntheticTask } from "../../src/protocol/index.js";
 import { defaultInstance, instanceArtifacts } from "../../src/node/index.js";
 import { calculateWitness, firstBrokenConstraint, loadR1cs, type R1cs } from "../helpers/circuit.js";
+import { WitnessTester } from "../helpers/witnessTester.js";
 
 const instance = defaultInstance();
 const shape = instance.params;
@@ -46,6 +47,12 @@ describe(`LoraStep circuit (${instance.name})`, function () {
     const made = makeStep({ ...task, step: 5n, submitter: SUBMITTER });
     ({ statement, witness } = made);
     input = made.circuitInput;
+  });
+
+  it("has exactly 8,316 constraints (--O2; PROTOCOL §10 and bench/lib/constraints.ts give the split)", function () {
+    // Pinned: a change to any template shows here first. Only the test instance is pinned.
+    if (instance.name !== "lora_step_8x8_r2_b2_d4") this.skip();
+    WitnessTester.instance(instance.name).expectConstraintCount(8316);
   });
 
   it("accepts the reference step and satisfies every constraint", async function () {

@@ -63,6 +63,39 @@ export function loadR1cs(file: string): R1cs {
   return { prime, wireCount, constraints };
 }
 
+export interface R1csHeader {
+  wires: number;
+  publicOutputs: number;
+  publicInputs: number;
+  privateInputs: number;
+  labels: bigint;
+  constraints: number;
+}
+
+/** The header of an iden3 .r1cs file (section 1), without reading the constraints. */
+export function readR1csHeader(file: string): R1csHeader {
+  const buffer = readFileSync(file);
+  if (buffer.toString("ascii", 0, 4) !== "r1cs") throw new Error(`${file} is not an r1cs file`);
+  let offset = 12;
+  for (let index = 0; index < buffer.readUInt32LE(8); index++) {
+    const type = buffer.readUInt32LE(offset);
+    const size = Number(buffer.readBigUInt64LE(offset + 4));
+    if (type === 1) {
+      const cursor = offset + 12 + 4 + buffer.readUInt32LE(offset + 12);
+      return {
+        wires: buffer.readUInt32LE(cursor),
+        publicOutputs: buffer.readUInt32LE(cursor + 4),
+        publicInputs: buffer.readUInt32LE(cursor + 8),
+        privateInputs: buffer.readUInt32LE(cursor + 12),
+        labels: buffer.readBigUInt64LE(cursor + 16),
+        constraints: buffer.readUInt32LE(cursor + 24),
+      };
+    }
+    offset += 12 + size;
+  }
+  throw new Error(`${file} has no header section`);
+}
+
 /** Index of the first constraint A·w × B·w = C·w that the witness breaks, or -1 when it satisfies all. */
 export function firstBrokenConstraint(r1cs: R1cs, witness: readonly bigint[]): number {
   const { prime } = r1cs;

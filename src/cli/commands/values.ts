@@ -6,7 +6,7 @@
 
 import { getAddress } from "ethers";
 import { z } from "zod";
-import { assertFieldElement, checkSignedRange, checkUnsignedRange, fromFixed, toFixed, toFixedUnsigned, HPARAM_BITS, STEP_BITS, type StepShape, SUBMITTER_BITS } from "../../protocol/index.js";
+import { assertFieldElement, checkSignedRange, checkUnsignedRange, fromFixed, toFixed, toFixedUnsigned, HPARAM_BITS, MERGE_PUBLIC_INPUTS, STEP_BITS, STEP_PUBLIC_INPUTS, type StepShape, SUBMITTER_BITS } from "../../protocol/index.js";
 import { loadInstances } from "../../node/index.js";
 import type { MergeStatement, StepStatement } from "../../protocol/index.js";
 import { addressSchema, expected, fail, fieldElementSchema, naturalSchema } from "./json.js";
@@ -211,15 +211,17 @@ export function addressOf(value: bigint): string {
   return getAddress(`0x${value.toString(16).padStart(40, "0")}`);
 }
 
-export const PUBLIC_INPUT_FIELDS = [
-  "base_root",
-  "dataset_root",
-  "hparams_hash",
-  "adapter_before",
-  "adapter_after",
-  "step",
-  "submitter",
-] as const;
+/** `adapterBefore` → `adapter_before`, in the types too. */
+type SnakeCase<S extends string> = S extends `${infer Head}${infer Tail}`
+  ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeCase<Tail>}`
+  : S;
+
+function snakeCase<S extends string>(name: S): SnakeCase<S> {
+  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`) as SnakeCase<S>;
+}
+
+/** The step's public inputs as the CLI's documents name them, in PROTOCOL §7 order (from circuits/instances.json). */
+export const PUBLIC_INPUT_FIELDS = STEP_PUBLIC_INPUTS.map(snakeCase);
 export type PublicInputField = (typeof PUBLIC_INPUT_FIELDS)[number];
 
 /** The public inputs, named and decoded: field elements as decimal strings, step a number, submitter an address. */
@@ -254,8 +256,8 @@ export function statementValues(raw: RawStatement, prefix = "statement"): StepSt
   };
 }
 
-/** The public inputs of a merge, in PROTOCOL §9 order. */
-export const MERGE_PUBLIC_INPUT_FIELDS = ["base_root", "adapter", "hparams_hash", "merged_root"] as const;
+/** The public inputs of a merge, in PROTOCOL §9 order (from circuits/instances.json). */
+export const MERGE_PUBLIC_INPUT_FIELDS = MERGE_PUBLIC_INPUTS.map(snakeCase);
 
 /** A merge's public inputs, named: field elements as decimal strings. */
 export interface NamedMergePublicInputs {

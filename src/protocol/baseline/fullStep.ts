@@ -2,13 +2,14 @@
  * The full fine-tuning baseline (PROTOCOL §10): the same training step as LoRA's (fixed point,
  * rounding, dataset commitment, batch selection), but updating the whole weight matrix W, which is
  * therefore trainable and wBits wide instead of int8. It exists to measure what LoRA saves; the
- * circuit is circuits/full_step.circom (template FullStep).
+ * circuit is circuits/baseline/full_step.circom (template FullStep).
  */
 
 import { assertDatasetSize } from "../commitments.js";
 import { checkBatchWitness, checkStepAndSubmitter, fieldMatrix, fieldString } from "../statement.js";
 import { batchPositions, commitDataset } from "../dataset.js";
 import { assertFieldElement } from "../field.js";
+import { FULL_STEP_PARAM_ORDER, FULL_STEP_PUBLIC_INPUTS } from "../instances.js";
 import { checkSignedMatrix, checkUnsignedRange } from "../fixedpoint.js";
 import { assertMatrixShape, buildMatrix, flattenRowMajor, type Matrix } from "../matrix.js";
 import { packHash, poseidonHash } from "../poseidon.js";
@@ -42,18 +43,8 @@ export interface FullShape {
   readonly wBits: number;
 }
 
-/** Template parameters in the order FullStep takes them. */
-export const FULL_STEP_PARAM_ORDER = ["dIn", "dOut", "batch", "depth", "F", "xBits", "wBits"] as const;
-
-/** Public inputs of the FullStep circuit, in the order of PROTOCOL §10. */
-export const FULL_STEP_PUBLIC_INPUTS = [
-  "weightsBefore",
-  "datasetRoot",
-  "hparamsHash",
-  "weightsAfter",
-  "step",
-  "submitter",
-] as const;
+// FULL_STEP_PARAM_ORDER and FULL_STEP_PUBLIC_INPUTS (FullStep's `params` and `pubs` in
+// circuits/instances.json) are exported by ../instances.ts.
 
 /** Domain tags of the full fine-tuning commitments (PROTOCOL §10); examples and datasets keep tags 2 and 4. */
 export const FULL_TAGS = { weights: 7n, hparams: 8n } as const;
@@ -84,6 +75,9 @@ export function fullUpdateDivisor(shape: FullShape): bigint {
 }
 
 const FULL_SHAPE_KEYS = FULL_STEP_PARAM_ORDER;
+
+/** The shape words of the full hparamsHash, in the order PROTOCOL §10 hashes them (a definition, not the template's parameter order). */
+const FULL_HPARAMS_SHAPE = ["dIn", "dOut", "batch", "depth", "F", "xBits", "wBits"] as const satisfies readonly (keyof FullShape)[];
 
 /** Throws unless `shape` satisfies the compile-time asserts of the FullStep template. */
 export function validateFullShape(shape: FullShape): void {
@@ -207,7 +201,7 @@ export function weightsCommitment(w: Matrix, shape: FullShape): bigint {
 export function fullHparamsHash(shape: FullShape, lr: bigint, datasetSize: bigint): bigint {
   checkUnsignedRange("lr", lr, HPARAM_BITS);
   assertDatasetSize(datasetSize, shape.depth);
-  const shapeWords = FULL_STEP_PARAM_ORDER.map((key) => BigInt(shape[key]));
+  const shapeWords = FULL_HPARAMS_SHAPE.map((key) => BigInt(shape[key]));
   return poseidonHash([FULL_TAGS.hparams, ...shapeWords, lr, datasetSize]);
 }
 

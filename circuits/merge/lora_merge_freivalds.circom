@@ -1,9 +1,10 @@
 pragma circom 2.1.0;
 
 include "circomlib/circuits/poseidon.circom";
-include "./lib/range.circom";
-include "./lib/pack_hash.circom";
-include "./lora_merge.circom";
+include "../lib/functions.circom";
+include "../lib/range.circom";
+include "../lib/pack_hash.circom";
+include "../lib/commitments.circom";
 
 /// @title LoraMergeFreivalds
 /// @notice The randomized alternative to LoraMerge, kept to measure it (docs/PROTOCOL.md §9): the merged
@@ -11,8 +12,13 @@ include "./lora_merge.circom";
 ///         v = (c^0, ..., c^(dIn-1)), c = Poseidon(mergedRoot, adapter, baseRoot), replaces the
 ///         dOut dIn rank products. A witness has no bound by construction, so every merged weight must
 ///         be range-checked before it can be packed: that is what makes this variant dearer here.
+///         A comparison circuit of the benchmark (circuits/instances.json, "comparisons"), not an instance.
+/// @param dIn, dOut, rank, batch, depth, F, FW, xBits, aBits, wBits as LoraMerge
+/// @input baseRoot, adapter, hparamsHash, mergedRoot public, as LoraMerge (§9)
+/// @input w0, a, b, alpha, lr, datasetSize, merged private; anything (merged is range-checked here)
+/// Cost (--O2): 6,219 at 8x8, r = 2 = base 806 + merged 3,136 + 534 + adapter 806 + alpha 16 +
+///       hparamsHash 504 + challenge Poseidon(3) 261 + the check 156 (products by c^0 = 1 are linear).
 template LoraMergeFreivalds(dIn, dOut, rank, batch, depth, F, FW, xBits, aBits, wBits) {
-    var HPARAM_BITS = 16;
     var MERGED_BITS = mergedBits(dIn, rank, F, FW, aBits, wBits);
 
     signal input baseRoot;
@@ -28,41 +34,30 @@ template LoraMergeFreivalds(dIn, dOut, rank, batch, depth, F, FW, xBits, aBits, 
     signal input datasetSize;
     signal input merged[dOut][dIn];
 
-    component base = PackHash(1, dOut * dIn, wBits);
-    component mergedHash = PackHash(6, dOut * dIn, MERGED_BITS);
+    component base = BaseCommitment(dIn, dOut, wBits);
+    base.w0 <== w0;
+    base.out === baseRoot;
+    // The merged weights are a witness: PackHash range-checks them (mergedBits each), which is what
+    // makes their packing injective, and what makes this variant dearer than LoraMerge.
+    component mergedHash = PackHash(TAG_MERGED(), dOut * dIn, MERGED_BITS);
     for (var i = 0; i < dOut; i++) {
         for (var l = 0; l < dIn; l++) {
-            base.values[i * dIn + l] <== w0[i][l];
             mergedHash.values[i * dIn + l] <== merged[i][l];
         }
     }
-    base.out === baseRoot;
     mergedHash.out === mergedRoot;
 
-    component adapterHash = PackHash(3, rank * dIn + dOut * rank, aBits);
-    for (var k = 0; k < rank; k++) {
-        for (var l = 0; l < dIn; l++) {
-            adapterHash.values[k * dIn + l] <== a[k][l];
-        }
-    }
-    for (var i = 0; i < dOut; i++) {
-        for (var k = 0; k < rank; k++) {
-            adapterHash.values[rank * dIn + i * rank + k] <== b[i][k];
-        }
-    }
+    component adapterHash = AdapterCommitment(dIn, dOut, rank, aBits);
+    adapterHash.a <== a;
+    adapterHash.b <== b;
     adapterHash.out === adapter;
 
-    component alphaRange = UnsignedRange(HPARAM_BITS);
+    component alphaRange = UnsignedRange(HPARAM_BITS());
     alphaRange.in <== alpha;
-    component hparams = Poseidon(14);
-    var shapeAndFormat[10] = [dIn, dOut, rank, batch, depth, F, FW, xBits, aBits, wBits];
-    hparams.inputs[0] <== 5;
-    for (var s = 0; s < 10; s++) {
-        hparams.inputs[1 + s] <== shapeAndFormat[s];
-    }
-    hparams.inputs[11] <== alpha;
-    hparams.inputs[12] <== lr;
-    hparams.inputs[13] <== datasetSize;
+    component hparams = HparamsHash(dIn, dOut, rank, batch, depth, F, FW, xBits, aBits, wBits);
+    hparams.alpha <== alpha;
+    hparams.lr <== lr;
+    hparams.datasetSize <== datasetSize;
     hparams.out === hparamsHash;
 
     // The challenge is fixed only after every commitment it depends on.

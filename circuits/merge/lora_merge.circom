@@ -1,18 +1,8 @@
 pragma circom 2.1.0;
 
-include "circomlib/circuits/poseidon.circom";
-include "./lib/range.circom";
-include "./lib/pack_hash.circom";
-include "./lib/pack_hash_bounded.circom";
-
-// Width of the exact merged weights (docs/PROTOCOL.md §9): |W0 2^(3F-FW)| and |alpha B A| bounds.
-function mergedBits(dIn, rank, F, FW, aBits, wBits) {
-    var ma = aBits - 1;
-    var mw = wBits - 1;
-    var mBase = mw + 3 * F - FW;
-    var mLora = 16 + 2 * ma + bitLength(rank - 1);
-    return maxOf(mBase, mLora) + 2;
-}
+include "../lib/functions.circom";
+include "../lib/range.circom";
+include "../lib/commitments.circom";
 
 /// @title LoraMerge
 /// @notice Proves that mergedRoot commits to the exact merged weights W_eff = W0 + alpha B A of the
@@ -22,10 +12,12 @@ function mergedBits(dIn, rank, F, FW, aBits, wBits) {
 /// @param dIn, dOut, rank, batch, depth, F, FW, xBits, aBits, wBits as LoraStep (the hyperparameters
 ///        hash covers all of them, so a merge proof is for one step instance's runs)
 /// @input baseRoot, adapter, hparamsHash, mergedRoot public
-/// @input w0, a, b, alpha, lr, datasetSize private
+/// @input w0, a, b, alpha, lr, datasetSize private; anything (W0, A, B through their commitments and
+///        alpha are range-checked here; lr and datasetSize are only hashed)
+/// Cost (--O2): 2,858 for lora_merge_8x8_r2_b2_d4 = commitments and alpha 2,132 (base 806 + adapter 806
+///       + alpha 16 + hparamsHash 504) + products 128 + alpha (B A) 64 + mergedRoot chain 534.
 template LoraMerge(dIn, dOut, rank, batch, depth, F, FW, xBits, aBits, wBits) {
     assert(F >= 1 && FW >= 0 && FW <= 3 * F);
-    var HPARAM_BITS = 16;
     var MERGED_BITS = mergedBits(dIn, rank, F, FW, aBits, wBits);
     assert(MERGED_BITS <= 126);
 
@@ -43,43 +35,26 @@ template LoraMerge(dIn, dOut, rank, batch, depth, F, FW, xBits, aBits, wBits) {
 
     // The inputs are range-checked by the packing of their commitments, alpha here: together they
     // bound every merged weight below 2^(MERGED_BITS - 1), so its packing needs no check of its own.
-    component base = PackHash(1, dOut * dIn, wBits);
-    for (var i = 0; i < dOut; i++) {
-        for (var l = 0; l < dIn; l++) {
-            base.values[i * dIn + l] <== w0[i][l];
-        }
-    }
+    component base = BaseCommitment(dIn, dOut, wBits);
+    base.w0 <== w0;
     base.out === baseRoot;
 
-    component adapterHash = PackHash(3, rank * dIn + dOut * rank, aBits);
-    for (var k = 0; k < rank; k++) {
-        for (var l = 0; l < dIn; l++) {
-            adapterHash.values[k * dIn + l] <== a[k][l];
-        }
-    }
-    for (var i = 0; i < dOut; i++) {
-        for (var k = 0; k < rank; k++) {
-            adapterHash.values[rank * dIn + i * rank + k] <== b[i][k];
-        }
-    }
+    component adapterHash = AdapterCommitment(dIn, dOut, rank, aBits);
+    adapterHash.a <== a;
+    adapterHash.b <== b;
     adapterHash.out === adapter;
 
-    component alphaRange = UnsignedRange(HPARAM_BITS);
+    component alphaRange = UnsignedRange(HPARAM_BITS());
     alphaRange.in <== alpha;
-    component hparams = Poseidon(14);
-    var shapeAndFormat[10] = [dIn, dOut, rank, batch, depth, F, FW, xBits, aBits, wBits];
-    hparams.inputs[0] <== 5;
-    for (var s = 0; s < 10; s++) {
-        hparams.inputs[1 + s] <== shapeAndFormat[s];
-    }
-    hparams.inputs[11] <== alpha;
-    hparams.inputs[12] <== lr;
-    hparams.inputs[13] <== datasetSize;
+    component hparams = HparamsHash(dIn, dOut, rank, batch, depth, F, FW, xBits, aBits, wBits);
+    hparams.alpha <== alpha;
+    hparams.lr <== lr;
+    hparams.datasetSize <== datasetSize;
     hparams.out === hparamsHash;
 
     signal product[dOut][dIn][rank];
     signal scaledLora[dOut][dIn];
-    component merged = PackHashBounded(6, dOut * dIn, MERGED_BITS);
+    component merged = PackHashBounded(TAG_MERGED(), dOut * dIn, MERGED_BITS);
     for (var i = 0; i < dOut; i++) {
         for (var l = 0; l < dIn; l++) {
             var loraAcc = 0;
