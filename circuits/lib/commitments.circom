@@ -1,6 +1,8 @@
 pragma circom 2.1.0;
 
 include "circomlib/circuits/poseidon.circom";
+include "./functions.circom";
+include "./range.circom";
 include "./pack_hash.circom";
 
 // ---- Domain tags (docs/PROTOCOL.md §5, §9, §10): the first word each kind of commitment hashes. ----
@@ -14,6 +16,16 @@ function TAG_HPARAMS() { return 5; }       // hparamsHash of a LoRA run
 function TAG_MERGED() { return 6; }        // mergedRoot: the exact merged weights (§9)
 function TAG_FULL_WEIGHTS() { return 7; }  // weightsBefore / weightsAfter of the full baseline (§10)
 function TAG_FULL_HPARAMS() { return 8; }  // hparamsHash of the full baseline (§10)
+function TAG_BASE_BLOCK() { return 9; }    // a column block of W0 (version 2, §11)
+function TAG_BASE_MODEL() { return 10; }   // baseRoot of version 2: block tree root and block count (§11)
+function TAG_ACTIVATED_EXAMPLE() { return 11; } // leaf of an activated dataset: x, t and z = W0 x (§11)
+function TAG_CHALLENGE() { return 12; }    // the projection's challenge c (§11)
+function TAG_PROJECTION_SLICE() { return 13; } // a block's slice of the projection w (§11)
+function TAG_PROJECTION() { return 14; }   // a link of the projection's chain (§11)
+function TAG_INIT() { return 15; }         // the canonical initialization's stream (§12)
+function TAG_RUN() { return 16; }          // runConfig (§12)
+function TAG_MERGED_BLOCK() { return 17; } // a column block of the merged weights (§13)
+function TAG_MERGED_MODEL() { return 18; } // a link of the merged model's chain (§13)
 
 /// @title BaseCommitment
 /// @notice baseRoot = PackHash(TAG_BASE, W0 row-major, wBits) (§5); range-checks every weight (§4).
@@ -170,5 +182,80 @@ template FullHparamsHash(dIn, dOut, batch, depth, F, xBits, wBits) {
     }
     hash.inputs[8] <== lr;
     hash.inputs[9] <== datasetSize;
+    out <== hash.out;
+}
+
+/// @title ActivatedLeaf
+/// @notice The leaf of an activated dataset (§11): ChainHash(TAG_ACTIVATED_EXAMPLE, dIn + 2 dOut,
+///         packed(x ++ t, xBits) ++ packed(z, zBits)); range-checks x, t (xBits) and z (zBits), which makes
+///         both packings injective.
+/// @param dIn, dOut lengths of x and of t and z
+/// @param xBits, zBits signed widths of an input or target, and of a base output
+/// @input x, t, z the example and its base output; anything (range-checked here)
+/// @output out the leaf
+/// Cost: (dIn + dOut) xBits + dOut zBits + the Poseidon chain.
+template ActivatedLeaf(dIn, dOut, xBits, zBits) {
+    signal input x[dIn];
+    signal input t[dOut];
+    signal input z[dOut];
+    signal output out;
+
+    component example = PackWords(dIn + dOut, xBits);
+    component activation = PackWords(dOut, zBits);
+    for (var l = 0; l < dIn; l++) {
+        example.values[l] <== x[l];
+    }
+    for (var i = 0; i < dOut; i++) {
+        example.values[dIn + i] <== t[i];
+        activation.values[i] <== z[i];
+    }
+    component range[dIn + 2 * dOut];
+    for (var m = 0; m < dIn + dOut; m++) {
+        range[m] = SignedRange(xBits);
+        range[m].in <== example.values[m];
+    }
+    for (var i = 0; i < dOut; i++) {
+        range[dIn + dOut + i] = SignedRange(zBits);
+        range[dIn + dOut + i].in <== z[i];
+    }
+    var exampleWords = packedWordCount(dIn + dOut, xBits);
+    var activationWords = packedWordCount(dOut, zBits);
+    component hash = ChainHash(TAG_ACTIVATED_EXAMPLE(), dIn + 2 * dOut, exampleWords + activationWords);
+    for (var m = 0; m < exampleWords; m++) {
+        hash.words[m] <== example.words[m];
+    }
+    for (var m = 0; m < activationWords; m++) {
+        hash.words[exampleWords + m] <== activation.words[m];
+    }
+    out <== hash.out;
+}
+
+/// @title RunConfigHash
+/// @notice runConfig = Poseidon([TAG_RUN, baseRoot, datasetRoot, projectionId, alpha, lr]) (§12), with
+///         1 <= alpha, lr < 2^16 range-checked here (a run with alpha or lr 0 trains nothing).
+/// @input baseRoot, datasetRoot, projectionId the run's commitments; alpha, lr its hyperparameters
+/// @output out the run's configuration hash
+/// Cost: 4 16-bit range checks and one Poseidon(6).
+template RunConfigHash() {
+    signal input baseRoot;
+    signal input datasetRoot;
+    signal input projectionId;
+    signal input alpha;
+    signal input lr;
+    signal output out;
+
+    component range[4];
+    var checked[4] = [alpha, lr, alpha - 1, lr - 1];
+    for (var r = 0; r < 4; r++) {
+        range[r] = UnsignedRange(HPARAM_BITS());
+        range[r].in <== checked[r];
+    }
+    component hash = Poseidon(6);
+    hash.inputs[0] <== TAG_RUN();
+    hash.inputs[1] <== baseRoot;
+    hash.inputs[2] <== datasetRoot;
+    hash.inputs[3] <== projectionId;
+    hash.inputs[4] <== alpha;
+    hash.inputs[5] <== lr;
     out <== hash.out;
 }

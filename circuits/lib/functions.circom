@@ -41,3 +41,43 @@ function mergedBits(dIn, rank, F, FW, aBits, wBits) {
     var mLora = HPARAM_BITS() + 2 * ma + bitLength(rank - 1);
     return maxOf(mBase, mLora) + 2;
 }
+
+// Bits of an Ethereum address, the low part of version 2's stepSubmitter (§12).
+function SUBMITTER_BITS() {
+    return 160;
+}
+
+// Weights per column block of the base model (§11).
+function BASE_BLOCK_WEIGHTS() {
+    return 4096;
+}
+
+// Columns C per block of the base model (§11): the largest power of two dividing dIn with dOut C <= 4096.
+function baseColumns(dIn, dOut) {
+    var columns = 1;
+    while (dIn % (columns * 2) == 0 && dOut * columns * 2 <= BASE_BLOCK_WEIGHTS()) {
+        columns = columns * 2;
+    }
+    return columns;
+}
+
+// Depth of the base model's block tree (§11): max(1, ceil(log2 blocks)).
+function baseTreeDepth(dIn, dOut) {
+    var blocks = dIn \ baseColumns(dIn, dOut);
+    return maxOf(1, bitLength(blocks - 1));
+}
+
+// Signed width of a base output z = W0 x (§11): |z| <= dIn 2^(wBits-1) 2^(xBits-1).
+function activationBits(dIn, xBits, wBits) {
+    return wBits + xBits - 1 + bitLength(dIn);
+}
+
+// β = floor(2^F / sqrt(dIn)) = isqrt(floor(2^2F / dIn)), at least 1: the canonical init's bound (§12).
+function initBound(dIn, F) {
+    var n = (1 << (2 * F)) \ dIn;
+    var root = 0;
+    while ((root + 1) * (root + 1) <= n) {
+        root++;
+    }
+    return root < 1 ? 1 : root;
+}

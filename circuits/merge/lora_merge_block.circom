@@ -6,6 +6,7 @@ include "../lib/functions.circom";
 include "../lib/range.circom";
 include "../lib/pack_hash.circom";
 include "../lib/merkle.circom";
+include "../lib/base.circom";
 include "../lib/commitments.circom";
 
 /// @title LoraMergeBlock

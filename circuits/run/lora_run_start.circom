@@ -1,11 +1,43 @@
 pragma circom 2.1.0;
 
-include "circomlib/circuits/bitify.circom";
+include "circomlib/circuits/comparators.circom";
 include "circomlib/circuits/poseidon.circom";
 include "../lib/functions.circom";
 include "../lib/range.circom";
 include "../lib/pack_hash.circom";
 include "../lib/commitments.circom";
+
+/// @title CanonicalLowBits
+/// @notice The low 240 bits of a field element's canonical representation: in = low + 2^240 high as
+///         integers with 0 <= in < p, so the bits are a function of `in` (no alias in + p < 2^254).
+/// @input in any field element
+/// @output bits the low 240 bits, least significant first
+/// Cost: 240 + 14 booleanity checks, one IsZero (2), and the 240-bit check of the alias bound.
+template CanonicalLowBits() {
+    // p - 1 = P_HIGH 2^240 + P_LOW (BN254's scalar field).
+    var P_HIGH = 12388;
+    var P_LOW = 21888242871839275222246405745257275088548364400416034343698204186575808495616 - 12388 * (1 << 240);
+    signal input in;
+    signal output bits[240];
+
+    signal high;
+    var low = 0;
+    for (var i = 0; i < 240; i++) {
+        // Hints, constrained by the booleanity checks and the recomposition below.
+        bits[i] <-- (in >> i) & 1;
+        bits[i] * (bits[i] - 1) === 0;
+        low += bits[i] * (1 << i);
+    }
+    high <-- in >> 240;
+    in === low + high * (1 << 240);
+    // high <= P_HIGH (so high < 2^14 too), and when high = P_HIGH, low <= P_LOW: in <= p - 1 as integers.
+    component highRange = UnsignedRange(14);
+    highRange.in <== P_HIGH - high;
+    component atTop = IsZero();
+    atTop.in <== P_HIGH - high;
+    component lowRange = UnsignedRange(240);
+    lowRange.in <== atTop.out * (P_LOW - low);
+}
 
 /// @title CanonicalInit
 /// @notice The canonical initialization of docs/PROTOCOL.md §12 from a seed: B = 0 and
@@ -34,8 +66,7 @@ template CanonicalInit(dIn, dOut, rank, F, aBits) {
         word[q].inputs[0] <== TAG_INIT();
         word[q].inputs[1] <== seed;
         word[q].inputs[2] <== q;
-        // Strict: the 254 bits are the canonical ones (below p), so each chunk is a function of the hash.
-        bits[q] = Num2Bits_strict();
+        bits[q] = CanonicalLowBits();
         bits[q].in <== word[q].out;
     }
 
@@ -47,7 +78,7 @@ template CanonicalInit(dIn, dOut, rank, F, aBits) {
     for (var m = 0; m < entries; m++) {
         var chunk = 0;
         for (var i = 0; i < 16; i++) {
-            chunk += bits[m \ 15].out[16 * (m % 15) + i] * (1 << i);
+            chunk += bits[m \ 15].bits[16 * (m % 15) + i] * (1 << i);
         }
         // Witness hints, constrained by the equation and the two range checks that follow:
         // chunk span = quotient 2^16 + remainder, 0 <= remainder < 2^16, 0 <= quotient < span.
@@ -59,6 +90,12 @@ template CanonicalInit(dIn, dOut, rank, F, aBits) {
         quotientRange[m] = BelowConstant(span);
         quotientRange[m].in <== quotient[m];
         commitment.values[m] <== quotient[m] - bound;
+    }
+    // The last word's chunks past the last entry are drawn but unused.
+    for (var m = entries; m < hashes * 15; m++) {
+        for (var i = 0; i < 16; i++) {
+            _ <== bits[m \ 15].bits[16 * (m % 15) + i];
+        }
     }
     for (var m = entries; m < rank * dIn + dOut * rank; m++) {
         commitment.values[m] <== 0;

@@ -57,6 +57,10 @@ template LoraCheckpoint(dIn, dOut, rank, batch, depth, F, FW, xBits, aBits, wBit
     // ---- §12 stepSubmitter = firstStep 2^160 + submitter: its bits bind both (nothing else to square). ----
     component packed = Num2Bits(STEP_BITS() + SUBMITTER_BITS());
     packed.in <== stepSubmitter;
+    // The submitter's bits enter no other constraint: the decomposition itself binds them.
+    for (var i = 0; i < SUBMITTER_BITS(); i++) {
+        _ <== packed.out[i];
+    }
     var firstStep = 0;
     for (var i = 0; i < STEP_BITS(); i++) {
         firstStep += packed.out[SUBMITTER_BITS() + i] * (1 << i);

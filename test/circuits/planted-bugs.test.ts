@@ -123,16 +123,16 @@ describe(`planted bugs: R1CS-level negative tests on a --O1 harness of ${instanc
     const changes: Record<string, bigint> = { step };
     // Every wire that carries the step (the public input and BatchInclusion's copy), and its 32-bit range
     // check redone honestly for the new value.
-    for (const copy of ["inclusion.step", "inclusion.stepRange.in"]) {
+    for (const copy of ["inclusion.step", "inclusion.positions.step", "inclusion.positions.stepRange.in"]) {
       if (tester.symbols.has(`main.${copy}`)) changes[copy] = step;
     }
-    for (let bit = 0; bit < 32; bit++) changes[`inclusion.stepRange.bit[${bit}]`] = (step >> BigInt(bit)) & 1n;
+    for (let bit = 0; bit < 32; bit++) changes[`inclusion.positions.stepRange.bit[${bit}]`] = (step >> BigInt(bit)) & 1n;
     const tampered = tester.tamper(witness, changes);
 
     const broken = tester.expectConstraintFail(tampered, "step 5 claimed for the batch of step 6");
     // Every broken constraint is a batch-position equation: it reads the step and a position.
     const stepWire = tester.wire("step");
-    const positionWires = [0, 1].map((j) => tester.wire(`inclusion.position[${j}]`));
+    const positionWires = [0, 1].map((j) => tester.wire(`inclusion.positions.position[${j}]`));
     expect(broken.length).to.be.within(1, 2);
     for (const index of broken) {
       const wires = tester.constraintWires(index);
