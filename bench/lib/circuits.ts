@@ -6,7 +6,7 @@
  * compile-only, next to LoraMerge. Templates, files, parameter orders and public inputs come from the
  * file's `templates`.
  */
-import { TEMPLATES, type CircuitInstance, type ComparisonCircuit, type FullShape } from "../../src/protocol/index.js";
+import { TEMPLATES, templateArguments, type CircuitInstance, type ComparisonCircuit, type FullShape } from "../../src/protocol/index.js";
 import { loadInstances } from "../../src/node/index.js";
 import type { StepShape } from "../../src/protocol/index.js";
 import { formulaConstraints } from "./constraints.js";
@@ -50,7 +50,11 @@ export function isLarge(circuit: BenchCircuit): boolean {
   return predictedPower(circuit) >= SHIPPED_PTAU_POWER;
 }
 
-function fromInstance(instance: CircuitInstance): BenchCircuit {
+/** The instances the benchmark measures: version 1's step and merge (version 2's are measured by their own harness). */
+type BenchedInstance = CircuitInstance & { template: "LoraStep" | "LoraMerge" };
+const isBenched = (instance: CircuitInstance): instance is BenchedInstance => instance.template === "LoraStep" || instance.template === "LoraMerge";
+
+function fromInstance(instance: BenchedInstance): BenchCircuit {
   const template = TEMPLATES[instance.template];
   return {
     name: instance.name,
@@ -58,7 +62,7 @@ function fromInstance(instance: CircuitInstance): BenchCircuit {
     template: instance.template,
     file: instance.file,
     params: instance.params,
-    args: template.paramOrder.map((key) => instance.params[key]),
+    args: templateArguments(instance),
     publicInputs: template.publicInputs,
     origin: "instances.json",
     mode: "prove",
@@ -131,7 +135,7 @@ function withinShippedPtau(circuit: BenchCircuit): BenchCircuit {
 
 /** The declared instances, in file order. */
 export function declaredCircuits(): BenchCircuit[] {
-  return loadInstances().instances.map(fromInstance);
+  return loadInstances().instances.filter(isBenched).map(fromInstance);
 }
 
 /** The comparison circuits of circuits/instances.json, in file order. */

@@ -135,3 +135,44 @@ export function baseProjection(w0: Matrix, base: BaseCommitment, datasetRoot: bi
   const accumulators = projectionAccumulators(w, base.layout);
   return { challenge, w, accumulators, id: accumulators[base.layout.blocks] as bigint };
 }
+
+/** The public inputs of one base projection block's proof (BaseProjectionBlock), in the order of PROTOCOL §11. */
+export type ProjectionBlockStatement = {
+  readonly baseRoot: bigint;
+  readonly datasetRoot: bigint;
+  readonly blockIndex: bigint;
+  readonly accIn: bigint;
+  readonly accOut: bigint;
+};
+
+/** Block `index` of a projection: its statement and the circuit's input (the block's weights and path). */
+export function projectionBlockInput(
+  w0: Matrix,
+  base: BaseCommitment,
+  projection: BaseProjection,
+  datasetRoot: bigint,
+  index: number,
+): { statement: ProjectionBlockStatement; circuitInput: Record<string, unknown> } {
+  const statement: ProjectionBlockStatement = {
+    baseRoot: base.root,
+    datasetRoot,
+    blockIndex: BigInt(index),
+    accIn: projection.accumulators[index] as bigint,
+    accOut: projection.accumulators[index + 1] as bigint,
+  };
+  return { statement, circuitInput: { ...decimalRecord(statement), ...baseBlockWitness(w0, base, index) } };
+}
+
+/** The private inputs that place a column block in the base model: its weights (d_out x C) and Merkle path. */
+export function baseBlockWitness(w0: Matrix, base: BaseCommitment, index: number): { w0: string[][]; siblings: string[] } {
+  const { columns } = base.layout;
+  return {
+    w0: w0.map((row) => row.slice(index * columns, (index + 1) * columns).map((v) => toField(v).toString())),
+    siblings: base.tree.proof(index).siblings.map((s) => s.toString()),
+  };
+}
+
+/** A statement's values as decimal strings, the form circuit inputs take. */
+export function decimalRecord<K extends string>(values: Readonly<Record<K, bigint>>): Record<K, string> {
+  return Object.fromEntries(Object.entries<bigint>(values).map(([name, value]) => [name, toField(value).toString()])) as Record<K, string>;
+}

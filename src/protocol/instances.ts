@@ -12,6 +12,10 @@ import { LoraLedgerError } from "./errors.js";
 import type { MergeStatement } from "./merge.js";
 import type { StepShape } from "./shape.js";
 import type { StepStatement } from "./types.js";
+import type { CheckpointShape, CheckpointStatement } from "./checkpoint.js";
+import type { RunStartStatement } from "./run.js";
+import type { ProjectionBlockStatement } from "./baseModel.js";
+import type { MergeBlockStatement } from "./mergeBlocks.js";
 
 /**
  * The names a list must hold, each once, in any order: `exactly<T>()("a", "b")` compiles only when the
@@ -24,6 +28,14 @@ function exactly<T>() {
 
 const STEP_PARAM_NAMES = exactly<StepShape>()("F", "FW", "aBits", "batch", "dIn", "dOut", "depth", "rank", "wBits", "xBits");
 const FULL_PARAM_NAMES = exactly<FullShape>()("F", "batch", "dIn", "dOut", "depth", "wBits", "xBits");
+const CHECKPOINT_PARAM_NAMES = exactly<CheckpointShape>()("F", "FW", "aBits", "batch", "dIn", "dOut", "depth", "rank", "steps", "wBits", "xBits");
+const RUN_START_PARAM_NAMES = exactly<Pick<StepShape, "dIn" | "dOut" | "rank" | "F" | "aBits">>()("F", "aBits", "dIn", "dOut", "rank");
+const PROJECTION_PARAM_NAMES = exactly<Pick<StepShape, "dIn" | "dOut" | "wBits">>()("dIn", "dOut", "wBits");
+const MERGE_BLOCK_PARAM_NAMES = exactly<Pick<StepShape, "dIn" | "dOut" | "rank" | "F" | "FW" | "aBits" | "wBits">>()("F", "FW", "aBits", "dIn", "dOut", "rank", "wBits");
+const CHECKPOINT_PUBLIC_NAMES = exactly<CheckpointStatement>()("adapterAfter", "adapterBefore", "loss", "runConfig", "stepSubmitter");
+const RUN_START_PUBLIC_NAMES = exactly<RunStartStatement>()("adapterStart", "alpha", "baseRoot", "datasetRoot", "fromHead", "lr", "projectionId", "runConfig", "seed");
+const PROJECTION_PUBLIC_NAMES = exactly<ProjectionBlockStatement>()("accIn", "accOut", "baseRoot", "blockIndex", "datasetRoot");
+const MERGE_BLOCK_PUBLIC_NAMES = exactly<MergeBlockStatement>()("accIn", "accOut", "adapter", "alpha", "baseRoot", "blockIndex");
 const STEP_PUBLIC_NAMES = exactly<StepStatement>()("adapterAfter", "adapterBefore", "baseRoot", "datasetRoot", "hparamsHash", "step", "submitter");
 const MERGE_PUBLIC_NAMES = exactly<MergeStatement>()("adapter", "baseRoot", "hparamsHash", "mergedRoot");
 const FULL_PUBLIC_NAMES = exactly<FullStepStatement>()("datasetRoot", "hparamsHash", "step", "submitter", "weightsAfter", "weightsBefore");
@@ -81,17 +93,30 @@ const templatesSchema = z.strictObject({
   LoraMerge: templateSchema(STEP_PARAM_NAMES, MERGE_PUBLIC_NAMES),
   LoraMergeFreivalds: templateSchema(STEP_PARAM_NAMES, MERGE_PUBLIC_NAMES),
   FullStep: templateSchema(FULL_PARAM_NAMES, FULL_PUBLIC_NAMES),
+  LoraCheckpoint: templateSchema(CHECKPOINT_PARAM_NAMES, CHECKPOINT_PUBLIC_NAMES),
+  LoraRunStart: templateSchema(RUN_START_PARAM_NAMES, RUN_START_PUBLIC_NAMES),
+  BaseProjectionBlock: templateSchema(PROJECTION_PARAM_NAMES, PROJECTION_PUBLIC_NAMES),
+  LoraMergeBlock: templateSchema(MERGE_BLOCK_PARAM_NAMES, MERGE_BLOCK_PUBLIC_NAMES),
 });
 
 const circuitName = z.string().regex(/^[a-z][a-z0-9_]*$/);
 
-const instanceSchema = z.strictObject({
-  name: circuitName,
-  purpose: z.string(),
-  template: z.enum(["LoraStep", "LoraMerge"]),
-  params: shapeSchema,
-  buildByDefault: z.boolean().default(true),
-});
+/**
+ * A deployed circuit. Every instance has the parameters of the training-step shape it serves (a merge,
+ * start or projection instance those of the step instance whose runs use it), `steps` for version 2's
+ * checkpoints; its template takes the subset its `params` list names.
+ */
+const instanceSchema = z
+  .strictObject({
+    name: circuitName,
+    purpose: z.string(),
+    template: z.enum(["LoraStep", "LoraMerge", "LoraCheckpoint", "LoraRunStart", "BaseProjectionBlock", "LoraMergeBlock"]),
+    params: shapeSchema.extend({ steps: positive.optional() }),
+    buildByDefault: z.boolean().default(true),
+  })
+  .refine((instance) => (instance.template === "LoraCheckpoint") === (instance.params.steps !== undefined), {
+    message: "params.steps is given exactly for LoraCheckpoint instances",
+  });
 
 /** `beside`: the circuit it is compared with (a LoRA step for FullStep, a LoraMerge for LoraMergeFreivalds). */
 const comparisonSchema = z.discriminatedUnion("template", [
@@ -117,7 +142,7 @@ export const instancesFileSchema = z.object({
 export type Templates = z.infer<typeof templatesSchema>;
 export type TemplateName = keyof Templates;
 /** An instance, with its template's file filled in from `templates`. */
-export type CircuitInstance = z.infer<typeof instanceSchema> & { params: StepShape; file: string };
+export type CircuitInstance = z.infer<typeof instanceSchema> & { params: StepShape & { steps?: number }; file: string };
 export type ComparisonCircuit = z.infer<typeof comparisonSchema> & { file: string };
 export type InstancesFile = Omit<z.infer<typeof instancesFileSchema>, "instances" | "comparisons"> & {
   instances: CircuitInstance[];
@@ -154,6 +179,10 @@ export function parseInstancesFile(json: unknown, source = "circuits/instances.j
 /** circuits/instances.json of this checkout, parsed (at import: an invalid file fails every user loudly). */
 export const INSTANCES: InstancesFile = parseInstancesFile(data);
 
+function withOrders<T extends { params: readonly string[]; pubs: readonly string[] }>(template: T) {
+  return { ...template, paramOrder: template.params, publicInputs: template.pubs };
+}
+
 /** What the build, the tests and the benchmark need of each template: file, role, parameter order, public inputs. */
 export const TEMPLATES = {
   LoraStep: { ...INSTANCES.templates.LoraStep, paramOrder: INSTANCES.templates.LoraStep.params, publicInputs: INSTANCES.templates.LoraStep.pubs },
@@ -164,7 +193,17 @@ export const TEMPLATES = {
     publicInputs: INSTANCES.templates.LoraMergeFreivalds.pubs,
   },
   FullStep: { ...INSTANCES.templates.FullStep, paramOrder: INSTANCES.templates.FullStep.params, publicInputs: INSTANCES.templates.FullStep.pubs },
+  LoraCheckpoint: withOrders(INSTANCES.templates.LoraCheckpoint),
+  LoraRunStart: withOrders(INSTANCES.templates.LoraRunStart),
+  BaseProjectionBlock: withOrders(INSTANCES.templates.BaseProjectionBlock),
+  LoraMergeBlock: withOrders(INSTANCES.templates.LoraMergeBlock),
 } as const;
+
+/** Public inputs of version 2's checkpoint (PROTOCOL §12), run start (§12), projection block (§11), merge block (§13). */
+export const CHECKPOINT_PUBLIC_INPUTS = TEMPLATES.LoraCheckpoint.publicInputs;
+export const RUN_START_PUBLIC_INPUTS = TEMPLATES.LoraRunStart.publicInputs;
+export const PROJECTION_BLOCK_PUBLIC_INPUTS = TEMPLATES.BaseProjectionBlock.publicInputs;
+export const MERGE_BLOCK_PUBLIC_INPUTS = TEMPLATES.LoraMergeBlock.publicInputs;
 
 /** LoraStep's (and LoraMerge's) template parameters, in the order the circom template takes them. */
 export const LORA_STEP_PARAM_ORDER = TEMPLATES.LoraStep.paramOrder;
@@ -176,6 +215,16 @@ export const MERGE_PUBLIC_INPUTS = TEMPLATES.LoraMerge.publicInputs;
 export const FULL_STEP_PARAM_ORDER = TEMPLATES.FullStep.paramOrder;
 /** Public inputs of the FullStep circuit, in the order of PROTOCOL §10. */
 export const FULL_STEP_PUBLIC_INPUTS = TEMPLATES.FullStep.publicInputs;
+
+/** An instance's template arguments, in the order its template takes them. */
+export function templateArguments(instance: CircuitInstance): number[] {
+  const params = new Map<string, number | undefined>(Object.entries(instance.params));
+  return TEMPLATES[instance.template].paramOrder.map((key: string) => {
+    const value = params.get(key);
+    if (value === undefined) throw new Error(`circuits/instances.json: ${instance.name} lacks params.${key}`);
+    return value;
+  });
+}
 
 /** The instance called `name`; an unknown name is a LoraLedgerError listing the known ones. */
 export function findInstance(file: InstancesFile, name: string): CircuitInstance {

@@ -50,3 +50,37 @@ export function packStepSubmitter(step: bigint, submitter: bigint): bigint {
 export function unpackStepSubmitter(packed: bigint): { step: bigint; submitter: bigint } {
   return { step: packed >> BigInt(SUBMITTER_BITS), submitter: packed & ((1n << BigInt(SUBMITTER_BITS)) - 1n) };
 }
+
+/** The public inputs of a run's start proof (LoraRunStart), in the order of PROTOCOL §12. */
+export interface RunStartStatement {
+  readonly runConfig: bigint;
+  readonly adapterStart: bigint;
+  /** the canonical initialization's seed; 0 when the run continues from a verified head */
+  readonly seed: bigint;
+  /** 1 when the run continues from a verified head, 0 when it starts from the seed */
+  readonly fromHead: bigint;
+  readonly baseRoot: bigint;
+  readonly datasetRoot: bigint;
+  readonly projectionId: bigint;
+  readonly alpha: bigint;
+  readonly lr: bigint;
+}
+
+/** The start of a run from the canonical initialization of `seed`, or from a verified head's adapter. */
+export function runStartStatement(
+  config: RunConfig,
+  start: { readonly seed: bigint; readonly adapterStart: bigint } | { readonly parentHead: bigint },
+): RunStartStatement {
+  const fromHead = "parentHead" in start;
+  return {
+    runConfig: runConfigHash(config),
+    adapterStart: "parentHead" in start ? start.parentHead : start.adapterStart,
+    seed: "seed" in start ? start.seed : 0n,
+    fromHead: fromHead ? 1n : 0n,
+    baseRoot: config.baseRoot,
+    datasetRoot: config.datasetRoot,
+    projectionId: config.projection,
+    alpha: config.alpha,
+    lr: config.lr,
+  };
+}

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import * as snarkjs from "snarkjs";
-import { TEMPLATES, verifierContractName, type CircuitInstance } from "../../protocol/index.js";
+import { TEMPLATES, templateArguments, verifierContractName, type CircuitInstance } from "../../protocol/index.js";
 import { GENERATED_CONTRACTS_DIR, PROJECT_ROOT, instanceArtifacts, loadInstances } from "../instances.js";
 import type { Progress } from "../progress.js";
 import { writeFileAtomic } from "../files.js";
@@ -163,7 +163,7 @@ async function compile(instance: CircuitInstance, progress: Progress): Promise<v
       artifacts.dir,
       instance.file,
       instance.template,
-      TEMPLATES[instance.template].paramOrder.map((key) => instance.params[key]),
+      templateArguments(instance),
       TEMPLATES[instance.template].publicInputs,
     ),
     flags: compiler.flags,
