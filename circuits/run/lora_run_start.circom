@@ -12,7 +12,7 @@ include "../lib/commitments.circom";
 ///         integers with 0 <= in < p, so the bits are a function of `in` (no alias in + p < 2^254).
 /// @input in any field element
 /// @output bits the low 240 bits, least significant first
-/// Cost: 240 + 14 booleanity checks, one IsZero (2), and the 240-bit check of the alias bound.
+/// Cost: 240 + 2 * 14 booleanity checks, one IsZero (2), and the 240-bit check of the alias bound.
 template CanonicalLowBits() {
     // p - 1 = P_HIGH 2^240 + P_LOW (BN254's scalar field).
     var P_HIGH = 12388;
@@ -30,7 +30,10 @@ template CanonicalLowBits() {
     }
     high <-- in >> 240;
     in === low + high * (1 << 240);
-    // high <= P_HIGH (so high < 2^14 too), and when high = P_HIGH, low <= P_LOW: in <= p - 1 as integers.
+    // 0 <= high < 2^14 and P_HIGH - high >= 0 (both range checks: either alone lets high = p - j,
+    // j small, through), and when high = P_HIGH, low <= P_LOW: in <= p - 1 as integers.
+    component highBits = UnsignedRange(14);
+    highBits.in <== high;
     component highRange = UnsignedRange(14);
     highRange.in <== P_HIGH - high;
     component atTop = IsZero();

@@ -118,7 +118,11 @@ interface WitnessCalculator {
 
 const calculators = new Map<string, Promise<WitnessCalculator>>();
 
-/** circom's generated witness calculator for a compiled wasm (it checks every constraint as it goes). */
+/**
+ * circom's generated witness calculator for a compiled wasm (it checks every constraint as it goes). A
+ * calculator appends each failure's message to one string it never clears, so one that has failed is
+ * dropped: the next call's error then names only its own failure.
+ */
 export async function calculateWitness(wasmFile: string, input: Record<string, unknown>): Promise<bigint[]> {
   let calculator = calculators.get(wasmFile);
   if (calculator === undefined) {
@@ -127,7 +131,12 @@ export async function calculateWitness(wasmFile: string, input: Record<string, u
     calculator = builder(readFileSync(wasmFile));
     calculators.set(wasmFile, calculator);
   }
-  return (await calculator).calculateWitness(input, true);
+  try {
+    return await (await calculator).calculateWitness(input, true);
+  } catch (error) {
+    calculators.delete(wasmFile);
+    throw error;
+  }
 }
 
 /** Signal name (e.g. `main.rem`) → wire index, for signals that survived simplification. */
