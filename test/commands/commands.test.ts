@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { FIELD_MODULUS } from "../../src/protocol/index.js";
 import { PROJECT_ROOT, defaultInstance, instanceArtifacts, mergeInstanceFor } from "../../src/node/index.js";
+import { proveDocument, toFailure, verifyDocument } from "../../src/cli/index.js";
 
 const TSX_CLI = path.join(PROJECT_ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 const instance = defaultInstance();
@@ -351,6 +352,166 @@ describe("commands: example, prove, verify", function () {
       expect(readdirSync(dir)).to.deep.equal([]);
     });
   });
+  describe("numeric statement fields: out of range is exit 5, not an integer (or not a number) exit 3, in every command", function () {
+    // PROTOCOL §6: 0 <= step < 2^32. A number of the right type outside its range is out_of_range (5),
+    // named with its bound, whatever side it falls on; a non-integer or another type is missing_field (3).
+    const STEP_OUT = (value: string): RegExp => new RegExp(`^statement\\.step = ${value} is outside \\[0, 2\\^32\\)$`);
+    const STEP_TYPE = /^statement\.step must be an integer in \[0, 2\^32\) \(a JSON number or a decimal string\), got /;
+    type Documents = Record<"proveReal" | "proveBatchFixed" | "proveMerge" | "verify", unknown>;
+    let documents: Documents;
+    /** the documents a row applies to (a merge has no step; rows name them) */
+    type Target = keyof Documents;
+    interface Row {
+      field: string;
+      value: unknown;
+      exit: 3 | 4 | 5;
+      message: RegExp;
+      targets: readonly Target[];
+    }
+
+    const withValue = (document: unknown, field: string, value: unknown): unknown => {
+      const copy = clone(document) as { statement: Record<string, unknown> };
+      copy.statement[field] = value;
+      return copy;
+    };
+    const CODES = { 3: "missing_field", 4: "wrong_shape", 5: "out_of_range" } as const;
+
+    /** Runs every (row, target) pair as a process (two at a time), and checks each answer. */
+    async function expectRows(rows: readonly Row[]): Promise<void> {
+      const jobs = rows.flatMap((r) => r.targets.map((target) => ({ r, target })));
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        for (let job = jobs[next++]; job !== undefined; job = jobs[next++]) {
+          const { r, target } = job;
+          const command = target === "verify" ? "verify" : "prove";
+          const result = await run(command, JSON.stringify(withValue(documents[target], r.field, r.value)), ["--quiet"]);
+          const what = `${command} (${target}) with statement.${r.field} = ${JSON.stringify(r.value)}`;
+          expect(result.code, `${what}: ${result.stderr}`).to.equal(r.exit);
+          const answer = expectError(result, r.exit, CODES[r.exit], `statement.${r.field}`, r.message);
+          expect(answer.error.message, what).to.match(r.message);
+        }
+      };
+      await Promise.all([worker(), worker()]);
+    }
+
+    /**
+     * The same rows through the commands' own functions (proveDocument, verifyDocument) and the exit
+     * code table the entry points use (toFailure): what the processes answer, without a process each.
+     */
+    async function expectRowsInProcess(rows: readonly Row[]): Promise<void> {
+      for (const r of rows) {
+        for (const target of r.targets) {
+          const document = withValue(documents[target], r.field, r.value);
+          const what = `${target} with statement.${r.field} = ${JSON.stringify(r.value)}`;
+          let failure: ReturnType<typeof toFailure> | undefined;
+          try {
+            await (target === "verify" ? verifyDocument(document) : proveDocument(document));
+          } catch (error) {
+            failure = toFailure(error);
+          }
+          expect(failure, `${what} must fail`).to.not.equal(undefined);
+          expect([failure?.exitCode, failure?.code, failure?.field], `${what}: ${failure?.message}`).to.deep.equal([r.exit, CODES[r.exit], `statement.${r.field}`]);
+          expect(failure?.message, what).to.match(r.message);
+        }
+      }
+    }
+
+    before(async function () {
+      const [batchFixed, merge] = await Promise.all([
+        run("example", undefined, ["--encoding", "fixed", "--batch", "--step", "3", "--seed", "5"]),
+        run("example", undefined, ["--merge", "--step", "3", "--seed", "5"]),
+      ]);
+      expect(batchFixed.code, batchFixed.stderr).to.equal(0);
+      expect(merge.code, merge.stderr).to.equal(0);
+      // verify checks the statement before the proof: any well-formed proof will do.
+      const dummyProof = { pi_a: ["1", "2", "1"], pi_b: [["1", "2"], ["3", "4"], ["1", "0"]], pi_c: ["1", "2", "1"] };
+      documents = {
+        proveReal: step,
+        proveBatchFixed: json(batchFixed.stdout),
+        proveMerge: json(merge.stdout),
+        verify: { instance: step.instance, encoding: step.encoding, statement: step.statement, proof: dummyProof },
+      };
+    });
+
+    it("statement.step = 2^32 and -1 are both exit 5 naming the bound, in prove (both forms) and verify", async function () {
+      const every: Target[] = ["proveReal", "proveBatchFixed", "verify"];
+      await expectRows([
+        { field: "step", value: 2 ** 32, exit: 5, message: STEP_OUT("4294967296"), targets: ["proveReal", "verify"] },
+        { field: "step", value: -1, exit: 5, message: STEP_OUT("-1"), targets: ["proveReal", "verify"] },
+      ]);
+      await expectRowsInProcess([
+        { field: "step", value: 2 ** 32, exit: 5, message: STEP_OUT("4294967296"), targets: every },
+        { field: "step", value: "4294967296", exit: 5, message: STEP_OUT("4294967296"), targets: every },
+        { field: "step", value: -1, exit: 5, message: STEP_OUT("-1"), targets: every },
+        { field: "step", value: "-1", exit: 5, message: STEP_OUT("-1"), targets: every },
+        { field: "step", value: 1e20, exit: 5, message: STEP_OUT("100000000000000000000"), targets: ["proveReal", "verify"] },
+      ]);
+    });
+
+    it("statement.step = 1.5, \"abc\", null or true is exit 3 (an integer is expected), in prove and verify", async function () {
+      const every: Target[] = ["proveReal", "proveBatchFixed", "verify"];
+      await expectRows([
+        { field: "step", value: 1.5, exit: 3, message: new RegExp(STEP_TYPE.source + "number 1\\.5$"), targets: ["proveReal", "verify"] },
+        { field: "step", value: "abc", exit: 3, message: new RegExp(STEP_TYPE.source + 'the string "abc"$'), targets: ["proveBatchFixed"] },
+      ]);
+      await expectRowsInProcess([
+        { field: "step", value: 1.5, exit: 3, message: new RegExp(STEP_TYPE.source + "number 1\\.5$"), targets: every },
+        { field: "step", value: "abc", exit: 3, message: new RegExp(STEP_TYPE.source + 'the string "abc"$'), targets: every },
+        { field: "step", value: "1.5", exit: 3, message: STEP_TYPE, targets: ["proveReal"] },
+        { field: "step", value: null, exit: 3, message: STEP_TYPE, targets: ["proveReal", "verify"] },
+        { field: "step", value: true, exit: 3, message: STEP_TYPE, targets: ["proveReal"] },
+      ]);
+    });
+
+    it("example --step: 2^32 and -1 are exit 5, 1.5 and abc exit 3 (as in the documents)", async function () {
+      const [high, negative, fraction, text, mergeNegative] = await Promise.all([
+        run("example", undefined, ["--step", "4294967296"]),
+        run("example", undefined, ["--step", "-1"]),
+        run("example", undefined, ["--step", "1.5"]),
+        run("example", undefined, ["--step", "abc"]),
+        run("example", undefined, ["--merge", "--step", "-1"]),
+      ]);
+      expectError(high, 5, "out_of_range", "--step", /^--step 4294967296 is outside \[0, 2\^32\)$/);
+      expectError(negative, 5, "out_of_range", "--step", /^--step -1 is outside \[0, 2\^32\)$/);
+      expectError(mergeNegative, 5, "out_of_range", "--step", /^--step -1 is outside \[0, 2\^32\)$/);
+      expectError(fraction, 3, "missing_field", "--step", /^--step must be an integer, got "1\.5"$/);
+      expectError(text, 3, "missing_field", "--step", /^--step must be an integer, got "abc"$/);
+      expectError(await run("example", undefined, ["--dataset-size", "-1"]), 5, "out_of_range", "--dataset-size", /^--dataset-size -1 is outside \[1, 16\] \(depth 4\)$/);
+    });
+
+    it("dataset_size, rank, alpha, learning_rate: the same classes, in every document that has them (table)", async function () {
+      const { depth, rank } = instance.params;
+      const sizeOut = (value: string): RegExp => new RegExp(`^statement\\.dataset_size = ${value} is outside \\[1, 2\\^${depth}\\] \\(depth ${depth}\\)$`);
+      const sizeType = /^statement\.dataset_size must be an integer in \[1, 2\^depth\] \(a JSON number or a decimal string\), got /;
+      const sized: Target[] = ["proveReal", "proveBatchFixed", "proveMerge", "verify"];
+      const rankOther = (value: string): RegExp => new RegExp(`^statement\\.rank is ${value} but instance \\S+ has rank ${rank}$`);
+      const everyRank: Target[] = ["proveReal", "proveBatchFixed", "proveMerge", "verify"];
+      const real: Target[] = ["proveReal", "proveMerge", "verify"];
+      const hparamRows = (field: "alpha" | "learning_rate"): Row[] => [
+        { field, value: -1, exit: 5, message: new RegExp(`^statement\\.${field} = -1 does not fit 16-bit unsigned fixed point at scale 2\\^8 \\(allowed \\[0, 255\\.99609375\\]\\)$`), targets: real },
+        { field, value: 256, exit: 5, message: new RegExp(`^statement\\.${field} = 256 does not fit 16-bit unsigned fixed point`), targets: real },
+        { field, value: "abc", exit: 3, message: new RegExp(`^statement\\.${field} must be a real number \\(encoding "real"\\), got the string "abc"$`), targets: real },
+        { field, value: -1, exit: 5, message: new RegExp(`^statement\\.${field} = -1 does not fit 16-bit unsigned integer \\(allowed \\[0, 65535\\]\\)$`), targets: ["proveBatchFixed"] },
+        { field, value: 65536, exit: 5, message: new RegExp(`^statement\\.${field} = 65536 does not fit 16-bit unsigned integer \\(allowed \\[0, 65535\\]\\)$`), targets: ["proveBatchFixed"] },
+        { field, value: 1.5, exit: 3, message: new RegExp(`^statement\\.${field} must be an integer in \\[0, 2\\^16\\) \\(encoding "fixed"\\) \\(a JSON number or a decimal string\\), got number 1\\.5$`), targets: ["proveBatchFixed"] },
+      ];
+      await expectRowsInProcess([
+        { field: "dataset_size", value: -1, exit: 5, message: sizeOut("-1"), targets: sized },
+        { field: "dataset_size", value: 0, exit: 5, message: sizeOut("0"), targets: sized },
+        { field: "dataset_size", value: 2 ** depth + 1, exit: 5, message: sizeOut(String(2 ** depth + 1)), targets: sized },
+        { field: "dataset_size", value: "-1", exit: 5, message: sizeOut("-1"), targets: ["proveBatchFixed"] },
+        { field: "dataset_size", value: 1.5, exit: 3, message: new RegExp(sizeType.source + "number 1\\.5$"), targets: sized },
+        { field: "dataset_size", value: "abc", exit: 3, message: sizeType, targets: ["proveBatchFixed"] },
+        // rank is a cross-check against the instance: any other integer is a shape error (exit 4).
+        { field: "rank", value: -1, exit: 4, message: rankOther("-1"), targets: everyRank },
+        { field: "rank", value: rank + 1, exit: 4, message: rankOther(String(rank + 1)), targets: everyRank },
+        { field: "rank", value: 1.5, exit: 3, message: /^statement\.rank must be a positive integer, the instance's rank, got number 1\.5$/, targets: everyRank },
+        ...hparamRows("alpha"),
+        ...hparamRows("learning_rate"),
+      ]);
+    });
+  });
+
   describe("merge documents (a LoraMerge instance)", function () {
     const mergeInstance = mergeInstanceFor(instance);
     let merge: MergeDocument;

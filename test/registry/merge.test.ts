@@ -1,7 +1,10 @@
 // recordMerge with real Groth16 proofs of the test instances (step and merge verifiers deployed and
 // registered by the Ignition module): the merged weights W0 + α B A of an adapter that a verified step
 // produced are recorded once, by anyone, and answer "where did these merged weights come from".
-// The describes run in order and share one chain.
+// The proofs are made once, in before() (pure data); each test starts from a named fixture
+// (networkHelpers.loadFixture restores the chain to its snapshot), so any test runs alone (--grep):
+// deployed, verifiedSteps (runs A and B with their verified steps), recordedA1 (run A's step-1 merge
+// recorded), recordedBoth (and run B's step-0 merge).
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { expect } from "chai";
 import { network } from "hardhat";
@@ -12,7 +15,7 @@ import { defaultInstance, mergeInstanceFor, proveWithInstance, releaseProverThre
 import type { Matrix } from "../../src/protocol/index.js";
 import type { LoraLedgerRegistry } from "../../types/ethers-contracts/index.js";
 
-const { ethers, ignition } = await network.create();
+const { ethers, ignition, networkHelpers } = await network.create();
 
 const stepInstance = defaultInstance();
 const declaredMerge = mergeInstanceFor(stepInstance);
@@ -98,24 +101,31 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
     return found;
   };
 
-  before(async function () {
-    [admin, trainer, recorder] = (await ethers.getSigners()) as [HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner];
-    const deployed = await ignition.deploy(LoraLedgerModule);
-    registry = await ethers.getContractAt("LoraLedgerRegistry", await deployed.registry.getAddress());
-    const mergeVerifier = deployed[verifierContractName(mergeInstance.name)];
+  interface ChainState {
+    registry: LoraLedgerRegistry;
+    mergeVerifierAddress: string;
+  }
+
+  /** Restores the chain to `fixture`'s snapshot (running it the first time) and points the test's variables at it. */
+  async function use(fixture: () => Promise<ChainState>): Promise<void> {
+    ({ registry, mergeVerifierAddress } = await networkHelpers.loadFixture(fixture));
+  }
+
+  const state = (): ChainState => ({ registry, mergeVerifierAddress });
+
+  /** The registry and the step and merge verifiers, deployed by the Ignition module; nothing registered. */
+  async function deployed(): Promise<ChainState> {
+    const contracts = await ignition.deploy(LoraLedgerModule);
+    registry = await ethers.getContractAt("LoraLedgerRegistry", await contracts.registry.getAddress());
+    const mergeVerifier = contracts[verifierContractName(mergeInstance.name)];
     if (mergeVerifier === undefined) throw new Error(`the module deployed no verifier for ${mergeInstance.name}`);
     mergeVerifierAddress = await mergeVerifier.getAddress();
+    return state();
+  }
 
-    // 6 proofs: steps 0 and 1 of run A, step 0 of run B; 3 merges.
-    chainA = adaptersAfter(taskA, 3, trainer.address);
-    chainB = adaptersAfter(taskB, 1, trainer.address);
-    stepProofs.A0 = await proveStep(taskA, 0, taskA, trainer.address);
-    stepProofs.A1 = await proveStep(taskA, 1, at(chainA, 0), trainer.address);
-    stepProofs.B0 = await proveStep(taskB, 0, taskB, trainer.address);
-    mergeA1 = await proveMerge(taskA, at(chainA, 1));
-    mergeA2 = await proveMerge(taskA, at(chainA, 2));
-    mergeB0 = await proveMerge(taskB, at(chainB, 0));
-
+  /** deployed + the base model, both datasets, runs A and B, steps 0 and 1 of run A and step 0 of run B verified. */
+  async function verifiedSteps(): Promise<ChainState> {
+    await use(deployed);
     const asTrainer = registry.connect(trainer);
     await (await asTrainer.registerBaseModel(statementA.baseRoot, "ipfs://base")).wait();
     await (await asTrainer.registerDataset(statementA.datasetRoot, BigInt(taskA.dataset.length), "ipfs://data")).wait();
@@ -130,6 +140,35 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
     await (await asTrainer.submitStep(runB, at(chainB, 0).adapter, stepProof("B0"))).wait();
     expect((await registry.getRun(runA)).nextStep).to.equal(2n);
     expect((await registry.getRun(runB)).nextStep).to.equal(1n);
+    return state();
+  }
+
+  /** verifiedSteps + the merge of run A's step-1 adapter, recorded by `recorder`. */
+  async function recordedA1(): Promise<ChainState> {
+    await use(verifiedSteps);
+    await (await registry.connect(recorder).recordMerge(runA, 1n, MERGE_ID, mergeA1.mergedRoot, mergeA1.proof)).wait();
+    return state();
+  }
+
+  /** recordedA1 + the merge of run B's step-0 adapter, recorded by the trainer. */
+  async function recordedBoth(): Promise<ChainState> {
+    await use(recordedA1);
+    await (await registry.connect(trainer).recordMerge(runB, 0n, MERGE_ID, mergeB0.mergedRoot, mergeB0.proof)).wait();
+    return state();
+  }
+
+  before(async function () {
+    [admin, trainer, recorder] = (await ethers.getSigners()) as [HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner];
+
+    // 6 proofs: steps 0 and 1 of run A, step 0 of run B; 3 merges.
+    chainA = adaptersAfter(taskA, 3, trainer.address);
+    chainB = adaptersAfter(taskB, 1, trainer.address);
+    stepProofs.A0 = await proveStep(taskA, 0, taskA, trainer.address);
+    stepProofs.A1 = await proveStep(taskA, 1, at(chainA, 0), trainer.address);
+    stepProofs.B0 = await proveStep(taskB, 0, taskB, trainer.address);
+    mergeA1 = await proveMerge(taskA, at(chainA, 1));
+    mergeA2 = await proveMerge(taskA, at(chainA, 2));
+    mergeB0 = await proveMerge(taskB, at(chainB, 0));
   });
 
   after(async function () {
@@ -141,6 +180,7 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
   });
 
   it("the module registered the merge verifier under keccak256(merge instance name)", async function () {
+    await use(deployed);
     const record = await registry.verifierOf(MERGE_ID);
     expect([record.verifier, record.retired]).to.deep.equal([mergeVerifierAddress, false]);
     const verifier = await ethers.getContractAt("IMergeVerifier", mergeVerifierAddress);
@@ -156,6 +196,7 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
     });
 
     it("rejects a proof with a changed coordinate", async function () {
+      await use(verifiedSteps);
       for (const proof of [
         tamper(mergeA1.proof, (p) => (p.c[0] += 1n)),
         tamper(mergeA1.proof, (p) => (p.b[0][1] += 1n)),
@@ -168,6 +209,7 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
     });
 
     it("rejects a valid proof with another merged root than proven", async function () {
+      await use(verifiedSteps);
       for (const root of [mergeA1.mergedRoot + 1n, mergeB0.mergedRoot, 0n]) {
         await expect(registry.connect(recorder).recordMerge(runA, 1n, MERGE_ID, root, mergeA1.proof))
           .to.be.revertedWithCustomError(registry, "LoraLedger__InvalidMergeProof")
@@ -176,6 +218,7 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
     });
 
     it("rejects a merged root at or above the field modulus before verifying", async function () {
+      await use(verifiedSteps);
       for (const root of [SNARK_SCALAR_FIELD, SNARK_SCALAR_FIELD + mergeA1.mergedRoot, 2n ** 256n - 1n]) {
         await expect(registry.connect(recorder).recordMerge(runA, 1n, MERGE_ID, root, mergeA1.proof))
           .to.be.revertedWithCustomError(registry, "LoraLedger__MergedRootNotAFieldElement")
@@ -184,6 +227,7 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
     });
 
     it("rejects the merge of an adapter no verified step produced (step 2 of run A: proven merge, unverified step)", async function () {
+      await use(verifiedSteps);
       expect(mergeA2.adapter).to.equal(at(chainA, 2).adapter);
       expect((await registry.provenanceOf(mergeA2.adapter)).verified).to.equal(false);
       await expect(registry.connect(recorder).recordMerge(runA, 2n, MERGE_ID, mergeA2.mergedRoot, mergeA2.proof))
@@ -199,6 +243,7 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
     });
 
     it("rejects another run's adapter (run B's merge recorded under run A)", async function () {
+      await use(verifiedSteps);
       for (const step of [0n, 1n]) {
         await expect(registry.connect(recorder).recordMerge(runA, step, MERGE_ID, mergeB0.mergedRoot, mergeB0.proof))
           .to.be.revertedWithCustomError(registry, "LoraLedger__InvalidMergeProof")
@@ -207,6 +252,7 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
     });
 
     it("rejects an unknown, a retired, and a step verifier as the merge circuit", async function () {
+      await use(verifiedSteps);
       await expect(registry.connect(recorder).recordMerge(runA, 1n, circuitIdOf("no-such-merge"), mergeA1.mergedRoot, mergeA1.proof))
         .to.be.revertedWithCustomError(registry, "LoraLedger__UnknownVerifier")
         .withArgs(circuitIdOf("no-such-merge"));
@@ -223,6 +269,7 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
     });
 
     it("rejects merges while paused", async function () {
+      await use(verifiedSteps);
       await (await registry.connect(admin).pause()).wait();
       await expect(registry.connect(recorder).recordMerge(runA, 1n, MERGE_ID, mergeA1.mergedRoot, mergeA1.proof)).to.be.revertedWithCustomError(
         registry,
@@ -234,6 +281,7 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
 
   describe("a recorded merge", function () {
     it("is recorded by anyone (here not the trainer): event, mergeOf, mergedProvenanceOf", async function () {
+      await use(verifiedSteps);
       const tx = registry.connect(recorder).recordMerge(runA, 1n, MERGE_ID, mergeA1.mergedRoot, mergeA1.proof);
       await expect(tx).to.emit(registry, "MergeVerified").withArgs(runA, mergeA1.adapter, mergeA1.mergedRoot, 1n, recorder.address);
       const receipt = await (await tx).wait();
@@ -253,6 +301,7 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
     });
 
     it("answers nothing for an unknown merged root or an adapter without a merge", async function () {
+      await use(recordedA1);
       expect(await registry.mergedProvenanceOf(mergeA1.mergedRoot + 1n)).to.deep.equal([false, 0n, 0n, 0n, 0n, 0n]);
       expect(await registry.mergedProvenanceOf(0n)).to.deep.equal([false, 0n, 0n, 0n, 0n, 0n]);
       const none = await registry.mergeOf(at(chainA, 0).adapter);
@@ -260,6 +309,7 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
     });
 
     it("is recorded once: the same merge again, by anyone, under the same or an identical run", async function () {
+      await use(recordedA1);
       for (const signer of [recorder, trainer]) {
         await expect(registry.connect(signer).recordMerge(runA, 1n, MERGE_ID, mergeA1.mergedRoot, mergeA1.proof))
           .to.be.revertedWithCustomError(registry, "LoraLedger__MergeAlreadyRecorded")
@@ -280,6 +330,7 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
     });
 
     it("run B's merge is recorded under run B", async function () {
+      await use(recordedA1);
       await expect(registry.connect(trainer).recordMerge(runB, 0n, MERGE_ID, mergeB0.mergedRoot, mergeB0.proof))
         .to.emit(registry, "MergeVerified")
         .withArgs(runB, mergeB0.adapter, mergeB0.mergedRoot, 0n, trainer.address);
@@ -289,6 +340,7 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
 
   describe("the query library (src/chain/queries.ts)", function () {
     it("mergeProvenance, runMerges, mergeOfAdapter and adapterProvenance's merge", async function () {
+      await use(recordedBoth);
       const answer = await mergeProvenance(registry, mergeA1.mergedRoot);
       if (!answer.verified) throw new Error("expected a verified merge");
       expect([answer.adapter, answer.runId, answer.step, answer.recorder]).to.deep.equal([mergeA1.adapter, runA, 1n, recorder.address]);

@@ -1,6 +1,9 @@
 // LoraLedgerRegistry with real Groth16 proofs of the test instance (deployed through the Ignition
-// module). The proofs are generated once, in the top-level before() hook, and reused: the describes
-// below run in order and share one chain, whose state (run A's head and nextStep) each one states.
+// module). The proofs are generated once, in the top-level before() hook (pure data, no chain state),
+// and reused. Each test starts from a named fixture (networkHelpers.loadFixture: the chain is restored
+// to a snapshot), so any test runs alone (--grep) or in any order: deployed, registered (base model and
+// dataset), started (run A), withProvers, oneStep ... eightSteps (run A's verified steps), paused, and
+// scenario (every run of the file: the state the counting test describes).
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { expect } from "chai";
 import { network } from "hardhat";
@@ -11,11 +14,14 @@ import { defaultInstance, proveWithInstance, releaseProverThreads } from "../../
 import type { Matrix } from "../../src/protocol/index.js";
 import type { LoraLedgerRegistry } from "../../types/ethers-contracts/index.js";
 
-const { ethers, ignition } = await network.create();
+const { ethers, ignition, networkHelpers } = await network.create();
 
 const instance = defaultInstance();
 const CIRCUIT_ID = circuitIdOf(instance.name);
+const RETIRED_ID = circuitIdOf("retire-test");
 const task = syntheticTask(instance.params, { seed: 7 });
+/** run B's dataset: run A's examples reversed (another dataset root) */
+const otherDataset = commitDataset([...task.dataset].reverse(), instance.params).datasetRoot;
 
 /** A proven step: the statement's values and the proof in the registry's format. */
 interface ProvenStep {
@@ -104,11 +110,6 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
       HardhatEthersSigner,
       HardhatEthersSigner,
     ];
-    const deployed = await ignition.deploy(LoraLedgerModule);
-    registry = await ethers.getContractAt("LoraLedgerRegistry", await deployed.registry.getAddress());
-    const verifier = deployed[verifierContractName(instance.name)];
-    if (verifier === undefined) throw new Error("the module deployed no verifier for the test instance");
-    verifierAddress = await verifier.getAddress();
 
     // 11 proofs: steps 0..8 of run A, plus two well-formed proofs for the wrong step / wrong adapter.
     let a = task.a;
@@ -146,8 +147,112 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
     return proven;
   };
 
+  // ---- Fixtures: named functions (loadFixture snapshots each one the first time it runs). ----
+  interface ChainState {
+    registry: LoraLedgerRegistry;
+    verifierAddress: string;
+    runA: bigint;
+  }
+
+  /** Restores the chain to `fixture`'s snapshot (running it the first time) and points the test's variables at it. */
+  async function use(fixture: () => Promise<ChainState>): Promise<void> {
+    ({ registry, verifierAddress, runA } = await networkHelpers.loadFixture(fixture));
+  }
+
+  const state = (): ChainState => ({ registry, verifierAddress, runA: 1n });
+
+  const submitBatch = async (steps: readonly number[]): Promise<void> => {
+    const batch = steps.map((t) => ({ adapterAfter: at(t).adapterAfter, proof: at(t).proof }));
+    await (await registry.connect(trainer).submitSteps(1n, batch)).wait();
+  };
+
+  /** The registry and the verifiers, deployed by the Ignition module; nothing registered. */
+  async function deployed(): Promise<ChainState> {
+    const contracts = await ignition.deploy(LoraLedgerModule);
+    registry = await ethers.getContractAt("LoraLedgerRegistry", await contracts.registry.getAddress());
+    const verifier = contracts[verifierContractName(instance.name)];
+    if (verifier === undefined) throw new Error("the module deployed no verifier for the test instance");
+    verifierAddress = await verifier.getAddress();
+    return state();
+  }
+
+  /** deployed + run A's base model (registered by the trainer) and dataset (by a stranger). */
+  async function registered(): Promise<ChainState> {
+    await use(deployed);
+    await (await registry.connect(trainer).registerBaseModel(statement.baseRoot, "ipfs://base")).wait();
+    await (await registry.connect(stranger).registerDataset(statement.datasetRoot, 16n, "ipfs://data")).wait();
+    return state();
+  }
+
+  /** registered + run A (run 1), started by the trainer from the initial adapter. */
+  async function started(): Promise<ChainState> {
+    await use(registered);
+    await startRun();
+    return state();
+  }
+
+  /** started + `prover` and `otherProver` authorized for run A: the state before step 0. */
+  async function withProvers(): Promise<ChainState> {
+    await use(started);
+    for (const account of [prover, otherProver]) await (await registry.connect(trainer).setProver(1n, account.address, true)).wait();
+    return state();
+  }
+
+  /** withProvers + step 0 of run A, submitted by the trainer. */
+  async function oneStep(): Promise<ChainState> {
+    await use(withProvers);
+    await (await registry.connect(trainer).submitStep(1n, at(0).adapterAfter, at(0).proof)).wait();
+    return state();
+  }
+
+  /** oneStep + step 1, submitted by the authorized prover whose proof it is. */
+  async function twoSteps(): Promise<ChainState> {
+    await use(oneStep);
+    await (await registry.connect(prover).submitStep(1n, at(1).adapterAfter, at(1).proof)).wait();
+    return state();
+  }
+
+  /** twoSteps + steps 2 and 3 in one batch. */
+  async function fourSteps(): Promise<ChainState> {
+    await use(twoSteps);
+    await submitBatch([2, 3]);
+    return state();
+  }
+
+  /** fourSteps + steps 4 to 7 in one batch: run A's nextStep is 8. */
+  async function eightSteps(): Promise<ChainState> {
+    await use(fourSteps);
+    await submitBatch([4, 5, 6, 7]);
+    return state();
+  }
+
+  /** eightSteps, paused by the admin. */
+  async function paused(): Promise<ChainState> {
+    await use(eightSteps);
+    await (await registry.connect(admin).pause()).wait();
+    return state();
+  }
+
+  /**
+   * Every run of this file: run A with steps 0..8, run B (other dataset, no step), run C (run A's
+   * statement, step 0), run D (on a verifier retired after it started).
+   */
+  async function scenario(): Promise<ChainState> {
+    await use(eightSteps);
+    await (await registry.connect(stranger).registerDataset(otherDataset, 16n, "ipfs://reversed")).wait();
+    await startRun(CIRCUIT_ID, otherDataset);
+    const runC = await startRun();
+    await (await registry.connect(trainer).submitStep(runC, at(0).adapterAfter, at(0).proof)).wait();
+    await (await registry.connect(trainer).submitStep(1n, at(8).adapterAfter, at(8).proof)).wait();
+    await (await registry.connect(admin).registerVerifier(RETIRED_ID, verifierAddress)).wait();
+    await startRun(RETIRED_ID);
+    await (await registry.connect(admin).retireVerifier(RETIRED_ID)).wait();
+    return state();
+  }
+
   describe("deployment (Ignition module)", function () {
     it("registers the generated verifier under keccak256(instance name), admin = deployer", async function () {
+      await use(deployed);
       const record = await registry.verifierOf(CIRCUIT_ID);
       expect(record.verifier).to.equal(verifierAddress);
       expect(record.retired).to.equal(false);
@@ -163,6 +268,7 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
     });
 
     it("supports ERC-165 for ILoraLedgerRegistry and IAccessControl", async function () {
+      await use(deployed);
       const iface = (await ethers.getContractAt("ILoraLedgerRegistry", ethers.ZeroAddress)).interface;
       let id = 0n;
       iface.forEachFunction((fragment) => (id ^= BigInt(fragment.selector)));
@@ -174,6 +280,7 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
 
   describe("gas reference", function () {
     it("measures the bare verifier (a transaction calling verifyProof directly)", async function () {
+      await use(deployed);
       const verifier = await ethers.getContractAt("IStepVerifier", verifierAddress);
       const s = at(0);
       const inputs = registryPublicInputs({ ...statement, head: statement.initialAdapter, nextStep: 0n }, s.adapterAfter, trainer.address);
@@ -185,6 +292,7 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
 
   describe("base model and dataset registration", function () {
     it("registers a base model once, recording registrant, block and uri", async function () {
+      await use(deployed);
       const tx = registry.connect(trainer).registerBaseModel(statement.baseRoot, "ipfs://base");
       await expect(tx).to.emit(registry, "BaseModelRegistered").withArgs(statement.baseRoot, trainer.address, "ipfs://base");
       const model = await registry.getBaseModel(statement.baseRoot);
@@ -199,6 +307,7 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
     });
 
     it("registers a dataset once, recording registrant, size, block and uri", async function () {
+      await use(deployed);
       const tx = registry.connect(stranger).registerDataset(statement.datasetRoot, 16n, "ipfs://data");
       await expect(tx).to.emit(registry, "DatasetRegistered").withArgs(statement.datasetRoot, stranger.address, 16n, "ipfs://data");
       const dataset = await registry.getDataset(statement.datasetRoot);
@@ -210,6 +319,7 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
     });
 
     it("rejects zero roots, roots >= the field modulus and empty datasets", async function () {
+      await use(registered);
       for (const root of [0n, SNARK_SCALAR_FIELD, 2n ** 256n - 1n]) {
         await expect(registry.registerBaseModel(root, ""))
           .to.be.revertedWithCustomError(registry, "LoraLedger__InvalidRoot")
@@ -227,12 +337,14 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
 
   describe("verifier administration", function () {
     it("never replaces a registered circuit id", async function () {
+      await use(deployed);
       await expect(registry.registerVerifier(CIRCUIT_ID, verifierAddress))
         .to.be.revertedWithCustomError(registry, "LoraLedger__VerifierAlreadyRegistered")
         .withArgs(CIRCUIT_ID, verifierAddress);
     });
 
     it("rejects a zero id, a zero address and an address without code", async function () {
+      await use(deployed);
       await expect(registry.registerVerifier(ethers.ZeroHash, verifierAddress))
         .to.be.revertedWithCustomError(registry, "LoraLedger__InvalidCircuitId")
         .withArgs(ethers.ZeroHash);
@@ -246,6 +358,7 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
     });
 
     it("restricts verifier and pause administration to their roles", async function () {
+      await use(deployed);
       const verifierRole = await registry.VERIFIER_ADMIN_ROLE();
       const pauserRole = await registry.PAUSER_ROLE();
       const asStranger = registry.connect(stranger);
@@ -269,6 +382,7 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
 
   describe("starting runs", function () {
     it("rejects an unregistered base model, dataset or circuit id, and commitments >= the field", async function () {
+      await use(registered);
       const { baseRoot, datasetRoot, hparamsHash, initialAdapter } = statement;
       const asTrainer = registry.connect(trainer);
       await expect(asTrainer.startRun(baseRoot + 1n, datasetRoot, hparamsHash, CIRCUIT_ID, initialAdapter))
@@ -290,6 +404,7 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
     });
 
     it("starts run 1 owned by the caller and emits RunStarted", async function () {
+      await use(registered);
       const { baseRoot, datasetRoot, hparamsHash, initialAdapter } = statement;
       const tx = registry.connect(trainer).startRun(baseRoot, datasetRoot, hparamsHash, CIRCUIT_ID, initialAdapter);
       await expect(tx)
@@ -309,6 +424,7 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
     });
 
     it("lets only the trainer set provers", async function () {
+      await use(started);
       await expect(registry.connect(stranger).setProver(runA, stranger.address, true))
         .to.be.revertedWithCustomError(registry, "LoraLedger__NotTrainer")
         .withArgs(runA, stranger.address);
@@ -340,6 +456,7 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
     });
 
     it("rejects a proof with a changed coordinate", async function () {
+      await use(withProvers);
       const step0 = at(0);
       const asTrainer = registry.connect(trainer);
       for (const proof of [
@@ -355,6 +472,7 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
     });
 
     it("rejects a valid proof with a different adapterAfter than proven", async function () {
+      await use(withProvers);
       const step0 = at(0);
       for (const claimed of [step0.adapterAfter + 1n, at(1).adapterAfter, 0n]) {
         await expect(registry.connect(trainer).submitStep(runA, claimed, step0.proof))
@@ -364,6 +482,7 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
     });
 
     it("rejects adapterAfter at and above the field modulus before verifying", async function () {
+      await use(withProvers);
       for (const claimed of [SNARK_SCALAR_FIELD, SNARK_SCALAR_FIELD + at(0).adapterAfter, 2n ** 256n - 1n]) {
         await expect(registry.connect(trainer).submitStep(runA, claimed, at(0).proof))
           .to.be.revertedWithCustomError(registry, "LoraLedger__AdapterNotAFieldElement")
@@ -372,12 +491,14 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
     });
 
     it("rejects a proof made for another submitter (front-running by an authorized prover)", async function () {
+      await use(withProvers);
       await expect(registry.connect(otherProver).submitStep(runA, at(0).adapterAfter, at(0).proof))
         .to.be.revertedWithCustomError(registry, "LoraLedger__InvalidStepProof")
         .withArgs(runA, 0n);
     });
 
     it("rejects a submitter who is neither trainer nor authorized prover, and unknown runs", async function () {
+      await use(withProvers);
       await expect(registry.connect(stranger).submitStep(runA, at(0).adapterAfter, at(0).proof))
         .to.be.revertedWithCustomError(registry, "LoraLedger__UnauthorizedSubmitter")
         .withArgs(runA, stranger.address);
@@ -390,6 +511,7 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
     });
 
     it("reports no provenance and no verified step yet", async function () {
+      await use(withProvers);
       expect(await registry.provenanceOf(at(0).adapterAfter)).to.deep.equal([false, 0n, 0n, 0n, 0n]);
       await expect(registry.adapterAfterStep(runA, 0n))
         .to.be.revertedWithCustomError(registry, "LoraLedger__StepNotVerified")
@@ -399,6 +521,7 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
 
   describe("verified steps of run A", function () {
     it("accepts step 0 from the trainer: event, head, nextStep, adapterAfterStep, provenance", async function () {
+      await use(withProvers);
       const step0 = at(0);
       const tx = registry.connect(trainer).submitStep(runA, step0.adapterAfter, step0.proof);
       await expect(tx)
@@ -421,12 +544,14 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
     });
 
     it("rejects a replay of the accepted proof", async function () {
+      await use(oneStep);
       await expect(registry.connect(trainer).submitStep(runA, at(0).adapterAfter, at(0).proof))
         .to.be.revertedWithCustomError(registry, "LoraLedger__InvalidStepProof")
         .withArgs(runA, 1n);
     });
 
     it("rejects a valid proof for another step index", async function () {
+      await use(oneStep);
       expect(wrongStep.adapterBefore).to.equal(at(0).adapterAfter);
       await expect(registry.connect(trainer).submitStep(runA, wrongStep.adapterAfter, wrongStep.proof))
         .to.be.revertedWithCustomError(registry, "LoraLedger__InvalidStepProof")
@@ -434,6 +559,7 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
     });
 
     it("rejects a valid proof from another adapterBefore than the run's head", async function () {
+      await use(oneStep);
       expect(wrongBefore.adapterBefore).to.equal(statement.initialAdapter);
       await expect(registry.connect(trainer).submitStep(runA, wrongBefore.adapterAfter, wrongBefore.proof))
         .to.be.revertedWithCustomError(registry, "LoraLedger__InvalidStepProof")
@@ -441,8 +567,8 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
     });
 
     it("rejects a proof for another run (other dataset)", async function () {
+      await use(oneStep);
       // Run B differs from run A only in its dataset: run A's step-0 proof is not a proof for it.
-      const otherDataset = commitDataset([...task.dataset].reverse(), instance.params).datasetRoot;
       await (await registry.connect(stranger).registerDataset(otherDataset, 16n, "ipfs://reversed")).wait();
       const runB = await startRun(CIRCUIT_ID, otherDataset);
       await expect(registry.connect(trainer).submitStep(runB, at(0).adapterAfter, at(0).proof))
@@ -452,6 +578,7 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
     });
 
     it("accepts step 1 from an authorized prover (its own proof)", async function () {
+      await use(oneStep);
       const step1 = at(1);
       expect(step1.submitter).to.equal(prover.address);
       const tx = registry.connect(prover).submitStep(runA, step1.adapterAfter, step1.proof);
@@ -461,6 +588,7 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
     });
 
     it("stops accepting a prover's proofs once deauthorized", async function () {
+      await use(twoSteps);
       await expect(registry.connect(trainer).setProver(runA, otherProver.address, false))
         .to.emit(registry, "ProverSet")
         .withArgs(runA, otherProver.address, false);
@@ -473,6 +601,7 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
 
   describe("batched submission", function () {
     it("accepts steps 2 and 3 in one transaction", async function () {
+      await use(twoSteps);
       const batch = [at(2), at(3)];
       const tx = registry.connect(trainer).submitSteps(
         runA,
@@ -490,6 +619,7 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
     });
 
     it("accepts steps 4 to 7 in one transaction", async function () {
+      await use(fourSteps);
       const batch = [at(4), at(5), at(6), at(7)];
       const tx = registry.connect(trainer).submitSteps(
         runA,
@@ -507,6 +637,7 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
     });
 
     it("rejects a whole batch when one step is invalid (all or nothing)", async function () {
+      await use(eightSteps);
       const batch = [at(8), at(0)].map((s) => ({ adapterAfter: s.adapterAfter, proof: s.proof }));
       await expect(registry.connect(trainer).submitSteps(runA, batch))
         .to.be.revertedWithCustomError(registry, "LoraLedger__InvalidStepProof")
@@ -518,6 +649,7 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
 
   describe("provenance: the first verified producer wins", function () {
     it("keeps run A's provenance when an identical run C re-proves the same step", async function () {
+      await use(oneStep);
       // Run C has run A's statement (same base, dataset, hyperparameters, initial adapter): run A's
       // step-0 proof is a valid proof for it too, as the training is deterministic.
       const runC = await startRun();
@@ -531,6 +663,7 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
 
   describe("pause", function () {
     it("blocks startRun and step submission while paused; views keep working", async function () {
+      await use(eightSteps);
       await expect(registry.connect(admin).pause()).to.emit(registry, "Paused").withArgs(admin.address);
       const { baseRoot, datasetRoot, hparamsHash, initialAdapter } = statement;
       await expect(
@@ -548,6 +681,7 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
     });
 
     it("accepts steps again after unpause", async function () {
+      await use(paused);
       await expect(registry.connect(admin).unpause()).to.emit(registry, "Unpaused").withArgs(admin.address);
       const tx = registry.connect(trainer).submitStep(runA, at(8).adapterAfter, at(8).proof);
       await expect(tx).to.emit(registry, "StepVerified").withArgs(runA, 8n, at(8).adapterAfter, at(7).adapterAfter, trainer.address);
@@ -557,9 +691,9 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
   });
 
   describe("retired verifier", function () {
-    const RETIRED_ID = circuitIdOf("retire-test");
 
     it("accepts no new runs and no new steps once retired, and its id is never re-registered", async function () {
+      await use(registered);
       await expect(registry.connect(admin).registerVerifier(RETIRED_ID, verifierAddress))
         .to.emit(registry, "VerifierRegistered")
         .withArgs(RETIRED_ID, verifierAddress);
@@ -591,6 +725,7 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
 
   describe("counts and views after the scenario", function () {
     it("counts runs, base models and datasets; every step of run A is recorded", async function () {
+      await use(scenario);
       expect([await registry.runCount(), await registry.baseModelCount(), await registry.datasetCount()]).to.deep.equal([4n, 1n, 2n]);
       for (const s of chain) expect(await registry.adapterAfterStep(runA, s.step)).to.equal(s.adapterAfter);
       await expect(registry.adapterAfterStep(runA, 9n))

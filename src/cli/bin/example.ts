@@ -11,10 +11,17 @@ import { fail } from "../commands/json.js";
 import { runCommand } from "../commands/run.js";
 import { parseCliArgs } from "../args.js";
 
+/** An integer option; its range is the command's to check (exit 5: `--step -1 is outside [0, 2^32)`). */
 function integerOption(name: string, text: string | undefined): bigint | undefined {
   if (text === undefined) return undefined;
-  if (!/^[0-9]+$/.test(text)) fail("missing_field", `--${name}`, `--${name} must be a non-negative integer, got "${text}"`);
+  if (!/^-?[0-9]+$/.test(text)) fail("missing_field", `--${name}`, `--${name} must be an integer, got "${text}"`);
   return BigInt(text);
+}
+
+function seedOption(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[0-9]+$/.test(text)) fail("missing_field", "--seed", `--seed must be a non-negative integer, got "${text}"`);
+  return Number(text);
 }
 
 await runCommand({
@@ -35,7 +42,7 @@ await runCommand({
     if (encoding !== "real" && encoding !== "fixed") {
       fail("missing_field", "--encoding", `--encoding must be "real" or "fixed", got "${encoding}"`);
     }
-    const seed = integerOption("seed", values.seed);
+    const seed = seedOption(values.seed);
     const datasetSize = integerOption("dataset-size", values["dataset-size"]);
     const merge = values.merge === true || (values.instance !== undefined && getInstance(values.instance).template === "LoraMerge");
     if (merge) {
@@ -46,7 +53,7 @@ await runCommand({
         encoding,
         ...(values.instance === undefined ? {} : { instance: values.instance }),
         ...(values.step === undefined ? {} : { step: integerOption("step", values.step) ?? 0n }),
-        ...(seed === undefined ? {} : { seed: Number(seed) }),
+        ...(seed === undefined ? {} : { seed }),
         ...(datasetSize === undefined ? {} : { datasetSize: Number(datasetSize) }),
       });
       return { answer, exitCode: EXIT_CODES.ok };
@@ -55,7 +62,7 @@ await runCommand({
       encoding,
       ...(values.instance === undefined ? {} : { instance: values.instance }),
       ...(values.step === undefined ? {} : { step: integerOption("step", values.step) ?? 0n }),
-      ...(seed === undefined ? {} : { seed: Number(seed) }),
+      ...(seed === undefined ? {} : { seed }),
       ...(values.submitter === undefined ? {} : { submitter: values.submitter }),
       ...(datasetSize === undefined ? {} : { datasetSize: Number(datasetSize) }),
       ...(values.batch === true ? { batchOnly: true } : {}),

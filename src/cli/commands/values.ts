@@ -9,7 +9,7 @@ import { z } from "zod";
 import { assertFieldElement, checkSignedRange, checkUnsignedRange, fromFixed, toFixed, toFixedUnsigned, HPARAM_BITS, MERGE_PUBLIC_INPUTS, STEP_BITS, STEP_PUBLIC_INPUTS, type StepShape, SUBMITTER_BITS } from "../../protocol/index.js";
 import { loadInstances } from "../../node/index.js";
 import type { MergeStatement, StepStatement } from "../../protocol/index.js";
-import { addressSchema, expected, fail, fieldElementSchema, naturalSchema } from "./json.js";
+import { addressSchema, expected, fail, fieldElementSchema } from "./json.js";
 
 /** How tensors and α, lr are written: reals converted with PROTOCOL §2, or the fixed-point integers. */
 export type Encoding = "real" | "fixed";
@@ -42,14 +42,45 @@ export function vectorSchema(encoding: Encoding): z.ZodType<Entry[]> {
   return z.array(entrySchema(encoding), { error: expected("an array of numbers") });
 }
 
+const INTEGER_TEXT = /^-?[0-9]+$/;
+
+/**
+ * An integer statement field (step, dataset_size, alpha and learning_rate in fixed encoding): a JSON
+ * number that is an integer, or a decimal string. Only the type is checked here (a non-integer or
+ * another type is exit 3, "must be <what>, got ..."); the range is checked with the other ranges
+ * (exit 5, naming the field and the bound), so that -1 and 2^32 are answered alike.
+ */
+export function integerSchema(what: string): z.ZodType<bigint> {
+  const message = expected(`${what} (a JSON number or a decimal string)`);
+  return z
+    .union([z.number(), z.string()], { error: message })
+    .transform((input, context) => {
+      if (typeof input === "number" ? Number.isInteger(input) : INTEGER_TEXT.test(input)) return BigInt(input);
+      context.issues.push({ code: "custom", message: message({ input }), input });
+      return z.NEVER;
+    });
+}
+
+/** statement.rank: an integer (JSON number); any value but the instance's rank is a shape error (exit 4). */
+const rankSchema = z
+  .number({ error: expected("a positive integer, the instance's rank") })
+  .transform((input, context) => {
+    if (Number.isInteger(input)) return input;
+    context.issues.push({ code: "custom", message: expected("a positive integer, the instance's rank")({ input }), input });
+    return z.NEVER;
+  });
+
 /** The optional fields of every statement: the rank cross-check and the hyperparameters hparams_hash commits to. */
 function hparamFields(encoding: Encoding) {
-  const hparam = encoding === "real" ? z.number({ error: expected('a real number (encoding "real")') }) : naturalSchema;
+  const hparam =
+    encoding === "real"
+      ? z.number({ error: expected('a real number (encoding "real")') })
+      : integerSchema(`an integer in [0, 2^${HPARAM_BITS}) (encoding "fixed")`);
   return {
-    rank: z.number({ error: expected("a positive integer") }).int().positive().optional(),
+    rank: rankSchema.optional(),
     alpha: hparam.optional(),
     learning_rate: hparam.optional(),
-    dataset_size: naturalSchema.optional(),
+    dataset_size: integerSchema("an integer in [1, 2^depth]").optional(),
   };
 }
 
@@ -62,7 +93,7 @@ export function statementSchema(encoding: Encoding) {
       hparams_hash: fieldElementSchema,
       adapter_before: fieldElementSchema,
       adapter_after: fieldElementSchema,
-      step: naturalSchema,
+      step: integerSchema(`an integer in [0, 2^${STEP_BITS})`),
       submitter: addressSchema,
       ...hparamFields(encoding),
     },
@@ -240,7 +271,7 @@ export function statementValues(raw: RawStatement, prefix = "statement"): StepSt
   for (const name of ["base_root", "dataset_root", "hparams_hash", "adapter_before", "adapter_after"] as const) {
     assertInField(`${prefix}.${name}`, raw[name]);
   }
-  if (raw.step >= 1n << BigInt(STEP_BITS)) {
+  if (raw.step < 0n || raw.step >= 1n << BigInt(STEP_BITS)) {
     fail("out_of_range", `${prefix}.step`, `${prefix}.step = ${raw.step} is outside [0, 2^${STEP_BITS})`);
   }
   const submitter = BigInt(raw.submitter);

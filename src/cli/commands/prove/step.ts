@@ -125,6 +125,8 @@ function selectBatch(shape: StepShape, statement: StepStatement, statedSize: big
   });
   const mismatches: Mismatch[] = [];
   if (source.kind === "dataset") {
+    // A stated size outside [1, 2^depth] is out of range (exit 5) before it is compared (exit 8).
+    if (statedSize !== undefined) checkDatasetSize("statement.dataset_size", statedSize, shape);
     const dataset = source.examples.map(toExample);
     const committed = commitDataset(dataset, shape);
     const datasetSize = committed.size;
