@@ -12,6 +12,7 @@ import { assertFieldElement } from "./field.js";
 import type { Matrix } from "./matrix.js";
 import { loraStepFromActivations, type StepResult } from "./reference.js";
 import { packStepSubmitter, runConfigHash, type RunConfig } from "./run.js";
+import { orderedPublicSignals } from "./instances.js";
 import { validateShape, type StepShape } from "./shape.js";
 import { fieldMatrix, fieldString } from "./statement.js";
 
@@ -132,9 +133,9 @@ export function checkpointMeanLoss(shape: CheckpointShape, loss: bigint): number
   return Number(loss) / (shape.steps * shape.batch * shape.dOut) / 2 ** (6 * shape.F);
 }
 
-/** The public signals in the order of PROTOCOL §12. */
+/** The public signals in the order of PROTOCOL §12 (LoraCheckpoint's pubs in circuits/instances.json). */
 export function checkpointPublicSignals(statement: CheckpointStatement): bigint[] {
-  return [statement.runConfig, statement.adapterBefore, statement.adapterAfter, statement.stepSubmitter, statement.loss];
+  return orderedPublicSignals("LoraCheckpoint", statement);
 }
 
 /** The checkpoint circuit's input: every signal as decimal field elements. */

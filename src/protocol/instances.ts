@@ -216,6 +216,16 @@ export const FULL_STEP_PARAM_ORDER = TEMPLATES.FullStep.paramOrder;
 /** Public inputs of the FullStep circuit, in the order of PROTOCOL §10. */
 export const FULL_STEP_PUBLIC_INPUTS = TEMPLATES.FullStep.publicInputs;
 
+/** A statement's public signals in the order `template`'s `pubs` give (circuits/instances.json). */
+export function orderedPublicSignals(template: TemplateName, statement: object): bigint[] {
+  const values = new Map<string, unknown>(Object.entries(statement));
+  return TEMPLATES[template].publicInputs.map((name: string) => {
+    const value = values.get(name);
+    if (typeof value !== "bigint") throw new Error(`the ${template} statement has no public input ${name}`);
+    return value;
+  });
+}
+
 /** An instance's template arguments, in the order its template takes them. */
 export function templateArguments(instance: CircuitInstance): number[] {
   const params = new Map<string, number | undefined>(Object.entries(instance.params));

@@ -2,7 +2,7 @@
 // circuit accepts exactly the reference's next adapter, and rejects it when any one entry is off by one.
 import { expect } from "chai";
 import fc from "fast-check";
-import { LORA_STEP_PARAM_ORDER, STEP_PUBLIC_INPUTS, adapterCommitment, buildCircuitInput, EntryRangeError, makeStep, publicSignals, toField, updateDivisors, type Matrix, type StepShape } from "../../src/protocol/index.js";
+import { LORA_STEP_PARAM_ORDER, TEMPLATES, STEP_PUBLIC_INPUTS, adapterCommitment, buildCircuitInput, EntryRangeError, makeStep, publicSignals, toField, updateDivisors, type Matrix, type StepShape } from "../../src/protocol/index.js";
 
 import { calculateWitness, compileHarness, firstBrokenConstraint } from "../helpers/circuit.js";
 import { matrixOf, signedInt, smallShape } from "../unit/arbitraries.js";
@@ -41,7 +41,7 @@ describe("[fuzz] reference and circuit agree on random shapes and values", funct
           throw error;
         }
         const harness = await compileHarness(
-          "circuits/lora_step.circom",
+          TEMPLATES.LoraStep.file,
           "LoraStep",
           LORA_STEP_PARAM_ORDER.map((key) => c.shape[key]),
           STEP_PUBLIC_INPUTS,
@@ -138,7 +138,7 @@ describe("exact rounding ties: reference and circuit both round half up", functi
       expect(stepA * dA - scaledA, "the A update rounded up").to.equal(dA / 2n);
 
       // The circuit accepts exactly this step, and its own h and remainders say it rounded up (remainder 0).
-      const harness = await compileHarness("circuits/lora_step.circom", "LoraStep", LORA_STEP_PARAM_ORDER.map((key) => shape[key]), STEP_PUBLIC_INPUTS);
+      const harness = await compileHarness(TEMPLATES.LoraStep.file, "LoraStep", LORA_STEP_PARAM_ORDER.map((key) => shape[key]), STEP_PUBLIC_INPUTS);
       const witness = await calculateWitness(harness.wasm, made.circuitInput);
       expect(firstBrokenConstraint(harness.r1cs, witness)).to.equal(-1);
       expect(witness.slice(1, 8)).to.deep.equal(publicSignals(made.statement).map(toField));

@@ -14,11 +14,12 @@ import {
   type BaseProjection,
   type Matrix,
   type StepShape,
+  TEMPLATES,
 } from "../../src/protocol/index.js";
 import { WitnessTester } from "../helpers/witnessTester.js";
 
-const FILE = "circuits/base/base_projection.circom";
-const PUBLIC = ["baseRoot", "datasetRoot", "blockIndex", "accIn", "accOut"] as const;
+const FILE = TEMPLATES.BaseProjectionBlock.file;
+const PUBLIC = TEMPLATES.BaseProjectionBlock.publicInputs;
 const SHAPE: StepShape = { dIn: 8, dOut: 8, rank: 2, batch: 2, depth: 4, F: 8, FW: 10, xBits: 16, aBits: 16, wBits: 8 };
 
 /** The calculator's rejection, this failure's lines only (circom's witness_calculator.js never resets its errStr). */

@@ -28,11 +28,12 @@ import {
   type RunConfig,
   type Matrix,
   type StepShape,
+  TEMPLATES,
 } from "../../src/protocol/index.js";
 import { WitnessTester } from "../helpers/witnessTester.js";
 
-const FILE = "circuits/step/lora_checkpoint.circom";
-const PUBLIC = ["runConfig", "adapterBefore", "adapterAfter", "stepSubmitter", "loss"] as const;
+const FILE = TEMPLATES.LoraCheckpoint.file;
+const PUBLIC = TEMPLATES.LoraCheckpoint.publicInputs;
 const SHAPE: StepShape = { dIn: 8, dOut: 8, rank: 2, batch: 2, depth: 4, F: 8, FW: 10, xBits: 16, aBits: 16, wBits: 8 };
 const PARAMS = (steps: number): number[] => [
   SHAPE.dIn,
@@ -65,9 +66,9 @@ function inverse(a: bigint): bigint {
 }
 
 /**
- * The calculator's rejection of `input`, this failure's lines only: circom's witness_calculator.js appends
- * every failure to one errStr it never resets, so expectFail's message also holds every earlier failure of
- * the same wasm; each failure's block ends with a line of the main template.
+ * The calculator's rejection of `input`, this failure's lines only (test/helpers/circuit.ts drops a calculator
+ * that failed, so a message holds one failure; this keeps the last block should it hold more): each
+ * failure's block ends with a line of the main template.
  */
 async function rejects(tester: WitnessTester, input: Record<string, unknown>, reason: string): Promise<string> {
   const lines = (await tester.expectFail(input, reason))

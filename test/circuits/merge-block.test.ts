@@ -15,11 +15,12 @@ import {
   type MergedBlocks,
   type Matrix,
   type StepShape,
+  TEMPLATES,
 } from "../../src/protocol/index.js";
 import { WitnessTester } from "../helpers/witnessTester.js";
 
-const FILE = "circuits/merge/lora_merge_block.circom";
-const PUBLIC = ["baseRoot", "adapter", "alpha", "blockIndex", "accIn", "accOut"] as const;
+const FILE = TEMPLATES.LoraMergeBlock.file;
+const PUBLIC = TEMPLATES.LoraMergeBlock.publicInputs;
 const SHAPE: StepShape = { dIn: 8, dOut: 8, rank: 2, batch: 2, depth: 4, F: 8, FW: 10, xBits: 16, aBits: 16, wBits: 8 };
 const ALPHA = 300n;
 const p = FIELD_MODULUS;

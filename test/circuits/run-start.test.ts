@@ -13,21 +13,12 @@ import {
   runConfigHash,
   type RunConfig,
   type StepShape,
+  TEMPLATES,
 } from "../../src/protocol/index.js";
 import { WitnessTester } from "../helpers/witnessTester.js";
 
-const FILE = "circuits/run/lora_run_start.circom";
-const PUBLIC = [
-  "runConfig",
-  "adapterStart",
-  "seed",
-  "fromHead",
-  "baseRoot",
-  "datasetRoot",
-  "projectionId",
-  "alpha",
-  "lr",
-] as const;
+const FILE = TEMPLATES.LoraRunStart.file;
+const PUBLIC = TEMPLATES.LoraRunStart.publicInputs;
 const SHAPE: StepShape = { dIn: 8, dOut: 8, rank: 2, batch: 2, depth: 4, F: 8, FW: 10, xBits: 16, aBits: 16, wBits: 8 };
 const p = FIELD_MODULUS;
 const mod = (v: bigint): bigint => ((v % p) + p) % p;
@@ -50,9 +41,9 @@ function inverse(a: bigint): bigint {
 }
 
 /**
- * The calculator's rejection of `input`, this failure's lines only: circom's witness_calculator.js appends
- * every failure to one errStr it never resets, so expectFail's message also holds every earlier failure of
- * the same wasm; each failure's block ends with a line of the main template.
+ * The calculator's rejection of `input`, this failure's lines only (test/helpers/circuit.ts drops a calculator
+ * that failed, so a message holds one failure; this keeps the last block should it hold more): each
+ * failure's block ends with a line of the main template.
  */
 async function rejects(tester: WitnessTester, input: Record<string, unknown>, reason: string): Promise<string> {
   const lines = (await tester.expectFail(input, reason))
@@ -241,11 +232,11 @@ describe("LoraRunStart (--O1 harness, 8x8, r 2)", function () {
     }
   });
 
-  // BUG (circuits/run/lora_run_start.circom, CanonicalLowBits): `UnsignedRange(14)` of P_HIGH - high allows
+  // Found by this test (fixed in CanonicalLowBits): `UnsignedRange(14)` of P_HIGH - high alone allows
   // high = p - j for 1 <= j <= 2^14 - 1 - P_HIGH = 3995 (P_HIGH - high = P_HIGH + j < 2^14), and atTop is
   // then 0, so the low bits are unchecked: every word >= p - 3995 2^240 (about a third of them) has a
   // second decomposition, low = word + j 2^240 - p, whose chunks are those of word - p. Fix: also
-  // range-check high itself (`UnsignedRange(14)` of high), so that 0 <= high <= P_HIGH as integers.
+  // range-check high itself (`UnsignedRange(14)` of high, as the circuit now does), so 0 <= high <= P_HIGH.
   it("R1CS: rejects the alias (word + j 2^240 - p, high = -j) of a Poseidon word near p", async function () {
     // low = word - p mod 2^240 moves chunk 15 by -1 (p = 1 mod 2^16): remainder - span keeps its quotient.
     const { seed, word } = findSeed((w) => {
