@@ -24,7 +24,10 @@ function layer(files, { may, own, browser = false }) {
   if (forbidden.length > 0) {
     patterns.push({
       regex: anyOf(forbidden),
-      message: may.length > 0 ? `This layer may import only ${may.join(", ")} (docs/ARCHITECTURE.md).` : "This layer imports no other layer (docs/ARCHITECTURE.md).",
+      message:
+        may.length > 0
+          ? `This layer may import only ${may.join(", ")} (docs/ARCHITECTURE.md).`
+          : "This layer imports no other layer (docs/ARCHITECTURE.md).",
     });
   }
   if (browser) {
@@ -39,7 +42,16 @@ function layer(files, { may, own, browser = false }) {
 
 export default tseslint.config(
   {
-    ignores: ["node_modules/", "build/", "artifacts/", "cache/", "types/", "coverage/", "explorer/dist/", "deploy/deployments/"],
+    ignores: [
+      "node_modules/",
+      "build/",
+      "artifacts/",
+      "cache/",
+      "types/",
+      "coverage/",
+      "explorer/dist/",
+      "deploy/deployments/",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,

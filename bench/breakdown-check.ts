@@ -8,7 +8,14 @@ import path from "node:path";
 import * as snarkjs from "snarkjs";
 import type { BenchCircuit } from "./lib/circuits.js";
 import { breakdownFor } from "./lib/constraints.js";
-import { compileCircom, mainComponentSource, PROJECT_ROOT, loadInstances, stderrProgress, releaseProverThreads } from "../src/node/index.js";
+import {
+  compileCircom,
+  mainComponentSource,
+  PROJECT_ROOT,
+  loadInstances,
+  stderrProgress,
+  releaseProverThreads,
+} from "../src/node/index.js";
 import { TEMPLATES, validateFullShape, type FullShape, validateShape, type StepShape } from "../src/protocol/index.js";
 
 const SHAPES: StepShape[] = [
@@ -43,19 +50,17 @@ const CIRCUITS: BenchCircuit[] = [
   ...SHAPES.map((shape) => lora("LoraStep", shape)),
   ...SHAPES.map((shape) => lora("LoraMerge", shape)),
   ...SHAPES.slice(0, 2).map((shape) => lora("LoraMergeFreivalds", shape)),
-  ...FULL_SHAPES.map(
-    (shape): BenchCircuit => ({
-      name: "main",
-      purpose: "breakdown check",
-      template: "FullStep",
-      file: TEMPLATES.FullStep.file,
-      params: shape,
-      args: TEMPLATES.FullStep.paramOrder.map((key) => shape[key]),
-      publicInputs: TEMPLATES.FullStep.publicInputs,
-      origin: "comparison",
-      mode: "compile-only",
-    }),
-  ),
+  ...FULL_SHAPES.map((shape): BenchCircuit => ({
+    name: "main",
+    purpose: "breakdown check",
+    template: "FullStep",
+    file: TEMPLATES.FullStep.file,
+    params: shape,
+    args: TEMPLATES.FullStep.paramOrder.map((key) => shape[key]),
+    publicInputs: TEMPLATES.FullStep.publicInputs,
+    origin: "comparison",
+    mode: "compile-only",
+  })),
 ];
 
 const progress = stderrProgress("breakdown-check");

@@ -15,10 +15,22 @@ import { network } from "hardhat";
 import * as snarkjs from "snarkjs";
 import type { Groth16Proof } from "snarkjs";
 import LoraLedgerModule from "../deploy/modules/LoraLedger.js";
-import { gasRequestSchema, GAS_REQUEST_ENV, type GasCircuitArtifacts, type GasPairResult, type GasResult } from "./lib/gas.js";
+import {
+  gasRequestSchema,
+  GAS_REQUEST_ENV,
+  type GasCircuitArtifacts,
+  type GasPairResult,
+  type GasResult,
+} from "./lib/gas.js";
 import { benchTask, mergeInputOf } from "./lib/inputs.js";
 import { RESULT_FILE_ENV } from "./lib/phases.js";
-import { circuitIdOf, registryMergeInputs, registryProof, registryPublicInputs, stepSubmission } from "../src/chain/index.js";
+import {
+  circuitIdOf,
+  registryMergeInputs,
+  registryProof,
+  registryPublicInputs,
+  stepSubmission,
+} from "../src/chain/index.js";
 import { makeStep, verifierContractName, type SolidityProof } from "../src/protocol/index.js";
 import { getInstance, PROJECT_ROOT, stderrProgress, releaseProverThreads } from "../src/node/index.js";
 import type { Matrix } from "../src/protocol/index.js";
@@ -37,7 +49,10 @@ const solc = require("solc") as { compile(input: string): string; version(): str
 const OPTIMIZER_RUNS = 200; // as hardhat.config.ts
 
 let provingSeconds = 0;
-async function prove(circuit: GasCircuitArtifacts, input: Record<string, unknown>): Promise<{ proof: Groth16Proof; publicSignals: bigint[] }> {
+async function prove(
+  circuit: GasCircuitArtifacts,
+  input: Record<string, unknown>,
+): Promise<{ proof: Groth16Proof; publicSignals: bigint[] }> {
   const t0 = performance.now();
   const witness: { type: "mem"; data?: Uint8Array } = { type: "mem" };
   await snarkjs.wtns.calculate(input, circuit.wasm, witness);
@@ -94,7 +109,9 @@ async function gasUsed(tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null>
 const { ethers, ignition } = await network.create();
 const [admin, trainer] = await ethers.getSigners();
 if (admin === undefined || trainer === undefined) throw new Error("Hardhat has fewer than two accounts");
-progress.step("deploying the registry and the default verifiers through the Ignition module (deploy/modules/LoraLedger.ts)");
+progress.step(
+  "deploying the registry and the default verifiers through the Ignition module (deploy/modules/LoraLedger.ts)",
+);
 const deployed = await ignition.deploy(LoraLedgerModule);
 const registry = await ethers.getContractAt("LoraLedgerRegistry", await deployed.registry.getAddress());
 const hasRecordMerge = registry.interface.hasFunction("recordMerge");
@@ -125,10 +142,16 @@ for (const pair of request.pairs) {
 
     const first = makeStep({ ...task, step: 0n, submitter }).statement;
     await (await registry.connect(trainer).registerBaseModel(first.baseRoot, `bench://${name}/base`)).wait();
-    await (await registry.connect(trainer).registerDataset(first.datasetRoot, BigInt(task.dataset.length), `bench://${name}/dataset`)).wait();
+    await (
+      await registry
+        .connect(trainer)
+        .registerDataset(first.datasetRoot, BigInt(task.dataset.length), `bench://${name}/dataset`)
+    ).wait();
     const runId = (await registry.runCount()) + 1n;
     await (
-      await registry.connect(trainer).startRun(first.baseRoot, first.datasetRoot, first.hparamsHash, circuitIdOf(name), first.adapterBefore)
+      await registry
+        .connect(trainer)
+        .startRun(first.baseRoot, first.datasetRoot, first.hparamsHash, circuitIdOf(name), first.adapterBefore)
     ).wait();
 
     // Steps 0..7 of the run, each proven for exactly the inputs the registry will assemble.
@@ -140,7 +163,11 @@ for (const pair of request.pairs) {
     for (let t = 0; t < STEPS; t++) {
       const made = makeStep({ ...task, a, b, step: BigInt(t), submitter });
       const { proof, publicSignals } = await prove(pair.step, made.circuitInput);
-      const inputs = registryPublicInputs({ ...first, head: made.statement.adapterBefore, nextStep: BigInt(t) }, made.statement.adapterAfter, trainer.address);
+      const inputs = registryPublicInputs(
+        { ...first, head: made.statement.adapterBefore, nextStep: BigInt(t) },
+        made.statement.adapterAfter,
+        trainer.address,
+      );
       sameSignals(publicSignals, inputs, `${name} step ${t}`);
       proofs.push({ adapterAfter: made.statement.adapterAfter, proof, inputs });
       a = made.witness.aNext;
@@ -154,13 +181,17 @@ for (const pair of request.pairs) {
     const solidity = (t: number): SolidityProof => registryProof(at(t).proof);
 
     const bare = verifierAt(stepVerifier.address, 7, trainer);
-    const bareStepVerifier = Number(await bare.getFunction("verifyProof").estimateGas(solidity(0).a, solidity(0).b, solidity(0).c, at(0).inputs));
+    const bareStepVerifier = Number(
+      await bare.getFunction("verifyProof").estimateGas(solidity(0).a, solidity(0).b, solidity(0).c, at(0).inputs),
+    );
     const submitStep = await gasUsed(registry.connect(trainer).submitStep(runId, at(0).adapterAfter, solidity(0)));
-    const batch = (from: number, count: number) => Array.from({ length: count }, (_, i) => stepSubmission(at(from + i).adapterAfter, at(from + i).proof));
+    const batch = (from: number, count: number) =>
+      Array.from({ length: count }, (_, i) => stepSubmission(at(from + i).adapterAfter, at(from + i).proof));
     const two = await gasUsed(registry.connect(trainer).submitSteps(runId, batch(1, 2)));
     const four = await gasUsed(registry.connect(trainer).submitSteps(runId, batch(3, 4)));
     const submitStepLater = await gasUsed(registry.connect(trainer).submitStep(runId, at(7).adapterAfter, solidity(7)));
-    if ((await registry.getRun(runId)).nextStep !== BigInt(STEPS)) throw new Error(`${name}: the run did not reach step ${STEPS}`);
+    if ((await registry.getRun(runId)).nextStep !== BigInt(STEPS))
+      throw new Error(`${name}: the run did not reach step ${STEPS}`);
     progress.done(`${name}: submitStep ${submitStep}, submitSteps(2) ${two / 2}/step, submitSteps(4) ${four / 4}/step`);
 
     let recordMerge: number | null = null;
@@ -174,16 +205,25 @@ for (const pair of request.pairs) {
       // The adapter after step 7, exactly what the registry recorded.
       const made = mergeInputOf(task, { a, b });
       const adapter = await registry.adapterAfterStep(runId, BigInt(STEPS - 1));
-      if (adapter !== made.statement.adapter) throw new Error(`${pair.merge.name}: the merge's adapter is not the run's adapter after step ${STEPS - 1}`);
+      if (adapter !== made.statement.adapter)
+        throw new Error(`${pair.merge.name}: the merge's adapter is not the run's adapter after step ${STEPS - 1}`);
       progress.step(`${pair.merge.name}: proving the merge of the adapter after step ${STEPS - 1}`);
       const { proof, publicSignals } = await prove(pair.merge, made.circuitInput);
       const inputs = registryMergeInputs(first, adapter, made.statement.mergedRoot);
       sameSignals(publicSignals, inputs, pair.merge.name);
       const p = registryProof(proof);
-      bareMergeVerifier = Number(await verifierAt(mergeVerifier.address, 4, trainer).getFunction("verifyProof").estimateGas(p.a, p.b, p.c, inputs));
-      const tx = registry
-        .connect(trainer)
-        .getFunction("recordMerge")(runId, BigInt(STEPS - 1), circuitIdOf(pair.merge.name), made.statement.mergedRoot, p) as Promise<{
+      bareMergeVerifier = Number(
+        await verifierAt(mergeVerifier.address, 4, trainer)
+          .getFunction("verifyProof")
+          .estimateGas(p.a, p.b, p.c, inputs),
+      );
+      const tx = registry.connect(trainer).getFunction("recordMerge")(
+        runId,
+        BigInt(STEPS - 1),
+        circuitIdOf(pair.merge.name),
+        made.statement.mergedRoot,
+        p,
+      ) as Promise<{
         wait(): Promise<{ gasUsed: bigint } | null>;
       }>;
       recordMerge = await gasUsed(tx);

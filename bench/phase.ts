@@ -12,7 +12,20 @@ import * as snarkjs from "snarkjs";
 import type { Groth16Proof, VerificationKey } from "snarkjs";
 import { benchCircuit, powerFor, type BenchCircuit } from "./lib/circuits.js";
 import { benchInput } from "./lib/inputs.js";
-import { ZKEY_BEACON, buildInstance, compileCircom, mainComponentSource, resolvePtau, PROJECT_ROOT, getInstance, instanceArtifacts, loadInstances, stderrProgress, type Progress, releaseProverThreads } from "../src/node/index.js";
+import {
+  ZKEY_BEACON,
+  buildInstance,
+  compileCircom,
+  mainComponentSource,
+  resolvePtau,
+  PROJECT_ROOT,
+  getInstance,
+  instanceArtifacts,
+  loadInstances,
+  stderrProgress,
+  type Progress,
+  releaseProverThreads,
+} from "../src/node/index.js";
 import type { BuildResult, CompileResult, ProveResult, SetupResult } from "./lib/phases.js";
 import { RESULT_FILE_ENV } from "./lib/phases.js";
 
@@ -46,19 +59,16 @@ function requireDir(dir: string | undefined): string {
 
 async function compilePhase(instance: BenchCircuit, dir: string, progress: Progress): Promise<CompileResult> {
   const { compiler } = loadInstances();
-  if (path.relative(PROJECT_ROOT, dir).startsWith("..")) throw new Error(`${dir}: circom2 (WASI) needs a directory below the project root`);
-  progress.step(`compiling ${instance.name} into ${path.relative(PROJECT_ROOT, dir)} (circom ${compiler.circom}, ${compiler.flags.join(" ")})`);
+  if (path.relative(PROJECT_ROOT, dir).startsWith(".."))
+    throw new Error(`${dir}: circom2 (WASI) needs a directory below the project root`);
+  progress.step(
+    `compiling ${instance.name} into ${path.relative(PROJECT_ROOT, dir)} (circom ${compiler.circom}, ${compiler.flags.join(" ")})`,
+  );
   const started = performance.now();
   await compileCircom({
     dir,
     baseName: instance.name,
-    mainSource: mainComponentSource(
-      dir,
-      instance.file,
-      instance.template,
-      instance.args,
-      instance.publicInputs,
-    ),
+    mainSource: mainComponentSource(dir, instance.file, instance.template, instance.args, instance.publicInputs),
     flags: compiler.flags,
   });
   const seconds = (performance.now() - started) / 1000;
@@ -95,13 +105,23 @@ async function setupPhase(instance: BenchCircuit, dir: string, progress: Progres
   await snarkjs.zKey.newZKey(files.r1cs, ptau, initialZkey, logger);
   const afterNewZkey = performance.now();
   progress.step("applying the phase-2 beacon");
-  await snarkjs.zKey.beacon(initialZkey, `${files.zkey}.partial`, "lora-ledger development beacon", ZKEY_BEACON, 10, logger);
+  await snarkjs.zKey.beacon(
+    initialZkey,
+    `${files.zkey}.partial`,
+    "lora-ledger development beacon",
+    ZKEY_BEACON,
+    10,
+    logger,
+  );
   rmSync(initialZkey);
   renameSync(`${files.zkey}.partial`, files.zkey);
   const afterBeacon = performance.now();
   const verificationKey = await snarkjs.zKey.exportVerificationKey(files.zkey);
   writeFileSync(files.verificationKey, `${JSON.stringify(verificationKey, null, 2)}\n`);
-  const template = readFileSync(path.join(PROJECT_ROOT, "node_modules", "snarkjs", "templates", "verifier_groth16.sol.ejs"), "utf8");
+  const template = readFileSync(
+    path.join(PROJECT_ROOT, "node_modules", "snarkjs", "templates", "verifier_groth16.sol.ejs"),
+    "utf8",
+  );
   writeFileSync(files.verifierSolidity, await snarkjs.zKey.exportSolidityVerifier(files.zkey, { groth16: template }));
   const ended = performance.now();
   progress.done(`setup in ${((ended - started) / 1000).toFixed(1)} s`);
@@ -113,7 +133,11 @@ async function setupPhase(instance: BenchCircuit, dir: string, progress: Progres
     exportSeconds: (ended - afterBeacon) / 1000,
     ptau: path.basename(ptau),
     power,
-    files: fileSizes({ zkey: files.zkey, verificationKey: files.verificationKey, verifierSolidity: files.verifierSolidity }),
+    files: fileSizes({
+      zkey: files.zkey,
+      verificationKey: files.verificationKey,
+      verifierSolidity: files.verifierSolidity,
+    }),
     selfMaxRssKiB: selfMaxRssKiB(),
   };
 }
@@ -140,7 +164,13 @@ async function buildPhase(name: string, progress: Progress): Promise<BuildResult
       compileSeconds: manifest.compileSeconds,
       setupSeconds: manifest.setupSeconds,
     },
-    files: fileSizes({ r1cs: artifacts.r1cs, sym: artifacts.sym, wasm: artifacts.wasm, zkey: artifacts.zkey, verificationKey: artifacts.verificationKey }),
+    files: fileSizes({
+      r1cs: artifacts.r1cs,
+      sym: artifacts.sym,
+      wasm: artifacts.wasm,
+      zkey: artifacts.zkey,
+      verificationKey: artifacts.verificationKey,
+    }),
     selfMaxRssKiB: selfMaxRssKiB(),
   };
 }
@@ -235,7 +265,9 @@ async function main(): Promise<void> {
 try {
   await main();
 } catch (error) {
-  process.stderr.write(`benchmark phase failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `benchmark phase failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   await releaseProverThreads();
   process.exitCode = 1;
 }

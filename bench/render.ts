@@ -9,7 +9,9 @@ import { PROJECT_ROOT, stderrProgress } from "../src/node/index.js";
 const args = process.argv.slice(2);
 const unknown = args.filter((arg) => arg !== "--check");
 if (unknown.length > 0) {
-  process.stderr.write(`bench:render: unknown argument(s) ${unknown.join(" ")} (usage: npm run bench:render [-- --check])\n`);
+  process.stderr.write(
+    `bench:render: unknown argument(s) ${unknown.join(" ")} (usage: npm run bench:render [-- --check])\n`,
+  );
   process.exit(2);
 }
 const markdown = path.relative(PROJECT_ROOT, MARKDOWN_FILE);

@@ -45,7 +45,14 @@ import {
 } from "./lib/phases.js";
 import type { BenchResults, CircuitRecord } from "./lib/results.js";
 import { MARKDOWN_FILE, RESULTS_FILE, readResults, writeMarkdown } from "./render/document.js";
-import { PROJECT_ROOT, defaultInstance, getInstance, instanceArtifacts, mergeInstanceFor, stderrProgress } from "../src/node/index.js";
+import {
+  PROJECT_ROOT,
+  defaultInstance,
+  getInstance,
+  instanceArtifacts,
+  mergeInstanceFor,
+  stderrProgress,
+} from "../src/node/index.js";
 
 const SCRATCH_DIR = path.join(PROJECT_ROOT, "build", "bench-scratch");
 const FIELD_BYTES = 32;
@@ -84,7 +91,8 @@ function parseOptions(args: readonly string[]): Options {
     } else if (arg.startsWith("--")) throw new Error(`unknown option ${arg}`);
     else names.push(arg);
   }
-  if (quick && names.length > 0) throw new Error("--quick benchmarks the test instances only; do not name circuits with it");
+  if (quick && names.length > 0)
+    throw new Error("--quick benchmarks the test instances only; do not name circuits with it");
   let circuits: BenchCircuit[];
   if (quick) {
     const step = defaultInstance();
@@ -106,7 +114,12 @@ function parseOptions(args: readonly string[]): Options {
   const size = (c: BenchCircuit): number => c.params.dIn * c.params.dOut;
   circuits = circuits
     .map((circuit, index) => ({ circuit, index }))
-    .sort((a, b) => size(a.circuit) - size(b.circuit) || templateOrder.indexOf(a.circuit.template) - templateOrder.indexOf(b.circuit.template) || a.index - b.index)
+    .sort(
+      (a, b) =>
+        size(a.circuit) - size(b.circuit) ||
+        templateOrder.indexOf(a.circuit.template) - templateOrder.indexOf(b.circuit.template) ||
+        a.index - b.index,
+    )
     .map(({ circuit }) => circuit);
   return { fresh, runs, keepScratch, skipLarge, gas, circuits, skipped };
 }
@@ -142,7 +155,9 @@ async function benchCircuitRecord(circuit: BenchCircuit, options: Options): Prom
     artifactsDir = scratchDir(circuit.name);
     progress.step(`fresh compile of ${circuit.name} into ${path.relative(PROJECT_ROOT, artifactsDir)}`);
     const compile = await runPhase(compileResultSchema, ["compile", circuit.name, artifactsDir]);
-    progress.done(`compile: ${compile.result.seconds.toFixed(1)} s, ${compile.result.circuit.constraints} constraints, peak ${(compile.memory.peakKiB / 1024).toFixed(0)} MiB`);
+    progress.done(
+      `compile: ${compile.result.seconds.toFixed(1)} s, ${compile.result.circuit.constraints} constraints, peak ${(compile.memory.peakKiB / 1024).toFixed(0)} MiB`,
+    );
     const compileRecord = { seconds: compile.result.seconds, source: "measured" as const, peakMemory: compile.memory };
     const circuitInfo = { ...compile.result.circuit, ptau: null as string | null };
     if (circuit.mode === "compile-only" || compile.result.circuit.power > SHIPPED_PTAU_POWER) {
@@ -158,12 +173,17 @@ async function benchCircuitRecord(circuit: BenchCircuit, options: Options): Prom
       artifactDirs.set(circuit.name, { dir: artifactsDir, fresh: true });
       return finish(circuit, partial, null, progress);
     }
-    progress.step(`fresh Groth16 setup of ${circuit.name} (2^${compile.result.circuit.power}; minutes for the large circuits)`);
+    progress.step(
+      `fresh Groth16 setup of ${circuit.name} (2^${compile.result.circuit.power}; minutes for the large circuits)`,
+    );
     const setup = await runPhase(setupResultSchema, ["setup", circuit.name, artifactsDir]);
     progress.done(`setup: ${setup.result.seconds.toFixed(1)} s, peak ${(setup.memory.peakKiB / 1024).toFixed(0)} MiB`);
     const matches =
       circuit.origin === "instances.json"
-        ? sameVerificationKey(path.join(artifactsDir, "verification_key.json"), instanceArtifacts(circuit.name).verificationKey)
+        ? sameVerificationKey(
+            path.join(artifactsDir, "verification_key.json"),
+            instanceArtifacts(circuit.name).verificationKey,
+          )
         : null;
     partial = {
       circuit: { ...circuitInfo, ptau: setup.result.ptau },
@@ -177,7 +197,11 @@ async function benchCircuitRecord(circuit: BenchCircuit, options: Options): Prom
         seconds: setup.result.seconds,
         source: "measured",
         peakMemory: setup.memory,
-        detail: { newZkeySeconds: setup.result.newZkeySeconds, beaconSeconds: setup.result.beaconSeconds, exportSeconds: setup.result.exportSeconds },
+        detail: {
+          newZkeySeconds: setup.result.newZkeySeconds,
+          beaconSeconds: setup.result.beaconSeconds,
+          exportSeconds: setup.result.exportSeconds,
+        },
       },
       files: { ...compile.result.files, ...setup.result.files },
     };
@@ -202,8 +226,16 @@ async function benchCircuitRecord(circuit: BenchCircuit, options: Options): Prom
         ptau: manifest.ptau,
       },
       build: { mode: "reused", note, matchesSharedBuild: null },
-      compile: { seconds: manifest.compileSeconds, source: build.result.rebuilt ? "measured" : "manifest", peakMemory: buildMemory },
-      setup: { seconds: manifest.setupSeconds, source: build.result.rebuilt ? "measured" : "manifest", peakMemory: buildMemory },
+      compile: {
+        seconds: manifest.compileSeconds,
+        source: build.result.rebuilt ? "measured" : "manifest",
+        peakMemory: buildMemory,
+      },
+      setup: {
+        seconds: manifest.setupSeconds,
+        source: build.result.rebuilt ? "measured" : "manifest",
+        peakMemory: buildMemory,
+      },
       files: build.result.files,
     };
   }
@@ -225,7 +257,11 @@ async function benchCircuitRecord(circuit: BenchCircuit, options: Options): Prom
       referenceSeconds: prove.result.referenceSeconds,
       loss: prove.result.loss,
       witness: { medianSeconds: median(prove.result.witnessSeconds), runs: prove.result.witnessSeconds },
-      proving: { medianSeconds: median(prove.result.provingSeconds), runs: prove.result.provingSeconds, peakMemory: prove.memory },
+      proving: {
+        medianSeconds: median(prove.result.provingSeconds),
+        runs: prove.result.provingSeconds,
+        peakMemory: prove.memory,
+      },
       verification: {
         medianSeconds: median(verifyRuns),
         runs: verifyRuns,
@@ -252,7 +288,9 @@ function finish(
   const breakdown = breakdownFor(circuit);
   const compiled = partial.circuit.constraints;
   if (breakdown.total !== compiled) {
-    progress.warn(`${circuit.name}: the formula breakdown sums to ${breakdown.total}, the r1cs has ${compiled} (residual ${compiled - breakdown.total})`);
+    progress.warn(
+      `${circuit.name}: the formula breakdown sums to ${breakdown.total}, the r1cs has ${compiled} (residual ${compiled - breakdown.total})`,
+    );
   }
   const params = circuit.params;
   return {
@@ -284,7 +322,8 @@ function gasRequest(records: readonly CircuitRecord[]): { request: GasRequest; p
     const shared = instanceArtifacts(name);
     if (instance.buildByDefault) {
       // The Ignition module deploys the verifier generated from build/circuits/<name>: prove with that key.
-      if (!existsSync(shared.zkey) || !existsSync(shared.wasm)) return `${name}: build/circuits/${name} is missing (npm run build:circuits)`;
+      if (!existsSync(shared.zkey) || !existsSync(shared.wasm))
+        return `${name}: build/circuits/${name} is missing (npm run build:circuits)`;
       return { name, wasm: shared.wasm, zkey: shared.zkey, verifier: { kind: "ignition" } };
     }
     const built = artifactDirs.get(name);
@@ -311,7 +350,9 @@ function gasRequest(records: readonly CircuitRecord[]): { request: GasRequest; p
       continue;
     }
     const merge = artifactsFor(mergeInstance.name);
-    pairs.push(typeof merge === "string" ? { step, merge: null, mergeNote: `not measured: ${merge}` } : { step, merge });
+    pairs.push(
+      typeof merge === "string" ? { step, merge: null, mergeNote: `not measured: ${merge}` } : { step, merge },
+    );
   }
   return { request: { pairs }, problems };
 }
@@ -327,14 +368,19 @@ async function main(): Promise<void> {
   if (args.includes("--render")) {
     if (args.length > 1) throw new Error("--render takes no other option");
     writeMarkdown(readResults());
-    stderrProgress("bench").done(`rendered ${path.relative(PROJECT_ROOT, MARKDOWN_FILE)} from ${path.relative(PROJECT_ROOT, RESULTS_FILE)}`);
+    stderrProgress("bench").done(
+      `rendered ${path.relative(PROJECT_ROOT, MARKDOWN_FILE)} from ${path.relative(PROJECT_ROOT, RESULTS_FILE)}`,
+    );
     return;
   }
   const started = performance.now();
   const options = parseOptions(args);
   const progress = stderrProgress("bench");
   const gnuTime = gnuTimeAvailable();
-  if (!gnuTime) progress.warn("/usr/bin/time is missing: peak memory is each phase's own node process; the circom2 child of compile is not included");
+  if (!gnuTime)
+    progress.warn(
+      "/usr/bin/time is missing: peak memory is each phase's own node process; the circom2 child of compile is not included",
+    );
   progress.step(
     `benchmarking ${options.circuits.map((c) => c.name).join(", ")} (${options.fresh ? "fresh builds" : "reusing instance builds"}, ${options.runs} run(s))`,
   );
@@ -354,7 +400,11 @@ async function main(): Promise<void> {
     loadAverage: { start: os.loadavg(), end: os.loadavg(), max1min: os.loadavg()[0] ?? 0 },
     circuits: [],
     failures: [],
-    comparisonPairs: comparisonPairs().map(({ lora, full, shape }) => ({ lora, full, parameterRatio: parameterRatio(shape.dIn, shape.dOut, shape.rank) })),
+    comparisonPairs: comparisonPairs().map(({ lora, full, shape }) => ({
+      lora,
+      full,
+      parameterRatio: parameterRatio(shape.dIn, shape.dOut, shape.rank),
+    })),
     mergePairs: mergePairs().map(({ merge, freivalds }) => ({ merge, freivalds })),
     gas: null,
     parameterRatios: { grid: parameterRatioGrid(), ratio24: gridPointsWithRatio(24), ratio96: gridPointsWithRatio(96) },
@@ -380,10 +430,13 @@ async function main(): Promise<void> {
       }
       sampleLoad();
       // Comparison circuits' scratch copies are not needed afterwards; instances' are, for the gas.
-      if (!options.keepScratch && !gasNeeds.has(circuit.name)) rmSync(scratchDir(circuit.name), { recursive: true, force: true });
+      if (!options.keepScratch && !gasNeeds.has(circuit.name))
+        rmSync(scratchDir(circuit.name), { recursive: true, force: true });
       // Written after every circuit, so a long run leaves its finished part behind.
       write(results);
-      progress.done(`${circuit.name} benchmarked; wrote ${path.relative(PROJECT_ROOT, RESULTS_FILE)} and ${path.relative(PROJECT_ROOT, MARKDOWN_FILE)}`);
+      progress.done(
+        `${circuit.name} benchmarked; wrote ${path.relative(PROJECT_ROOT, RESULTS_FILE)} and ${path.relative(PROJECT_ROOT, MARKDOWN_FILE)}`,
+      );
     }
     if (options.gas) {
       const { request, problems } = gasRequest(results.circuits);
@@ -391,7 +444,9 @@ async function main(): Promise<void> {
       if (request.pairs.length === 0) {
         results.gas = { error: `no step instance to measure${problems.length > 0 ? `: ${problems.join("; ")}` : ""}` };
       } else {
-        progress.step(`gas on the in-process network: ${request.pairs.map((p) => `${p.step.name}${p.merge === null ? "" : ` + ${p.merge.name}`}`).join(", ")}`);
+        progress.step(
+          `gas on the in-process network: ${request.pairs.map((p) => `${p.step.name}${p.merge === null ? "" : ` + ${p.merge.name}`}`).join(", ")}`,
+        );
         try {
           results.gas = await measureGas(request);
         } catch (error) {
@@ -410,7 +465,9 @@ async function main(): Promise<void> {
   }
   progress.done(`wrote ${path.relative(PROJECT_ROOT, RESULTS_FILE)} and ${path.relative(PROJECT_ROOT, MARKDOWN_FILE)}`);
   if (results.failures.length > 0) {
-    process.stderr.write(`${results.failures.length} circuit(s) failed: ${results.failures.map((f) => f.name).join(", ")}\n`);
+    process.stderr.write(
+      `${results.failures.length} circuit(s) failed: ${results.failures.map((f) => f.name).join(", ")}\n`,
+    );
     process.exitCode = 1;
   }
 }

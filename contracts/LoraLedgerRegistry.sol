@@ -198,7 +198,7 @@ contract LoraLedgerRegistry is ILoraLedgerRegistry, AccessControl, Pausable {
         if (count == 0) revert LoraLedger__EmptyBatch(runId);
         Run storage run = _runs[runId];
         (uint256[7] memory inputs, IStepVerifier verifier) = _openSubmission(run, runId);
-        for (uint256 i; i < count; ) {
+        for (uint256 i; i < count;) {
             StepSubmission calldata submission = steps[i];
             _verifyAndRecord(run, runId, verifier, inputs, submission.adapterAfter, submission.proof);
             // unchecked: i < count, a calldata array length, so ++i cannot overflow.
@@ -289,11 +289,9 @@ contract LoraLedgerRegistry is ILoraLedgerRegistry, AccessControl, Pausable {
     }
 
     /// @inheritdoc ILoraLedgerRegistry
-    function provenanceOf(uint256 adapter)
-        external
-        view
-        returns (bool verified, uint256 runId, uint64 step, uint256 baseRoot, uint256 datasetRoot)
-    {
+    function provenanceOf(
+        uint256 adapter
+    ) external view returns (bool verified, uint256 runId, uint64 step, uint256 baseRoot, uint256 datasetRoot) {
         StepProvenance memory provenance = _provenance[adapter];
         if (provenance.runId == 0) return (false, 0, 0, 0, 0);
         Run storage run = _runs[provenance.runId];
@@ -306,7 +304,9 @@ contract LoraLedgerRegistry is ILoraLedgerRegistry, AccessControl, Pausable {
     }
 
     /// @inheritdoc ILoraLedgerRegistry
-    function mergedProvenanceOf(uint256 mergedRoot)
+    function mergedProvenanceOf(
+        uint256 mergedRoot
+    )
         external
         view
         returns (bool verified, uint256 runId, uint64 step, uint256 adapter, uint256 baseRoot, uint256 datasetRoot)

@@ -12,7 +12,13 @@ import type { ServerResponse } from "node:http";
 import path from "node:path";
 import type { Connect, Plugin } from "vite";
 import { parseInstancesFile } from "../src/protocol/index.js";
-import { DEFAULT_RPC, LEDGER_DATA_URL, type ChainDeployment, type InstanceInfo, type LedgerData } from "./src/ledgerData.js";
+import {
+  DEFAULT_RPC,
+  LEDGER_DATA_URL,
+  type ChainDeployment,
+  type InstanceInfo,
+  type LedgerData,
+} from "./src/ledgerData.js";
 
 function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, "utf8")) as unknown;
@@ -43,7 +49,10 @@ function deploymentsOf(projectRoot: string): Record<string, ChainDeployment> {
     const file = path.join(directory, entry, "deployed_addresses.json");
     if (match?.[1] === undefined || !existsSync(file)) continue;
     try {
-      deployments[match[1]] = { file: path.relative(projectRoot, file), addresses: readJson(file) as Record<string, string> };
+      deployments[match[1]] = {
+        file: path.relative(projectRoot, file),
+        addresses: readJson(file) as Record<string, string>,
+      };
     } catch {
       // a record being written right now: it shows up on the next read
     }
@@ -52,7 +61,12 @@ function deploymentsOf(projectRoot: string): Record<string, ChainDeployment> {
 }
 
 export function ledgerData(projectRoot: string, defaultRpc: string): LedgerData {
-  return { defaultRpc, deployments: deploymentsOf(projectRoot), instances: instancesOf(projectRoot), readAt: new Date().toISOString() };
+  return {
+    defaultRpc,
+    deployments: deploymentsOf(projectRoot),
+    instances: instancesOf(projectRoot),
+    readAt: new Date().toISOString(),
+  };
 }
 
 function send(response: ServerResponse, status: number, body: string): void {
@@ -68,20 +82,36 @@ export function ledgerDataPlugin(options: { projectRoot: string; defaultRpc?: st
   const middleware: Connect.NextHandleFunction = (request, response, next) => {
     const url = new URL(request.url ?? "/", "http://localhost");
     const at = url.pathname.indexOf("/lora-data/");
-    if (at < 0) { next(); return; }
+    if (at < 0) {
+      next();
+      return;
+    }
     const route = url.pathname.slice(at + 1);
     try {
-      if (route === LEDGER_DATA_URL) { send(response, 200, JSON.stringify(ledgerData(projectRoot, defaultRpc))); return; }
+      if (route === LEDGER_DATA_URL) {
+        send(response, 200, JSON.stringify(ledgerData(projectRoot, defaultRpc)));
+        return;
+      }
       const vk = /^lora-data\/vk\/([A-Za-z0-9_]+)\.json$/.exec(route);
       // Only the keys of declared instances: the name is never used as a path before that check.
       if (vk?.[1] !== undefined && instancesOf(projectRoot).some((instance) => instance.name === vk[1])) {
         const file = verificationKeyFile(projectRoot, vk[1]);
-        if (existsSync(file)) { send(response, 200, readFileSync(file, "utf8")); return; }
-        send(response, 404, JSON.stringify({ error: `${path.relative(projectRoot, file)} is missing: run npm run build:circuits` })); return;
+        if (existsSync(file)) {
+          send(response, 200, readFileSync(file, "utf8"));
+          return;
+        }
+        send(
+          response,
+          404,
+          JSON.stringify({ error: `${path.relative(projectRoot, file)} is missing: run npm run build:circuits` }),
+        );
+        return;
       }
-      send(response, 404, JSON.stringify({ error: `no such data: ${route}` })); return;
+      send(response, 404, JSON.stringify({ error: `no such data: ${route}` }));
+      return;
     } catch (error) {
-      send(response, 500, JSON.stringify({ error: (error as Error).message })); return;
+      send(response, 500, JSON.stringify({ error: (error as Error).message }));
+      return;
     }
   };
   return {
@@ -97,7 +127,11 @@ export function ledgerDataPlugin(options: { projectRoot: string; defaultRpc?: st
       this.emitFile({ type: "asset", fileName: LEDGER_DATA_URL, source: JSON.stringify(data, null, 2) });
       for (const instance of data.instances) {
         if (!instance.verificationKey) continue;
-        this.emitFile({ type: "asset", fileName: `lora-data/vk/${instance.name}.json`, source: readFileSync(verificationKeyFile(projectRoot, instance.name), "utf8") });
+        this.emitFile({
+          type: "asset",
+          fileName: `lora-data/vk/${instance.name}.json`,
+          source: readFileSync(verificationKeyFile(projectRoot, instance.name), "utf8"),
+        });
       }
     },
   };

@@ -16,6 +16,11 @@ export default defineConfig({
   plugins: [ledgerDataPlugin({ projectRoot, defaultRpc: process.env.LORA_EXPLORER_RPC || DEFAULT_RPC })],
   server: { host: "127.0.0.1", port: 5173, fs: { allow: [projectRoot] } },
   preview: { host: "127.0.0.1", port: 4173 },
-  build: { outDir: path.join(projectRoot, "build", "explorer"), emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 2000 },
+  build: {
+    outDir: path.join(projectRoot, "build", "explorer"),
+    emptyOutDir: true,
+    target: "es2022",
+    chunkSizeWarningLimit: 2000,
+  },
   optimizeDeps: { esbuildOptions: { target: "es2022" } },
 });

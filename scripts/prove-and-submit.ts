@@ -6,7 +6,14 @@
 // Unless LORA_MERGE=false, it ends by proving and recording the merged weights W0 + α B A of the run's
 // final adapter (the step instance's LoraMerge instance), and asks the registry where they came from.
 import hre, { network } from "hardhat";
-import { buildInstance, defaultInstance, getInstance, mergeInstanceFor, stderrProgress, releaseProverThreads } from "../src/node/index.js";
+import {
+  buildInstance,
+  defaultInstance,
+  getInstance,
+  mergeInstanceFor,
+  stderrProgress,
+  releaseProverThreads,
+} from "../src/node/index.js";
 import { toHex32, LoraLedgerError, verifierContractName } from "../src/protocol/index.js";
 import { assertVerifierCurrent, resolveRegistry } from "../src/hardhat/index.js";
 import { mergeProvenance } from "../src/chain/index.js";
@@ -43,14 +50,26 @@ try {
     const mergeArtifact = await hre.artifacts.readArtifact(verifierContractName(mergeInstance.name));
     await assertVerifierCurrent(connection, registry, mergeInstance.name, mergeArtifact.deployedBytecode);
   }
-  progress.step(`registry ${await registry.getAddress()} on ${connection.networkName} (chain ${chainId}); instance ${instance.name}, ${built.constraints} constraints`);
+  progress.step(
+    `registry ${await registry.getAddress()} on ${connection.networkName} (chain ${chainId}); instance ${instance.name}, ${built.constraints} constraints`,
+  );
 
-  const session = new TrainingSession({ registry, signer, chainId, instance, task: loadTask(instance.params, config), config, progress });
+  const session = new TrainingSession({
+    registry,
+    signer,
+    chainId,
+    instance,
+    task: loadTask(instance.params, config),
+    config,
+    progress,
+  });
   await session.registerRoots();
   const runId = await session.findOrStartRun();
   const reports = await session.train(runId);
 
-  console.log(`\nRun ${runId} on ${connection.networkName}: ${reports.length} verified steps (trainer ${await signer.getAddress()})\n`);
+  console.log(
+    `\nRun ${runId} on ${connection.networkName}: ${reports.length} verified steps (trainer ${await signer.getAddress()})\n`,
+  );
   console.log(formatStepTable(reports));
   const head = (await registry.getRun(runId)).head;
   const [verified, producedBy, step, base, dataset] = await registry.provenanceOf(head);
@@ -65,7 +84,9 @@ try {
       merge.origin === "on-chain"
         ? "recorded before this attempt"
         : `proof ${merge.provingSeconds?.toFixed(2) ?? "-"} s${merge.origin === "reused" ? " (an earlier attempt's)" : ""}, recordMerge gas ${merge.gasUsed ?? "-"}`;
-    console.log(`\nMerged weights W0 + alpha B A of step ${merge.step}'s adapter (${mergeInstance.name}): merged root ${toHex32(merge.mergedRoot)}\n(${how}; ${merge.merged.length}x${merge.merged[0]?.length ?? 0} exact integers at scale 2^${3 * instance.params.F}).`);
+    console.log(
+      `\nMerged weights W0 + alpha B A of step ${merge.step}'s adapter (${mergeInstance.name}): merged root ${toHex32(merge.mergedRoot)}\n(${how}; ${merge.merged.length}x${merge.merged[0]?.length ?? 0} exact integers at scale 2^${3 * instance.params.F}).`,
+    );
     const answer = await mergeProvenance(registry, merge.mergedRoot);
     console.log(
       answer.verified
@@ -73,7 +94,9 @@ try {
         : `The registry says: merged root ${toHex32(merge.mergedRoot)} is NOT a recorded merge.`,
     );
   }
-  console.log(`\nWall time ${((performance.now() - started) / 1000).toFixed(1)} s. Keys are development keys: never use them in production.`);
+  console.log(
+    `\nWall time ${((performance.now() - started) / 1000).toFixed(1)} s. Keys are development keys: never use them in production.`,
+  );
 } catch (error) {
   const failure = toFailure(error);
   process.stderr.write(`prove-and-submit failed: ${failure.message}\n`);

@@ -44,7 +44,10 @@ declare module "snarkjs" {
     calculate(input: Record<string, unknown>, wasmFile: string, target: WitnessTarget): Promise<void>;
   };
   export const r1cs: {
-    info(r1csFile: string, logger?: Logger): Promise<{ nConstraints: number; nVars: number; nOutputs: number; nPubInputs: number; nPrvInputs: number }>;
+    info(
+      r1csFile: string,
+      logger?: Logger,
+    ): Promise<{ nConstraints: number; nVars: number; nOutputs: number; nPubInputs: number; nPrvInputs: number }>;
   };
   export const zKey: {
     newZKey(r1csFile: string, ptauFile: string, zkeyFile: string, logger?: Logger): Promise<unknown>;

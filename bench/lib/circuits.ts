@@ -6,7 +6,13 @@
  * compile-only, next to LoraMerge. Templates, files, parameter orders and public inputs come from the
  * file's `templates`.
  */
-import { TEMPLATES, templateArguments, type CircuitInstance, type ComparisonCircuit, type FullShape } from "../../src/protocol/index.js";
+import {
+  TEMPLATES,
+  templateArguments,
+  type CircuitInstance,
+  type ComparisonCircuit,
+  type FullShape,
+} from "../../src/protocol/index.js";
 import { loadInstances } from "../../src/node/index.js";
 import type { StepShape } from "../../src/protocol/index.js";
 import { formulaConstraints } from "./constraints.js";
@@ -52,7 +58,8 @@ export function isLarge(circuit: BenchCircuit): boolean {
 
 /** The instances the benchmark measures: version 1's step and merge (version 2's are measured by their own harness). */
 type BenchedInstance = CircuitInstance & { template: "LoraStep" | "LoraMerge" };
-const isBenched = (instance: CircuitInstance): instance is BenchedInstance => instance.template === "LoraStep" || instance.template === "LoraMerge";
+const isBenched = (instance: CircuitInstance): instance is BenchedInstance =>
+  instance.template === "LoraStep" || instance.template === "LoraMerge";
 
 function fromInstance(instance: BenchedInstance): BenchCircuit {
   const template = TEMPLATES[instance.template];
@@ -76,7 +83,15 @@ export function loraShape(d: number, rank: number, batch: number, depth: number)
 
 /** The full fine-tuning shape of the same layer: W trainable, so 16-bit at scale 2^F like the adapters (PROTOCOL §10). */
 export function fullShapeOf(lora: StepShape): FullShape {
-  return { dIn: lora.dIn, dOut: lora.dOut, batch: lora.batch, depth: lora.depth, F: lora.F, xBits: lora.xBits, wBits: lora.aBits };
+  return {
+    dIn: lora.dIn,
+    dOut: lora.dOut,
+    batch: lora.batch,
+    depth: lora.depth,
+    F: lora.F,
+    xBits: lora.xBits,
+    wBits: lora.aBits,
+  };
 }
 
 export function loraStepName(s: StepShape): string {
@@ -92,7 +107,12 @@ export function freivaldsName(s: StepShape): string {
 }
 
 function fromComparison(comparison: ComparisonCircuit): BenchCircuit {
-  const common = { name: comparison.name, purpose: comparison.purpose, file: comparison.file, origin: "comparison" as const };
+  const common = {
+    name: comparison.name,
+    purpose: comparison.purpose,
+    file: comparison.file,
+    origin: "comparison" as const,
+  };
   switch (comparison.template) {
     case "LoraStep":
     case "LoraMergeFreivalds": {
@@ -150,14 +170,16 @@ export function allBenchCircuits(): BenchCircuit[] {
 export function benchCircuit(name: string): BenchCircuit {
   const all = allBenchCircuits();
   const found = all.find((c) => c.name === name);
-  if (found === undefined) throw new Error(`unknown benchmark circuit "${name}"; known: ${all.map((c) => c.name).join(", ")}`);
+  if (found === undefined)
+    throw new Error(`unknown benchmark circuit "${name}"; known: ${all.map((c) => c.name).join(", ")}`);
   return found;
 }
 
 /** The LoRA step circuit (instance or comparison) called `name`, for the `beside` of a comparison. */
 function loraStepParams(name: string): StepShape {
   const found = allBenchCircuits().find((c) => c.name === name);
-  if (found === undefined || found.template !== "LoraStep") throw new Error(`circuits/instances.json: ${name} is not a LoraStep circuit`);
+  if (found === undefined || found.template !== "LoraStep")
+    throw new Error(`circuits/instances.json: ${name} is not a LoraStep circuit`);
   return found.params;
 }
 

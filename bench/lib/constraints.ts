@@ -21,7 +21,18 @@
  * (circuits/merge/lora_merge_freivalds.circom) and the full fine-tuning baseline FullStep
  * (circuits/baseline/full_step.circom); `breakdownFor` picks the template's formula.
  */
-import { fullUpdateDivisor, type FullShape, mergedBits, HPARAM_BITS, POSITION_QUOTIENT_BITS, STEP_BITS, bitLength, intermediateBitBounds, updateDivisors, type StepShape } from "../../src/protocol/index.js";
+import {
+  fullUpdateDivisor,
+  type FullShape,
+  mergedBits,
+  HPARAM_BITS,
+  POSITION_QUOTIENT_BITS,
+  STEP_BITS,
+  bitLength,
+  intermediateBitBounds,
+  updateDivisors,
+  type StepShape,
+} from "../../src/protocol/index.js";
 import type { BenchCircuit } from "./circuits.js";
 
 /** circomlib's N_ROUNDS_P, indexed by t - 2. */
@@ -35,13 +46,17 @@ export function poseidonConstraints(nInputs: number, constantInputs = 0): number
   const t = nInputs + 1;
   const partial = POSEIDON_PARTIAL_ROUNDS[t - 2];
   if (partial === undefined) throw new Error(`Poseidon takes 1..16 inputs, not ${nInputs}`);
-  if (constantInputs < 0 || constantInputs > nInputs) throw new Error(`${constantInputs} constant inputs of ${nInputs}`);
+  if (constantInputs < 0 || constantInputs > nInputs)
+    throw new Error(`${constantInputs} constant inputs of ${nInputs}`);
   // The initial state (lane 0) is the constant 0.
   return 3 * (POSEIDON_FULL_ROUNDS * t + partial) - 3 * (1 + constantInputs);
 }
 
 /** The Poseidon part of PackHash(tag, len, bits): one Poseidon(size + 1) per chunk of at most 15 words. */
-export function packHashPoseidonConstraints(len: number, bits: number): { constraints: number; words: number; chunks: number } {
+export function packHashPoseidonConstraints(
+  len: number,
+  bits: number,
+): { constraints: number; words: number; chunks: number } {
   const perWord = Math.floor(PACK_WORD_BITS / bits);
   const words = Math.ceil(len / perWord);
   const chunks = Math.ceil(words / PACK_CHUNK_WORDS);
@@ -62,7 +77,8 @@ export function belowConstantConstraints(bound: bigint): number {
   return powerOfTwo === bound ? width : 2 * width;
 }
 
-export type ConstraintFamily = "range checks" | "Poseidon hashing" | "products" | "remainder / rescale checks" | "batch selection and binding";
+export type ConstraintFamily =
+  "range checks" | "Poseidon hashing" | "products" | "remainder / rescale checks" | "batch selection and binding";
 
 export const CONSTRAINT_FAMILIES: readonly ConstraintFamily[] = [
   "range checks",
@@ -102,7 +118,12 @@ export function constraintBreakdown(shape: StepShape): ConstraintBreakdown {
   const belowA = belowConstantConstraints(dA);
 
   const rows: BreakdownRow[] = [
-    { family: "range checks", item: "W0 entries", formula: `${dOut}·${dIn} × ${wBits} bits`, constraints: dOut * dIn * wBits },
+    {
+      family: "range checks",
+      item: "W0 entries",
+      formula: `${dOut}·${dIn} × ${wBits} bits`,
+      constraints: dOut * dIn * wBits,
+    },
     {
       family: "range checks",
       item: "adapter entries A, B, A', B'",
@@ -153,7 +174,12 @@ export function constraintBreakdown(shape: StepShape): ConstraintBreakdown {
     },
     { family: "products", item: "W0·x", formula: `${n}·${dOut}·${dIn}`, constraints: n * dOut * dIn },
     { family: "products", item: "A·x", formula: `${n}·${r}·${dIn}`, constraints: n * r * dIn },
-    { family: "products", item: "B·h and α·(B h)", formula: `${n}·${dOut}·${r} + ${n}·${dOut}`, constraints: n * dOut * r + n * dOut },
+    {
+      family: "products",
+      item: "B·h and α·(B h)",
+      formula: `${n}·${dOut}·${r} + ${n}·${dOut}`,
+      constraints: n * dOut * r + n * dOut,
+    },
     {
       family: "products",
       item: "gradients Bᵀe, e·hᵀ, u·xᵀ",
@@ -186,13 +212,19 @@ export function constraintBreakdown(shape: StepShape): ConstraintBreakdown {
     },
     { family: "batch selection and binding", item: "submitter²", formula: "1", constraints: 1 },
   ];
-  const byFamily = Object.fromEntries(CONSTRAINT_FAMILIES.map((family) => [family, 0])) as Record<ConstraintFamily, number>;
+  const byFamily = Object.fromEntries(CONSTRAINT_FAMILIES.map((family) => [family, 0])) as Record<
+    ConstraintFamily,
+    number
+  >;
   for (const row of rows) byFamily[row.family] += row.constraints;
   return { rows, byFamily, total: rows.reduce((sum, row) => sum + row.constraints, 0) };
 }
 
 function summarize(rows: BreakdownRow[]): ConstraintBreakdown {
-  const byFamily = Object.fromEntries(CONSTRAINT_FAMILIES.map((family) => [family, 0])) as Record<ConstraintFamily, number>;
+  const byFamily = Object.fromEntries(CONSTRAINT_FAMILIES.map((family) => [family, 0])) as Record<
+    ConstraintFamily,
+    number
+  >;
   for (const row of rows) byFamily[row.family] += row.constraints;
   return { rows, byFamily, total: rows.reduce((sum, row) => sum + row.constraints, 0) };
 }
@@ -205,12 +237,37 @@ function mergeCommonRows(shape: StepShape): BreakdownRow[] {
   const adapter = packHashPoseidonConstraints(adapterLen, aBits);
   const hparams = poseidonConstraints(14, 11);
   return [
-    { family: "range checks", item: "W0 entries", formula: `${dOut}·${dIn} × ${wBits} bits`, constraints: dOut * dIn * wBits },
-    { family: "range checks", item: "adapter entries A, B", formula: `(${r}·${dIn} + ${dOut}·${r}) × ${aBits} bits`, constraints: adapterLen * aBits },
+    {
+      family: "range checks",
+      item: "W0 entries",
+      formula: `${dOut}·${dIn} × ${wBits} bits`,
+      constraints: dOut * dIn * wBits,
+    },
+    {
+      family: "range checks",
+      item: "adapter entries A, B",
+      formula: `(${r}·${dIn} + ${dOut}·${r}) × ${aBits} bits`,
+      constraints: adapterLen * aBits,
+    },
     { family: "range checks", item: "α", formula: `${HPARAM_BITS}`, constraints: HPARAM_BITS },
-    { family: "Poseidon hashing", item: "baseRoot PackHash chain (W0)", formula: `${base.words} words, ${base.chunks} Poseidon`, constraints: base.constraints },
-    { family: "Poseidon hashing", item: "adapter PackHash chain", formula: `${adapter.words} words, ${adapter.chunks} Poseidon`, constraints: adapter.constraints },
-    { family: "Poseidon hashing", item: "hparamsHash", formula: `Poseidon(14) with 11 constant inputs`, constraints: hparams },
+    {
+      family: "Poseidon hashing",
+      item: "baseRoot PackHash chain (W0)",
+      formula: `${base.words} words, ${base.chunks} Poseidon`,
+      constraints: base.constraints,
+    },
+    {
+      family: "Poseidon hashing",
+      item: "adapter PackHash chain",
+      formula: `${adapter.words} words, ${adapter.chunks} Poseidon`,
+      constraints: adapter.constraints,
+    },
+    {
+      family: "Poseidon hashing",
+      item: "hparamsHash",
+      formula: `Poseidon(14) with 11 constant inputs`,
+      constraints: hparams,
+    },
   ];
 }
 
@@ -244,18 +301,38 @@ export function loraMergeFreivaldsBreakdown(shape: StepShape): ConstraintBreakdo
   const columns = dIn - 1;
   return summarize([
     ...mergeCommonRows(shape),
-    { family: "range checks", item: "merged weights (a witness here)", formula: `${dOut}·${dIn} × ${bits} bits`, constraints: dOut * dIn * bits },
+    {
+      family: "range checks",
+      item: "merged weights (a witness here)",
+      formula: `${dOut}·${dIn} × ${bits} bits`,
+      constraints: dOut * dIn * bits,
+    },
     {
       family: "Poseidon hashing",
       item: "mergedRoot PackHash chain",
       formula: `${merged.words} words, ${merged.chunks} Poseidon`,
       constraints: merged.constraints,
     },
-    { family: "Poseidon hashing", item: "challenge c = Poseidon(mergedRoot, adapter, baseRoot)", formula: "Poseidon(3)", constraints: poseidonConstraints(3) },
+    {
+      family: "Poseidon hashing",
+      item: "challenge c = Poseidon(mergedRoot, adapter, baseRoot)",
+      formula: "Poseidon(3)",
+      constraints: poseidonConstraints(3),
+    },
     { family: "products", item: "powers c^2 … c^(d_in−1)", formula: `${dIn} − 2`, constraints: Math.max(0, dIn - 2) },
     { family: "products", item: "A v", formula: `${r}·(${dIn} − 1)`, constraints: r * columns },
-    { family: "products", item: "Weff v and W0 v", formula: `2 · ${dOut}·(${dIn} − 1)`, constraints: 2 * dOut * columns },
-    { family: "products", item: "B (A v) and α·(B A v)", formula: `${dOut}·${r} + ${dOut}`, constraints: dOut * r + dOut },
+    {
+      family: "products",
+      item: "Weff v and W0 v",
+      formula: `2 · ${dOut}·(${dIn} − 1)`,
+      constraints: 2 * dOut * columns,
+    },
+    {
+      family: "products",
+      item: "B (A v) and α·(B A v)",
+      formula: `${dOut}·${r} + ${dOut}`,
+      constraints: dOut * r + dOut,
+    },
   ]);
 }
 
@@ -270,17 +347,42 @@ export function fullStepBreakdown(shape: FullShape): ConstraintBreakdown {
   const divisor = fullUpdateDivisor(shape);
   const below = belowConstantConstraints(divisor);
   return summarize([
-    { family: "range checks", item: "W and W' entries", formula: `2 × ${dOut}·${dIn} × ${wBits} bits`, constraints: 2 * dOut * dIn * wBits },
-    { family: "range checks", item: "batch inputs x and targets t", formula: `${n} × (${dIn} + ${dOut}) × ${xBits} bits`, constraints: n * (dIn + dOut) * xBits },
-    { family: "range checks", item: "lr, step, datasetSize − 1", formula: `${HPARAM_BITS} + ${STEP_BITS} + ${depth}`, constraints: HPARAM_BITS + STEP_BITS + depth },
+    {
+      family: "range checks",
+      item: "W and W' entries",
+      formula: `2 × ${dOut}·${dIn} × ${wBits} bits`,
+      constraints: 2 * dOut * dIn * wBits,
+    },
+    {
+      family: "range checks",
+      item: "batch inputs x and targets t",
+      formula: `${n} × (${dIn} + ${dOut}) × ${xBits} bits`,
+      constraints: n * (dIn + dOut) * xBits,
+    },
+    {
+      family: "range checks",
+      item: "lr, step, datasetSize − 1",
+      formula: `${HPARAM_BITS} + ${STEP_BITS} + ${depth}`,
+      constraints: HPARAM_BITS + STEP_BITS + depth,
+    },
     {
       family: "Poseidon hashing",
       item: "weights PackHash chains (before, after)",
       formula: `2 × (${weights.words} words, ${weights.chunks} Poseidon)`,
       constraints: 2 * weights.constraints,
     },
-    { family: "Poseidon hashing", item: "example leaves PackHash", formula: `${n} × (${leaf.words} words, ${leaf.chunks} Poseidon)`, constraints: n * leaf.constraints },
-    { family: "Poseidon hashing", item: "Merkle paths (Poseidon(2) + swap per level)", formula: `${n} × ${depth} × (${p2} + 1)`, constraints: n * depth * (p2 + 1) },
+    {
+      family: "Poseidon hashing",
+      item: "example leaves PackHash",
+      formula: `${n} × (${leaf.words} words, ${leaf.chunks} Poseidon)`,
+      constraints: n * leaf.constraints,
+    },
+    {
+      family: "Poseidon hashing",
+      item: "Merkle paths (Poseidon(2) + swap per level)",
+      formula: `${n} × ${depth} × (${p2} + 1)`,
+      constraints: n * depth * (p2 + 1),
+    },
     {
       family: "Poseidon hashing",
       item: "hparamsHash, datasetRoot",
@@ -293,7 +395,7 @@ export function fullStepBreakdown(shape: FullShape): ConstraintBreakdown {
     {
       family: "remainder / rescale checks",
       item: "update remainders < D = n·d_out·2^3F",
-      formula: `${dOut}·${dIn} × ${below} bits (D = 2^${bitLength(divisor - 1n)}${(1n << BigInt(bitLength(divisor - 1n))) === divisor ? "" : "+"})`,
+      formula: `${dOut}·${dIn} × ${below} bits (D = 2^${bitLength(divisor - 1n)}${1n << BigInt(bitLength(divisor - 1n)) === divisor ? "" : "+"})`,
       constraints: dOut * dIn * below,
     },
     {

@@ -23,7 +23,10 @@ const circuitArtifactsSchema = z.object({
   wasm: z.string(),
   zkey: z.string(),
   /** "ignition": the module deploys and registers it; otherwise the Solidity file to compile (solc-js) and register */
-  verifier: z.union([z.object({ kind: z.literal("ignition") }), z.object({ kind: z.literal("solidity"), file: z.string() })]),
+  verifier: z.union([
+    z.object({ kind: z.literal("ignition") }),
+    z.object({ kind: z.literal("solidity"), file: z.string() }),
+  ]),
 });
 export type GasCircuitArtifacts = z.infer<typeof circuitArtifactsSchema>;
 
@@ -91,7 +94,8 @@ export async function measureGas(request: GasRequest): Promise<GasResult> {
       child.on("error", reject);
       child.on("close", (exitCode) => resolve(exitCode ?? 1));
     });
-    if (!existsSync(resultFile)) throw new Error(`npx hardhat run ${path.relative(PROJECT_ROOT, GAS_SCRIPT)} wrote no result (exit code ${code})`);
+    if (!existsSync(resultFile))
+      throw new Error(`npx hardhat run ${path.relative(PROJECT_ROOT, GAS_SCRIPT)} wrote no result (exit code ${code})`);
     return gasResultSchema.parse(JSON.parse(readFileSync(resultFile, "utf8")));
   } finally {
     rmSync(scratch, { recursive: true, force: true });

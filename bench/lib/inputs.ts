@@ -3,7 +3,15 @@
  * trained adapter (makeMerge after a few makeStep steps), and a full fine-tuning step (makeFullStep) on
  * the same kind of synthetic task. Deterministic (fixed seeds), so every run proves the same statements.
  */
-import { makeStep, toField, makeFullStep, type FullShape, makeMerge, syntheticTask, type SyntheticTask } from "../../src/protocol/index.js";
+import {
+  makeStep,
+  toField,
+  makeFullStep,
+  type FullShape,
+  makeMerge,
+  syntheticTask,
+  type SyntheticTask,
+} from "../../src/protocol/index.js";
 import type { Matrix, StepShape } from "../../src/protocol/index.js";
 import type { BenchCircuit } from "./circuits.js";
 
@@ -19,7 +27,11 @@ export function benchTask(shape: StepShape): SyntheticTask {
 }
 
 /** The adapter after `steps` verified-style steps 0..steps-1 from the task's initial adapter. */
-export function trainAdapter(task: SyntheticTask, steps: number, submitter = BENCH_SUBMITTER): { a: Matrix; b: Matrix } {
+export function trainAdapter(
+  task: SyntheticTask,
+  steps: number,
+  submitter = BENCH_SUBMITTER,
+): { a: Matrix; b: Matrix } {
   let a: Matrix = task.a;
   let b: Matrix = task.b;
   for (let t = 0; t < steps; t++) {

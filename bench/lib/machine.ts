@@ -30,7 +30,10 @@ function circomVersion(): string {
   const cli = path.join(PROJECT_ROOT, "node_modules", "circom2", "cli.js");
   const run = spawnSync(process.execPath, [cli, "--version"], { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 60_000 });
   const line = `${run.stdout}\n${run.stderr}`.split("\n").find((text) => /^circom compiler/i.test(text.trim()));
-  return line?.trim().replace(/^circom compiler\s*/i, "") ?? `${loadInstances().compiler.circom} (from circuits/instances.json)`;
+  return (
+    line?.trim().replace(/^circom compiler\s*/i, "") ??
+    `${loadInstances().compiler.circom} (from circuits/instances.json)`
+  );
 }
 
 export function machineInfo(gnuTime: boolean): MachineInfo {

@@ -142,7 +142,8 @@ export async function runPhase<T extends { selfMaxRssKiB: number }>(
       child.on("close", (exitCode) => resolve(exitCode ?? 1));
     });
     const wallSeconds = (performance.now() - started) / 1000;
-    if (code !== 0 || !existsSync(resultFile)) throw new Error(`benchmark phase "${args.join(" ")}" failed (exit code ${code})`);
+    if (code !== 0 || !existsSync(resultFile))
+      throw new Error(`benchmark phase "${args.join(" ")}" failed (exit code ${code})`);
     const result = schema.parse(JSON.parse(readFileSync(resultFile, "utf8")));
     const treeMaxRssKiB = useTime && existsSync(timeFile) ? parseGnuTime(readFileSync(timeFile, "utf8")) : undefined;
     const peakKiB = Math.max(treeMaxRssKiB ?? 0, result.selfMaxRssKiB);
@@ -152,7 +153,10 @@ export async function runPhase<T extends { selfMaxRssKiB: number }>(
         treeMaxRssKiB,
         selfMaxRssKiB: result.selfMaxRssKiB,
         // GNU time rounds nothing, but the node process's own figure comes a moment before exit: allow 2%.
-        peakProcess: treeMaxRssKiB !== undefined && treeMaxRssKiB > result.selfMaxRssKiB * 1.02 ? "a child process (circom2 for compile)" : "phase node process",
+        peakProcess:
+          treeMaxRssKiB !== undefined && treeMaxRssKiB > result.selfMaxRssKiB * 1.02
+            ? "a child process (circom2 for compile)"
+            : "phase node process",
         peakKiB,
         wallSeconds,
         loadAverage: { start: loadStart, end: os.loadavg()[0] ?? 0 },

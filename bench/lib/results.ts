@@ -28,7 +28,12 @@ export interface ProveRecord {
   witness: RepeatedPhase;
   proving: RepeatedPhase & { peakMemory: PeakMemory };
   verification: RepeatedPhase & { valid: boolean; method: string };
-  proofSize: { calldataBytes: number; compressedBytes: number; publicInputs: number; publicInputsCalldataBytes: number };
+  proofSize: {
+    calldataBytes: number;
+    compressedBytes: number;
+    publicInputs: number;
+    publicInputsCalldataBytes: number;
+  };
 }
 
 export interface CircuitRecord {
@@ -41,7 +46,15 @@ export interface CircuitRecord {
   note: string | null;
   /** template parameters by name (StepShape or FullShape) */
   params: Record<string, number>;
-  circuit: { constraints: number; wires: number; publicInputs: number; privateInputs: number; outputs: number; power: number; ptau: string | null };
+  circuit: {
+    constraints: number;
+    wires: number;
+    publicInputs: number;
+    privateInputs: number;
+    outputs: number;
+    power: number;
+    ptau: string | null;
+  };
   build: {
     mode: "fresh" | "reused";
     note: string;

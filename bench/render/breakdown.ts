@@ -15,8 +15,20 @@ export function breakdownSection(results: BenchResults): Block[] {
       table(
         ["family", "item", "formula", "constraints", "share"],
         [
-          ...r.constraintBreakdown.rows.map((b) => [b.family, b.item, b.formula, count(b.constraints), percent(b.constraints, r.constraintBreakdown.compiled)]),
-          ["", "**formula total** (compiled: residual)", "", `**${count(r.constraintBreakdown.formulaTotal)}**`, `${count(r.constraintBreakdown.compiled)}: ${count(r.constraintBreakdown.residual)}`],
+          ...r.constraintBreakdown.rows.map((b) => [
+            b.family,
+            b.item,
+            b.formula,
+            count(b.constraints),
+            percent(b.constraints, r.constraintBreakdown.compiled),
+          ]),
+          [
+            "",
+            "**formula total** (compiled: residual)",
+            "",
+            `**${count(r.constraintBreakdown.formulaTotal)}**`,
+            `${count(r.constraintBreakdown.compiled)}: ${count(r.constraintBreakdown.residual)}`,
+          ],
         ],
         ["l", "l", "l", "r", "r"],
       ),

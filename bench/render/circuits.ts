@@ -6,7 +6,19 @@ export function everyCircuitSection(results: BenchResults): Block[] {
   return [
     heading(2, "Every circuit"),
     table(
-      ["circuit", "origin", "constraints", "2^k", "compile", "setup", "witness", "prove", "verify", "peak mem compile / setup / prove", "zkey"],
+      [
+        "circuit",
+        "origin",
+        "constraints",
+        "2^k",
+        "compile",
+        "setup",
+        "witness",
+        "prove",
+        "verify",
+        "peak mem compile / setup / prove",
+        "zkey",
+      ],
       results.circuits.map((r) => [
         code(r.instance),
         r.origin === "instances.json" ? "instance" : "comparison",

@@ -14,7 +14,9 @@ function summaryBullets(results: BenchResults): Block[] {
   const ref = referenceLoraStep(results);
   if (ref === undefined) return [];
   const total = ref.circuit.constraints;
-  const families = [...CONSTRAINT_FAMILIES].sort((a, b) => family(ref, b) - family(ref, a)).filter((f) => family(ref, f) > 0);
+  const families = [...CONSTRAINT_FAMILIES]
+    .sort((a, b) => family(ref, b) - family(ref, a))
+    .filter((f) => family(ref, f) > 0);
   const bullets: string[] = [];
   bullets.push(
     `- **Constraints** (${code(ref.instance)}, ${count(total)}): ` +
@@ -29,7 +31,8 @@ function summaryBullets(results: BenchResults): Block[] {
   );
   if (ref.prove !== null) {
     const p = ref.prove;
-    const stepTime = p.referenceSeconds + p.witness.medianSeconds + p.proving.medianSeconds + p.verification.medianSeconds;
+    const stepTime =
+      p.referenceSeconds + p.witness.medianSeconds + p.proving.medianSeconds + p.verification.medianSeconds;
     bullets.push(
       `- **Time**: a step is ${seconds(stepTime)} of CPU time here, ${percent(p.proving.medianSeconds, stepTime)} of it proving, which is linear in the constraints (table below), so the time goes where the constraints go; ` +
         `the one-off setup (${ref.setup === null ? DASH : timed(ref.setup)}) and compile (${timed(ref.compile)}) are per circuit version.`,
@@ -61,7 +64,11 @@ function summaryBullets(results: BenchResults): Block[] {
 
 export function closingSection(results: BenchResults): Block[] {
   const records = results.circuits;
-  const blocks: Block[] = [heading(2, "Closing note: where the time and the constraints go, and what would cut each"), ...summaryBullets(results), heading(3, "Constraints by family")];
+  const blocks: Block[] = [
+    heading(2, "Closing note: where the time and the constraints go, and what would cut each"),
+    ...summaryBullets(results),
+    heading(3, "Constraints by family"),
+  ];
   blocks.push(
     "Every circuit's compiled count split by the formulas of bench/lib/constraints.ts (exact: the residual column is compiled − formula). " +
       "Range checks are booleanity constraints of bit decompositions (PackHash range-checks every value it packs); products are the arithmetic; remainder checks are the range checks of rounding remainders.",
@@ -72,7 +79,11 @@ export function closingSection(results: BenchResults): Block[] {
       records.map((r) => [
         code(r.instance),
         count(r.circuit.constraints),
-        ...CONSTRAINT_FAMILIES.map((f) => (family(r, f) === 0 ? DASH : `${count(family(r, f))} (${percent(family(r, f), r.constraintBreakdown.compiled)})`)),
+        ...CONSTRAINT_FAMILIES.map((f) =>
+          family(r, f) === 0
+            ? DASH
+            : `${count(family(r, f))} (${percent(family(r, f), r.constraintBreakdown.compiled)})`,
+        ),
         count(r.constraintBreakdown.residual),
       ]),
       ["l", "r", "r", "r", "r", "r", "r", "r"],
@@ -84,12 +95,24 @@ export function closingSection(results: BenchResults): Block[] {
   if (proved.length > 0) {
     blocks.push(
       table(
-        ["circuit", "constraints", "2^k", "compile", "setup (new zkey share)", "setup per constraint", "witness", "prove (median / fastest)", "fastest prove per 1k constraints", "prove share of a step's CPU time"],
+        [
+          "circuit",
+          "constraints",
+          "2^k",
+          "compile",
+          "setup (new zkey share)",
+          "setup per constraint",
+          "witness",
+          "prove (median / fastest)",
+          "fastest prove per 1k constraints",
+          "prove share of a step's CPU time",
+        ],
         proved.map((r) => {
           const p = r.prove as ProveRecord;
           const setup = r.setup as TimedPhase;
           const newZkey = setup.detail?.newZkeySeconds;
-          const stepTime = p.referenceSeconds + p.witness.medianSeconds + p.proving.medianSeconds + p.verification.medianSeconds;
+          const stepTime =
+            p.referenceSeconds + p.witness.medianSeconds + p.proving.medianSeconds + p.verification.medianSeconds;
           return [
             code(r.instance),
             count(r.circuit.constraints),
@@ -107,7 +130,9 @@ export function closingSection(results: BenchResults): Block[] {
       ),
     );
     const big = proved.filter((r) => r.circuit.constraints >= 20_000);
-    const perK = (big.length > 0 ? big : proved).map((r) => (Math.min(...(r.prove as ProveRecord).proving.runs) / r.circuit.constraints) * 1e6);
+    const perK = (big.length > 0 ? big : proved).map(
+      (r) => (Math.min(...(r.prove as ProveRecord).proving.runs) / r.circuit.constraints) * 1e6,
+    );
     const across = big.length > 0 ? "across the circuits of 20k constraints and more" : "across these (small) circuits";
     blocks.push(
       `A step's time is almost all proving: the witness (WASM) and the TypeScript reference that makes the input are a few per cent, JavaScript verification tens of milliseconds. ` +

@@ -20,13 +20,18 @@ export function comparisonSection(results: BenchResults): Block[] {
     const lora = byName.get(p.lora);
     const full = byName.get(p.full);
     const shape = lora !== undefined ? lora.params : full?.params;
-    const shapeCell = shape === undefined ? DASH : `${shape.dIn}×${shape.dOut}, n=${shape.batch}, depth ${shape.depth}, r=${p.parameterRatio.rank}`;
+    const shapeCell =
+      shape === undefined
+        ? DASH
+        : `${shape.dIn}×${shape.dOut}, n=${shape.batch}, depth ${shape.depth}, r=${p.parameterRatio.rank}`;
     const cells = (r: CircuitRecord | undefined): string[] => {
       if (r === undefined) return ["not run", DASH, DASH, DASH];
       return [
         count(r.circuit.constraints),
         r.setup === null ? DASH : timed(r.setup),
-        r.prove === null ? (r.note ?? "compile only") : `${seconds(r.prove.proving.medianSeconds)} / ${seconds(Math.min(...r.prove.proving.runs))}`,
+        r.prove === null
+          ? (r.note ?? "compile only")
+          : `${seconds(r.prove.proving.medianSeconds)} / ${seconds(Math.min(...r.prove.proving.runs))}`,
         r.prove === null ? DASH : memory(r.prove.proving.peakMemory),
       ];
     };
@@ -78,10 +83,21 @@ export function comparisonSection(results: BenchResults): Block[] {
     if (lora === undefined || full === undefined) continue;
     const weights = (full.params.dIn ?? 0) * (full.params.dOut ?? 0);
     const perWeightFull =
-      (item(full, "W and W' entries") + item(full, "W·x") + item(full, "gradient (lr E)·xᵀ") + item(full, "update remainders < D = n·d_out·2^3F")) / weights;
+      (item(full, "W and W' entries") +
+        item(full, "W·x") +
+        item(full, "gradient (lr E)·xᵀ") +
+        item(full, "update remainders < D = n·d_out·2^3F")) /
+      weights;
     const perWeightLora = (item(lora, "W0 entries") + item(lora, "W0·x")) / weights;
-    const adapterShare = lora.circuit.constraints - item(lora, "W0 entries") - item(lora, "W0·x") - item(lora, "baseRoot PackHash chain (W0)");
-    limit = { text: `${full.params.dIn}×${full.params.dOut}, n = ${full.params.batch}`, value: perWeightFull / perWeightLora };
+    const adapterShare =
+      lora.circuit.constraints -
+      item(lora, "W0 entries") -
+      item(lora, "W0·x") -
+      item(lora, "baseRoot PackHash chain (W0)");
+    limit = {
+      text: `${full.params.dIn}×${full.params.dOut}, n = ${full.params.batch}`,
+      value: perWeightFull / perWeightLora,
+    };
     notes.push(
       `${full.params.dIn}×${full.params.dOut}: full fine-tuning pays ${perWeightFull.toFixed(0)} constraints per weight (W and W′ range checks ${2 * (full.params.wBits ?? 0)}, ` +
         `update remainder ${(item(full, "update remainders < D = n·d_out·2^3F") / weights).toFixed(0)}, forward and gradient products ${2 * (full.params.batch ?? 0)}), ` +

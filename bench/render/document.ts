@@ -50,7 +50,8 @@ function lineDiff(a: readonly string[], b: readonly string[]): Edit[] {
       const here = lcs[i] as Uint32Array;
       const below = lcs[i + 1] as Uint32Array;
       for (let j = midB.length - 1; j >= 0; j--) {
-        here[j] = midA[i] === midB[j] ? (below[j + 1] as number) + 1 : Math.max(below[j] as number, here[j + 1] as number);
+        here[j] =
+          midA[i] === midB[j] ? (below[j + 1] as number) + 1 : Math.max(below[j] as number, here[j + 1] as number);
       }
     }
     let i = 0;

@@ -8,10 +8,22 @@ export type Block = string;
 export const DASH = "–";
 
 export const seconds = (value: number): string =>
-  value >= 100 ? `${value.toFixed(0)} s` : value >= 10 ? `${value.toFixed(1)} s` : value >= 1 ? `${value.toFixed(2)} s` : `${(value * 1000).toFixed(0)} ms`;
+  value >= 100
+    ? `${value.toFixed(0)} s`
+    : value >= 10
+      ? `${value.toFixed(1)} s`
+      : value >= 1
+        ? `${value.toFixed(2)} s`
+        : `${(value * 1000).toFixed(0)} ms`;
 export const mib = (kib: number): string => `${(kib / 1024).toFixed(0)} MiB`;
 export const bytes = (value: number | undefined): string =>
-  value === undefined ? DASH : value >= 1 << 20 ? `${(value / (1 << 20)).toFixed(1)} MiB` : value >= 1024 ? `${(value / 1024).toFixed(1)} KiB` : `${value} B`;
+  value === undefined
+    ? DASH
+    : value >= 1 << 20
+      ? `${(value / (1 << 20)).toFixed(1)} MiB`
+      : value >= 1024
+        ? `${(value / 1024).toFixed(1)} KiB`
+        : `${value} B`;
 export const count = (value: number): string => Math.round(value).toLocaleString("en-US");
 export const ratio = (value: number): string => (Number.isInteger(value) ? `${value}×` : `${value.toFixed(2)}×`);
 
@@ -42,7 +54,11 @@ function row(cells: readonly string[]): string {
   return `| ${cells.join(" | ")} |`;
 }
 
-export function table(header: readonly string[], rows: readonly (readonly string[])[], align?: readonly ("l" | "r")[]): Block {
+export function table(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  align?: readonly ("l" | "r")[],
+): Block {
   const rule = header.map((_, index) => ((align?.[index] ?? "l") === "r" ? "---:" : "---"));
   return [row(header), row(rule), ...rows.map(row)].join("\n");
 }

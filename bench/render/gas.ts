@@ -22,24 +22,68 @@ export function gasSection(results: BenchResults): Block[] {
       table(
         ["case", ...pairs.map((p) => code(p.step))],
         [
-          ["step verifier", ...perPair((p) => (p.verifierDeployment === "ignition" ? "deployed by the Ignition module" : "compiled with solc-js and registered by the script"))],
+          [
+            "step verifier",
+            ...perPair((p) =>
+              p.verifierDeployment === "ignition"
+                ? "deployed by the Ignition module"
+                : "compiled with solc-js and registered by the script",
+            ),
+          ],
           ["bare step verifier transaction (reference)", ...perPair((p) => count(p.bareStepVerifier))],
           ["`submitStep` (step 0, trainer)", ...perPair((p) => count(p.submitStep))],
           ["`submitStep` (step 7, trainer)", ...perPair((p) => count(p.submitStepLater))],
-          ["`submitSteps`, 2 steps: per step (total)", ...perPair((p) => `${count(p.submitSteps2.perStep)} (${count(p.submitSteps2.total)})`)],
-          ["`submitSteps`, 4 steps: per step (total)", ...perPair((p) => `${count(p.submitSteps4.perStep)} (${count(p.submitSteps4.total)})`)],
-          ["registry overhead of `submitStep` over the bare verifier", ...perPair((p) => count(p.submitStep - p.bareStepVerifier))],
+          [
+            "`submitSteps`, 2 steps: per step (total)",
+            ...perPair((p) => `${count(p.submitSteps2.perStep)} (${count(p.submitSteps2.total)})`),
+          ],
+          [
+            "`submitSteps`, 4 steps: per step (total)",
+            ...perPair((p) => `${count(p.submitSteps4.perStep)} (${count(p.submitSteps4.total)})`),
+          ],
+          [
+            "registry overhead of `submitStep` over the bare verifier",
+            ...perPair((p) => count(p.submitStep - p.bareStepVerifier)),
+          ],
           ["merge instance", ...perPair((p) => (p.merge === null ? DASH : code(p.merge)))],
-          ["bare merge verifier transaction (reference)", ...perPair((p) => (p.bareMergeVerifier === null ? DASH : count(p.bareMergeVerifier)))],
-          ["registry overhead of `recordMerge` over the bare verifier", ...perPair((p) => (p.recordMerge === null || p.bareMergeVerifier === null ? DASH : count(p.recordMerge - p.bareMergeVerifier)))],
-          ["**`recordMerge`** (adapter after step 7)", ...perPair((p) => (p.recordMerge === null ? (p.mergeNote ?? "not measured") : `**${count(p.recordMerge)}**`))],
-          ["proofs made for the measurement", ...perPair((p) => `${p.proofs.steps} steps + ${p.proofs.merges} merge, ${seconds(p.proofs.provingSeconds)}`)],
+          [
+            "bare merge verifier transaction (reference)",
+            ...perPair((p) => (p.bareMergeVerifier === null ? DASH : count(p.bareMergeVerifier))),
+          ],
+          [
+            "registry overhead of `recordMerge` over the bare verifier",
+            ...perPair((p) =>
+              p.recordMerge === null || p.bareMergeVerifier === null
+                ? DASH
+                : count(p.recordMerge - p.bareMergeVerifier),
+            ),
+          ],
+          [
+            "**`recordMerge`** (adapter after step 7)",
+            ...perPair((p) =>
+              p.recordMerge === null ? (p.mergeNote ?? "not measured") : `**${count(p.recordMerge)}**`,
+            ),
+          ],
+          [
+            "proofs made for the measurement",
+            ...perPair(
+              (p) => `${p.proofs.steps} steps + ${p.proofs.merges} merge, ${seconds(p.proofs.provingSeconds)}`,
+            ),
+          ],
         ],
       ),
     );
-    const figures = (p: GasPairResult): number[] => [p.bareStepVerifier, p.submitStep, p.submitStepLater, p.submitSteps2.perStep, p.submitSteps4.perStep];
+    const figures = (p: GasPairResult): number[] => [
+      p.bareStepVerifier,
+      p.submitStep,
+      p.submitStepLater,
+      p.submitSteps2.perStep,
+      p.submitSteps4.perStep,
+    ];
     const spread = Math.max(
-      ...figures(pairs[0] as GasPairResult).map((_, i) => Math.max(...pairs.map((p) => figures(p)[i] ?? 0)) - Math.min(...pairs.map((p) => figures(p)[i] ?? 0))),
+      ...figures(pairs[0] as GasPairResult).map(
+        (_, i) => Math.max(...pairs.map((p) => figures(p)[i] ?? 0)) - Math.min(...pairs.map((p) => figures(p)[i] ?? 0)),
+      ),
     );
     const sizes = pairs.map((p) => constraintsOf(results, p.step));
     blocks.push(
@@ -53,7 +97,8 @@ export function gasSection(results: BenchResults): Block[] {
         "docs/REGISTRY.md explains where a step's gas goes and what would bring it below 250k.",
     );
   }
-  if (!gas.registryHasRecordMerge) blocks.push("**Merge gas not measured**: the registry deployed in this run has no `recordMerge`.");
+  if (!gas.registryHasRecordMerge)
+    blocks.push("**Merge gas not measured**: the registry deployed in this run has no `recordMerge`.");
   for (const error of gas.errors) blocks.push(`**${code(error.step)}: not measured**: ${error.error}`);
   return blocks;
 }

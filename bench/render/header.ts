@@ -43,11 +43,12 @@ export function headerSection(results: BenchResults): Block[] {
     `Date: ${results.generatedAt}${results.durationSeconds === undefined ? "" : `; the run took ${(results.durationSeconds / 60).toFixed(0)} min`}. Median of ${results.options.runs} run(s) for witness, proving and verification. ` +
       (results.options.fresh
         ? "`--fresh`: every circuit was compiled and set up from scratch, in a scratch copy (build/bench-scratch/), so the shared build/circuits/ artifacts were never touched; proving and verification used the scratch artifacts."
-        : "Without `--fresh`, instances' compile and setup times are the ones recorded in their build manifests, marked \"(manifest)\" (comparison circuits are always built from scratch).") +
+        : 'Without `--fresh`, instances\' compile and setup times are the ones recorded in their build manifests, marked "(manifest)" (comparison circuits are always built from scratch).') +
       (results.options.skipLarge ? " `--skip-large`: the circuits that need 2^17 or more were left out." : "") +
       ` The machine (${machine.cores} cores) is shared with other engineers' test runs; the 1-minute load average reached ${load.toFixed(2)} during the run, the benchmark itself accounting for 1 to ${machine.cores} of it: see Machine.`,
   ];
-  if (results.options.skipped.length > 0) blocks.push(`Skipped: ${results.options.skipped.map((s) => `${code(s.name)} (${s.reason})`).join(", ")}.`);
+  if (results.options.skipped.length > 0)
+    blocks.push(`Skipped: ${results.options.skipped.map((s) => `${code(s.name)} (${s.reason})`).join(", ")}.`);
   for (const failure of results.failures) blocks.push(`**${code(failure.name)} failed**: ${failure.error}`);
   blocks.push(
     "Sections: declared instances; gas per verified step and per merge; LoRA vs full fine-tuning of the same layer; LoraMerge vs the Freivalds merge; every circuit; trainable parameters; phase details; machine; method; " +

@@ -6,7 +6,9 @@ import { declared, gasPairFor, isGasResult } from "./records.js";
 function shapeText(r: CircuitRecord): string {
   const p = r.params;
   const base = `${p.dIn}×${p.dOut}`;
-  return "rank" in p ? `${base}, r=${p.rank}, n=${p.batch}, depth ${p.depth}` : `${base}, n=${p.batch}, depth ${p.depth}, W ${p.wBits}-bit`;
+  return "rank" in p
+    ? `${base}, r=${p.rank}, n=${p.batch}, depth ${p.depth}`
+    : `${base}, n=${p.batch}, depth ${p.depth}, W ${p.wBits}-bit`;
 }
 
 function gasCell(results: BenchResults, r: CircuitRecord): string {
@@ -18,7 +20,8 @@ function gasCell(results: BenchResults, r: CircuitRecord): string {
     const error = results.gas.errors.find((e) => e.step === r.instance);
     return error === undefined ? "not measured" : "not measured (error, see Gas)";
   }
-  if (r.template === "LoraStep") return `${count(pair.submitStep)} (submitStep); ${count(pair.submitSteps4.perStep)} per step in submitSteps of 4`;
+  if (r.template === "LoraStep")
+    return `${count(pair.submitStep)} (submitStep); ${count(pair.submitSteps4.perStep)} per step in submitSteps of 4`;
   return pair.recordMerge === null ? (pair.mergeNote ?? "not measured") : `${count(pair.recordMerge)} (recordMerge)`;
 }
 
@@ -33,13 +36,23 @@ function metricsTable(results: BenchResults, records: readonly CircuitRecord[]):
       ["wires", ...per((r) => count(r.circuit.wires))],
       ["powers of tau needed", ...per((r) => `2^${r.circuit.power}`)],
       ["compile time (circom2, WASM)", ...per((r) => timed(r.compile))],
-      ["setup time (Groth16 dev: new zkey + beacon + export)", ...per((r) => (r.setup === null ? (r.note ?? DASH) : timed(r.setup)))],
+      [
+        "setup time (Groth16 dev: new zkey + beacon + export)",
+        ...per((r) => (r.setup === null ? (r.note ?? DASH) : timed(r.setup))),
+      ],
       ["witness time (median)", ...per((r) => (r.prove === null ? DASH : seconds(r.prove.witness.medianSeconds)))],
       ["proving time (median)", ...per((r) => (r.prove === null ? DASH : seconds(r.prove.proving.medianSeconds)))],
-      ["verification time (snarkjs JS, median)", ...per((r) => (r.prove === null ? DASH : seconds(r.prove.verification.medianSeconds)))],
+      [
+        "verification time (snarkjs JS, median)",
+        ...per((r) => (r.prove === null ? DASH : seconds(r.prove.verification.medianSeconds))),
+      ],
       [
         "proof size",
-        ...per((r) => (r.prove === null ? DASH : `${r.prove.proofSize.calldataBytes} B calldata (${r.prove.proofSize.compressedBytes} B compressed)`)),
+        ...per((r) =>
+          r.prove === null
+            ? DASH
+            : `${r.prove.proofSize.calldataBytes} B calldata (${r.prove.proofSize.compressedBytes} B compressed)`,
+        ),
       ],
       ["public inputs", ...per((r) => `${r.circuit.publicInputs} (${r.circuit.publicInputs * 32} B calldata)`)],
       ["peak memory: compile", ...per((r) => memory(r.compile.peakMemory))],
@@ -49,7 +62,11 @@ function metricsTable(results: BenchResults, records: readonly CircuitRecord[]):
       ["witness calculator (wasm) size", ...per((r) => bytes(r.files.wasm))],
       [
         "LoRA vs full fine-tuning parameters",
-        ...per((r) => (r.parameterRatio === null ? DASH : `${ratio(r.parameterRatio.ratio)} (${count(r.parameterRatio.lora)} vs ${count(r.parameterRatio.full)})`)),
+        ...per((r) =>
+          r.parameterRatio === null
+            ? DASH
+            : `${ratio(r.parameterRatio.ratio)} (${count(r.parameterRatio.lora)} vs ${count(r.parameterRatio.full)})`,
+        ),
       ],
       ["gas (in-process network)", ...per((r) => gasCell(results, r))],
     ],
@@ -74,7 +91,10 @@ export function instancesSection(results: BenchResults): Block[] {
     blocks.push(
       "Fresh builds reproduce the shared keys: " +
         checked
-          .map((r) => `${code(r.instance)} ${r.build.matchesSharedBuild === true ? "yes (same verification key as build/circuits/)" : "NO (verification key differs from build/circuits/: sources changed since it was built?)"}`)
+          .map(
+            (r) =>
+              `${code(r.instance)} ${r.build.matchesSharedBuild === true ? "yes (same verification key as build/circuits/)" : "NO (verification key differs from build/circuits/: sources changed since it was built?)"}`,
+          )
           .join("; ") +
         ".",
     );

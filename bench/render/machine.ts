@@ -17,9 +17,19 @@ export function machineSection(results: BenchResults): Block[] {
         ["OS", `${machine.platform}, kernel ${machine.kernel}`],
         ["Node", machine.node],
         ["snarkjs", machine.snarkjs],
-        ["circom", `${machine.circom} (circom2 npm package ${machine.circom2Package}, WASM build), flags ${machine.circomFlags.join(" ")}`],
-        ["powers of tau", [...new Set(results.circuits.flatMap((r) => (r.circuit.ptau === null ? [] : [r.circuit.ptau])))].join(", ") || DASH],
-        ["load average (1, 5, 15 min) at start / end", `${results.loadAverage.start.map((v) => v.toFixed(2)).join(", ")} / ${results.loadAverage.end.map((v) => v.toFixed(2)).join(", ")}`],
+        [
+          "circom",
+          `${machine.circom} (circom2 npm package ${machine.circom2Package}, WASM build), flags ${machine.circomFlags.join(" ")}`,
+        ],
+        [
+          "powers of tau",
+          [...new Set(results.circuits.flatMap((r) => (r.circuit.ptau === null ? [] : [r.circuit.ptau])))].join(", ") ||
+            DASH,
+        ],
+        [
+          "load average (1, 5, 15 min) at start / end",
+          `${results.loadAverage.start.map((v) => v.toFixed(2)).join(", ")} / ${results.loadAverage.end.map((v) => v.toFixed(2)).join(", ")}`,
+        ],
         ["largest 1-minute load average seen", load.toFixed(2)],
       ],
     ),

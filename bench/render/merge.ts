@@ -26,7 +26,9 @@ export function mergeSection(results: BenchResults): Block[] {
       fr === undefined ? "not run" : count(fr.circuit.constraints),
       fr === undefined ? DASH : timed(fr.compile),
       fr === undefined ? DASH : `2^${fr.circuit.power}`,
-      merge !== undefined && fr !== undefined ? ratio(Math.round((fr.circuit.constraints / merge.circuit.constraints) * 100) / 100) : DASH,
+      merge !== undefined && fr !== undefined
+        ? ratio(Math.round((fr.circuit.constraints / merge.circuit.constraints) * 100) / 100)
+        : DASH,
       diff,
     ];
   });
@@ -35,7 +37,17 @@ export function mergeSection(results: BenchResults): Block[] {
     `\`LoraMerge\` (${CIRCUIT_SOURCES.LoraMerge}, PROTOCOL §9) computes every product \`B[i][k]·A[k][l]\` and packs the exact merged weights without range checks (they are bounded by construction); ` +
       `\`LoraMergeFreivalds\` (${CIRCUIT_SOURCES.LoraMergeFreivalds}) replaces the products by one randomized check, but its merged weights are a witness and must be range-checked before packing. The Freivalds circuits are compiled only.`,
     table(
-      ["shape", "LoraMerge constraints", "LoraMerge compile", "LoraMerge prove", "Freivalds constraints", "Freivalds compile", "Freivalds needs", "Freivalds / LoraMerge", "difference"],
+      [
+        "shape",
+        "LoraMerge constraints",
+        "LoraMerge compile",
+        "LoraMerge prove",
+        "Freivalds constraints",
+        "Freivalds compile",
+        "Freivalds needs",
+        "Freivalds / LoraMerge",
+        "difference",
+      ],
       rows,
       ["l", "r", "r", "r", "r", "r", "r", "r", "l"],
     ),

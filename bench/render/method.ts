@@ -8,7 +8,9 @@ export function methodSection(results: BenchResults): Block[] {
     [
       "- `npm run bench [-- NAME ...] [--quick] [--skip-large] [--no-comparisons] [--no-gas] [--fresh] [--runs N] [--keep-scratch] [--render]`: every declared instance and every comparison circuit, or those named, or with `--quick` only the test instances (the first LoraStep and its LoraMerge); " +
         "`--skip-large` leaves out the circuits that need 2^17 or more (predicted by the formulas: the 64x64 instances, full fine-tuning at 32x32 and 64x64, the 64x64 Freivalds merge), which take most of a full run's time" +
-        (results.durationSeconds === undefined ? "" : ` (${(results.durationSeconds / 60).toFixed(0)} minutes for the run recorded here)`) +
+        (results.durationSeconds === undefined
+          ? ""
+          : ` (${(results.durationSeconds / 60).toFixed(0)} minutes for the run recorded here)`) +
         "; `--render` only rewrites this file from bench/results.json, as `npm run bench:render` does (`npm run bench:render -- --check` exits 1, showing the first differing lines, when this file is not what bench/results.json renders to); progress goes to stderr.",
       "- Circuits: the instances of circuits/instances.json (LoraStep, LoraMerge) and the comparison circuits of bench/lib/circuits.ts: LoRA at 16x16 and 32x32 (r = 4, n = 4, depth 8), FullStep at 8x8, 16x16, 32x32 (set up and proven) and 64x64 (compiled only: it needs 2^19), LoraMergeFreivalds at the merge instances' shapes (compiled only).",
       "- Each phase runs in its own process (`node --import tsx bench/phase.ts <phase> <circuit> ...`), under `/usr/bin/time -v` when present, so that its peak memory is its own.",

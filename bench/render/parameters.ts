@@ -8,14 +8,21 @@ export function parametersSection(results: BenchResults): Block[] {
   const grid = results.parameterRatios.grid;
   const widths = [...new Set(grid.map((point) => point.dIn))];
   const ranks = [...new Set(grid.map((point) => point.rank))];
-  const list = (points: readonly ParameterRatio[]): string => points.map((point) => `d = ${point.dIn}, r = ${point.rank}`).join("; ");
+  const list = (points: readonly ParameterRatio[]): string =>
+    points.map((point) => `d = ${point.dIn}, r = ${point.rank}`).join("; ");
   return [
     heading(2, "LoRA vs full fine-tuning: trainable parameters"),
     "For one `d_out × d_in` layer, full fine-tuning trains `d_out·d_in` parameters and LoRA of rank `r` trains `r·(d_in + d_out)`; " +
       "the ratio is `d_out·d_in / (r·(d_in + d_out))`, which for a square layer is `d / 2r` (bench/lib/params.ts). For the benchmarked LoRA shapes:",
     table(
       ["d_in × d_out", "r", "full", "LoRA", "ratio"],
-      results.comparisonPairs.map(({ parameterRatio: pr }) => [`${pr.dIn} × ${pr.dOut}`, String(pr.rank), count(pr.full), count(pr.lora), ratio(pr.ratio)]),
+      results.comparisonPairs.map(({ parameterRatio: pr }) => [
+        `${pr.dIn} × ${pr.dOut}`,
+        String(pr.rank),
+        count(pr.full),
+        count(pr.lora),
+        ratio(pr.ratio),
+      ]),
       ["l", "r", "r", "r", "r"],
     ),
     "and for square layers of common transformer widths (rows `d`, columns `r`):",

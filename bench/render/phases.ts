@@ -4,7 +4,9 @@ import type { BenchResults } from "../lib/results.js";
 import { DASH, code, heading, mib, seconds, table, type Block } from "./format.js";
 
 function loadDetail(peak: PeakMemory | null | undefined): string {
-  return peak === null || peak === undefined ? DASH : `${peak.loadAverage.start.toFixed(2)} → ${peak.loadAverage.end.toFixed(2)}`;
+  return peak === null || peak === undefined
+    ? DASH
+    : `${peak.loadAverage.start.toFixed(2)} → ${peak.loadAverage.end.toFixed(2)}`;
 }
 
 function peakDetail(peak: PeakMemory | null | undefined): string {
@@ -24,7 +26,9 @@ export function phasesSection(results: BenchResults): Block[] {
           [
             code(r.instance),
             "compile",
-            r.compile.source === "manifest" ? `${seconds(r.compile.seconds)} from the build manifest` : seconds(r.compile.seconds),
+            r.compile.source === "manifest"
+              ? `${seconds(r.compile.seconds)} from the build manifest`
+              : seconds(r.compile.seconds),
             peakDetail(r.compile.peakMemory),
             loadDetail(r.compile.peakMemory),
           ],
@@ -44,8 +48,20 @@ export function phasesSection(results: BenchResults): Block[] {
           rows.push(
             ["", `reference (TS): ${r.prove.reference}`, seconds(r.prove.referenceSeconds), "", ""],
             ["", "witness", r.prove.witness.runs.map(seconds).join(", "), "", ""],
-            ["", "proving", r.prove.proving.runs.map(seconds).join(", "), peakDetail(r.prove.proving.peakMemory), loadDetail(r.prove.proving.peakMemory)],
-            ["", "verification", `${r.prove.verification.runs.map(seconds).join(", ")} (${r.prove.verification.valid ? "all valid" : "INVALID"})`, "", ""],
+            [
+              "",
+              "proving",
+              r.prove.proving.runs.map(seconds).join(", "),
+              peakDetail(r.prove.proving.peakMemory),
+              loadDetail(r.prove.proving.peakMemory),
+            ],
+            [
+              "",
+              "verification",
+              `${r.prove.verification.runs.map(seconds).join(", ")} (${r.prove.verification.valid ? "all valid" : "INVALID"})`,
+              "",
+              "",
+            ],
           );
         } else rows.push(["", "setup, proving", r.note ?? "compile only", "", ""]);
         return rows;

@@ -34,19 +34,28 @@ export function gasPairFor(results: BenchResults, name: string): GasPairResult |
 }
 
 function phaseLoads(record: CircuitRecord): number[] {
-  return [record.compile.peakMemory, record.setup?.peakMemory ?? null, record.prove?.proving.peakMemory ?? null].flatMap((peak) =>
-    peak === null ? [] : [peak.loadAverage.start, peak.loadAverage.end],
-  );
+  return [
+    record.compile.peakMemory,
+    record.setup?.peakMemory ?? null,
+    record.prove?.proving.peakMemory ?? null,
+  ].flatMap((peak) => (peak === null ? [] : [peak.loadAverage.start, peak.loadAverage.end]));
 }
 
 /** The largest 1-minute load average seen during the run, sampled or at a phase's start or end. */
 export function maxLoad(results: BenchResults): number {
-  return Math.max(results.loadAverage.max1min, ...results.loadAverage.start, ...results.loadAverage.end, ...results.circuits.flatMap(phaseLoads));
+  return Math.max(
+    results.loadAverage.max1min,
+    ...results.loadAverage.start,
+    ...results.loadAverage.end,
+    ...results.circuits.flatMap(phaseLoads),
+  );
 }
 
 /** The reference LoRA step of the closing note: the largest LoraStep instance benchmarked (else the largest LoraStep). */
 export function referenceLoraStep(results: BenchResults): CircuitRecord | undefined {
-  const loraSteps = results.circuits.filter((r) => r.template === "LoraStep").sort((a, b) => b.circuit.constraints - a.circuit.constraints);
+  const loraSteps = results.circuits
+    .filter((r) => r.template === "LoraStep")
+    .sort((a, b) => b.circuit.constraints - a.circuit.constraints);
   return loraSteps.find((r) => r.origin === "instances.json") ?? loraSteps[0];
 }
 

@@ -359,10 +359,9 @@ interface ILoraLedgerRegistry {
 
     /// @notice Was `adapter` produced by a verified step, and by which run, step, base model and dataset
     ///         (the first verified step that produced it). All zero when not.
-    function provenanceOf(uint256 adapter)
-        external
-        view
-        returns (bool verified, uint256 runId, uint64 step, uint256 baseRoot, uint256 datasetRoot);
+    function provenanceOf(
+        uint256 adapter
+    ) external view returns (bool verified, uint256 runId, uint64 step, uint256 baseRoot, uint256 datasetRoot);
 
     /// @notice The merge recorded for `adapter` (all zero, recorder included, when none).
     function mergeOf(uint256 adapter) external view returns (MergeRecord memory);
@@ -370,15 +369,10 @@ interface ILoraLedgerRegistry {
     /// @notice Where merged weights came from: were the weights `mergedRoot` commits to proven to be the
     ///         merge of an adapter that verified training produced, and of which adapter, run, step, base
     ///         model and dataset (the first merge recorded for the root). All zero when not.
-    function mergedProvenanceOf(uint256 mergedRoot)
+    function mergedProvenanceOf(
+        uint256 mergedRoot
+    )
         external
         view
-        returns (
-            bool verified,
-            uint256 runId,
-            uint64 step,
-            uint256 adapter,
-            uint256 baseRoot,
-            uint256 datasetRoot
-        );
+        returns (bool verified, uint256 runId, uint64 step, uint256 adapter, uint256 baseRoot, uint256 datasetRoot);
 }

@@ -35,7 +35,10 @@ const LoraLedgerModule = buildModule("LoraLedger", (m): LoraLedgerModuleResult =
   for (const name of deployedInstances()) {
     const contractName = verifierContractName(name);
     const verifier = m.contract(contractName, [], { from: deployer });
-    m.call(registry, "registerVerifier", [circuitIdOf(name), verifier], { id: `registerVerifier_${name}`, from: deployer });
+    m.call(registry, "registerVerifier", [circuitIdOf(name), verifier], {
+      id: `registerVerifier_${name}`,
+      from: deployer,
+    });
     verifiers[contractName] = verifier;
   }
   return { ...verifiers, registry };

@@ -2,7 +2,14 @@
  * What the page does: connect and read the registry, open a run, verify proofs again. Each changes
  * the state (state.ts) through its functions, then renders the views it changed.
  */
-import { listRuns, runHistory, runMerges, type RunSummary, type VerifiedMerge, type VerifiedStep } from "../../src/chain/index.js";
+import {
+  listRuns,
+  runHistory,
+  runMerges,
+  type RunSummary,
+  type VerifiedMerge,
+  type VerifiedStep,
+} from "../../src/chain/index.js";
 import { baseModels, connect, datasets, mergeCount, type Connection } from "./chain.js";
 import { ActionableError, errorMessage } from "./errors.js";
 import { LEDGER_DATA_URL, type LedgerData } from "./ledgerData.js";
@@ -78,10 +85,18 @@ export async function fetchLedgerData(): Promise<LedgerData> {
   try {
     response = await fetch(LEDGER_DATA_URL, { cache: "no-store" });
   } catch (error) {
-    throw new ActionableError("The explorer's server is unreachable", errorMessage(error), "Start it again: `npm run explorer`");
+    throw new ActionableError(
+      "The explorer's server is unreachable",
+      errorMessage(error),
+      "Start it again: `npm run explorer`",
+    );
   }
   if (!response.ok) {
-    throw new ActionableError("The project's data is missing", `${LEDGER_DATA_URL} answered HTTP ${response.status}.`, "Serve the page with `npm run explorer` (its Vite plugin serves the deployments, instances and verification keys).");
+    throw new ActionableError(
+      "The project's data is missing",
+      `${LEDGER_DATA_URL} answered HTTP ${response.status}.`,
+      "Serve the page with `npm run explorer` (its Vite plugin serves the deployments, instances and verification keys).",
+    );
   }
   return (await response.json()) as LedgerData;
 }
@@ -110,8 +125,15 @@ async function reachRegistry(url: string, generation: number): Promise<Connectio
     setLedgerData(data);
     fillInstanceSelect(data.instances);
     const chainParameter = new URLSearchParams(location.search).get("chain");
-    const connection = await connect(url, data, chainParameter === null || !/^\d+$/.test(chainParameter) ? undefined : BigInt(chainParameter));
-    if (!isCurrent(generation)) { connection.provider.destroy(); return undefined; }
+    const connection = await connect(
+      url,
+      data,
+      chainParameter === null || !/^\d+$/.test(chainParameter) ? undefined : BigInt(chainParameter),
+    );
+    if (!isCurrent(generation)) {
+      connection.provider.destroy();
+      return undefined;
+    }
     setConnection(connection);
     return connection;
   } catch (error) {
@@ -122,7 +144,10 @@ async function reachRegistry(url: string, generation: number): Promise<Connectio
 
 /** Phase 2: the runs, base models, datasets and merge count, each shown as soon as it answers. */
 async function readRegistry(connection: Connection, generation: number): Promise<void> {
-  const load = async <K extends keyof RegistryReads>(key: K, read: () => Promise<Exclude<RegistryReads[K], Failed | undefined>>): Promise<void> => {
+  const load = async <K extends keyof RegistryReads>(
+    key: K,
+    read: () => Promise<Exclude<RegistryReads[K], Failed | undefined>>,
+  ): Promise<void> => {
     const value = await attempt(read);
     if (!isCurrent(generation)) return;
     storeRead(key, value as RegistryReads[K]);
@@ -152,7 +177,8 @@ async function openInitialRun(): Promise<void> {
 export async function selectRun(runId: bigint, highlight?: Highlight, scroll = true): Promise<void> {
   const connection = state.connection;
   if (connection === undefined) return;
-  if (location.hash !== `#run=${runId}`) history.replaceState(null, "", `${location.pathname}${location.search}#run=${runId}`);
+  if (location.hash !== `#run=${runId}`)
+    history.replaceState(null, "", `${location.pathname}${location.search}#run=${runId}`);
   setHighlight(highlight);
   if (!selectedRunRead(runId) && !(await readRun(connection, runId))) return;
   renderRuns(actions);
@@ -169,7 +195,10 @@ async function readRun(connection: Connection, runId: bigint): Promise<boolean> 
   beginRunSelection(runId);
   renderRuns(actions);
   renderRun(actions);
-  const [steps, merges] = await Promise.all([attempt(() => runHistory(connection.registry, runId)), attempt(() => runMerges(connection.registry, runId))]);
+  const [steps, merges] = await Promise.all([
+    attempt(() => runHistory(connection.registry, runId)),
+    attempt(() => runMerges(connection.registry, runId)),
+  ]);
   if (!isCurrent(generation) || state.selectedRun !== runId) return false;
   storeRunReads(steps, merges);
   return true;
@@ -190,7 +219,11 @@ async function verifyStep(run: RunSummary, step: VerifiedStep): Promise<void> {
   try {
     const instance = instanceOfRun(run);
     if (instance === undefined) {
-      throw new ActionableError("Unknown circuit", `The run's circuit id ${run.circuitId} is the keccak256 of no instance in circuits/instances.json.`, "Use the project checkout that deployed this registry.");
+      throw new ActionableError(
+        "Unknown circuit",
+        `The run's circuit id ${run.circuitId} is the keccak256 of no instance in circuits/instances.json.`,
+        "Use the project checkout that deployed this registry.",
+      );
     }
     outcome = { state: "done", result: await verifyAgain(connection, run, step, history, instance) };
   } catch (error) {

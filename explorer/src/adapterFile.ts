@@ -31,12 +31,14 @@ export interface ParsedAdapterFile {
 }
 
 function matrixOf(value: unknown, field: string, encoding: Encoding, shape: StepShape): Matrix {
-  if (!Array.isArray(value) || !value.every((row) => Array.isArray(row))) throw new AdapterFileError(`${field} must be a matrix (an array of rows)`);
+  if (!Array.isArray(value) || !value.every((row) => Array.isArray(row)))
+    throw new AdapterFileError(`${field} must be a matrix (an array of rows)`);
   const rows = value as unknown[][];
   if (encoding === "real") {
     rows.forEach((row, i) =>
       row.forEach((entry, j) => {
-        if (typeof entry !== "number") throw new AdapterFileError(`${field}[${i}][${j}] must be a number (encoding "real")`);
+        if (typeof entry !== "number")
+          throw new AdapterFileError(`${field}[${i}][${j}] must be a number (encoding "real")`);
       }),
     );
     return toFixedMatrix(rows as number[][], shape.F, shape.aBits, field);
@@ -45,12 +47,21 @@ function matrixOf(value: unknown, field: string, encoding: Encoding, shape: Step
     row.map((entry, j) => {
       if (typeof entry === "number" && Number.isSafeInteger(entry)) return BigInt(entry);
       if (typeof entry === "string" && /^-?[0-9]+$/.test(entry.trim())) return BigInt(entry.trim());
-      throw new AdapterFileError(`${field}[${i}][${j}] = ${JSON.stringify(entry)} must be an integer (encoding "fixed": a JSON integer or a decimal string)`);
+      throw new AdapterFileError(
+        `${field}[${i}][${j}] = ${JSON.stringify(entry)} must be an integer (encoding "fixed": a JSON integer or a decimal string)`,
+      );
     }),
   );
 }
 
-function commitmentOf(holder: Record<string, unknown>, aKey: string, bKey: string, prefix: string, encoding: Encoding, shape: StepShape): bigint {
+function commitmentOf(
+  holder: Record<string, unknown>,
+  aKey: string,
+  bKey: string,
+  prefix: string,
+  encoding: Encoding,
+  shape: StepShape,
+): bigint {
   const a = matrixOf(holder[aKey], `${prefix}${aKey}`, encoding, shape);
   const b = matrixOf(holder[bKey], `${prefix}${bKey}`, encoding, shape);
   try {
@@ -58,7 +69,9 @@ function commitmentOf(holder: Record<string, unknown>, aKey: string, bKey: strin
   } catch (error) {
     // The library names "a" and "b"; say which fields of the file they are.
     const message = (error as Error).message.replace(/^a\b/, `${prefix}${aKey}`).replace(/^b\b/, `${prefix}${bKey}`);
-    throw new AdapterFileError(`${message} (instance shape: A is rank ${shape.rank} × d_in ${shape.dIn}, B is d_out ${shape.dOut} × rank ${shape.rank})`);
+    throw new AdapterFileError(
+      `${message} (instance shape: A is rank ${shape.rank} × d_in ${shape.dIn}, B is d_out ${shape.dOut} × rank ${shape.rank})`,
+    );
   }
 }
 
@@ -78,17 +91,26 @@ export function parseAdapterFile(
   if (!isRecord(document)) throw new AdapterFileError("the file must hold one JSON object");
 
   const fileInstance = document.instance;
-  if (fileInstance !== undefined && typeof fileInstance !== "string") throw new AdapterFileError('"instance" must be a string');
+  if (fileInstance !== undefined && typeof fileInstance !== "string")
+    throw new AdapterFileError('"instance" must be a string');
   const instanceName = fileInstance ?? pageInstance;
   const instance = instances.find((candidate) => candidate.name === instanceName);
   if (instance === undefined) {
-    throw new AdapterFileError(`unknown circuit instance "${instanceName}" (circuits/instances.json declares ${instances.map((known) => known.name).join(", ")})`);
+    throw new AdapterFileError(
+      `unknown circuit instance "${instanceName}" (circuits/instances.json declares ${instances.map((known) => known.name).join(", ")})`,
+    );
   }
   const fileEncoding = document.encoding;
-  if (fileEncoding !== undefined && fileEncoding !== "real" && fileEncoding !== "fixed") throw new AdapterFileError('"encoding" must be "real" or "fixed"');
+  if (fileEncoding !== undefined && fileEncoding !== "real" && fileEncoding !== "fixed")
+    throw new AdapterFileError('"encoding" must be "real" or "fixed"');
   const encoding: Encoding = fileEncoding ?? pageEncoding;
   const shape = instance.params;
-  const base = { instance: instance.name, instanceSource: fileInstance === undefined ? "page" : "file", encoding, encodingSource: fileEncoding === undefined ? "page" : "file" } as const;
+  const base = {
+    instance: instance.name,
+    instanceSource: fileInstance === undefined ? "page" : "file",
+    encoding,
+    encodingSource: fileEncoding === undefined ? "page" : "file",
+  } as const;
 
   const candidates: AdapterCandidate[] = [];
   const witness = document.witness;
@@ -106,15 +128,32 @@ export function parseAdapterFile(
       commitment: commitmentOf(witness, "adapter_a", "adapter_b", "witness.", encoding, shape),
     });
   } else if (document.adapter_a !== undefined || document.adapter_b !== undefined) {
-    candidates.push({ label: "Adapter", source: "adapter_a, adapter_b", commitment: commitmentOf(document, "adapter_a", "adapter_b", "", encoding, shape) });
-  } else if (isRecord(document.statement) && (document.statement.adapter_after !== undefined || document.statement.adapter_before !== undefined)) {
-    for (const [key, label] of [["adapter_after", "Adapter after the step"], ["adapter_before", "Adapter before the step"]] as const) {
+    candidates.push({
+      label: "Adapter",
+      source: "adapter_a, adapter_b",
+      commitment: commitmentOf(document, "adapter_a", "adapter_b", "", encoding, shape),
+    });
+  } else if (
+    isRecord(document.statement) &&
+    (document.statement.adapter_after !== undefined || document.statement.adapter_before !== undefined)
+  ) {
+    for (const [key, label] of [
+      ["adapter_after", "Adapter after the step"],
+      ["adapter_before", "Adapter before the step"],
+    ] as const) {
       const value = document.statement[key];
-      if (typeof value === "string") candidates.push({ label, source: `statement.${key} (a commitment, as written)`, commitment: parseCommitment(value) });
+      if (typeof value === "string")
+        candidates.push({
+          label,
+          source: `statement.${key} (a commitment, as written)`,
+          commitment: parseCommitment(value),
+        });
     }
   }
   if (candidates.length === 0) {
-    throw new AdapterFileError('no adapter in the file: expected "adapter_a" and "adapter_b", or the prove command\'s input (witness.adapter_a / adapter_b) or answer (statement.adapter_after)');
+    throw new AdapterFileError(
+      'no adapter in the file: expected "adapter_a" and "adapter_b", or the prove command\'s input (witness.adapter_a / adapter_b) or answer (statement.adapter_after)',
+    );
   }
   return { ...base, candidates, milliseconds: performance.now() - started };
 }

@@ -48,7 +48,11 @@ export async function connect(url: string, data: LedgerData, expectedChain: bigi
     parsed = new URL(url);
     if (!["http:", "https:"].includes(parsed.protocol)) throw new Error("not http(s)");
   } catch {
-    throw new ActionableError("Not a JSON-RPC URL", `"${url}" is not an http(s) URL.`, "Enter the node's URL, e.g. http://127.0.0.1:8545.");
+    throw new ActionableError(
+      "Not a JSON-RPC URL",
+      `"${url}" is not an http(s) URL.`,
+      "Enter the node's URL, e.g. http://127.0.0.1:8545.",
+    );
   }
   let chainHex: unknown;
   try {
@@ -61,7 +65,12 @@ export async function connect(url: string, data: LedgerData, expectedChain: bigi
       "Start a node with `npx hardhat node` (it listens on http://127.0.0.1:8545), or enter the URL of a running node above.",
     );
   }
-  if (typeof chainHex !== "string") throw new ActionableError("Not an Ethereum node", `${url} answered eth_chainId with ${JSON.stringify(chainHex)}.`, "Check the URL.");
+  if (typeof chainHex !== "string")
+    throw new ActionableError(
+      "Not an Ethereum node",
+      `${url} answered eth_chainId with ${JSON.stringify(chainHex)}.`,
+      "Check the URL.",
+    );
   const chainId = BigInt(chainHex);
   if (expectedChain !== undefined && expectedChain !== chainId) {
     throw new ActionableError(
@@ -72,7 +81,10 @@ export async function connect(url: string, data: LedgerData, expectedChain: bigi
   }
   const deployment = data.deployments[String(chainId)];
   const recorded = Object.keys(data.deployments);
-  const elsewhere = recorded.length > 0 ? ` Deployments are recorded for chain${recorded.length > 1 ? "s" : ""} ${recorded.join(", ")}: is this the node you meant?` : "";
+  const elsewhere =
+    recorded.length > 0
+      ? ` Deployments are recorded for chain${recorded.length > 1 ? "s" : ""} ${recorded.join(", ")}: is this the node you meant?`
+      : "";
   const registryAddress = deployment?.addresses[REGISTRY_FUTURE_ID];
   if (deployment === undefined || registryAddress === undefined) {
     throw new ActionableError(
@@ -94,7 +106,16 @@ export async function connect(url: string, data: LedgerData, expectedChain: bigi
   }
   const registry = LoraLedgerRegistry__factory.connect(registryAddress, provider);
   const [deploymentBlock, blockNumber] = await Promise.all([registry.deploymentBlock(), provider.getBlockNumber()]);
-  return { url, chainId, provider, registry, registryAddress, deploymentFile: deployment.file, deploymentBlock, blockNumber };
+  return {
+    url,
+    chainId,
+    provider,
+    registry,
+    registryAddress,
+    deploymentFile: deployment.file,
+    deploymentBlock,
+    blockNumber,
+  };
 }
 
 export interface BaseModelEntry {
@@ -151,17 +172,33 @@ export interface Recorded {
  * The block and transaction of the StepVerified event of run `runId`, step `step`, that produced
  * `adapter` (one filtered query: runHistory of src/chain would read the whole run).
  */
-export async function stepRecordedIn(connection: Connection, runId: bigint, step: bigint, adapter: bigint): Promise<Recorded | undefined> {
+export async function stepRecordedIn(
+  connection: Connection,
+  runId: bigint,
+  step: bigint,
+  adapter: bigint,
+): Promise<Recorded | undefined> {
   const { registry } = connection;
-  const events = await registry.queryFilter(registry.filters.StepVerified(runId, undefined, adapter), Number(connection.deploymentBlock));
+  const events = await registry.queryFilter(
+    registry.filters.StepVerified(runId, undefined, adapter),
+    Number(connection.deploymentBlock),
+  );
   const event = events.find((found) => found.args.step === step);
   return event === undefined ? undefined : { blockNumber: event.blockNumber, transactionHash: event.transactionHash };
 }
 
 /** The block and transaction of the MergeVerified event that recorded `mergedRoot` for `adapter`. */
-export async function mergeRecordedIn(connection: Connection, runId: bigint, adapter: bigint, mergedRoot: bigint): Promise<Recorded | undefined> {
+export async function mergeRecordedIn(
+  connection: Connection,
+  runId: bigint,
+  adapter: bigint,
+  mergedRoot: bigint,
+): Promise<Recorded | undefined> {
   const { registry } = connection;
-  const events = await registry.queryFilter(registry.filters.MergeVerified(runId, adapter, mergedRoot), Number(connection.deploymentBlock));
+  const events = await registry.queryFilter(
+    registry.filters.MergeVerified(runId, adapter, mergedRoot),
+    Number(connection.deploymentBlock),
+  );
   const event = events[0];
   return event === undefined ? undefined : { blockNumber: event.blockNumber, transactionHash: event.transactionHash };
 }
@@ -170,4 +207,3 @@ export async function mergeRecordedIn(connection: Connection, runId: bigint, ada
 export function instanceOfCircuit(circuitId: string, instances: readonly InstanceInfo[]): InstanceInfo | undefined {
   return instances.find((instance) => circuitIdOf(instance.name) === circuitId.toLowerCase());
 }
-

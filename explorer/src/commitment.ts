@@ -11,9 +11,12 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 export function parseCommitment(text: string): bigint {
   const trimmed = text.trim();
   if (!/^(0x[0-9a-fA-F]+|[0-9]+)$/.test(trimmed)) {
-    throw new AdapterFileError(`"${trimmed.length > 80 ? `${trimmed.slice(0, 80)}…` : trimmed}" is not a commitment: expected a field element, 0x-hex or decimal`);
+    throw new AdapterFileError(
+      `"${trimmed.length > 80 ? `${trimmed.slice(0, 80)}…` : trimmed}" is not a commitment: expected a field element, 0x-hex or decimal`,
+    );
   }
   const value = BigInt(trimmed);
-  if (!isFieldElement(value)) throw new AdapterFileError("not a field element: the value is not below the BN254 scalar field modulus");
+  if (!isFieldElement(value))
+    throw new AdapterFileError("not a field element: the value is not below the BN254 scalar field modulus");
   return value;
 }

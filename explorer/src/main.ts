@@ -41,7 +41,8 @@ function wireSearch(): void {
       dropZone.classList.add("dragging");
     });
   }
-  for (const type of ["dragleave", "drop"]) dropZone.addEventListener(type, () => dropZone.classList.remove("dragging"));
+  for (const type of ["dragleave", "drop"])
+    dropZone.addEventListener(type, () => dropZone.classList.remove("dragging"));
   dropZone.addEventListener("drop", (event) => {
     event.preventDefault();
     const file = event.dataTransfer?.files[0];

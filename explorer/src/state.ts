@@ -66,7 +66,15 @@ export type RegistryReads = Pick<State, "runs" | "models" | "datasets" | "mergeC
 export function beginConnection(): number {
   const generation = ++current.generation;
   current.connection?.provider.destroy();
-  Object.assign(current, { connection: undefined, runs: undefined, models: undefined, datasets: undefined, mergeCount: undefined, history: undefined, merges: undefined });
+  Object.assign(current, {
+    connection: undefined,
+    runs: undefined,
+    models: undefined,
+    datasets: undefined,
+    mergeCount: undefined,
+    history: undefined,
+    merges: undefined,
+  });
   current.verifications.clear();
   current.mergeVerifications.clear();
   return generation;

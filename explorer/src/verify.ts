@@ -4,7 +4,13 @@
  */
 import type { TransactionResponse } from "ethers";
 import type { Groth16Proof, VerificationKey } from "snarkjs";
-import { registryMergeInputs, registryPublicInputs, type RunSummary, type VerifiedMerge, type VerifiedStep } from "../../src/chain/index.js";
+import {
+  registryMergeInputs,
+  registryPublicInputs,
+  type RunSummary,
+  type VerifiedMerge,
+  type VerifiedStep,
+} from "../../src/chain/index.js";
 import { instanceOfCircuit, type Connection } from "./chain.js";
 import { ActionableError } from "./errors.js";
 import { verificationKeyUrl, type InstanceInfo } from "./ledgerData.js";
@@ -74,9 +80,18 @@ function verificationKey(instance: InstanceInfo): Promise<VerificationKey> {
 }
 
 /** Phase 1: the transaction that recorded a step or a merge, sent to the registry itself (else its calldata is another contract's). */
-async function registryTransaction(connection: Connection, transactionHash: string, what: "step" | "merge"): Promise<TransactionResponse> {
+async function registryTransaction(
+  connection: Connection,
+  transactionHash: string,
+  what: "step" | "merge",
+): Promise<TransactionResponse> {
   const transaction = await connection.provider.getTransaction(transactionHash);
-  if (transaction === null) throw new ActionableError("Transaction not found", `The node does not know transaction ${transactionHash}.`, "Is the node pruned, or was it restarted?");
+  if (transaction === null)
+    throw new ActionableError(
+      "Transaction not found",
+      `The node does not know transaction ${transactionHash}.`,
+      "Is the node pruned, or was it restarted?",
+    );
   if (transaction.to?.toLowerCase() !== connection.registryAddress.toLowerCase()) {
     throw new ActionableError(
       `Cannot decode this ${what}'s proof`,
@@ -87,7 +102,11 @@ async function registryTransaction(connection: Connection, transactionHash: stri
 }
 
 /** Phase 3: groth16.verify of snarkjs's browser build (loaded on first use), timed. */
-async function groth16Verify(keyPromise: Promise<VerificationKey>, publicSignals: string[], proof: Groth16Proof): Promise<{ valid: boolean; verifyMilliseconds: number; done: number }> {
+async function groth16Verify(
+  keyPromise: Promise<VerificationKey>,
+  publicSignals: string[],
+  proof: Groth16Proof,
+): Promise<{ valid: boolean; verifyMilliseconds: number; done: number }> {
   const key = await keyPromise;
   // snarkjs (its browser build, resolved through the package's "browser" export) loads on first use.
   const { groth16 } = await import("snarkjs");
@@ -106,25 +125,55 @@ interface StepCall {
 }
 
 /** Phase 2 of a step: its entry of submitStep(runId, adapterAfter, proof) or submitSteps(runId, steps[]). */
-function decodeStepCall(connection: Connection, transaction: TransactionResponse, run: RunSummary, step: VerifiedStep, history: readonly VerifiedStep[]): StepCall {
+function decodeStepCall(
+  connection: Connection,
+  transaction: TransactionResponse,
+  run: RunSummary,
+  step: VerifiedStep,
+  history: readonly VerifiedStep[],
+): StepCall {
   const parsed = connection.registry.interface.parseTransaction({ data: transaction.data, value: transaction.value });
   let call: StepCall;
   if (parsed?.name === "submitStep") {
-    call = { method: "submitStep", batchIndex: 0, batchSize: 1, adapterAfter: parsed.args[1] as bigint, proof: parsed.args[2] as SolidityProofLike };
+    call = {
+      method: "submitStep",
+      batchIndex: 0,
+      batchSize: 1,
+      adapterAfter: parsed.args[1] as bigint,
+      proof: parsed.args[2] as SolidityProofLike,
+    };
   } else if (parsed?.name === "submitSteps") {
     const submissions = parsed.args[1] as readonly { adapterAfter: bigint; proof: SolidityProofLike }[];
     // A batch records consecutive steps: its first is the smallest step this transaction verified.
-    const inTransaction = history.filter((other) => other.transactionHash === step.transactionHash).map((other) => other.step);
+    const inTransaction = history
+      .filter((other) => other.transactionHash === step.transactionHash)
+      .map((other) => other.step);
     const first = inTransaction.reduce((smallest, value) => (value < smallest ? value : smallest), step.step);
     const batchIndex = Number(step.step - first);
     const submission = submissions[batchIndex];
-    if (submission === undefined) throw new Error(`step ${step.step} is not in the submitSteps batch of ${submissions.length} of ${step.transactionHash}`);
-    call = { method: "submitSteps", batchIndex, batchSize: submissions.length, adapterAfter: submission.adapterAfter, proof: submission.proof };
+    if (submission === undefined)
+      throw new Error(
+        `step ${step.step} is not in the submitSteps batch of ${submissions.length} of ${step.transactionHash}`,
+      );
+    call = {
+      method: "submitSteps",
+      batchIndex,
+      batchSize: submissions.length,
+      adapterAfter: submission.adapterAfter,
+      proof: submission.proof,
+    };
   } else {
-    throw new ActionableError("Cannot decode this step's proof", `Transaction ${step.transactionHash} calls ${parsed?.name ?? "an unknown function"}, not submitStep or submitSteps.`);
+    throw new ActionableError(
+      "Cannot decode this step's proof",
+      `Transaction ${step.transactionHash} calls ${parsed?.name ?? "an unknown function"}, not submitStep or submitSteps.`,
+    );
   }
-  if (parsed.args[0] !== run.runId) throw new Error(`transaction ${step.transactionHash} submits to run ${String(parsed.args[0])}, not run ${run.runId}`);
-  if (call.adapterAfter !== step.adapterAfter) throw new Error(`the calldata claims adapter ${call.adapterAfter}, the StepVerified event ${step.adapterAfter}`);
+  if (parsed.args[0] !== run.runId)
+    throw new Error(
+      `transaction ${step.transactionHash} submits to run ${String(parsed.args[0])}, not run ${run.runId}`,
+    );
+  if (call.adapterAfter !== step.adapterAfter)
+    throw new Error(`the calldata claims adapter ${call.adapterAfter}, the StepVerified event ${step.adapterAfter}`);
   return call;
 }
 
@@ -142,7 +191,13 @@ export async function verifyAgain(
   const call = decodeStepCall(connection, transaction, run, step, history);
   // The registry assembles the public inputs itself (PROTOCOL §7), from the run as it was before the
   // step (head = the step's adapterBefore, nextStep = the step); the submitter is the transaction's sender.
-  const runBefore = { baseRoot: run.baseRoot, datasetRoot: run.datasetRoot, hparamsHash: run.hparamsHash, head: step.adapterBefore, nextStep: step.step };
+  const runBefore = {
+    baseRoot: run.baseRoot,
+    datasetRoot: run.datasetRoot,
+    hparamsHash: run.hparamsHash,
+    head: step.adapterBefore,
+    nextStep: step.step,
+  };
   const publicSignals = registryPublicInputs(runBefore, step.adapterAfter, transaction.from).map(String);
   const proof = snarkjsProof(call.proof);
   const { valid, verifyMilliseconds, done } = await groth16Verify(keyPromise, publicSignals, proof);
@@ -179,16 +234,37 @@ interface MergeCall {
 }
 
 /** Phase 2 of a merge: recordMerge(runId, step, mergeCircuitId, mergedRoot, proof), checked against its MergeVerified event. */
-function decodeMergeCall(connection: Connection, transaction: TransactionResponse, run: RunSummary, merge: VerifiedMerge, adapter: bigint): MergeCall {
+function decodeMergeCall(
+  connection: Connection,
+  transaction: TransactionResponse,
+  run: RunSummary,
+  merge: VerifiedMerge,
+  adapter: bigint,
+): MergeCall {
   const parsed = connection.registry.interface.parseTransaction({ data: transaction.data, value: transaction.value });
   if (parsed?.name !== "recordMerge") {
-    throw new ActionableError("Cannot decode this merge's proof", `Transaction ${merge.transactionHash} calls ${parsed?.name ?? "an unknown function"}, not recordMerge.`);
+    throw new ActionableError(
+      "Cannot decode this merge's proof",
+      `Transaction ${merge.transactionHash} calls ${parsed?.name ?? "an unknown function"}, not recordMerge.`,
+    );
   }
-  const [runId, step, mergeCircuitId, mergedRoot, proof] = parsed.args as unknown as [bigint, bigint, string, bigint, SolidityProofLike];
-  if (runId !== run.runId) throw new Error(`transaction ${merge.transactionHash} records a merge of run ${runId}, not run ${run.runId}`);
-  if (step !== merge.step) throw new Error(`the calldata names step ${step}, the MergeVerified event step ${merge.step}`);
-  if (mergedRoot !== merge.mergedRoot) throw new Error(`the calldata claims merged root ${mergedRoot}, the MergeVerified event ${merge.mergedRoot}`);
-  if (adapter !== merge.adapter) throw new Error(`adapterAfterStep(${run.runId}, ${merge.step}) is ${adapter}, the MergeVerified event names ${merge.adapter}`);
+  const [runId, step, mergeCircuitId, mergedRoot, proof] = parsed.args as unknown as [
+    bigint,
+    bigint,
+    string,
+    bigint,
+    SolidityProofLike,
+  ];
+  if (runId !== run.runId)
+    throw new Error(`transaction ${merge.transactionHash} records a merge of run ${runId}, not run ${run.runId}`);
+  if (step !== merge.step)
+    throw new Error(`the calldata names step ${step}, the MergeVerified event step ${merge.step}`);
+  if (mergedRoot !== merge.mergedRoot)
+    throw new Error(`the calldata claims merged root ${mergedRoot}, the MergeVerified event ${merge.mergedRoot}`);
+  if (adapter !== merge.adapter)
+    throw new Error(
+      `adapterAfterStep(${run.runId}, ${merge.step}) is ${adapter}, the MergeVerified event names ${merge.adapter}`,
+    );
   return { mergeCircuitId, mergedRoot, proof };
 }
 
@@ -202,7 +278,8 @@ function mergeInstance(mergeCircuitId: string, instances: readonly InstanceInfo[
       "Use the project checkout that deployed this registry.",
     );
   }
-  if (instance.template !== "LoraMerge") throw new Error(`the merge names circuit ${instance.name}, a ${instance.template} instance, not a LoraMerge one`);
+  if (instance.template !== "LoraMerge")
+    throw new Error(`the merge names circuit ${instance.name}, a ${instance.template} instance, not a LoraMerge one`);
   return instance;
 }
 
@@ -211,9 +288,17 @@ function mergeInstance(mergeCircuitId: string, instances: readonly InstanceInfo[
  * calldata, verified against the merge instance's key with the public inputs the registry assembles:
  * [run.baseRoot, adapterAfterStep(runId, step), run.hparamsHash, mergedRoot].
  */
-export async function verifyMergeAgain(connection: Connection, run: RunSummary, merge: VerifiedMerge, instances: readonly InstanceInfo[]): Promise<MergeReverification> {
+export async function verifyMergeAgain(
+  connection: Connection,
+  run: RunSummary,
+  merge: VerifiedMerge,
+  instances: readonly InstanceInfo[],
+): Promise<MergeReverification> {
   const started = performance.now();
-  const [transaction, adapter] = await Promise.all([registryTransaction(connection, merge.transactionHash, "merge"), connection.registry.adapterAfterStep(run.runId, merge.step)]);
+  const [transaction, adapter] = await Promise.all([
+    registryTransaction(connection, merge.transactionHash, "merge"),
+    connection.registry.adapterAfterStep(run.runId, merge.step),
+  ]);
   const call = decodeMergeCall(connection, transaction, run, merge, adapter);
   const instance = mergeInstance(call.mergeCircuitId, instances);
   const keyPromise = verificationKey(instance);

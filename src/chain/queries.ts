@@ -118,7 +118,11 @@ export async function runHistory(registry: LoraLedgerRegistry, runId: bigint): P
 async function runContext(
   registry: LoraLedgerRegistry,
   runId: bigint,
-): Promise<{ run: RunSummary; baseModel: { registrant: string; uri: string }; dataset: { registrant: string; size: bigint; uri: string } }> {
+): Promise<{
+  run: RunSummary;
+  baseModel: { registrant: string; uri: string };
+  dataset: { registrant: string; size: bigint; uri: string };
+}> {
   const run = await getRunSummary(registry, runId);
   const baseModel = await registry.getBaseModel(run.baseRoot);
   const dataset = await registry.getDataset(run.datasetRoot);
@@ -134,11 +138,21 @@ export async function adapterProvenance(registry: LoraLedgerRegistry, adapter: b
   const [verified, runId, step] = await registry.provenanceOf(adapter);
   if (!verified) return { verified: false, adapter };
   const merge = await mergeOfAdapter(registry, adapter);
-  return { verified: true, adapter, runId, step, ...(await runContext(registry, runId)), ...(merge === undefined ? {} : { merge }) };
+  return {
+    verified: true,
+    adapter,
+    runId,
+    step,
+    ...(await runContext(registry, runId)),
+    ...(merge === undefined ? {} : { merge }),
+  };
 }
 
 /** The merge recorded for `adapter`, if any (mergeOf). */
-export async function mergeOfAdapter(registry: LoraLedgerRegistry, adapter: bigint): Promise<RecordedMerge | undefined> {
+export async function mergeOfAdapter(
+  registry: LoraLedgerRegistry,
+  adapter: bigint,
+): Promise<RecordedMerge | undefined> {
   const record = await registry.mergeOf(adapter);
   if (record.recorder === ZeroAddress) return undefined;
   return { adapter, mergedRoot: record.mergedRoot, runId: record.runId, step: record.step, recorder: record.recorder };
@@ -169,5 +183,13 @@ export async function mergeProvenance(registry: LoraLedgerRegistry, mergedRoot: 
   const [verified, runId, step, adapter] = await registry.mergedProvenanceOf(mergedRoot);
   if (!verified) return { verified: false, mergedRoot };
   const record = await registry.mergeOf(adapter);
-  return { verified: true, mergedRoot, adapter, runId, step, recorder: record.recorder, ...(await runContext(registry, runId)) };
+  return {
+    verified: true,
+    mergedRoot,
+    adapter,
+    runId,
+    step,
+    recorder: record.recorder,
+    ...(await runContext(registry, runId)),
+  };
 }

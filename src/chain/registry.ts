@@ -6,7 +6,6 @@ import { id } from "ethers";
 import type { Groth16Proof } from "snarkjs";
 import { FIELD_MODULUS, toSolidityProof, type SolidityProof } from "../protocol/index.js";
 
-
 /**
  * The future id of the registry in the LoraLedger Ignition module (deploy/modules/LoraLedger.ts): its
  * key in Ignition's record of a deployment (deploy/deployments/chain-<id>/deployed_addresses.json).

@@ -26,7 +26,12 @@ export function joinNegativeValues(args: readonly string[], options: Options): s
 
 export function parseCliArgs<O extends Options>(command: string, options: O) {
   try {
-    return parseArgs({ args: joinNegativeValues(process.argv.slice(2), options), options, strict: true, allowPositionals: false });
+    return parseArgs({
+      args: joinNegativeValues(process.argv.slice(2), options),
+      options,
+      strict: true,
+      allowPositionals: false,
+    });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new LoraLedgerError("missing_field", `${command}: ${message}`, "arguments");

@@ -27,7 +27,8 @@ export const EXIT_CODE_MEANINGS: Record<ExitCodeName, string> = {
   ok: "proved / the proof is valid",
   internal_error: "a bug or an unexpected failure (report it)",
   malformed_json: "stdin is empty or not one JSON document",
-  missing_field: "a field is missing or has the wrong type (or a bad command-line option or variable); `field` names it",
+  missing_field:
+    "a field is missing or has the wrong type (or a bad command-line option or variable); `field` names it",
   wrong_shape: "a matrix, vector or batch has the wrong dimensions; the message counts entries",
   out_of_range: "a value outside its fixed-point range (entry and bound named), a field element ≥ p, a step ≥ 2^32",
   not_one_step: "the adapters after are not one step from before: first differing entry, expected vs given",
@@ -68,8 +69,18 @@ export interface Failure {
 export function toFailure(error: unknown): Failure {
   const classified = classifyError(error);
   if (classified !== undefined) {
-    return { code: classified.code, exitCode: EXIT_CODES[classified.code], field: classified.field, message: classified.message };
+    return {
+      code: classified.code,
+      exitCode: EXIT_CODES[classified.code],
+      field: classified.field,
+      message: classified.message,
+    };
   }
   const message = error instanceof Error ? error.message : String(error);
-  return { code: "internal_error", exitCode: EXIT_CODES.internal_error, field: undefined, message: `internal error: ${message}` };
+  return {
+    code: "internal_error",
+    exitCode: EXIT_CODES.internal_error,
+    field: undefined,
+    message: `internal error: ${message}`,
+  };
 }

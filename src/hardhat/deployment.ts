@@ -29,7 +29,11 @@ export function recordedRegistryAddress(chainId: bigint): string | undefined {
  * module as real networks; elsewhere, the deployment recorded for the chain (never an implicit deploy
  * to a real network).
  */
-export async function resolveRegistry(connection: NetworkConnection, chainId: bigint, progress: Progress): Promise<LoraLedgerRegistry> {
+export async function resolveRegistry(
+  connection: NetworkConnection,
+  chainId: bigint,
+  progress: Progress,
+): Promise<LoraLedgerRegistry> {
   const { ethers } = connection;
   if (connection.networkConfig.type === "edr-simulated") {
     progress.step("deploying the verifiers and the registry on the in-process network (Ignition module LoraLedger)");
@@ -45,7 +49,11 @@ export async function resolveRegistry(connection: NetworkConnection, chainId: bi
     );
   }
   if ((await ethers.provider.getCode(address)) === "0x") {
-    throw new LoraLedgerError("artifacts_missing", `the recorded registry ${address} has no code on chain ${chainId}: the node was restarted? Remove ${path.relative(PROJECT_ROOT, path.dirname(deploymentFile(chainId)))} and deploy again`, "network");
+    throw new LoraLedgerError(
+      "artifacts_missing",
+      `the recorded registry ${address} has no code on chain ${chainId}: the node was restarted? Remove ${path.relative(PROJECT_ROOT, path.dirname(deploymentFile(chainId)))} and deploy again`,
+      "network",
+    );
   }
   return ethers.getContractAt("LoraLedgerRegistry", address);
 }
@@ -74,10 +82,18 @@ export async function assertVerifierCurrent(
 ): Promise<void> {
   const record = await registry.verifierOf(circuitIdOf(instanceName));
   if (record.verifier === ZeroAddress) {
-    throw new LoraLedgerError("artifacts_missing", `the registry has no verifier for circuit instance ${instanceName}; an admin registers one with registerVerifier`, "instance");
+    throw new LoraLedgerError(
+      "artifacts_missing",
+      `the registry has no verifier for circuit instance ${instanceName}; an admin registers one with registerVerifier`,
+      "instance",
+    );
   }
   if (record.retired) {
-    throw new LoraLedgerError("artifacts_missing", `the registry's verifier for ${instanceName} (${record.verifier}) is retired: no new steps or merges can be recorded with it`, "instance");
+    throw new LoraLedgerError(
+      "artifacts_missing",
+      `the registry's verifier for ${instanceName} (${record.verifier}) is retired: no new steps or merges can be recorded with it`,
+      "instance",
+    );
   }
   const onChain = await connection.ethers.provider.getCode(record.verifier);
   if (withoutMetadata(onChain) !== withoutMetadata(compiledDeployedBytecode)) {

@@ -10,7 +10,10 @@ import path from "node:path";
  */
 export function writeFileAtomic(file: string, content: string | Uint8Array): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const temporary = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
+  );
   try {
     writeFileSync(temporary, content, { flag: "wx" });
     renameSync(temporary, file);
@@ -20,7 +23,10 @@ export function writeFileAtomic(file: string, content: string | Uint8Array): voi
 }
 
 export function writeJsonAtomic(file: string, value: unknown): void {
-  writeFileAtomic(file, `${JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
+  writeFileAtomic(
+    file,
+    `${JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`,
+  );
 }
 
 export function readJsonIfExists(file: string): unknown {

@@ -5,7 +5,6 @@ import type { Groth16Proof, VerificationKey } from "snarkjs";
 import { LoraLedgerError } from "../protocol/index.js";
 import { PROJECT_ROOT, instanceArtifacts } from "./instances.js";
 
-
 export interface ProofResult {
   proof: Groth16Proof;
   publicSignals: string[];
@@ -49,7 +48,10 @@ export function explainWitnessFailure(error: unknown): LoraLedgerError {
 }
 
 /** Computes the witness and a Groth16 proof with the instance's wasm and zkey. */
-export async function proveWithInstance(instanceName: string, circuitInput: Record<string, unknown>): Promise<ProofResult> {
+export async function proveWithInstance(
+  instanceName: string,
+  circuitInput: Record<string, unknown>,
+): Promise<ProofResult> {
   const artifacts = instanceArtifacts(instanceName);
   const wasm = requireArtifact(artifacts.wasm, instanceName);
   const zkey = requireArtifact(artifacts.zkey, instanceName);
@@ -76,7 +78,11 @@ export function loadVerificationKey(instanceName: string): VerificationKey {
   return JSON.parse(readFileSync(file, "utf8")) as VerificationKey;
 }
 
-export async function verifyWithInstance(instanceName: string, publicSignals: string[], proof: Groth16Proof): Promise<boolean> {
+export async function verifyWithInstance(
+  instanceName: string,
+  publicSignals: string[],
+  proof: Groth16Proof,
+): Promise<boolean> {
   return snarkjs.groth16.verify(loadVerificationKey(instanceName), publicSignals, proof);
 }
 

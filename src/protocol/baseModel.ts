@@ -164,7 +164,11 @@ export function projectionBlockInput(
 }
 
 /** The private inputs that place a column block in the base model: its weights (d_out x C) and Merkle path. */
-export function baseBlockWitness(w0: Matrix, base: BaseCommitment, index: number): { w0: string[][]; siblings: string[] } {
+export function baseBlockWitness(
+  w0: Matrix,
+  base: BaseCommitment,
+  index: number,
+): { w0: string[][]; siblings: string[] } {
   const { columns } = base.layout;
   return {
     w0: w0.map((row) => row.slice(index * columns, (index + 1) * columns).map((v) => toField(v).toString())),
@@ -174,5 +178,7 @@ export function baseBlockWitness(w0: Matrix, base: BaseCommitment, index: number
 
 /** A statement's values as decimal strings, the form circuit inputs take. */
 export function decimalRecord<K extends string>(values: Readonly<Record<K, bigint>>): Record<K, string> {
-  return Object.fromEntries(Object.entries<bigint>(values).map(([name, value]) => [name, toField(value).toString()])) as Record<K, string>;
+  return Object.fromEntries(
+    Object.entries<bigint>(values).map(([name, value]) => [name, toField(value).toString()]),
+  ) as Record<K, string>;
 }

@@ -75,7 +75,8 @@ export interface CheckpointParams {
 
 export function validateCheckpointShape(shape: CheckpointShape): void {
   validateShape(shape);
-  if (!Number.isSafeInteger(shape.steps) || shape.steps < 1) throw new Error(`invalid checkpoint shape: steps = ${shape.steps} must be >= 1`);
+  if (!Number.isSafeInteger(shape.steps) || shape.steps < 1)
+    throw new Error(`invalid checkpoint shape: steps = ${shape.steps} must be >= 1`);
 }
 
 /** Trains k steps from `adapter` with the exact reference and states the checkpoint. */
@@ -103,7 +104,11 @@ export function makeCheckpoint(params: CheckpointParams): MadeCheckpoint {
       xs: examples.map((e) => e.x),
       ts: examples.map((e) => e.t),
     });
-    batches.push({ positions, examples, siblings: positions.map((position) => commitment.tree.proof(position).siblings) });
+    batches.push({
+      positions,
+      examples,
+      siblings: positions.map((position) => commitment.tree.proof(position).siblings),
+    });
     adapters.push({ a: result.aNext, b: result.bNext });
     steps.push(result);
   }
@@ -139,7 +144,10 @@ export function checkpointPublicSignals(statement: CheckpointStatement): bigint[
 }
 
 /** The checkpoint circuit's input: every signal as decimal field elements. */
-export function buildCheckpointCircuitInput(statement: CheckpointStatement, witness: CheckpointWitness): Record<string, unknown> {
+export function buildCheckpointCircuitInput(
+  statement: CheckpointStatement,
+  witness: CheckpointWitness,
+): Record<string, unknown> {
   const { config } = witness;
   return {
     runConfig: fieldString(statement.runConfig),

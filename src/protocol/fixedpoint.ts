@@ -50,12 +50,7 @@ export function toFixedUnsigned(value: number, scaleBits: number, bits: number, 
   return fixed;
 }
 
-export function toFixedVector(
-  values: readonly number[],
-  scaleBits: number,
-  bits: number,
-  fieldName: string,
-): bigint[] {
+export function toFixedVector(values: readonly number[], scaleBits: number, bits: number, fieldName: string): bigint[] {
   return values.map((v, i) => toFixed(v, scaleBits, bits, fieldName, [i]));
 }
 

@@ -41,7 +41,10 @@ export function initChunk(seed: bigint, m: number): bigint {
  * Â[k][l] = floor(u_m (2β + 1) / 2^16) - β for m = k d_in + l (row-major), u_m the m-th chunk; B̂ = 0.
  * The map is exact integer arithmetic: the circuit proves the quotient and its remainder.
  */
-export function canonicalInit(seed: bigint, shape: Pick<StepShape, "dIn" | "dOut" | "rank" | "F">): { a: Matrix; b: Matrix } {
+export function canonicalInit(
+  seed: bigint,
+  shape: Pick<StepShape, "dIn" | "dOut" | "rank" | "F">,
+): { a: Matrix; b: Matrix } {
   assertFieldElement("seed", seed);
   const bound = initBound(shape.dIn, shape.F);
   const span = 2n * bound + 1n;
@@ -55,7 +58,11 @@ export function canonicalInit(seed: bigint, shape: Pick<StepShape, "dIn" | "dOut
     }
     return (word >> BigInt(INIT_CHUNK_BITS * (m % INIT_CHUNKS_PER_HASH))) & ((1n << BigInt(INIT_CHUNK_BITS)) - 1n);
   };
-  const a = buildMatrix(shape.rank, shape.dIn, (k, l) => ((chunk(k * shape.dIn + l) * span) >> BigInt(INIT_CHUNK_BITS)) - bound);
+  const a = buildMatrix(
+    shape.rank,
+    shape.dIn,
+    (k, l) => ((chunk(k * shape.dIn + l) * span) >> BigInt(INIT_CHUNK_BITS)) - bound,
+  );
   const b = buildMatrix(shape.dOut, shape.rank, () => 0n);
   return { a, b };
 }

@@ -22,23 +22,106 @@ import type { MergeBlockStatement } from "./mergeBlocks.js";
  * names are exactly the keys of T. These are SETS; their order is the data's.
  */
 function exactly<T>() {
-  type Missing<K extends readonly unknown[]> = [Exclude<keyof T, K[number]>] extends [never] ? unknown : ["missing", Exclude<keyof T, K[number]>];
+  type Missing<K extends readonly unknown[]> = [Exclude<keyof T, K[number]>] extends [never]
+    ? unknown
+    : ["missing", Exclude<keyof T, K[number]>];
   return <const K extends readonly [keyof T & string, ...(keyof T & string)[]]>(...names: K & Missing<K>): K => names;
 }
 
-const STEP_PARAM_NAMES = exactly<StepShape>()("F", "FW", "aBits", "batch", "dIn", "dOut", "depth", "rank", "wBits", "xBits");
+const STEP_PARAM_NAMES = exactly<StepShape>()(
+  "F",
+  "FW",
+  "aBits",
+  "batch",
+  "dIn",
+  "dOut",
+  "depth",
+  "rank",
+  "wBits",
+  "xBits",
+);
 const FULL_PARAM_NAMES = exactly<FullShape>()("F", "batch", "dIn", "dOut", "depth", "wBits", "xBits");
-const CHECKPOINT_PARAM_NAMES = exactly<CheckpointShape>()("F", "FW", "aBits", "batch", "dIn", "dOut", "depth", "rank", "steps", "wBits", "xBits");
-const RUN_START_PARAM_NAMES = exactly<Pick<StepShape, "dIn" | "dOut" | "rank" | "F" | "aBits">>()("F", "aBits", "dIn", "dOut", "rank");
+const CHECKPOINT_PARAM_NAMES = exactly<CheckpointShape>()(
+  "F",
+  "FW",
+  "aBits",
+  "batch",
+  "dIn",
+  "dOut",
+  "depth",
+  "rank",
+  "steps",
+  "wBits",
+  "xBits",
+);
+const RUN_START_PARAM_NAMES = exactly<Pick<StepShape, "dIn" | "dOut" | "rank" | "F" | "aBits">>()(
+  "F",
+  "aBits",
+  "dIn",
+  "dOut",
+  "rank",
+);
 const PROJECTION_PARAM_NAMES = exactly<Pick<StepShape, "dIn" | "dOut" | "wBits">>()("dIn", "dOut", "wBits");
-const MERGE_BLOCK_PARAM_NAMES = exactly<Pick<StepShape, "dIn" | "dOut" | "rank" | "F" | "FW" | "aBits" | "wBits">>()("F", "FW", "aBits", "dIn", "dOut", "rank", "wBits");
-const CHECKPOINT_PUBLIC_NAMES = exactly<CheckpointStatement>()("adapterAfter", "adapterBefore", "loss", "runConfig", "stepSubmitter");
-const RUN_START_PUBLIC_NAMES = exactly<RunStartStatement>()("adapterStart", "alpha", "baseRoot", "datasetRoot", "fromHead", "lr", "projectionId", "runConfig", "seed");
-const PROJECTION_PUBLIC_NAMES = exactly<ProjectionBlockStatement>()("accIn", "accOut", "baseRoot", "blockIndex", "datasetRoot");
-const MERGE_BLOCK_PUBLIC_NAMES = exactly<MergeBlockStatement>()("accIn", "accOut", "adapter", "alpha", "baseRoot", "blockIndex");
-const STEP_PUBLIC_NAMES = exactly<StepStatement>()("adapterAfter", "adapterBefore", "baseRoot", "datasetRoot", "hparamsHash", "step", "submitter");
+const MERGE_BLOCK_PARAM_NAMES = exactly<Pick<StepShape, "dIn" | "dOut" | "rank" | "F" | "FW" | "aBits" | "wBits">>()(
+  "F",
+  "FW",
+  "aBits",
+  "dIn",
+  "dOut",
+  "rank",
+  "wBits",
+);
+const CHECKPOINT_PUBLIC_NAMES = exactly<CheckpointStatement>()(
+  "adapterAfter",
+  "adapterBefore",
+  "loss",
+  "runConfig",
+  "stepSubmitter",
+);
+const RUN_START_PUBLIC_NAMES = exactly<RunStartStatement>()(
+  "adapterStart",
+  "alpha",
+  "baseRoot",
+  "datasetRoot",
+  "fromHead",
+  "lr",
+  "projectionId",
+  "runConfig",
+  "seed",
+);
+const PROJECTION_PUBLIC_NAMES = exactly<ProjectionBlockStatement>()(
+  "accIn",
+  "accOut",
+  "baseRoot",
+  "blockIndex",
+  "datasetRoot",
+);
+const MERGE_BLOCK_PUBLIC_NAMES = exactly<MergeBlockStatement>()(
+  "accIn",
+  "accOut",
+  "adapter",
+  "alpha",
+  "baseRoot",
+  "blockIndex",
+);
+const STEP_PUBLIC_NAMES = exactly<StepStatement>()(
+  "adapterAfter",
+  "adapterBefore",
+  "baseRoot",
+  "datasetRoot",
+  "hparamsHash",
+  "step",
+  "submitter",
+);
 const MERGE_PUBLIC_NAMES = exactly<MergeStatement>()("adapter", "baseRoot", "hparamsHash", "mergedRoot");
-const FULL_PUBLIC_NAMES = exactly<FullStepStatement>()("datasetRoot", "hparamsHash", "step", "submitter", "weightsAfter", "weightsBefore");
+const FULL_PUBLIC_NAMES = exactly<FullStepStatement>()(
+  "datasetRoot",
+  "hparamsHash",
+  "step",
+  "submitter",
+  "weightsAfter",
+  "weightsBefore",
+);
 
 const positive = z.number().int().positive();
 const shapeSchema = z.strictObject({
@@ -76,7 +159,10 @@ function orderOf<const N extends readonly [string, ...string[]]>(names: N, what:
 /** `instance` (deployed, built by npm run build:circuits) or `comparison: <what it is compared as>`. */
 const roleSchema = z.string().regex(/^(instance|comparison: .+)$/, 'a role is "instance" or "comparison: <why>"');
 
-function templateSchema<const P extends readonly [string, ...string[]], const Q extends readonly [string, ...string[]]>(params: P, pubs: Q) {
+function templateSchema<const P extends readonly [string, ...string[]], const Q extends readonly [string, ...string[]]>(
+  params: P,
+  pubs: Q,
+) {
   return z.strictObject({
     /** the circom file that declares the template, from the project root */
     file: z.string().regex(/^circuits\/.+\.circom$/),
@@ -110,7 +196,14 @@ const instanceSchema = z
   .strictObject({
     name: circuitName,
     purpose: z.string(),
-    template: z.enum(["LoraStep", "LoraMerge", "LoraCheckpoint", "LoraRunStart", "BaseProjectionBlock", "LoraMergeBlock"]),
+    template: z.enum([
+      "LoraStep",
+      "LoraMerge",
+      "LoraCheckpoint",
+      "LoraRunStart",
+      "BaseProjectionBlock",
+      "LoraMergeBlock",
+    ]),
     params: shapeSchema.extend({ steps: positive.optional() }),
     buildByDefault: z.boolean().default(true),
   })
@@ -121,8 +214,20 @@ const instanceSchema = z
 /** `beside`: the circuit it is compared with (a LoRA step for FullStep, a LoraMerge for LoraMergeFreivalds). */
 const comparisonSchema = z.discriminatedUnion("template", [
   z.strictObject({ name: circuitName, purpose: z.string(), template: z.literal("LoraStep"), params: shapeSchema }),
-  z.strictObject({ name: circuitName, purpose: z.string(), template: z.literal("LoraMergeFreivalds"), params: shapeSchema, beside: circuitName }),
-  z.strictObject({ name: circuitName, purpose: z.string(), template: z.literal("FullStep"), params: fullShapeSchema, beside: circuitName }),
+  z.strictObject({
+    name: circuitName,
+    purpose: z.string(),
+    template: z.literal("LoraMergeFreivalds"),
+    params: shapeSchema,
+    beside: circuitName,
+  }),
+  z.strictObject({
+    name: circuitName,
+    purpose: z.string(),
+    template: z.literal("FullStep"),
+    params: fullShapeSchema,
+    beside: circuitName,
+  }),
 ]);
 
 export const instancesFileSchema = z.object({
@@ -166,13 +271,18 @@ export function parseInstancesFile(json: unknown, source = "circuits/instances.j
   }
   for (const comparison of parsed.data.comparisons) {
     if ("beside" in comparison && !names.has(comparison.beside)) {
-      throw new Error(`${source}: comparison ${comparison.name} is beside ${comparison.beside}, which it does not declare`);
+      throw new Error(
+        `${source}: comparison ${comparison.name} is beside ${comparison.beside}, which it does not declare`,
+      );
     }
   }
   return {
     ...parsed.data,
     instances: parsed.data.instances.map((instance) => ({ ...instance, file: templates[instance.template].file })),
-    comparisons: parsed.data.comparisons.map((comparison) => ({ ...comparison, file: templates[comparison.template].file })),
+    comparisons: parsed.data.comparisons.map((comparison) => ({
+      ...comparison,
+      file: templates[comparison.template].file,
+    })),
   };
 }
 
@@ -185,14 +295,26 @@ function withOrders<T extends { params: readonly string[]; pubs: readonly string
 
 /** What the build, the tests and the benchmark need of each template: file, role, parameter order, public inputs. */
 export const TEMPLATES = {
-  LoraStep: { ...INSTANCES.templates.LoraStep, paramOrder: INSTANCES.templates.LoraStep.params, publicInputs: INSTANCES.templates.LoraStep.pubs },
-  LoraMerge: { ...INSTANCES.templates.LoraMerge, paramOrder: INSTANCES.templates.LoraMerge.params, publicInputs: INSTANCES.templates.LoraMerge.pubs },
+  LoraStep: {
+    ...INSTANCES.templates.LoraStep,
+    paramOrder: INSTANCES.templates.LoraStep.params,
+    publicInputs: INSTANCES.templates.LoraStep.pubs,
+  },
+  LoraMerge: {
+    ...INSTANCES.templates.LoraMerge,
+    paramOrder: INSTANCES.templates.LoraMerge.params,
+    publicInputs: INSTANCES.templates.LoraMerge.pubs,
+  },
   LoraMergeFreivalds: {
     ...INSTANCES.templates.LoraMergeFreivalds,
     paramOrder: INSTANCES.templates.LoraMergeFreivalds.params,
     publicInputs: INSTANCES.templates.LoraMergeFreivalds.pubs,
   },
-  FullStep: { ...INSTANCES.templates.FullStep, paramOrder: INSTANCES.templates.FullStep.params, publicInputs: INSTANCES.templates.FullStep.pubs },
+  FullStep: {
+    ...INSTANCES.templates.FullStep,
+    paramOrder: INSTANCES.templates.FullStep.params,
+    publicInputs: INSTANCES.templates.FullStep.pubs,
+  },
   LoraCheckpoint: withOrders(INSTANCES.templates.LoraCheckpoint),
   LoraRunStart: withOrders(INSTANCES.templates.LoraRunStart),
   BaseProjectionBlock: withOrders(INSTANCES.templates.BaseProjectionBlock),
@@ -250,7 +372,10 @@ export function findInstance(file: InstancesFile, name: string): CircuitInstance
 }
 
 /** The first instance declared of `template`: the test suite and the demo default to it. */
-export function firstInstanceOf(file: InstancesFile, template: CircuitInstance["template"] = "LoraStep"): CircuitInstance {
+export function firstInstanceOf(
+  file: InstancesFile,
+  template: CircuitInstance["template"] = "LoraStep",
+): CircuitInstance {
   const first = file.instances.find((instance) => instance.template === template);
   if (first === undefined) throw new Error(`circuits/instances.json declares no ${template} instance`);
   return first;

@@ -3,7 +3,14 @@
  * base model's column blocks, so that a wide layer's merge is proven block by block.
  */
 
-import { baseBlockValues, baseBlockWitness, baseLayout, decimalRecord, type BaseCommitment, type BaseLayout } from "./baseModel.js";
+import {
+  baseBlockValues,
+  baseBlockWitness,
+  baseLayout,
+  decimalRecord,
+  type BaseCommitment,
+  type BaseLayout,
+} from "./baseModel.js";
 import { TAGS, adapterCommitment } from "./commitments.js";
 import { fieldMatrix } from "./statement.js";
 import { mergedBits, mergedWeights } from "./merge.js";

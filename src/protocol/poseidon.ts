@@ -1,8 +1,22 @@
 /** Poseidon over BN254 with circomlib's parameters (poseidon-lite), and PackHash (PROTOCOL §5). */
 
 import {
-  poseidon1, poseidon2, poseidon3, poseidon4, poseidon5, poseidon6, poseidon7, poseidon8,
-  poseidon9, poseidon10, poseidon11, poseidon12, poseidon13, poseidon14, poseidon15, poseidon16,
+  poseidon1,
+  poseidon2,
+  poseidon3,
+  poseidon4,
+  poseidon5,
+  poseidon6,
+  poseidon7,
+  poseidon8,
+  poseidon9,
+  poseidon10,
+  poseidon11,
+  poseidon12,
+  poseidon13,
+  poseidon14,
+  poseidon15,
+  poseidon16,
 } from "poseidon-lite";
 
 import { assertFieldElement } from "./field.js";
@@ -13,8 +27,22 @@ type PoseidonN = (inputs: bigint[]) => bigint;
 
 // Index i holds the hash of i + 1 inputs (circomlib's Poseidon(i + 1)).
 const POSEIDON_BY_ARITY: readonly PoseidonN[] = [
-  poseidon1, poseidon2, poseidon3, poseidon4, poseidon5, poseidon6, poseidon7, poseidon8,
-  poseidon9, poseidon10, poseidon11, poseidon12, poseidon13, poseidon14, poseidon15, poseidon16,
+  poseidon1,
+  poseidon2,
+  poseidon3,
+  poseidon4,
+  poseidon5,
+  poseidon6,
+  poseidon7,
+  poseidon8,
+  poseidon9,
+  poseidon10,
+  poseidon11,
+  poseidon12,
+  poseidon13,
+  poseidon14,
+  poseidon15,
+  poseidon16,
 ];
 
 export const MAX_POSEIDON_INPUTS = POSEIDON_BY_ARITY.length;

@@ -165,7 +165,15 @@ export function forward(
   xs: Matrix,
   ts: Matrix,
 ): { h: bigint[][]; y: bigint[][]; e: bigint[][] } {
-  return forwardFromActivations(shape, xs.map((x) => activations(w0, x)), a, b, alpha, xs, ts);
+  return forwardFromActivations(
+    shape,
+    xs.map((x) => activations(w0, x)),
+    a,
+    b,
+    alpha,
+    xs,
+    ts,
+  );
 }
 
 /** The forward pass from the base outputs Z = Ŵ X: Y = Z 2^(2F-FW) + α B h. */
@@ -184,7 +192,12 @@ export function forwardFromActivations(
   const baseScale = 1n << BigInt(2 * F - FW);
   // T has scale 2^F, Y has scale 2^3F: T * 2^2F is t at the scale of Y.
   const targetScale = 1n << BigInt(2 * F);
-  const h = buildMatrix(rows, rank, (j, k) => roundHalfUp(dot(dIn, (l) => at(a, k, l) * at(xs, j, l)), hDivisor));
+  const h = buildMatrix(rows, rank, (j, k) =>
+    roundHalfUp(
+      dot(dIn, (l) => at(a, k, l) * at(xs, j, l)),
+      hDivisor,
+    ),
+  );
   const y = buildMatrix(
     rows,
     dOut,

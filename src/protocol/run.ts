@@ -40,7 +40,8 @@ export function runConfigHash(config: RunConfig): bigint {
 
 /** step * 2^160 + submitter: one public input for both (step < 2^32, submitter < 2^160). */
 export function packStepSubmitter(step: bigint, submitter: bigint): bigint {
-  if (step < 0n || step >= 1n << BigInt(STEP_BITS)) throw new RangeError(`step = ${step} must be in [0, 2^${STEP_BITS})`);
+  if (step < 0n || step >= 1n << BigInt(STEP_BITS))
+    throw new RangeError(`step = ${step} must be in [0, 2^${STEP_BITS})`);
   if (submitter < 0n || submitter >= 1n << BigInt(SUBMITTER_BITS)) {
     throw new RangeError(`submitter = ${submitter} must be a 160-bit address`);
   }

@@ -50,7 +50,9 @@ export function syntheticTask(shape: StepShape, options: SyntheticTaskOptions = 
     clampToBits(BigInt(Math.round(value * 2 ** scaleBits)), bits);
   const datasetSize = options.datasetSize ?? 2 ** shape.depth;
 
-  const w0 = buildMatrix(shape.dOut, shape.dIn, () => fixed(uniform(0.5 / Math.sqrt(shape.dIn)), shape.FW, shape.wBits));
+  const w0 = buildMatrix(shape.dOut, shape.dIn, () =>
+    fixed(uniform(0.5 / Math.sqrt(shape.dIn)), shape.FW, shape.wBits),
+  );
   const hiddenB = Array.from({ length: shape.dOut }, () => Array.from({ length: shape.rank }, () => uniform(0.8)));
   const hiddenA = Array.from({ length: shape.rank }, () => Array.from({ length: shape.dIn }, () => uniform(0.8)));
   const a = buildMatrix(shape.rank, shape.dIn, () => fixed(uniform(1 / Math.sqrt(shape.dIn)), shape.F, shape.aBits));

@@ -29,7 +29,11 @@ export type WitnessProblem =
  * baseRoot, adapterBefore, adapterAfter, hparamsHash, the dataset paths, then the step itself.
  * Out-of-range values throw instead.
  */
-export function findWitnessProblems(shape: StepShape, statement: StepStatement, witness: StepWitness): WitnessProblem[] {
+export function findWitnessProblems(
+  shape: StepShape,
+  statement: StepStatement,
+  witness: StepWitness,
+): WitnessProblem[] {
   const problems: WitnessProblem[] = [];
   const expectEqual = (
     input: "baseRoot" | "adapterBefore" | "adapterAfter" | "hparamsHash" | "datasetRoot",
@@ -49,8 +53,18 @@ export function findWitnessProblems(shape: StepShape, statement: StepStatement, 
   };
 
   expectEqual("baseRoot", "baseRoot", baseRoot(witness.w0, shape), statement.baseRoot);
-  expectEqual("adapterBefore", "adapterBefore", adapterCommitment(witness.a, witness.b, shape), statement.adapterBefore);
-  expectEqual("adapterAfter", "adapterAfter", adapterCommitment(witness.aNext, witness.bNext, shape), statement.adapterAfter);
+  expectEqual(
+    "adapterBefore",
+    "adapterBefore",
+    adapterCommitment(witness.a, witness.b, shape),
+    statement.adapterBefore,
+  );
+  expectEqual(
+    "adapterAfter",
+    "adapterAfter",
+    adapterCommitment(witness.aNext, witness.bNext, shape),
+    statement.adapterAfter,
+  );
   expectEqual(
     "hparamsHash",
     "hparamsHash",
@@ -63,7 +77,12 @@ export function findWitnessProblems(shape: StepShape, statement: StepStatement, 
     const example = witness.examples[j];
     const siblings = witness.siblings[j];
     if (example === undefined || siblings === undefined) {
-      problems.push({ kind: "missingExample", index: j, position, message: `batch example ${j} (position ${position}) is missing` });
+      problems.push({
+        kind: "missingExample",
+        index: j,
+        position,
+        message: `batch example ${j} (position ${position}) is missing`,
+      });
       return;
     }
     const treeRoot = rootFromProof(exampleLeaf(example.x, example.t, shape, `examples[${j}]`), position, siblings);
@@ -90,7 +109,11 @@ export function findWitnessProblems(shape: StepShape, statement: StepStatement, 
     { aNext: witness.aNext, bNext: witness.bNext },
   );
   if (!step.ok) {
-    problems.push({ kind: "step", check: step, message: `adapters after are not one step from those before: ${step.message}` });
+    problems.push({
+      kind: "step",
+      check: step,
+      message: `adapters after are not one step from those before: ${step.message}`,
+    });
   }
   return problems;
 }

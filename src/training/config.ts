@@ -67,7 +67,11 @@ function parseEnvironmentValue(variable: string, raw: string, kind: Kind): unkno
   }
   const value = Number(raw);
   if (raw.trim() === "" || !Number.isFinite(value) || (kind === "integer" && !Number.isInteger(value))) {
-    throw new LoraLedgerError("missing_field", `${variable}: expected ${kind === "integer" ? "an integer" : "a number"}, got "${raw}"`, variable);
+    throw new LoraLedgerError(
+      "missing_field",
+      `${variable}: expected ${kind === "integer" ? "an integer" : "a number"}, got "${raw}"`,
+      variable,
+    );
   }
   return value;
 }
@@ -81,7 +85,11 @@ export function loadRunConfig(environment: NodeJS.ProcessEnv = process.env): Run
     try {
       fromFile = JSON.parse(readFileSync(configFile, "utf8")) as Record<string, unknown>;
     } catch (error) {
-      throw new LoraLedgerError("malformed_json", `LORA_LEDGER_CONFIG=${configFile}: ${(error as Error).message}`, "LORA_LEDGER_CONFIG");
+      throw new LoraLedgerError(
+        "malformed_json",
+        `LORA_LEDGER_CONFIG=${configFile}: ${(error as Error).message}`,
+        "LORA_LEDGER_CONFIG",
+      );
     }
   }
   const merged: Record<string, unknown> = { ...fromFile };
@@ -99,7 +107,11 @@ export function loadRunConfig(environment: NodeJS.ProcessEnv = process.env): Run
       const where = origin.get(key) ?? (key === "" ? source : `${key} (in ${source})`);
       return `${where}: ${issue.message}`;
     });
-    throw new LoraLedgerError("missing_field", `invalid run configuration: ${problems.join("; ")}`, String(parsed.error.issues[0]?.path[0] ?? ""));
+    throw new LoraLedgerError(
+      "missing_field",
+      `invalid run configuration: ${problems.join("; ")}`,
+      String(parsed.error.issues[0]?.path[0] ?? ""),
+    );
   }
   return parsed.data;
 }

@@ -1,4 +1,16 @@
-import { toHex32, adapterCommitment, baseRoot, hparamsHash, commitDataset, makeStep, makeMerge, forward, meanSquaredError, type Groth16Proof, type CircuitInstance } from "../protocol/index.js";
+import {
+  toHex32,
+  adapterCommitment,
+  baseRoot,
+  hparamsHash,
+  commitDataset,
+  makeStep,
+  makeMerge,
+  forward,
+  meanSquaredError,
+  type Groth16Proof,
+  type CircuitInstance,
+} from "../protocol/index.js";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { ContractTransactionReceipt, Signer } from "ethers";
@@ -69,7 +81,6 @@ export interface TrainingSessionOptions {
   progress: Progress;
 }
 
-
 /**
  * Trains, proves and submits the steps of one run, resuming from the chain's head: the chain is the
  * source of truth for how far the run got, proofs are kept in files written atomically, and a proof is
@@ -96,7 +107,10 @@ export class TrainingSession {
     this.circuitId = circuitIdOf(instance.name);
   }
 
-  private async wait(label: string, send: () => Promise<{ wait(): Promise<ContractTransactionReceipt | null> }>): Promise<ContractTransactionReceipt> {
+  private async wait(
+    label: string,
+    send: () => Promise<{ wait(): Promise<ContractTransactionReceipt | null> }>,
+  ): Promise<ContractTransactionReceipt> {
     const transaction = await send();
     const receipt = await transaction.wait();
     if (receipt === null || receipt.status !== 1) throw new Error(`${label}: the transaction failed`);
@@ -113,7 +127,9 @@ export class TrainingSession {
     }
     if ((await registry.getDataset(datasetRoot)).registrant === "0x0000000000000000000000000000000000000000") {
       progress.step(`registering dataset ${toHex32(datasetRoot)} (${task.dataset.length} examples)`);
-      await this.wait("registerDataset", () => registry.registerDataset(datasetRoot, task.dataset.length, config.datasetUri));
+      await this.wait("registerDataset", () =>
+        registry.registerDataset(datasetRoot, task.dataset.length, config.datasetUri),
+      );
     }
   }
 
@@ -129,7 +145,13 @@ export class TrainingSession {
       const fromBlock = Number(await registry.deploymentBlock());
       const events = await registry.queryFilter(registry.filters.RunStarted(undefined, base, datasetRoot), fromBlock);
       for (const event of [...events].reverse()) {
-        const { runId, trainer: runTrainer, circuitId, hparamsHash: runHparams, initialAdapter: runInitial } = event.args;
+        const {
+          runId,
+          trainer: runTrainer,
+          circuitId,
+          hparamsHash: runHparams,
+          initialAdapter: runInitial,
+        } = event.args;
         if (runTrainer.toLowerCase() !== trainer || circuitId !== this.circuitId) continue;
         if (runHparams !== hparams || runInitial !== initialAdapter) continue;
         progress.step(`resuming run ${runId} (recorded on-chain)`);
@@ -137,7 +159,9 @@ export class TrainingSession {
       }
     }
     progress.step("starting a new run");
-    const receipt = await this.wait("startRun", () => registry.startRun(base, datasetRoot, hparams, this.circuitId, initialAdapter));
+    const receipt = await this.wait("startRun", () =>
+      registry.startRun(base, datasetRoot, hparams, this.circuitId, initialAdapter),
+    );
     for (const log of receipt.logs) {
       const parsed = registry.interface.parseLog(log);
       if (parsed?.name === "RunStarted") return parsed.args.runId as bigint;
@@ -152,7 +176,13 @@ export class TrainingSession {
   }
 
   /** Proves step `step` from adapters (a, b), reusing a proof file made for exactly this statement. */
-  private async proofFor(runId: bigint, step: bigint, a: Matrix, b: Matrix, submitter: bigint): Promise<{ made: ReturnType<typeof makeStep>; file: ProofFile; reused: boolean }> {
+  private async proofFor(
+    runId: bigint,
+    step: bigint,
+    a: Matrix,
+    b: Matrix,
+    submitter: bigint,
+  ): Promise<{ made: ReturnType<typeof makeStep>; file: ProofFile; reused: boolean }> {
     const { task, instance, progress } = this.options;
     const made = makeStep({ ...task, a, b, step, submitter });
     const fileName = path.join(this.runDirectory(runId), `step-${String(step).padStart(6, "0")}.json`);
@@ -180,14 +210,24 @@ export class TrainingSession {
       witnessSeconds: proven.witnessSeconds,
     };
     writeJsonAtomic(fileName, file);
-    progress.step(`step ${step}: proof in ${proven.provingSeconds.toFixed(2)} s (witness ${proven.witnessSeconds.toFixed(2)} s)`);
+    progress.step(
+      `step ${step}: proof in ${proven.provingSeconds.toFixed(2)} s (witness ${proven.witnessSeconds.toFixed(2)} s)`,
+    );
     return { made, file, reused: false };
   }
 
   private datasetLoss(a: Matrix, b: Matrix): number {
     const { task, instance } = this.options;
     const shape = instance.params;
-    const { e } = forward(shape, task.w0, a, b, task.alpha, task.dataset.map((example) => example.x), task.dataset.map((example) => example.t));
+    const { e } = forward(
+      shape,
+      task.w0,
+      a,
+      b,
+      task.alpha,
+      task.dataset.map((example) => example.x),
+      task.dataset.map((example) => example.t),
+    );
     return meanSquaredError(shape, e);
   }
 
@@ -206,13 +246,24 @@ export class TrainingSession {
       const made = makeStep({ ...task, a, b, step, submitter });
       a = made.witness.aNext;
       b = made.witness.bNext;
-      reports.push({ step: Number(step), batchLoss: made.loss, datasetLoss: this.datasetLoss(a, b), provingSeconds: undefined, gasUsed: undefined, adapterAfter: made.statement.adapterAfter, origin: "on-chain" });
+      reports.push({
+        step: Number(step),
+        batchLoss: made.loss,
+        datasetLoss: this.datasetLoss(a, b),
+        provingSeconds: undefined,
+        gasUsed: undefined,
+        adapterAfter: made.statement.adapterAfter,
+        origin: "on-chain",
+      });
     }
     const replayedHead = adapterCommitment(a, b, instance.params);
     if (replayedHead !== onChain.head) {
-      throw new Error(`run ${runId}'s head on-chain (${toHex32(onChain.head)}) is not what this task's ${onChain.nextStep} steps give (${toHex32(replayedHead)}): another task or configuration made this run`);
+      throw new Error(
+        `run ${runId}'s head on-chain (${toHex32(onChain.head)}) is not what this task's ${onChain.nextStep} steps give (${toHex32(replayedHead)}): another task or configuration made this run`,
+      );
     }
-    if (onChain.nextStep > 0n) progress.step(`run ${runId} has ${onChain.nextStep} verified steps on-chain; continuing from there`);
+    if (onChain.nextStep > 0n)
+      progress.step(`run ${runId} has ${onChain.nextStep} verified steps on-chain; continuing from there`);
 
     let step = onChain.nextStep;
     while (step < BigInt(config.steps)) {
@@ -235,7 +286,11 @@ export class TrainingSession {
         step++;
       }
       const first = groupReports[0]?.step ?? 0;
-      progress.step(group.length === 1 ? `step ${first}: submitting` : `steps ${first}..${first + group.length - 1}: submitting in one transaction`);
+      progress.step(
+        group.length === 1
+          ? `step ${first}: submitting`
+          : `steps ${first}..${first + group.length - 1}: submitting in one transaction`,
+      );
       const submissions = group.map((entry) => stepSubmission(entry.adapterAfter, entry.proof));
       const [only] = submissions;
       const receipt =
@@ -246,7 +301,8 @@ export class TrainingSession {
       for (const report of groupReports) reports.push({ ...report, gasUsed: gasPerStep });
     }
     this.trained = { runId, steps: step, a, b };
-    if (existsSync(this.runDirectory(runId))) progress.step(`proofs kept in ${path.relative(process.cwd(), this.runDirectory(runId))}`);
+    if (existsSync(this.runDirectory(runId)))
+      progress.step(`proofs kept in ${path.relative(process.cwd(), this.runDirectory(runId))}`);
     return reports;
   }
 
@@ -260,23 +316,40 @@ export class TrainingSession {
     const { registry, task, instance, progress } = this.options;
     const trained = this.trained;
     if (trained?.runId !== runId) throw new Error(`mergeHead(${runId}) needs train(${runId}) first`);
-    if (trained.steps === 0n) throw new Error(`run ${runId} has no verified step: there is no trained adapter to merge`);
+    if (trained.steps === 0n)
+      throw new Error(`run ${runId} has no verified step: there is no trained adapter to merge`);
     if (JSON.stringify(mergeInstance.params) !== JSON.stringify(instance.params)) {
       throw new Error(`${mergeInstance.name} does not have the parameters of ${instance.name}`);
     }
     const step = trained.steps - 1n;
-    const made = makeMerge({ shape: instance.params, w0: task.w0, a: trained.a, b: trained.b, alpha: task.alpha, lr: task.lr, datasetSize: BigInt(task.dataset.length) });
+    const made = makeMerge({
+      shape: instance.params,
+      w0: task.w0,
+      a: trained.a,
+      b: trained.b,
+      alpha: task.alpha,
+      lr: task.lr,
+      datasetSize: BigInt(task.dataset.length),
+    });
     const { adapter, mergedRoot } = made.statement;
     const onChainAdapter = await registry.adapterAfterStep(runId, step);
-    if (adapter !== onChainAdapter || made.statement.hparamsHash !== this.commitments.hparamsHash || made.statement.baseRoot !== this.commitments.baseRoot) {
-      throw new Error(`the merge statement of run ${runId} step ${step} does not match the chain (adapter ${toHex32(onChainAdapter)} on-chain, ${toHex32(adapter)} here)`);
+    if (
+      adapter !== onChainAdapter ||
+      made.statement.hparamsHash !== this.commitments.hparamsHash ||
+      made.statement.baseRoot !== this.commitments.baseRoot
+    ) {
+      throw new Error(
+        `the merge statement of run ${runId} step ${step} does not match the chain (adapter ${toHex32(onChainAdapter)} on-chain, ${toHex32(adapter)} here)`,
+      );
     }
     const report = { step: Number(step), adapter, mergedRoot, merged: made.merged };
 
     const recorded = await registry.mergeOf(adapter);
     if (recorded.recorder !== "0x0000000000000000000000000000000000000000") {
       if (recorded.mergedRoot !== mergedRoot) {
-        throw new Error(`the registry records merged root ${toHex32(recorded.mergedRoot)} for adapter ${toHex32(adapter)}, not ${toHex32(mergedRoot)}: another base model or alpha merged it first`);
+        throw new Error(
+          `the registry records merged root ${toHex32(recorded.mergedRoot)} for adapter ${toHex32(adapter)}, not ${toHex32(mergedRoot)}: another base model or alpha merged it first`,
+        );
       }
       progress.step(`merge of step ${step}'s adapter is recorded already (by ${recorded.recorder})`);
       return { ...report, provingSeconds: undefined, gasUsed: undefined, origin: "on-chain" };
@@ -284,7 +357,11 @@ export class TrainingSession {
 
     const fileName = path.join(this.runDirectory(runId), `merge-${String(step).padStart(6, "0")}.json`);
     let file = readJsonIfExists(fileName) as MergeProofFile | undefined;
-    const reused = file !== undefined && file.instance === mergeInstance.name && file.adapter === String(adapter) && file.mergedRoot === String(mergedRoot);
+    const reused =
+      file !== undefined &&
+      file.instance === mergeInstance.name &&
+      file.adapter === String(adapter) &&
+      file.mergedRoot === String(mergedRoot);
     if (file === undefined || !reused) {
       progress.step(`merge of step ${step}'s adapter: proving (${mergeInstance.name})`);
       const proven = await proveWithInstance(mergeInstance.name, made.circuitInput);
@@ -299,11 +376,20 @@ export class TrainingSession {
         witnessSeconds: proven.witnessSeconds,
       };
       writeJsonAtomic(fileName, file);
-      progress.step(`merge: proof in ${proven.provingSeconds.toFixed(2)} s (witness ${proven.witnessSeconds.toFixed(2)} s)`);
+      progress.step(
+        `merge: proof in ${proven.provingSeconds.toFixed(2)} s (witness ${proven.witnessSeconds.toFixed(2)} s)`,
+      );
     }
     const proof = registryProof(file.proof);
     progress.step(`merge of step ${step}'s adapter: recording merged root ${toHex32(mergedRoot)}`);
-    const receipt = await this.wait("recordMerge", () => registry.recordMerge(runId, step, circuitIdOf(mergeInstance.name), mergedRoot, proof));
-    return { ...report, provingSeconds: file.provingSeconds, gasUsed: receipt.gasUsed, origin: reused ? "reused" : "proved" };
+    const receipt = await this.wait("recordMerge", () =>
+      registry.recordMerge(runId, step, circuitIdOf(mergeInstance.name), mergedRoot, proof),
+    );
+    return {
+      ...report,
+      provingSeconds: file.provingSeconds,
+      gasUsed: receipt.gasUsed,
+      origin: reused ? "reused" : "proved",
+    };
   }
 }

@@ -1,6 +1,13 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { LoraLedgerError, toFixedMatrix, toFixedVector, assertMatrixShape, syntheticTask, type SyntheticTask } from "../protocol/index.js";
+import {
+  LoraLedgerError,
+  toFixedMatrix,
+  toFixedVector,
+  assertMatrixShape,
+  syntheticTask,
+  type SyntheticTask,
+} from "../protocol/index.js";
 import type { StepShape } from "../protocol/index.js";
 import type { RunConfig } from "./config.js";
 
@@ -26,7 +33,12 @@ function readJsonFile<T>(file: string, schema: z.ZodType<T>, what: string): T {
 /** Converts a shape error of the matrix helpers into the command's error class. */
 function checkShape(name: string, rows: readonly (readonly number[])[], height: number, width: number): void {
   try {
-    assertMatrixShape(name, rows.map((row) => row.map(() => 0n)), height, width);
+    assertMatrixShape(
+      name,
+      rows.map((row) => row.map(() => 0n)),
+      height,
+      width,
+    );
   } catch (error) {
     throw new LoraLedgerError("wrong_shape", (error as Error).message, name);
   }
@@ -59,7 +71,11 @@ export function loadTask(shape: StepShape, config: RunConfig): SyntheticTask {
   if (config.datasetFile !== undefined) {
     const examples = readJsonFile(config.datasetFile, datasetFileSchema, "dataset");
     if (examples.length > 2 ** shape.depth) {
-      throw new LoraLedgerError("wrong_shape", `dataset has ${examples.length} examples; this instance's tree holds at most 2^${shape.depth}`, "dataset");
+      throw new LoraLedgerError(
+        "wrong_shape",
+        `dataset has ${examples.length} examples; this instance's tree holds at most 2^${shape.depth}`,
+        "dataset",
+      );
     }
     dataset = examples.map((example, m) => {
       checkShape(`dataset[${m}].x`, [example.x], 1, shape.dIn);

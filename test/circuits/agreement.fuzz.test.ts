@@ -2,7 +2,20 @@
 // circuit accepts exactly the reference's next adapter, and rejects it when any one entry is off by one.
 import { expect } from "chai";
 import fc from "fast-check";
-import { LORA_STEP_PARAM_ORDER, TEMPLATES, STEP_PUBLIC_INPUTS, adapterCommitment, buildCircuitInput, EntryRangeError, makeStep, publicSignals, toField, updateDivisors, type Matrix, type StepShape } from "../../src/protocol/index.js";
+import {
+  LORA_STEP_PARAM_ORDER,
+  TEMPLATES,
+  STEP_PUBLIC_INPUTS,
+  adapterCommitment,
+  buildCircuitInput,
+  EntryRangeError,
+  makeStep,
+  publicSignals,
+  toField,
+  updateDivisors,
+  type Matrix,
+  type StepShape,
+} from "../../src/protocol/index.js";
 
 import { calculateWitness, compileHarness, firstBrokenConstraint } from "../helpers/circuit.js";
 import { matrixOf, signedInt, smallShape } from "../unit/arbitraries.js";
@@ -18,7 +31,10 @@ const stepCaseWithDataset = smallShape.chain((shape: StepShape) =>
     alpha: fc.bigInt({ min: 0n, max: 8n }),
     lr: fc.bigInt({ min: 0n, max: 8n }),
     dataset: fc.array(
-      fc.record({ x: fc.array(signedInt(shape.xBits), { minLength: shape.dIn, maxLength: shape.dIn }), t: fc.array(signedInt(shape.xBits), { minLength: shape.dOut, maxLength: shape.dOut }) }),
+      fc.record({
+        x: fc.array(signedInt(shape.xBits), { minLength: shape.dIn, maxLength: shape.dIn }),
+        t: fc.array(signedInt(shape.xBits), { minLength: shape.dOut, maxLength: shape.dOut }),
+      }),
       { minLength: 1, maxLength: 2 ** shape.depth },
     ),
     step: fc.bigInt({ min: 0n, max: (1n << 32n) - 1n }),
@@ -55,7 +71,9 @@ describe("[fuzz] reference and circuit agree on random shapes and values", funct
         const target = c.flip.inA ? made.witness.aNext : made.witness.bNext;
         const row = c.flip.row % target.length;
         const column = c.flip.column % (target[0]?.length ?? 1);
-        const shifted = target.map((entries, i) => entries.map((v, j) => (i === row && j === column ? v + c.flip.delta : v)));
+        const shifted = target.map((entries, i) =>
+          entries.map((v, j) => (i === row && j === column ? v + c.flip.delta : v)),
+        );
         const aNext = c.flip.inA ? shifted : made.witness.aNext;
         const bNext = c.flip.inA ? made.witness.bNext : shifted;
         let rejected = false;
@@ -109,7 +127,17 @@ describe("exact rounding ties: reference and circuit both round half up", functi
 
   for (const tie of [positive, negative]) {
     it(`${tie.name}: h, the B update and the A update are exact ties, rounded up by the reference and the circuit`, async function () {
-      const made = makeStep({ shape, w0: tie.w0, a: tie.a, b: tie.b, alpha, lr, dataset: [{ x: tie.x, t: tie.t }], step: 0n, submitter: 1n });
+      const made = makeStep({
+        shape,
+        w0: tie.w0,
+        a: tie.a,
+        b: tie.b,
+        alpha,
+        lr,
+        dataset: [{ x: tie.x, t: tie.t }],
+        step: 0n,
+        submitter: 1n,
+      });
       const { result } = made;
       const sign = tie === positive ? 1n : -1n;
       const c = 2n * alpha * lr;
@@ -138,7 +166,12 @@ describe("exact rounding ties: reference and circuit both round half up", functi
       expect(stepA * dA - scaledA, "the A update rounded up").to.equal(dA / 2n);
 
       // The circuit accepts exactly this step, and its own h and remainders say it rounded up (remainder 0).
-      const harness = await compileHarness(TEMPLATES.LoraStep.file, "LoraStep", LORA_STEP_PARAM_ORDER.map((key) => shape[key]), STEP_PUBLIC_INPUTS);
+      const harness = await compileHarness(
+        TEMPLATES.LoraStep.file,
+        "LoraStep",
+        LORA_STEP_PARAM_ORDER.map((key) => shape[key]),
+        STEP_PUBLIC_INPUTS,
+      );
       const witness = await calculateWitness(harness.wasm, made.circuitInput);
       expect(firstBrokenConstraint(harness.r1cs, witness)).to.equal(-1);
       expect(witness.slice(1, 8)).to.deep.equal(publicSignals(made.statement).map(toField));
@@ -156,9 +189,16 @@ describe("exact rounding ties: reference and circuit both round half up", functi
 
       // Rounding the tie down instead (one unit less of update) is not a valid step for the circuit.
       for (const down of ["a", "b"] as const) {
-        const aNext = down === "a" ? made.witness.aNext.map((row, i) => row.map((v, j) => (i === 0 && j === 0 ? v + 1n : v))) : made.witness.aNext;
+        const aNext =
+          down === "a"
+            ? made.witness.aNext.map((row, i) => row.map((v, j) => (i === 0 && j === 0 ? v + 1n : v)))
+            : made.witness.aNext;
         const bNext = down === "b" ? made.witness.bNext.map((row) => row.map((v) => v + 1n)) : made.witness.bNext;
-        const input = buildCircuitInput(shape, { ...made.statement, adapterAfter: adapterCommitment(aNext, bNext, shape) }, { ...made.witness, aNext, bNext });
+        const input = buildCircuitInput(
+          shape,
+          { ...made.statement, adapterAfter: adapterCommitment(aNext, bNext, shape) },
+          { ...made.witness, aNext, bNext },
+        );
         let rejected = false;
         try {
           await calculateWitness(harness.wasm, input);

@@ -3,7 +3,28 @@
 // random small shapes the circuit accepts exactly what the TypeScript reference computes.
 import { expect } from "chai";
 import fc from "fast-check";
-import { FIELD_MODULUS, TEMPLATES, StepRangeError, commitDataset, signedBounds, toField, type Example, FULL_STEP_PARAM_ORDER, FULL_STEP_PUBLIC_INPUTS, buildFullCircuitInput, fullPublicSignals, fullStep, fullUpdateDivisor, makeFullStep, weightsCommitment, type FullShape, type FullStepStatement, type FullStepWitness, type MadeFullStep, syntheticTask } from "../../src/protocol/index.js";
+import {
+  FIELD_MODULUS,
+  TEMPLATES,
+  StepRangeError,
+  commitDataset,
+  signedBounds,
+  toField,
+  type Example,
+  FULL_STEP_PARAM_ORDER,
+  FULL_STEP_PUBLIC_INPUTS,
+  buildFullCircuitInput,
+  fullPublicSignals,
+  fullStep,
+  fullUpdateDivisor,
+  makeFullStep,
+  weightsCommitment,
+  type FullShape,
+  type FullStepStatement,
+  type FullStepWitness,
+  type MadeFullStep,
+  syntheticTask,
+} from "../../src/protocol/index.js";
 import { calculateWitness, compileHarness, firstBrokenConstraint, type CompiledHarness } from "../helpers/circuit.js";
 import { matrixOf, signedInt } from "../unit/arbitraries.js";
 
@@ -164,7 +185,13 @@ describe("FullStep circuit (full fine-tuning baseline, 8x8 b2 d4, wBits 16)", fu
         j === 0 ? { x: [example.x[0] === 0n ? 1n : 0n, ...example.x.slice(1)], t: example.t } : example,
       );
       // The step is recomputed on the changed batch, so only the inclusion proof can fail.
-      const honest = fullStep({ shape, w: task.w, lr: task.lr, xs: examples.map((e) => e.x), ts: examples.map((e) => e.t) });
+      const honest = fullStep({
+        shape,
+        w: task.w,
+        lr: task.lr,
+        xs: examples.map((e) => e.x),
+        ts: examples.map((e) => e.t),
+      });
       await expectRejected(
         harness.wasm,
         tampered({ weightsAfter: weightsCommitment(honest.wNext, shape) }, { examples, wNext: honest.wNext }),
@@ -178,7 +205,13 @@ describe("FullStep circuit (full fine-tuning baseline, 8x8 b2 d4, wBits 16)", fu
       expect(made.positions).to.deep.equal([10, 11]);
       const examples = [task.dataset[wrongPosition], ...witness.examples.slice(1)] as Example[];
       const siblings = [committed.tree.proof(wrongPosition).siblings, ...witness.siblings.slice(1)];
-      const honest = fullStep({ shape, w: task.w, lr: task.lr, xs: examples.map((e) => e.x), ts: examples.map((e) => e.t) });
+      const honest = fullStep({
+        shape,
+        w: task.w,
+        lr: task.lr,
+        xs: examples.map((e) => e.x),
+        ts: examples.map((e) => e.t),
+      });
       await expectRejected(
         harness.wasm,
         tampered({ weightsAfter: weightsCommitment(honest.wNext, shape) }, { examples, siblings, wNext: honest.wNext }),
@@ -196,13 +229,25 @@ describe("FullStep circuit (full fine-tuning baseline, 8x8 b2 d4, wBits 16)", fu
       const { min, max } = signedBounds(shape.wBits);
       for (const value of [max + 1n, min - 1n, FIELD_MODULUS - (1n << 15n) - 1n]) {
         const w = withEntry(witness.w, 0, 0, value).map((row) => row.map((entry) => toField(entry).toString()));
-        await expectRejected(harness.wasm, { ...made.circuitInput, w }, `w[0][0] = ${value}`, /SignedRange|UnsignedRange/);
+        await expectRejected(
+          harness.wasm,
+          { ...made.circuitInput, w },
+          `w[0][0] = ${value}`,
+          /SignedRange|UnsignedRange/,
+        );
       }
     });
 
     it("rejects an updated weight outside 16 bits", async function () {
-      const wNext = withEntry(witness.wNext, 2, 3, 1n << 15n).map((row) => row.map((entry) => toField(entry).toString()));
-      await expectRejected(harness.wasm, { ...made.circuitInput, wNext }, "wNext[2][3] = 2^15", /SignedRange|UnsignedRange/);
+      const wNext = withEntry(witness.wNext, 2, 3, 1n << 15n).map((row) =>
+        row.map((entry) => toField(entry).toString()),
+      );
+      await expectRejected(
+        harness.wasm,
+        { ...made.circuitInput, wNext },
+        "wNext[2][3] = 2^15",
+        /SignedRange|UnsignedRange/,
+      );
     });
 
     it("rejects lr at 2^16 and a step at 2^32", async function () {
@@ -274,7 +319,12 @@ describe("[fuzz] FullStep: reference and circuit agree on random small shapes", 
         // Off by one in one entry (commitment recomputed): the circuit must refuse it.
         const row = c.flip.row % c.shape.dOut;
         const column = c.flip.column % c.shape.dIn;
-        const wNext = withEntry(step.witness.wNext, row, column, (step.witness.wNext[row]?.[column] ?? 0n) + c.flip.delta);
+        const wNext = withEntry(
+          step.witness.wNext,
+          row,
+          column,
+          (step.witness.wNext[row]?.[column] ?? 0n) + c.flip.delta,
+        );
         let rejected = false;
         try {
           const input = buildFullCircuitInput(

@@ -24,7 +24,13 @@ import {
   type CircuitInstance,
   type RunConfig,
 } from "../../src/protocol/index.js";
-import { loadInstances, proveWithInstance, releaseProverThreads, verifyWithInstance, type ProofResult } from "../../src/node/index.js";
+import {
+  loadInstances,
+  proveWithInstance,
+  releaseProverThreads,
+  verifyWithInstance,
+  type ProofResult,
+} from "../../src/node/index.js";
 import { WitnessTester } from "../helpers/witnessTester.js";
 
 const SUBMITTER = 0x3c44cdddb6a900fa2b585dd299e03d12fa4293bcn;
@@ -51,7 +57,13 @@ function run() {
   const dataset = activateExamples(task.dataset, task.w0, shape);
   const commitment = commitActivatedDataset(dataset, shape);
   const projection = baseProjection(task.w0, base, commitment.datasetRoot);
-  const config: RunConfig = { baseRoot: base.root, datasetRoot: commitment.datasetRoot, projection: projection.id, alpha: task.alpha, lr: task.lr };
+  const config: RunConfig = {
+    baseRoot: base.root,
+    datasetRoot: commitment.datasetRoot,
+    projection: projection.id,
+    alpha: task.alpha,
+    lr: task.lr,
+  };
   const seed = 20261201n;
   const start = canonicalInit(seed, shape);
   const startStatement = runStartStatement(config, { seed, adapterStart: adapterCommitment(start.a, start.b, shape) });
@@ -71,7 +83,10 @@ function run() {
   return {
     projectionBlock: projectionBlockInput(task.w0, base, projection, commitment.datasetRoot, 0),
     start: { statement: startStatement, circuitInput: decimalRecord(startStatement) },
-    checkpoint: { statement: checkpoint.statement, circuitInput: buildCheckpointCircuitInput(checkpoint.statement, checkpoint.witness) },
+    checkpoint: {
+      statement: checkpoint.statement,
+      circuitInput: buildCheckpointCircuitInput(checkpoint.statement, checkpoint.witness),
+    },
     mergeBlock: mergeBlockInput(shape, { w0: task.w0, a: head.a, b: head.b, alpha: task.alpha, base, merged }, 0),
     projection,
     merged,
@@ -111,7 +126,12 @@ describe("protocol v2: Groth16 proofs of a whole run on the built 8x8 instances"
   });
 
   it("pins each instance's constraint count", function () {
-    const counts = Object.fromEntries(Object.values(instances).map((instance) => [instance.name, WitnessTester.instance(instance.name).constraintCount]));
+    const counts = Object.fromEntries(
+      Object.values(instances).map((instance) => [
+        instance.name,
+        WitnessTester.instance(instance.name).constraintCount,
+      ]),
+    );
     expect(counts).to.deep.equal({
       [instances.projection.name]: PINNED.projection,
       [instances.start.name]: PINNED.start,
@@ -136,7 +156,10 @@ describe("protocol v2: Groth16 proofs of a whole run on the built 8x8 instances"
         for (let index = 0; index < proven.publicSignals.length; index++) {
           const signals = [...proven.publicSignals];
           signals[index] = (BigInt(signals[index] ?? "0") + 1n).toString();
-          expect(await verifyWithInstance(proof.instance.name, signals, proven.proof), `signal ${index} changed`).to.equal(false);
+          expect(
+            await verifyWithInstance(proof.instance.name, signals, proven.proof),
+            `signal ${index} changed`,
+          ).to.equal(false);
         }
       });
     });

@@ -2,7 +2,13 @@
 // proof does not carry over to any other statement, the submitter's address included.
 import { expect } from "chai";
 import { FIELD_MODULUS, makeStep, publicSignals, syntheticTask } from "../../src/protocol/index.js";
-import { defaultInstance, proveWithInstance, releaseProverThreads, verifyWithInstance, type ProofResult } from "../../src/node/index.js";
+import {
+  defaultInstance,
+  proveWithInstance,
+  releaseProverThreads,
+  verifyWithInstance,
+  type ProofResult,
+} from "../../src/node/index.js";
 
 const instance = defaultInstance();
 

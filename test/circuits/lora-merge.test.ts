@@ -1,8 +1,23 @@
 // The LoraMerge circuit on its test instance: the merged weights of the reference are accepted, a
 // proof verifies, and a commitment to anything else is rejected.
 import { expect } from "chai";
-import { FIELD_MODULUS, makeMerge, makeStep, mergedRoot, mergePublicSignals, toField, syntheticTask } from "../../src/protocol/index.js";
-import { defaultInstance, instanceArtifacts, mergeInstanceFor, proveWithInstance, releaseProverThreads, verifyWithInstance } from "../../src/node/index.js";
+import {
+  FIELD_MODULUS,
+  makeMerge,
+  makeStep,
+  mergedRoot,
+  mergePublicSignals,
+  toField,
+  syntheticTask,
+} from "../../src/protocol/index.js";
+import {
+  defaultInstance,
+  instanceArtifacts,
+  mergeInstanceFor,
+  proveWithInstance,
+  releaseProverThreads,
+  verifyWithInstance,
+} from "../../src/node/index.js";
 import { calculateWitness, firstBrokenConstraint, loadR1cs } from "../helpers/circuit.js";
 import { WitnessTester } from "../helpers/witnessTester.js";
 
@@ -11,7 +26,8 @@ const mergeInstance = mergeInstanceFor(stepInstance);
 const shape = stepInstance.params;
 
 describe("LoraMerge circuit", function () {
-  if (mergeInstance === undefined) throw new Error(`circuits/instances.json has no LoraMerge instance for ${stepInstance.name}`);
+  if (mergeInstance === undefined)
+    throw new Error(`circuits/instances.json has no LoraMerge instance for ${stepInstance.name}`);
   const artifacts = instanceArtifacts(mergeInstance.name);
   const task = syntheticTask(shape, { seed: 11, datasetSize: 9 });
   // Two steps, so that both A and B differ from their initial values (B starts at zero).
@@ -68,7 +84,12 @@ describe("LoraMerge circuit", function () {
 
   it("rejects base weights that are not the committed base model", async function () {
     const w0 = made.circuitInput.w0 as string[][];
-    await rejects({ ...made.circuitInput, w0: w0.map((row, i) => row.map((value, l) => (i === 0 && l === 0 ? String((BigInt(value) + 1n) % FIELD_MODULUS) : value))) });
+    await rejects({
+      ...made.circuitInput,
+      w0: w0.map((row, i) =>
+        row.map((value, l) => (i === 0 && l === 0 ? String((BigInt(value) + 1n) % FIELD_MODULUS) : value)),
+      ),
+    });
   });
 
   it("rejects an all-ones fake witness", function () {

@@ -2,7 +2,21 @@
 // family of constraints rejects an input that breaks it. Inputs are built by the TS reference
 // (src/), so these tests also show that the reference and the circuit agree.
 import { expect } from "chai";
-import { FIELD_MODULUS, adapterCommitment, baseRoot, buildCircuitInput, commitDataset, hparamsHash, makeStep, publicSignals, toField, type StepStatement, type StepWitness, syntheticTask, type SyntheticTask } from "../../src/protocol/index.js";
+import {
+  FIELD_MODULUS,
+  adapterCommitment,
+  baseRoot,
+  buildCircuitInput,
+  commitDataset,
+  hparamsHash,
+  makeStep,
+  publicSignals,
+  toField,
+  type StepStatement,
+  type StepWitness,
+  syntheticTask,
+  type SyntheticTask,
+} from "../../src/protocol/index.js";
 import { defaultInstance, instanceArtifacts } from "../../src/node/index.js";
 import { calculateWitness, firstBrokenConstraint, loadR1cs, type R1cs } from "../helpers/circuit.js";
 import { WitnessTester } from "../helpers/witnessTester.js";

@@ -10,8 +10,22 @@
 //      D⁻¹ mod p moves the update remainder by exactly 1, so only the range check catches it.
 import { expect } from "chai";
 import {
-  poseidon1, poseidon2, poseidon3, poseidon4, poseidon5, poseidon6, poseidon7, poseidon8,
-  poseidon9, poseidon10, poseidon11, poseidon12, poseidon13, poseidon14, poseidon15, poseidon16,
+  poseidon1,
+  poseidon2,
+  poseidon3,
+  poseidon4,
+  poseidon5,
+  poseidon6,
+  poseidon7,
+  poseidon8,
+  poseidon9,
+  poseidon10,
+  poseidon11,
+  poseidon12,
+  poseidon13,
+  poseidon14,
+  poseidon15,
+  poseidon16,
 } from "poseidon-lite";
 import {
   FIELD_MODULUS,
@@ -48,7 +62,24 @@ function inverse(a: bigint): bigint {
   return result;
 }
 
-const POSEIDON = [poseidon1, poseidon2, poseidon3, poseidon4, poseidon5, poseidon6, poseidon7, poseidon8, poseidon9, poseidon10, poseidon11, poseidon12, poseidon13, poseidon14, poseidon15, poseidon16];
+const POSEIDON = [
+  poseidon1,
+  poseidon2,
+  poseidon3,
+  poseidon4,
+  poseidon5,
+  poseidon6,
+  poseidon7,
+  poseidon8,
+  poseidon9,
+  poseidon10,
+  poseidon11,
+  poseidon12,
+  poseidon13,
+  poseidon14,
+  poseidon15,
+  poseidon16,
+];
 
 /**
  * PackHash (PROTOCOL §5) computed the way the circuit computes it, mod p and without any range check:
@@ -97,7 +128,9 @@ describe(`planted bugs: R1CS-level negative tests on a --O1 harness of ${instanc
   it("1. rejects a batch whose example at slot 1 is not in the dataset, adapters after recomputed for it", async function () {
     const { statement, witness } = honest;
     const forged = witness.examples.map((example, j) =>
-      j === 1 ? { x: example.x.map((v, l) => (l === 0 ? v + 1n : v)), t: example.t.map((v, i) => (i === 0 ? v - 1n : v)) } : example,
+      j === 1
+        ? { x: example.x.map((v, l) => (l === 0 ? v + 1n : v)), t: example.t.map((v, i) => (i === 0 ? v - 1n : v)) }
+        : example,
     );
     // The step the trainer would prove on the forged batch, by the TS reference, with the commitment to its result.
     const result = loraStep({ ...task, xs: forged.map((e) => e.x), ts: forged.map((e) => e.t) });
@@ -108,7 +141,10 @@ describe(`planted bugs: R1CS-level negative tests on a --O1 harness of ${instanc
     );
     expect(input.x[1]).to.not.deep.equal(honest.circuitInput.x[1]);
     expect(input.siblings).to.deep.equal(honest.circuitInput.siblings);
-    const message = await tester.expectFail(input, "example at slot 1 not in the dataset (its Merkle path does not reach the root)");
+    const message = await tester.expectFail(
+      input,
+      "example at slot 1 not in the dataset (its Merkle path does not reach the root)",
+    );
     expect(message, "rejected by BatchInclusion's root equality").to.match(/Error in template BatchInclusion_\d+ line/);
   });
 
@@ -126,7 +162,8 @@ describe(`planted bugs: R1CS-level negative tests on a --O1 harness of ${instanc
     for (const copy of ["inclusion.step", "inclusion.positions.step", "inclusion.positions.stepRange.in"]) {
       if (tester.symbols.has(`main.${copy}`)) changes[copy] = step;
     }
-    for (let bit = 0; bit < 32; bit++) changes[`inclusion.positions.stepRange.bit[${bit}]`] = (step >> BigInt(bit)) & 1n;
+    for (let bit = 0; bit < 32; bit++)
+      changes[`inclusion.positions.stepRange.bit[${bit}]`] = (step >> BigInt(bit)) & 1n;
     const tampered = tester.tamper(witness, changes);
 
     const broken = tester.expectConstraintFail(tampered, "step 5 claimed for the batch of step 6");
@@ -137,7 +174,10 @@ describe(`planted bugs: R1CS-level negative tests on a --O1 harness of ${instanc
     for (const index of broken) {
       const wires = tester.constraintWires(index);
       expect(wires.has(stepWire), `constraint ${index} reads the step`).to.equal(true);
-      expect(positionWires.some((w) => wires.has(w)), `constraint ${index} reads a position`).to.equal(true);
+      expect(
+        positionWires.some((w) => wires.has(w)),
+        `constraint ${index} reads a position`,
+      ).to.equal(true);
     }
   });
 
@@ -159,7 +199,9 @@ describe(`planted bugs: R1CS-level negative tests on a --O1 harness of ${instanc
     const aNext = witness.aNext.map((row, k) => row.map((v, l) => (k === 0 && l === 0 ? shifted : mod(v))));
     const adapterAfter = packHashModP(TAGS.adapter, [...aNext.flat(), ...witness.bNext.flat().map(mod)], shape.aBits);
     // The replica of the packing agrees with the reference on in-range values.
-    expect(packHashModP(TAGS.adapter, [...witness.aNext.flat(), ...witness.bNext.flat()], shape.aBits)).to.equal(honest.statement.adapterAfter);
+    expect(packHashModP(TAGS.adapter, [...witness.aNext.flat(), ...witness.bNext.flat()], shape.aBits)).to.equal(
+      honest.statement.adapterAfter,
+    );
 
     const input: CircuitInput = {
       ...honest.circuitInput,
@@ -167,6 +209,8 @@ describe(`planted bugs: R1CS-level negative tests on a --O1 harness of ${instanc
       adapterAfter: adapterAfter.toString(),
     };
     const message = await tester.expectFail(input, "aNext[0][0] = aNext + D_A⁻¹ mod p is not a 16-bit value");
-    expect(message, "rejected by a range check inside the commitment to the adapters after").to.match(/Error in template UnsignedRange_\d+ line[\s\S]*Error in template PackHash_\d+ line/);
+    expect(message, "rejected by a range check inside the commitment to the adapters after").to.match(
+      /Error in template UnsignedRange_\d+ line[\s\S]*Error in template PackHash_\d+ line/,
+    );
   });
 });

@@ -52,7 +52,13 @@ interface ProveAnswer {
   public_signals: string[];
   public_inputs: Record<string, string | number>;
   calldata: { a: string[]; b: string[][]; c: string[]; input: string[] };
-  metadata: { constraints: number; proof_size_bytes: number; witness_seconds: number; proving_seconds: number; loss: number };
+  metadata: {
+    constraints: number;
+    proof_size_bytes: number;
+    witness_seconds: number;
+    proving_seconds: number;
+    loss: number;
+  };
 }
 
 interface MergeDocument {
@@ -75,7 +81,12 @@ interface VerifyAnswer {
 }
 
 /** Runs `tsx src/cli/<command>.ts args` with `input` on stdin; `onStderr` sees stderr so far (to signal the child). */
-function run(command: Command, input: string | undefined, args: string[] = [], onStderr?: (text: string, child: ChildProcess) => void): Promise<Run> {
+function run(
+  command: Command,
+  input: string | undefined,
+  args: string[] = [],
+  onStderr?: (text: string, child: ChildProcess) => void,
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [TSX_CLI, path.join("src", "cli", "bin", `${command}.ts`), ...args], {
       cwd: PROJECT_ROOT,
@@ -111,7 +122,13 @@ function row(matrix: number[][], i: number): number[] {
 }
 
 /** Asserts the error answer, the exit code and a one-line stderr message. */
-function expectError(result: Run, exitCode: number, code: string, field: string | RegExp | null, message: RegExp): ErrorAnswer {
+function expectError(
+  result: Run,
+  exitCode: number,
+  code: string,
+  field: string | RegExp | null,
+  message: RegExp,
+): ErrorAnswer {
   expect(result.code, `exit code (stderr: ${result.stderr})`).to.equal(exitCode);
   const answer = json<ErrorAnswer>(result.stdout);
   expect(answer.error.code).to.equal(code);
@@ -136,7 +153,8 @@ describe("commands: example, prove, verify", function () {
   let step: StepDocument;
   let proved: ProveAnswer | undefined;
 
-  const prove = (document: unknown, args: string[] = ["--quiet"]): Promise<Run> => run("prove", JSON.stringify(document), args);
+  const prove = (document: unknown, args: string[] = ["--quiet"]): Promise<Run> =>
+    run("prove", JSON.stringify(document), args);
   const mutated = (change: (document: StepDocument) => void): StepDocument => {
     const copy = clone(step);
     change(copy);
@@ -169,7 +187,13 @@ describe("commands: example, prove, verify", function () {
     });
 
     it("refuses an unknown instance with exit 7", async function () {
-      expectError(await run("example", undefined, ["--instance", "lora_step_1x1"]), 7, "unknown_instance", "instance", /lora_step_1x1/);
+      expectError(
+        await run("example", undefined, ["--instance", "lora_step_1x1"]),
+        7,
+        "unknown_instance",
+        "instance",
+        /lora_step_1x1/,
+      );
     });
   });
 
@@ -211,7 +235,15 @@ describe("commands: example, prove, verify", function () {
 
     it("proves the batch form (Merkle siblings given) in fixed encoding", async function () {
       requireArtifacts();
-      const example = await run("example", undefined, ["--encoding", "fixed", "--batch", "--step", "6", "--dataset-size", "13"]);
+      const example = await run("example", undefined, [
+        "--encoding",
+        "fixed",
+        "--batch",
+        "--step",
+        "6",
+        "--dataset-size",
+        "13",
+      ]);
       expect(example.code, example.stderr).to.equal(0);
       const document = json<StepDocument>(example.stdout);
       expect(document.witness.batch?.map((b) => b.position)).to.deep.equal([12, 0]); // (6 * 2 + j) mod 13
@@ -239,19 +271,37 @@ describe("commands: example, prove, verify", function () {
       const document = proof();
       document.statement.adapter_after = "12345";
       const result = await run("verify", JSON.stringify(document), ["--quiet"]);
-      expectError(result, 8, "statement_mismatch", "public_signals[4]", /public_signals\[4\] \(adapter_after\) is \d+ but statement\.adapter_after is 12345/);
+      expectError(
+        result,
+        8,
+        "statement_mismatch",
+        "public_signals[4]",
+        /public_signals\[4\] \(adapter_after\) is \d+ but statement\.adapter_after is 12345/,
+      );
     });
 
     it("verify: a public signal >= p is exit 5, though it equals the right one mod p (snarkjs would accept it)", async function () {
       const document = proof();
       document.public_signals[0] = (BigInt(document.public_signals[0] ?? "0") + FIELD_MODULUS).toString();
       const result = await run("verify", JSON.stringify(document), ["--quiet"]);
-      expectError(result, 5, "out_of_range", "public_signals[0]", /public_signals\[0\] \(base_root\) = \d+ is not a field element/);
+      expectError(
+        result,
+        5,
+        "out_of_range",
+        "public_signals[0]",
+        /public_signals\[0\] \(base_root\) = \d+ is not a field element/,
+      );
 
       const statement = proof();
       statement.statement.base_root = (BigInt(String(statement.statement.base_root)) + FIELD_MODULUS).toString();
       const viaStatement = await run("verify", JSON.stringify(statement), ["--quiet"]);
-      expectError(viaStatement, 5, "out_of_range", "statement.base_root", /statement\.base_root = \d+ is not a field element/);
+      expectError(
+        viaStatement,
+        5,
+        "out_of_range",
+        "statement.base_root",
+        /statement\.base_root = \d+ is not a field element/,
+      );
     });
 
     it("verify: exit 11 when verification exceeds timeout_ms", async function () {
@@ -262,7 +312,13 @@ describe("commands: example, prove, verify", function () {
 
   describe("prove: each error class has its exit code and names the field", function () {
     it("malformed JSON: exit 2", async function () {
-      expectError(await run("prove", '{"instance": ', ["--quiet"]), 2, "malformed_json", null, /not one valid JSON document/);
+      expectError(
+        await run("prove", '{"instance": ', ["--quiet"]),
+        2,
+        "malformed_json",
+        null,
+        /not one valid JSON document/,
+      );
     });
 
     it("missing field: exit 3 naming the JSON path", async function () {
@@ -289,29 +345,57 @@ describe("commands: example, prove, verify", function () {
     });
 
     it("a flat array where a matrix belongs: exit 4", async function () {
-      const result = await prove(mutated((d) => ((d.witness.adapter_a as unknown as number[]) = d.witness.adapter_a.flat())));
+      const result = await prove(
+        mutated((d) => ((d.witness.adapter_a as unknown as number[]) = d.witness.adapter_a.flat())),
+      );
       expectError(result, 4, "wrong_shape", "witness.adapter_a", /is a flat array of \d+ entries; it must be a matrix/);
     });
 
     it("entry outside the fixed-point range: exit 5 naming the entry and the bound", async function () {
       const result = await prove(mutated((d) => (row(d.witness.adapter_a, 1)[3] = 200)));
-      expectError(result, 5, "out_of_range", "witness.adapter_a[1][3]", /witness\.adapter_a\[1\]\[3\] = 200 does not fit .* \(allowed \[-128, 127\.99609375\]\)/);
+      expectError(
+        result,
+        5,
+        "out_of_range",
+        "witness.adapter_a[1][3]",
+        /witness\.adapter_a\[1\]\[3\] = 200 does not fit .* \(allowed \[-128, 127\.99609375\]\)/,
+      );
     });
 
     it("field element >= p: exit 5 naming the field", async function () {
       const result = await prove(mutated((d) => (d.statement.dataset_root = (FIELD_MODULUS + 5n).toString())));
-      expectError(result, 5, "out_of_range", "statement.dataset_root", /statement\.dataset_root = \d+ is not a field element/);
+      expectError(
+        result,
+        5,
+        "out_of_range",
+        "statement.dataset_root",
+        /statement\.dataset_root = \d+ is not a field element/,
+      );
     });
 
     it("adapters after one entry off the step: exit 6 saying which entry and by how much", async function () {
       const unit = 2 ** -instance.params.F;
-      const result = await prove(mutated((d) => (row(d.witness.adapter_b_after, 2)[1] = (row(d.witness.adapter_b_after, 2)[1] ?? 0) + unit)));
-      expectError(result, 6, "not_one_step", "witness.adapter_b_after[2][1]", /one step from the adapters before gives .* off by \+1/);
+      const result = await prove(
+        mutated((d) => (row(d.witness.adapter_b_after, 2)[1] = (row(d.witness.adapter_b_after, 2)[1] ?? 0) + unit)),
+      );
+      expectError(
+        result,
+        6,
+        "not_one_step",
+        "witness.adapter_b_after[2][1]",
+        /one step from the adapters before gives .* off by \+1/,
+      );
     });
 
     it("unknown instance: exit 7", async function () {
       const result = await prove(mutated((d) => (d.instance = "lora_step_3x3")));
-      expectError(result, 7, "unknown_instance", "instance", /unknown circuit instance "lora_step_3x3"; known instances: lora_step_8x8/);
+      expectError(
+        result,
+        7,
+        "unknown_instance",
+        "instance",
+        /unknown circuit instance "lora_step_3x3"; known instances: lora_step_8x8/,
+      );
     });
 
     it("base_root not the commitment of base_weights: exit 8, expected vs given", async function () {
@@ -322,13 +406,18 @@ describe("commands: example, prove, verify", function () {
         8,
         "statement_mismatch",
         "statement.base_root",
-        new RegExp(`statement\\.base_root is not the commitment of witness\\.base_weights: expected ${String(step.statement.base_root)} .*given ${given}`),
+        new RegExp(
+          `statement\\.base_root is not the commitment of witness\\.base_weights: expected ${String(step.statement.base_root)} .*given ${given}`,
+        ),
       );
     });
 
     it("a failed prove with --out leaves no file and no temp file", async function () {
       const dir = mkdtempSync(path.join(tmp, "failed-"));
-      const result = await prove(mutated((d) => (d.statement.base_root = "1")), ["--quiet", "--out", path.join(dir, "proof.json")]);
+      const result = await prove(
+        mutated((d) => (d.statement.base_root = "1")),
+        ["--quiet", "--out", path.join(dir, "proof.json")],
+      );
       expect(result.code).to.equal(8);
       expect(readdirSync(dir)).to.deep.equal([]);
     });
@@ -337,12 +426,17 @@ describe("commands: example, prove, verify", function () {
       requireArtifacts();
       const dir = mkdtempSync(path.join(tmp, "interrupted-"));
       let sent = false;
-      const result = await run("prove", JSON.stringify(step), ["--out", path.join(dir, "proof.json")], (stderr, child) => {
-        if (!sent && /computing the witness and proving/.test(stderr)) {
-          sent = true;
-          child.kill("SIGTERM");
-        }
-      });
+      const result = await run(
+        "prove",
+        JSON.stringify(step),
+        ["--out", path.join(dir, "proof.json")],
+        (stderr, child) => {
+          if (!sent && /computing the witness and proving/.test(stderr)) {
+            sent = true;
+            child.kill("SIGTERM");
+          }
+        },
+      );
       expect(sent).to.equal(true);
       expect(result.code).to.equal(143);
       expect(result.stdout).to.equal("");
@@ -384,7 +478,9 @@ describe("commands: example, prove, verify", function () {
         for (let job = jobs[next++]; job !== undefined; job = jobs[next++]) {
           const { r, target } = job;
           const command = target === "verify" ? "verify" : "prove";
-          const result = await run(command, JSON.stringify(withValue(documents[target], r.field, r.value)), ["--quiet"]);
+          const result = await run(command, JSON.stringify(withValue(documents[target], r.field, r.value)), [
+            "--quiet",
+          ]);
           const what = `${command} (${target}) with statement.${r.field} = ${JSON.stringify(r.value)}`;
           expect(result.code, `${what}: ${result.stderr}`).to.equal(r.exit);
           const answer = expectError(result, r.exit, CODES[r.exit], `statement.${r.field}`, r.message);
@@ -410,7 +506,11 @@ describe("commands: example, prove, verify", function () {
             failure = toFailure(error);
           }
           expect(failure, `${what} must fail`).to.not.equal(undefined);
-          expect([failure?.exitCode, failure?.code, failure?.field], `${what}: ${failure?.message}`).to.deep.equal([r.exit, CODES[r.exit], `statement.${r.field}`]);
+          expect([failure?.exitCode, failure?.code, failure?.field], `${what}: ${failure?.message}`).to.deep.equal([
+            r.exit,
+            CODES[r.exit],
+            `statement.${r.field}`,
+          ]);
           expect(failure?.message, what).to.match(r.message);
         }
       }
@@ -424,7 +524,15 @@ describe("commands: example, prove, verify", function () {
       expect(batchFixed.code, batchFixed.stderr).to.equal(0);
       expect(merge.code, merge.stderr).to.equal(0);
       // verify checks the statement before the proof: any well-formed proof will do.
-      const dummyProof = { pi_a: ["1", "2", "1"], pi_b: [["1", "2"], ["3", "4"], ["1", "0"]], pi_c: ["1", "2", "1"] };
+      const dummyProof = {
+        pi_a: ["1", "2", "1"],
+        pi_b: [
+          ["1", "2"],
+          ["3", "4"],
+          ["1", "0"],
+        ],
+        pi_c: ["1", "2", "1"],
+      };
       documents = {
         proveReal: step,
         proveBatchFixed: json(batchFixed.stdout),
@@ -444,19 +552,43 @@ describe("commands: example, prove, verify", function () {
         { field: "step", value: "4294967296", exit: 5, message: STEP_OUT("4294967296"), targets: every },
         { field: "step", value: -1, exit: 5, message: STEP_OUT("-1"), targets: every },
         { field: "step", value: "-1", exit: 5, message: STEP_OUT("-1"), targets: every },
-        { field: "step", value: 1e20, exit: 5, message: STEP_OUT("100000000000000000000"), targets: ["proveReal", "verify"] },
+        {
+          field: "step",
+          value: 1e20,
+          exit: 5,
+          message: STEP_OUT("100000000000000000000"),
+          targets: ["proveReal", "verify"],
+        },
       ]);
     });
 
-    it("statement.step = 1.5, \"abc\", null or true is exit 3 (an integer is expected), in prove and verify", async function () {
+    it('statement.step = 1.5, "abc", null or true is exit 3 (an integer is expected), in prove and verify', async function () {
       const every: Target[] = ["proveReal", "proveBatchFixed", "verify"];
       await expectRows([
-        { field: "step", value: 1.5, exit: 3, message: new RegExp(STEP_TYPE.source + "number 1\\.5$"), targets: ["proveReal", "verify"] },
-        { field: "step", value: "abc", exit: 3, message: new RegExp(STEP_TYPE.source + 'the string "abc"$'), targets: ["proveBatchFixed"] },
+        {
+          field: "step",
+          value: 1.5,
+          exit: 3,
+          message: new RegExp(STEP_TYPE.source + "number 1\\.5$"),
+          targets: ["proveReal", "verify"],
+        },
+        {
+          field: "step",
+          value: "abc",
+          exit: 3,
+          message: new RegExp(STEP_TYPE.source + 'the string "abc"$'),
+          targets: ["proveBatchFixed"],
+        },
       ]);
       await expectRowsInProcess([
         { field: "step", value: 1.5, exit: 3, message: new RegExp(STEP_TYPE.source + "number 1\\.5$"), targets: every },
-        { field: "step", value: "abc", exit: 3, message: new RegExp(STEP_TYPE.source + 'the string "abc"$'), targets: every },
+        {
+          field: "step",
+          value: "abc",
+          exit: 3,
+          message: new RegExp(STEP_TYPE.source + 'the string "abc"$'),
+          targets: every,
+        },
         { field: "step", value: "1.5", exit: 3, message: STEP_TYPE, targets: ["proveReal"] },
         { field: "step", value: null, exit: 3, message: STEP_TYPE, targets: ["proveReal", "verify"] },
         { field: "step", value: true, exit: 3, message: STEP_TYPE, targets: ["proveReal"] },
@@ -476,36 +608,109 @@ describe("commands: example, prove, verify", function () {
       expectError(mergeNegative, 5, "out_of_range", "--step", /^--step -1 is outside \[0, 2\^32\)$/);
       expectError(fraction, 3, "missing_field", "--step", /^--step must be an integer, got "1\.5"$/);
       expectError(text, 3, "missing_field", "--step", /^--step must be an integer, got "abc"$/);
-      expectError(await run("example", undefined, ["--dataset-size", "-1"]), 5, "out_of_range", "--dataset-size", /^--dataset-size -1 is outside \[1, 16\] \(depth 4\)$/);
+      expectError(
+        await run("example", undefined, ["--dataset-size", "-1"]),
+        5,
+        "out_of_range",
+        "--dataset-size",
+        /^--dataset-size -1 is outside \[1, 16\] \(depth 4\)$/,
+      );
     });
 
     it("dataset_size, rank, alpha, learning_rate: the same classes, in every document that has them (table)", async function () {
       const { depth, rank } = instance.params;
-      const sizeOut = (value: string): RegExp => new RegExp(`^statement\\.dataset_size = ${value} is outside \\[1, 2\\^${depth}\\] \\(depth ${depth}\\)$`);
-      const sizeType = /^statement\.dataset_size must be an integer in \[1, 2\^depth\] \(a JSON number or a decimal string\), got /;
+      const sizeOut = (value: string): RegExp =>
+        new RegExp(`^statement\\.dataset_size = ${value} is outside \\[1, 2\\^${depth}\\] \\(depth ${depth}\\)$`);
+      const sizeType =
+        /^statement\.dataset_size must be an integer in \[1, 2\^depth\] \(a JSON number or a decimal string\), got /;
       const sized: Target[] = ["proveReal", "proveBatchFixed", "proveMerge", "verify"];
-      const rankOther = (value: string): RegExp => new RegExp(`^statement\\.rank is ${value} but instance \\S+ has rank ${rank}$`);
+      const rankOther = (value: string): RegExp =>
+        new RegExp(`^statement\\.rank is ${value} but instance \\S+ has rank ${rank}$`);
       const everyRank: Target[] = ["proveReal", "proveBatchFixed", "proveMerge", "verify"];
       const real: Target[] = ["proveReal", "proveMerge", "verify"];
       const hparamRows = (field: "alpha" | "learning_rate"): Row[] => [
-        { field, value: -1, exit: 5, message: new RegExp(`^statement\\.${field} = -1 does not fit 16-bit unsigned fixed point at scale 2\\^8 \\(allowed \\[0, 255\\.99609375\\]\\)$`), targets: real },
-        { field, value: 256, exit: 5, message: new RegExp(`^statement\\.${field} = 256 does not fit 16-bit unsigned fixed point`), targets: real },
-        { field, value: "abc", exit: 3, message: new RegExp(`^statement\\.${field} must be a real number \\(encoding "real"\\), got the string "abc"$`), targets: real },
-        { field, value: -1, exit: 5, message: new RegExp(`^statement\\.${field} = -1 does not fit 16-bit unsigned integer \\(allowed \\[0, 65535\\]\\)$`), targets: ["proveBatchFixed"] },
-        { field, value: 65536, exit: 5, message: new RegExp(`^statement\\.${field} = 65536 does not fit 16-bit unsigned integer \\(allowed \\[0, 65535\\]\\)$`), targets: ["proveBatchFixed"] },
-        { field, value: 1.5, exit: 3, message: new RegExp(`^statement\\.${field} must be an integer in \\[0, 2\\^16\\) \\(encoding "fixed"\\) \\(a JSON number or a decimal string\\), got number 1\\.5$`), targets: ["proveBatchFixed"] },
+        {
+          field,
+          value: -1,
+          exit: 5,
+          message: new RegExp(
+            `^statement\\.${field} = -1 does not fit 16-bit unsigned fixed point at scale 2\\^8 \\(allowed \\[0, 255\\.99609375\\]\\)$`,
+          ),
+          targets: real,
+        },
+        {
+          field,
+          value: 256,
+          exit: 5,
+          message: new RegExp(`^statement\\.${field} = 256 does not fit 16-bit unsigned fixed point`),
+          targets: real,
+        },
+        {
+          field,
+          value: "abc",
+          exit: 3,
+          message: new RegExp(
+            `^statement\\.${field} must be a real number \\(encoding "real"\\), got the string "abc"$`,
+          ),
+          targets: real,
+        },
+        {
+          field,
+          value: -1,
+          exit: 5,
+          message: new RegExp(
+            `^statement\\.${field} = -1 does not fit 16-bit unsigned integer \\(allowed \\[0, 65535\\]\\)$`,
+          ),
+          targets: ["proveBatchFixed"],
+        },
+        {
+          field,
+          value: 65536,
+          exit: 5,
+          message: new RegExp(
+            `^statement\\.${field} = 65536 does not fit 16-bit unsigned integer \\(allowed \\[0, 65535\\]\\)$`,
+          ),
+          targets: ["proveBatchFixed"],
+        },
+        {
+          field,
+          value: 1.5,
+          exit: 3,
+          message: new RegExp(
+            `^statement\\.${field} must be an integer in \\[0, 2\\^16\\) \\(encoding "fixed"\\) \\(a JSON number or a decimal string\\), got number 1\\.5$`,
+          ),
+          targets: ["proveBatchFixed"],
+        },
       ];
       await expectRowsInProcess([
         { field: "dataset_size", value: -1, exit: 5, message: sizeOut("-1"), targets: sized },
         { field: "dataset_size", value: 0, exit: 5, message: sizeOut("0"), targets: sized },
-        { field: "dataset_size", value: 2 ** depth + 1, exit: 5, message: sizeOut(String(2 ** depth + 1)), targets: sized },
+        {
+          field: "dataset_size",
+          value: 2 ** depth + 1,
+          exit: 5,
+          message: sizeOut(String(2 ** depth + 1)),
+          targets: sized,
+        },
         { field: "dataset_size", value: "-1", exit: 5, message: sizeOut("-1"), targets: ["proveBatchFixed"] },
-        { field: "dataset_size", value: 1.5, exit: 3, message: new RegExp(sizeType.source + "number 1\\.5$"), targets: sized },
+        {
+          field: "dataset_size",
+          value: 1.5,
+          exit: 3,
+          message: new RegExp(sizeType.source + "number 1\\.5$"),
+          targets: sized,
+        },
         { field: "dataset_size", value: "abc", exit: 3, message: sizeType, targets: ["proveBatchFixed"] },
         // rank is a cross-check against the instance: any other integer is a shape error (exit 4).
         { field: "rank", value: -1, exit: 4, message: rankOther("-1"), targets: everyRank },
         { field: "rank", value: rank + 1, exit: 4, message: rankOther(String(rank + 1)), targets: everyRank },
-        { field: "rank", value: 1.5, exit: 3, message: /^statement\.rank must be a positive integer, the instance's rank, got number 1\.5$/, targets: everyRank },
+        {
+          field: "rank",
+          value: 1.5,
+          exit: 3,
+          message: /^statement\.rank must be a positive integer, the instance's rank, got number 1\.5$/,
+          targets: everyRank,
+        },
         ...hparamRows("alpha"),
         ...hparamRows("learning_rate"),
       ]);
@@ -527,7 +732,8 @@ describe("commands: example, prove, verify", function () {
     };
 
     before(async function () {
-      if (mergeInstance === undefined) throw new Error(`circuits/instances.json declares no LoraMerge instance for ${instance.name}`);
+      if (mergeInstance === undefined)
+        throw new Error(`circuits/instances.json declares no LoraMerge instance for ${instance.name}`);
       const example = await run("example", undefined, ["--merge", "--step", "3", "--seed", "5"]);
       expect(example.code, example.stderr).to.equal(0);
       merge = json<MergeDocument>(example.stdout);
@@ -539,7 +745,13 @@ describe("commands: example, prove, verify", function () {
       expect(merge.statement.base_root).to.equal(step.statement.base_root);
       expect(merge.statement.hparams_hash).to.equal(step.statement.hparams_hash);
       expect(Object.keys(merge.witness)).to.deep.equal(["base_weights", "adapter_a", "adapter_b"]);
-      expectError(await run("example", undefined, ["--merge", "--batch"]), 3, "missing_field", "--batch", /does not apply to a merge example/);
+      expectError(
+        await run("example", undefined, ["--merge", "--batch"]),
+        3,
+        "missing_field",
+        "--batch",
+        /does not apply to a merge example/,
+      );
     });
 
     it("proves a merge without merged_root (computed and returned, with the exact merged weights) and verify accepts it", async function () {
@@ -551,7 +763,12 @@ describe("commands: example, prove, verify", function () {
       mergeProved = answer;
       expect(answer.instance).to.equal(mergeInstance?.name);
       expect(answer.statement.merged_root).to.equal(expectedRoot);
-      expect(answer.public_signals).to.deep.equal([merge.statement.base_root, merge.statement.adapter, merge.statement.hparams_hash, expectedRoot]);
+      expect(answer.public_signals).to.deep.equal([
+        merge.statement.base_root,
+        merge.statement.adapter,
+        merge.statement.hparams_hash,
+        expectedRoot,
+      ]);
       expect(answer.public_inputs).to.deep.equal({
         base_root: merge.statement.base_root,
         adapter: merge.statement.adapter,
@@ -563,14 +780,19 @@ describe("commands: example, prove, verify", function () {
       expect(answer.merged_weights.scale_bits).to.equal(3 * F);
       expect(answer.merged_weights.note).to.match(/integers at scale 2\^24/);
       expect(answer.merged_weights.values).to.have.length(dOut);
-      expect(answer.merged_weights.values.every((r) => r.length === dIn && r.every((v) => /^-?[0-9]+$/.test(v)))).to.equal(true);
+      expect(
+        answer.merged_weights.values.every((r) => r.length === dIn && r.every((v) => /^-?[0-9]+$/.test(v))),
+      ).to.equal(true);
       // Entry [0][0] by hand from the real-encoded witness: Ŵ 2^(3F-FW) + α̂ Σ_k B̂[0][k] Â[k][0].
-      const fixed = (value: number | string | undefined, scaleBits: number): bigint => BigInt(Math.round(Number(value ?? 0) * 2 ** scaleBits));
+      const fixed = (value: number | string | undefined, scaleBits: number): bigint =>
+        BigInt(Math.round(Number(value ?? 0) * 2 ** scaleBits));
       let lora = 0n;
       for (let k = 0; k < instance.params.rank; k++) {
         lora += fixed(row(merge.witness.adapter_b, 0)[k], F) * fixed(row(merge.witness.adapter_a, k)[0], F);
       }
-      const w00 = fixed(row(merge.witness.base_weights, 0)[0], FW) * 2n ** BigInt(3 * F - FW) + fixed(merge.statement.alpha, F) * lora;
+      const w00 =
+        fixed(row(merge.witness.base_weights, 0)[0], FW) * 2n ** BigInt(3 * F - FW) +
+        fixed(merge.statement.alpha, F) * lora;
       expect(answer.merged_weights.values[0]?.[0]).to.equal(w00.toString());
       expect(answer.metadata.proof_size_bytes).to.equal(256);
 
@@ -592,21 +814,47 @@ describe("commands: example, prove, verify", function () {
 
       const document = mergeProof();
       document.statement.merged_root = other;
-      expectError(await run("verify", JSON.stringify(document), ["--quiet"]), 8, "statement_mismatch", "public_signals[3]", /public_signals\[3\] \(merged_root\) is \d+ but statement\.merged_root is \d+/);
+      expectError(
+        await run("verify", JSON.stringify(document), ["--quiet"]),
+        8,
+        "statement_mismatch",
+        "public_signals[3]",
+        /public_signals\[3\] \(merged_root\) is \d+ but statement\.merged_root is \d+/,
+      );
     });
 
     it("prove: the error classes of a merge document, before proving", async function () {
       const { dOut, rank } = instance.params;
-      expectError(await prove(mergeMutated((d) => delete d.statement.dataset_size)), 3, "missing_field", "statement.dataset_size", /dataset_size is missing/);
-      expectError(await prove(mergeMutated((d) => delete d.statement.adapter)), 3, "missing_field", "statement.adapter", /statement\.adapter is missing/);
+      expectError(
+        await prove(mergeMutated((d) => delete d.statement.dataset_size)),
+        3,
+        "missing_field",
+        "statement.dataset_size",
+        /dataset_size is missing/,
+      );
+      expectError(
+        await prove(mergeMutated((d) => delete d.statement.adapter)),
+        3,
+        "missing_field",
+        "statement.adapter",
+        /statement\.adapter is missing/,
+      );
       expectError(
         await prove(mergeMutated((d) => d.witness.adapter_b.pop())),
         4,
         "wrong_shape",
         "witness.adapter_b",
-        new RegExp(`^witness\\.adapter_b has ${dOut * rank - rank} entries; d_out ${dOut} × rank ${rank} needs ${dOut * rank}`),
+        new RegExp(
+          `^witness\\.adapter_b has ${dOut * rank - rank} entries; d_out ${dOut} × rank ${rank} needs ${dOut * rank}`,
+        ),
       );
-      expectError(await prove(mergeMutated((d) => (row(d.witness.adapter_a, 1)[3] = 200))), 5, "out_of_range", "witness.adapter_a[1][3]", /does not fit/);
+      expectError(
+        await prove(mergeMutated((d) => (row(d.witness.adapter_a, 1)[3] = 200))),
+        5,
+        "out_of_range",
+        "witness.adapter_a[1][3]",
+        /does not fit/,
+      );
       expectError(
         await prove(mergeMutated((d) => (d.statement.merged_root = (FIELD_MODULUS + 1n).toString()))),
         5,

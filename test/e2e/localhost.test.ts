@@ -30,14 +30,24 @@ describe("end to end on npx hardhat node (127.0.0.1)", function () {
   before(async function () {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    environment = { ...process.env, LORA_LOCALHOST_URL: url, LORA_WORK_DIR: WORK_DIR, LORA_STEPS: "5", LORA_NEW_RUN: "false" };
+    environment = {
+      ...process.env,
+      LORA_LOCALHOST_URL: url,
+      LORA_WORK_DIR: WORK_DIR,
+      LORA_STEPS: "5",
+      LORA_NEW_RUN: "false",
+    };
     rmSync(path.join(PROJECT_ROOT, "deploy", "deployments", `chain-${CHAIN_ID}`), { recursive: true, force: true });
     rmSync(WORK_DIR, { recursive: true, force: true });
-    node = spawn(process.execPath, [HARDHAT_CLI, "node", "--hostname", "127.0.0.1", "--port", String(port), "--chain-id", String(CHAIN_ID)], {
-      cwd: PROJECT_ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
+    node = spawn(
+      process.execPath,
+      [HARDHAT_CLI, "node", "--hostname", "127.0.0.1", "--port", String(port), "--chain-id", String(CHAIN_ID)],
+      {
+        cwd: PROJECT_ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+      },
+    );
     const provider = new JsonRpcProvider(url);
     for (let attempt = 0; ; attempt++) {
       try {
@@ -64,15 +74,24 @@ describe("end to end on npx hardhat node (127.0.0.1)", function () {
 
   it("deploys with Ignition, survives a killed submitter, and answers queries", async function () {
     // Ignition asks to confirm a deployment to a non-simulated network: answer as a person would.
-    const deployed = await hardhat(["ignition", "deploy", "deploy/modules/LoraLedger.ts", "--network", "localhost"], environment, undefined, "y\n");
+    const deployed = await hardhat(
+      ["ignition", "deploy", "deploy/modules/LoraLedger.ts", "--network", "localhost"],
+      environment,
+      undefined,
+      "y\n",
+    );
     expect(deployed.code, deployed.stderr + deployed.stdout).to.equal(0);
     const address = recordedRegistryAddress(CHAIN_ID);
     expect(address, "Ignition records the registry's address for the chain").to.be.a("string");
 
     // First attempt: killed right after step 2's proof is written, before it is submitted.
-    const killed = await hardhat(["run", "scripts/prove-and-submit.ts", "--network", "localhost"], environment, (stderr, child) => {
-      if (/step 2: proof in/.test(stderr) && child.exitCode === null && !child.killed) child.kill("SIGKILL");
-    });
+    const killed = await hardhat(
+      ["run", "scripts/prove-and-submit.ts", "--network", "localhost"],
+      environment,
+      (stderr, child) => {
+        if (/step 2: proof in/.test(stderr) && child.exitCode === null && !child.killed) child.kill("SIGKILL");
+      },
+    );
     expect(killed.signal, killed.stderr).to.equal("SIGKILL");
 
     const provider = new JsonRpcProvider(url);
@@ -94,7 +113,10 @@ describe("end to end on npx hardhat node (127.0.0.1)", function () {
     expect([merge.runId, merge.step]).to.deep.equal([1n, 4n]);
 
     // Every step once, in order, each starting from the previous head.
-    const events = await registry.queryFilter(registry.filters.StepVerified(1n), Number(await registry.deploymentBlock()));
+    const events = await registry.queryFilter(
+      registry.filters.StepVerified(1n),
+      Number(await registry.deploymentBlock()),
+    );
     expect(events.map((event) => event.args.step)).to.deep.equal([0n, 1n, 2n, 3n, 4n]);
     for (let index = 1; index < events.length; index++) {
       expect(events[index]?.args.adapterBefore).to.equal(events[index - 1]?.args.adapterAfter);
@@ -106,16 +128,30 @@ describe("end to end on npx hardhat node (127.0.0.1)", function () {
     expect((await registry.getRun(1n)).nextStep).to.equal(5n);
     expect(again.stdout).to.match(/recorded before this attempt/);
 
-    const history = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], { ...environment, LORA_RUN_ID: "1" });
+    const history = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], {
+      ...environment,
+      LORA_RUN_ID: "1",
+    });
     expect(history.code, history.stderr).to.equal(0);
     expect(history.stdout).to.match(/run 1: 5 verified steps/);
-    const provenance = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], { ...environment, LORA_ADAPTER: `0x${run.head.toString(16)}` });
+    const provenance = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], {
+      ...environment,
+      LORA_ADAPTER: `0x${run.head.toString(16)}`,
+    });
     expect(provenance.code, provenance.stderr).to.equal(0);
     expect(provenance.stdout).to.match(/was produced by verified training:\n\s+run 1, step 4/);
-    const merged = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], { ...environment, LORA_MERGED_ROOT: `0x${merge.mergedRoot.toString(16)}` });
+    const merged = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], {
+      ...environment,
+      LORA_MERGED_ROOT: `0x${merge.mergedRoot.toString(16)}`,
+    });
     expect(merged.code, merged.stderr).to.equal(0);
-    expect(merged.stdout).to.match(/merged weights W0 \+ alpha B A of adapter 0x[0-9a-f]{64}:\n\s+the adapter after run 1, step 4/);
-    const unknown = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], { ...environment, LORA_ADAPTER: "0x1234" });
+    expect(merged.stdout).to.match(
+      /merged weights W0 \+ alpha B A of adapter 0x[0-9a-f]{64}:\n\s+the adapter after run 1, step 4/,
+    );
+    const unknown = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], {
+      ...environment,
+      LORA_ADAPTER: "0x1234",
+    });
     expect(unknown.code).to.equal(1);
     expect(unknown.stdout).to.match(/NOT produced by any verified step/);
     provider.destroy();

@@ -4,7 +4,16 @@
 // and of the merge in the browser.
 // Run only this file: npx hardhat test mocha test/explorer/explorer.test.ts
 import { spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
@@ -40,7 +49,12 @@ interface Service {
 }
 
 function startService(name: string, args: string[], environment: NodeJS.ProcessEnv): Service {
-  const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env: environment, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn(process.execPath, args, {
+    cwd: PROJECT_ROOT,
+    env: environment,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   let output = "";
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
   child.stdout.on("data", keep);
@@ -70,7 +84,12 @@ function run(cli: string, args: string[], environment: NodeJS.ProcessEnv, input 
   return runNodeCli(cli, args, environment, { input });
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, service: Service, timeoutMs = 60_000): Promise<void> {
+async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  service: Service,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -78,7 +97,8 @@ async function waitFor(what: string, check: () => Promise<boolean>, service: Ser
     } catch {
       // not yet
     }
-    if (service.child.exitCode !== null) throw new Error(`${service.name} exited (${service.child.exitCode}) before ${what}:\n${service.output()}`);
+    if (service.child.exitCode !== null)
+      throw new Error(`${service.name} exited (${service.child.exitCode}) before ${what}:\n${service.output()}`);
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${service.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
@@ -118,7 +138,10 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
         `Chromium is missing (${CHROMIUM}): the explorer test drives Debian's chromium with playwright-core (Playwright's own browser download does not work here). Install it: apt-get update && apt-get install -y chromium`,
       );
     }
-    expect(EXPLORER_REGISTRY_FUTURE_ID, "explorer/src/ledgerData.ts names the registry as src/hardhat/deployment.ts does").to.equal(REGISTRY_FUTURE_ID);
+    expect(
+      EXPLORER_REGISTRY_FUTURE_ID,
+      "explorer/src/ledgerData.ts names the registry as src/hardhat/deployment.ts does",
+    ).to.equal(REGISTRY_FUTURE_ID);
     rmSync(DEPLOYMENT_DIR, { recursive: true, force: true });
     rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -128,25 +151,61 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     siteUrl = `http://127.0.0.1:${sitePort}/`;
     environment = { ...process.env, LORA_LOCALHOST_URL: rpcUrl, LORA_WORK_DIR: WORK_DIR, LORA_EXPLORER_RPC: rpcUrl };
 
-    const node = startService("hardhat node", [HARDHAT_CLI, "node", "--hostname", "127.0.0.1", "--port", String(nodePort), "--chain-id", String(CHAIN_ID)], environment);
+    const node = startService(
+      "hardhat node",
+      [HARDHAT_CLI, "node", "--hostname", "127.0.0.1", "--port", String(nodePort), "--chain-id", String(CHAIN_ID)],
+      environment,
+    );
     services.push(node);
     // The production build of the page (snarkjs's browser build included), served by `vite preview`
     // with the plugin's middleware (deployments read live).
-    const built = await run(VITE_CLI, ["build", "--config", "explorer/vite.config.ts", "--outDir", SITE, "--logLevel", "warn"], environment);
+    const built = await run(
+      VITE_CLI,
+      ["build", "--config", "explorer/vite.config.ts", "--outDir", SITE, "--logLevel", "warn"],
+      environment,
+    );
     expect(built.code, built.stderr + built.stdout).to.equal(0);
-    const preview = startService("vite preview", [VITE_CLI, "preview", "--config", "explorer/vite.config.ts", "--outDir", SITE, "--host", "127.0.0.1", "--port", String(sitePort), "--strictPort"], environment);
+    const preview = startService(
+      "vite preview",
+      [
+        VITE_CLI,
+        "preview",
+        "--config",
+        "explorer/vite.config.ts",
+        "--outDir",
+        SITE,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String(sitePort),
+        "--strictPort",
+      ],
+      environment,
+    );
     services.push(preview);
 
     provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true });
     const rpc = provider;
-    await waitFor("the hardhat node", async () => (await rpc.send("eth_chainId", [])) === `0x${CHAIN_ID.toString(16)}`, node);
+    await waitFor(
+      "the hardhat node",
+      async () => (await rpc.send("eth_chainId", [])) === `0x${CHAIN_ID.toString(16)}`,
+      node,
+    );
     await waitFor("vite preview", async () => (await fetch(`${siteUrl}lora-data/ledger.json`)).ok, preview);
 
     userDataDir = mkdtempSync(path.join(tmpdir(), "lora-explorer-chromium-"));
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
       viewport: DESKTOP,
     });
     page = context.pages()[0] ?? (await context.newPage());
@@ -157,7 +216,10 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
   after(async function () {
     provider?.destroy();
     if (context !== undefined) {
-      await Promise.race([context.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      await Promise.race([
+        context.close().catch(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, 10_000)),
+      ]);
     }
     if (userDataDir !== undefined) {
       for (const pid of chromiumPids(userDataDir)) {
@@ -196,7 +258,12 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
   });
 
   it("deploys with Ignition and records a run (submitStep, then submitSteps) and the merge of its final adapter", async function () {
-    const deployed = await run(HARDHAT_CLI, ["ignition", "deploy", "deploy/modules/LoraLedger.ts", "--network", "localhost"], environment, "y\n");
+    const deployed = await run(
+      HARDHAT_CLI,
+      ["ignition", "deploy", "deploy/modules/LoraLedger.ts", "--network", "localhost"],
+      environment,
+      "y\n",
+    );
     expect(deployed.code, deployed.stderr + deployed.stdout).to.equal(0);
     const address = recordedRegistryAddress(CHAIN_ID);
     expect(address, "Ignition records the registry's address for the chain").to.be.a("string");
@@ -205,12 +272,24 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     // Step 0 alone (submitStep), then steps 1 and 2 in one transaction (submitSteps): the page
     // decodes both calls. Only the second call merges (LORA_MERGE is on by default): the merge of the
     // final adapter, step 2's (recordMerge), is the run's only one.
-    const first = await run(HARDHAT_CLI, ["run", "scripts/prove-and-submit.ts", "--network", "localhost"], { ...environment, LORA_STEPS: "1", LORA_MERGE: "false" });
+    const first = await run(HARDHAT_CLI, ["run", "scripts/prove-and-submit.ts", "--network", "localhost"], {
+      ...environment,
+      LORA_STEPS: "1",
+      LORA_MERGE: "false",
+    });
     expect(first.code, first.stderr).to.equal(0);
-    const rest = await run(HARDHAT_CLI, ["run", "scripts/prove-and-submit.ts", "--network", "localhost"], { ...environment, LORA_STEPS: "3", LORA_SUBMIT_BATCH: "2", LORA_MERGE: "true" });
+    const rest = await run(HARDHAT_CLI, ["run", "scripts/prove-and-submit.ts", "--network", "localhost"], {
+      ...environment,
+      LORA_STEPS: "3",
+      LORA_SUBMIT_BATCH: "2",
+      LORA_MERGE: "true",
+    });
     expect(rest.code, rest.stderr).to.equal(0);
     expect((await registry.getRun(1n)).nextStep).to.equal(3n);
-    expect((await registry.mergeOf(await registry.adapterAfterStep(1n, 0n))).recorder, "step 0's adapter is not merged").to.equal(ZeroAddress);
+    expect(
+      (await registry.mergeOf(await registry.adapterAfterStep(1n, 0n))).recorder,
+      "step 0's adapter is not merged",
+    ).to.equal(ZeroAddress);
     const merge = await registry.mergeOf(await registry.adapterAfterStep(1n, 2n));
     expect(merge.recorder, "step 2's adapter is merged").to.not.equal(ZeroAddress);
     expect(merge.step).to.equal(2n);
@@ -229,30 +308,40 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     expect(runCells[0]).to.contain("1");
     expect(runCells[2]).to.equal(defaultCircuit());
     expect(runCells[5]).to.equal("3");
-    expect(await runRow.locator("code.hash").evaluateAll((codes: { getAttribute(name: string): string | null }[]) => codes.map((code) => code.getAttribute("data-full")))).to.deep.equal([
-      run.trainer,
-      hex64(run.hparamsHash),
-      hex64(run.head),
-    ]);
+    expect(
+      await runRow
+        .locator("code.hash")
+        .evaluateAll((codes: { getAttribute(name: string): string | null }[]) =>
+          codes.map((code) => code.getAttribute("data-full")),
+        ),
+    ).to.deep.equal([run.trainer, hex64(run.hparamsHash), hex64(run.head)]);
 
-    const events = await registry.queryFilter(registry.filters.StepVerified(1n), Number(await registry.deploymentBlock()));
+    const events = await registry.queryFilter(
+      registry.filters.StepVerified(1n),
+      Number(await registry.deploymentBlock()),
+    );
     const rows = page.locator("#run tr[data-step]");
     await rows.nth(2).waitFor();
     expect(await rows.count()).to.equal(3);
     for (const event of events) {
       const row = page.locator(`#run tr[data-step='${event.args.step}']`);
-      expect(await row.locator("code.hash").evaluateAll((codes: { getAttribute(name: string): string | null }[]) => codes.map((code) => code.getAttribute("data-full")))).to.deep.equal([
-        hex64(event.args.adapterAfter),
-        event.args.submitter,
-        event.transactionHash,
-      ]);
+      expect(
+        await row
+          .locator("code.hash")
+          .evaluateAll((codes: { getAttribute(name: string): string | null }[]) =>
+            codes.map((code) => code.getAttribute("data-full")),
+          ),
+      ).to.deep.equal([hex64(event.args.adapterAfter), event.args.submitter, event.transactionHash]);
       expect((await row.locator("td").allInnerTexts())[3]).to.equal(String(event.blockNumber));
     }
     expect(await page.locator("#models tbody tr").count()).to.equal(1);
     expect(await page.locator("#datasets tbody tr").count()).to.equal(1);
 
     // The run's merges, from its MergeVerified events: one, of step 2's adapter.
-    const merges = await registry.queryFilter(registry.filters.MergeVerified(1n), Number(await registry.deploymentBlock()));
+    const merges = await registry.queryFilter(
+      registry.filters.MergeVerified(1n),
+      Number(await registry.deploymentBlock()),
+    );
     expect(merges).to.have.length(1);
     const [merge] = merges;
     if (merge === undefined) throw new Error("no MergeVerified event");
@@ -260,7 +349,13 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     await mergeRows.first().waitFor();
     expect(await mergeRows.count()).to.equal(1);
     const mergeRow = page.locator("#run tr[data-merge-step='2']");
-    expect(await mergeRow.locator("code.hash").evaluateAll((codes: { getAttribute(name: string): string | null }[]) => codes.map((code) => code.getAttribute("data-full")))).to.deep.equal([
+    expect(
+      await mergeRow
+        .locator("code.hash")
+        .evaluateAll((codes: { getAttribute(name: string): string | null }[]) =>
+          codes.map((code) => code.getAttribute("data-full")),
+        ),
+    ).to.deep.equal([
       hex64(await registry.adapterAfterStep(1n, 2n)),
       hex64(merge.args.mergedRoot),
       merge.args.recorder,
@@ -293,7 +388,9 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     await page.click("#search-form button[type=submit]");
     const headResult = page.locator("[data-testid=provenance-result]", { hasText: "run 1, step 2" });
     await headResult.waitFor();
-    expect(await headResult.locator("[data-testid=adapter-merge] code.hash").getAttribute("data-full")).to.equal(hex64(mergedRoot));
+    expect(await headResult.locator("[data-testid=adapter-merge] code.hash").getAttribute("data-full")).to.equal(
+      hex64(mergedRoot),
+    );
 
     await page.fill("#search-input", mergedRoot.toString());
     await page.click("#search-form button[type=submit]");
@@ -301,8 +398,14 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     await mergedResult.waitFor();
     expect(await results.count()).to.equal(1);
     const mergedText = await mergedResult.innerText();
-    expect(mergedText).to.contain("Merged root").and.to.contain(hex64(mergedRoot)).and.to.contain("W0 + α·B·A").and.to.contain("run 1, step 2");
-    expect(await mergedResult.locator("code.hash").first().getAttribute("data-full"), "the adapter merged").to.equal(hex64(head));
+    expect(mergedText)
+      .to.contain("Merged root")
+      .and.to.contain(hex64(mergedRoot))
+      .and.to.contain("W0 + α·B·A")
+      .and.to.contain("run 1, step 2");
+    expect(await mergedResult.locator("code.hash").first().getAttribute("data-full"), "the adapter merged").to.equal(
+      hex64(head),
+    );
     await page.locator("#provenance").screenshot({ path: path.join(ARTIFACTS, "merged-root-search.png") });
 
     await page.fill("#search-input", "0x1234");
@@ -331,7 +434,9 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     const result = stepOne.locator("[data-testid=verify-result]");
     await result.waitFor();
     expect(await result.innerText()).to.match(/✓ valid\s*\d+(\.\d+)? (ms|s)/);
-    expect(await page.locator("[data-testid=verify-detail]").first().innerText()).to.contain("submitSteps (entry 1 of 2)");
+    expect(await page.locator("[data-testid=verify-detail]").first().innerText()).to.contain(
+      "submitSteps (entry 1 of 2)",
+    );
 
     // The merge: recordMerge calldata, public inputs [baseRoot, adapter, hparamsHash, mergedRoot], the merge instance's key.
     const mergeRow = page.locator("#run tr[data-merge-step='2']");
@@ -340,14 +445,17 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     await mergeResult.waitFor();
     expect(await mergeResult.innerText()).to.match(/✓ valid\s*\d+(\.\d+)? (ms|s)/);
     const mergeDetail = page.locator("[data-testid=merge-verify-detail]");
-    expect(await mergeDetail.innerText()).to.contain("recordMerge calldata").and.to.contain("lora_merge_8x8_r2_b2_d4");
+    expect(await mergeDetail.innerText())
+      .to.contain("recordMerge calldata")
+      .and.to.contain("lora_merge_8x8_r2_b2_d4");
     const run = await registry.getRun(1n);
     const { mergedRoot } = await registry.mergeOf(run.head);
     const signals = await mergeDetail.locator(".signals dd code").allTextContents();
     expect(signals.slice(0, 4)).to.deep.equal([run.baseRoot, run.head, run.hparamsHash, mergedRoot].map(String));
     await page.screenshot({ path: path.join(ARTIFACTS, "desktop.png"), fullPage: true });
     // Refresh the README's screenshot only when asked, so a test run leaves the tree clean.
-    if (process.env.LORA_UPDATE_DOCS_SCREENSHOT === "1") copyFileSync(path.join(ARTIFACTS, "desktop.png"), DOCS_SCREENSHOT);
+    if (process.env.LORA_UPDATE_DOCS_SCREENSHOT === "1")
+      copyFileSync(path.join(ARTIFACTS, "desktop.png"), DOCS_SCREENSHOT);
 
     await page.getByRole("button", { name: "Verify all again" }).click();
     // (expressions as strings: the root tsconfig has no DOM types)
@@ -362,7 +470,9 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     const mergeVerdicts = await page.locator("[data-testid=merge-verify-result]").allInnerTexts();
     expect(mergeVerdicts).to.have.length(1);
     expect(mergeVerdicts[0]).to.contain("✓ valid");
-    console.log(`      verify again in Chromium: ${verdicts.map((verdict) => verdict.replace(/\s+/g, " ")).join("; ")}; merge ${(mergeVerdicts[0] ?? "").replace(/\s+/g, " ")}`);
+    console.log(
+      `      verify again in Chromium: ${verdicts.map((verdict) => verdict.replace(/\s+/g, " ")).join("; ")}; merge ${(mergeVerdicts[0] ?? "").replace(/\s+/g, " ")}`,
+    );
     await page.screenshot({ path: path.join(ARTIFACTS, "desktop-verified.png"), fullPage: true });
 
     await page.setViewportSize(PHONE);
@@ -394,8 +504,17 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
         stepOne = {
           instance: instance.name,
           encoding: "real",
-          statement: { adapter_before: String(made.statement.adapterBefore), adapter_after: String(made.statement.adapterAfter), step: 1 },
-          witness: { adapter_a: fromFixedMatrix(a, F), adapter_b: fromFixedMatrix(b, F), adapter_a_after: fromFixedMatrix(made.witness.aNext, F), adapter_b_after: fromFixedMatrix(made.witness.bNext, F) },
+          statement: {
+            adapter_before: String(made.statement.adapterBefore),
+            adapter_after: String(made.statement.adapterAfter),
+            step: 1,
+          },
+          witness: {
+            adapter_a: fromFixedMatrix(a, F),
+            adapter_b: fromFixedMatrix(b, F),
+            adapter_a_after: fromFixedMatrix(made.witness.aNext, F),
+            adapter_b_after: fromFixedMatrix(made.witness.bNext, F),
+          },
         };
       }
       a = made.witness.aNext;
@@ -404,7 +523,14 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     const stepOneFile = path.join(ARTIFACTS, "adapter-step-1.prove-input.json");
     const initialFile = path.join(ARTIFACTS, "adapter-initial.fixed.json");
     writeFileSync(stepOneFile, JSON.stringify(stepOne, null, 2));
-    writeFileSync(initialFile, JSON.stringify({ encoding: "fixed", adapter_a: task.a.map((row) => row.map(String)), adapter_b: task.b.map((row) => row.map(String)) }));
+    writeFileSync(
+      initialFile,
+      JSON.stringify({
+        encoding: "fixed",
+        adapter_a: task.a.map((row) => row.map(String)),
+        adapter_b: task.b.map((row) => row.map(String)),
+      }),
+    );
     return { stepOneFile, initialFile };
   }
 });

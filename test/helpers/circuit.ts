@@ -99,7 +99,8 @@ export function readR1csHeader(file: string): R1csHeader {
 /** Index of the first constraint A·w × B·w = C·w that the witness breaks, or -1 when it satisfies all. */
 export function firstBrokenConstraint(r1cs: R1cs, witness: readonly bigint[]): number {
   const { prime } = r1cs;
-  if (witness.length !== r1cs.wireCount) throw new Error(`witness has ${witness.length} wires; the r1cs has ${r1cs.wireCount}`);
+  if (witness.length !== r1cs.wireCount)
+    throw new Error(`witness has ${witness.length} wires; the r1cs has ${r1cs.wireCount}`);
   const evaluate = (combination: LinearCombination): bigint => {
     let sum = 0n;
     for (const [wire, coefficient] of combination) sum += coefficient * (witness[wire] ?? 0n);
@@ -127,7 +128,9 @@ export async function calculateWitness(wasmFile: string, input: Record<string, u
   let calculator = calculators.get(wasmFile);
   if (calculator === undefined) {
     const require = createRequire(import.meta.url);
-    const builder = require(path.join(path.dirname(wasmFile), "witness_calculator.js")) as (code: Buffer) => Promise<WitnessCalculator>;
+    const builder = require(path.join(path.dirname(wasmFile), "witness_calculator.js")) as (
+      code: Buffer,
+    ) => Promise<WitnessCalculator>;
     calculator = builder(readFileSync(wasmFile));
     calculators.set(wasmFile, calculator);
   }
@@ -185,4 +188,3 @@ export async function compileHarness(
     symbols: loadSymbols(path.join(dir, `${baseName}.sym`)),
   };
 }
-

@@ -12,7 +12,9 @@ export function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -32,9 +34,18 @@ export interface RunOptions {
 }
 
 /** Runs a Node CLI (Hardhat, Vite…) from the project root to completion, keeping its output. */
-export function runNodeCli(cli: string, args: readonly string[], environment: NodeJS.ProcessEnv, options: RunOptions = {}): Promise<Finished> {
+export function runNodeCli(
+  cli: string,
+  args: readonly string[],
+  environment: NodeJS.ProcessEnv,
+  options: RunOptions = {},
+): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: PROJECT_ROOT, env: environment, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [cli, ...args], {
+      cwd: PROJECT_ROOT,
+      env: environment,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     child.stdin.end(options.input ?? "");
     let stdout = "";
     let stderr = "";

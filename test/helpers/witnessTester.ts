@@ -10,7 +10,14 @@
 import { expect } from "chai";
 import { existsSync } from "node:fs";
 import { instanceArtifacts } from "../../src/node/index.js";
-import { calculateWitness, compileHarness, firstBrokenConstraint, loadR1cs, loadSymbols, type R1cs } from "./circuit.js";
+import {
+  calculateWitness,
+  compileHarness,
+  firstBrokenConstraint,
+  loadR1cs,
+  loadSymbols,
+  type R1cs,
+} from "./circuit.js";
 
 /** The inputs of a circuit: signal name → decimal string(s), numbers or bigints, nested for arrays. */
 export type CircuitInputs = Record<string, unknown>;
@@ -36,11 +43,18 @@ export class WitnessTester<Inputs extends CircuitInputs = CircuitInputs, Outputs
     publicInputs: readonly string[] = [],
   ): Promise<WitnessTester<I, O>> {
     const compiled = await compileHarness(templateFile, template, args, publicInputs);
-    return new WitnessTester<I, O>(`${template}(${args.join(", ")}) --O1 harness`, compiled.r1cs, compiled.wasm, compiled.symbols);
+    return new WitnessTester<I, O>(
+      `${template}(${args.join(", ")}) --O1 harness`,
+      compiled.r1cs,
+      compiled.wasm,
+      compiled.symbols,
+    );
   }
 
   /** A built instance (npm run build:circuits), compiled with the instance's flags (--O2: few named wires). */
-  static instance<I extends CircuitInputs = CircuitInputs, O extends string = never>(instanceName: string): WitnessTester<I, O> {
+  static instance<I extends CircuitInputs = CircuitInputs, O extends string = never>(
+    instanceName: string,
+  ): WitnessTester<I, O> {
     const artifacts = instanceArtifacts(instanceName);
     for (const file of [artifacts.r1cs, artifacts.sym, artifacts.wasm]) {
       if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build:circuits`);
@@ -89,12 +103,17 @@ export class WitnessTester<Inputs extends CircuitInputs = CircuitInputs, Outputs
 
   /** Every constraint holds for `witness`. */
   expectConstraintPass(witness: readonly bigint[]): void {
-    expect(firstBrokenConstraint(this.r1cs, witness), `first constraint of ${this.name} the witness breaks`).to.equal(-1);
+    expect(firstBrokenConstraint(this.r1cs, witness), `first constraint of ${this.name} the witness breaks`).to.equal(
+      -1,
+    );
   }
 
   /** Some constraint breaks; returns the indices of all that do. */
   expectConstraintFail(witness: readonly bigint[], reason: string): number[] {
-    expect(firstBrokenConstraint(this.r1cs, witness), `${this.name} should have a broken constraint: ${reason}`).to.not.equal(-1);
+    expect(
+      firstBrokenConstraint(this.r1cs, witness),
+      `${this.name} should have a broken constraint: ${reason}`,
+    ).to.not.equal(-1);
     return this.brokenConstraints(witness);
   }
 
@@ -124,7 +143,8 @@ export class WitnessTester<Inputs extends CircuitInputs = CircuitInputs, Outputs
   wire(signal: string): number {
     const name = signal.startsWith("main.") ? signal : `main.${signal}`;
     const index = this.symbols.get(name);
-    if (index === undefined) throw new Error(`${this.name} has no wire for ${name} (a --O2 build removes most; use a harness)`);
+    if (index === undefined)
+      throw new Error(`${this.name} has no wire for ${name} (a --O2 build removes most; use a harness)`);
     return index;
   }
 

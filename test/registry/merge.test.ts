@@ -9,8 +9,25 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { expect } from "chai";
 import { network } from "hardhat";
 import LoraLedgerModule from "../../deploy/modules/LoraLedger.js";
-import { adapterProvenance, mergeOfAdapter, mergeProvenance, runMerges, circuitIdOf, registryMergeInputs, registryProof, SNARK_SCALAR_FIELD } from "../../src/chain/index.js";
-import { makeStep, commitDataset, makeMerge, syntheticTask, type SyntheticTask, verifierContractName, type SolidityProof } from "../../src/protocol/index.js";
+import {
+  adapterProvenance,
+  mergeOfAdapter,
+  mergeProvenance,
+  runMerges,
+  circuitIdOf,
+  registryMergeInputs,
+  registryProof,
+  SNARK_SCALAR_FIELD,
+} from "../../src/chain/index.js";
+import {
+  makeStep,
+  commitDataset,
+  makeMerge,
+  syntheticTask,
+  type SyntheticTask,
+  verifierContractName,
+  type SolidityProof,
+} from "../../src/protocol/index.js";
 import { defaultInstance, mergeInstanceFor, proveWithInstance, releaseProverThreads } from "../../src/node/index.js";
 import type { Matrix } from "../../src/protocol/index.js";
 import type { LoraLedgerRegistry } from "../../types/ethers-contracts/index.js";
@@ -19,7 +36,8 @@ const { ethers, ignition, networkHelpers } = await network.create();
 
 const stepInstance = defaultInstance();
 const declaredMerge = mergeInstanceFor(stepInstance);
-if (declaredMerge === undefined) throw new Error(`circuits/instances.json has no LoraMerge instance for ${stepInstance.name}`);
+if (declaredMerge === undefined)
+  throw new Error(`circuits/instances.json has no LoraMerge instance for ${stepInstance.name}`);
 const mergeInstance = declaredMerge;
 const STEP_ID = circuitIdOf(stepInstance.name);
 const MERGE_ID = circuitIdOf(mergeInstance.name);
@@ -46,7 +64,12 @@ function adaptersAfter(task: SyntheticTask, count: number, submitter: string): A
   return out;
 }
 
-async function proveStep(task: SyntheticTask, t: number, before: { a: Matrix; b: Matrix }, submitter: string): Promise<SolidityProof> {
+async function proveStep(
+  task: SyntheticTask,
+  t: number,
+  before: { a: Matrix; b: Matrix },
+  submitter: string,
+): Promise<SolidityProof> {
   const made = makeStep({ ...task, ...before, step: BigInt(t), submitter: BigInt(submitter) });
   return registryProof((await proveWithInstance(stepInstance.name, made.circuitInput)).proof);
 }
@@ -58,10 +81,20 @@ interface ProvenMerge {
 }
 
 async function proveMerge(task: SyntheticTask, adapters: { a: Matrix; b: Matrix }): Promise<ProvenMerge> {
-  const made = makeMerge({ shape, w0: task.w0, a: adapters.a, b: adapters.b, alpha: task.alpha, lr: task.lr, datasetSize: BigInt(task.dataset.length) });
+  const made = makeMerge({
+    shape,
+    w0: task.w0,
+    a: adapters.a,
+    b: adapters.b,
+    alpha: task.alpha,
+    lr: task.lr,
+    datasetSize: BigInt(task.dataset.length),
+  });
   const { proof, publicSignals } = await proveWithInstance(mergeInstance.name, made.circuitInput);
   // The proof's public signals are exactly what the registry assembles from the run and the step.
-  expect(publicSignals.map(BigInt)).to.deep.equal(registryMergeInputs(made.statement, made.statement.adapter, made.statement.mergedRoot));
+  expect(publicSignals.map(BigInt)).to.deep.equal(
+    registryMergeInputs(made.statement, made.statement.adapter, made.statement.mergedRoot),
+  );
   return { adapter: made.statement.adapter, mergedRoot: made.statement.mergedRoot, proof: registryProof(proof) };
 }
 
@@ -131,12 +164,22 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
     await (await asTrainer.registerDataset(statementA.datasetRoot, BigInt(taskA.dataset.length), "ipfs://data")).wait();
     await (await asTrainer.registerDataset(datasetB, BigInt(taskB.dataset.length), "ipfs://reversed")).wait();
     for (const datasetRoot of [statementA.datasetRoot, datasetB]) {
-      await (await asTrainer.startRun(statementA.baseRoot, datasetRoot, statementA.hparamsHash, STEP_ID, statementA.adapterBefore)).wait();
+      await (
+        await asTrainer.startRun(
+          statementA.baseRoot,
+          datasetRoot,
+          statementA.hparamsHash,
+          STEP_ID,
+          statementA.adapterBefore,
+        )
+      ).wait();
     }
-    await (await asTrainer.submitSteps(runA, [
-      { adapterAfter: at(chainA, 0).adapter, proof: stepProof("A0") },
-      { adapterAfter: at(chainA, 1).adapter, proof: stepProof("A1") },
-    ])).wait();
+    await (
+      await asTrainer.submitSteps(runA, [
+        { adapterAfter: at(chainA, 0).adapter, proof: stepProof("A0") },
+        { adapterAfter: at(chainA, 1).adapter, proof: stepProof("A1") },
+      ])
+    ).wait();
     await (await asTrainer.submitStep(runB, at(chainB, 0).adapter, stepProof("B0"))).wait();
     expect((await registry.getRun(runA)).nextStep).to.equal(2n);
     expect((await registry.getRun(runB)).nextStep).to.equal(1n);
@@ -158,7 +201,11 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
   }
 
   before(async function () {
-    [admin, trainer, recorder] = (await ethers.getSigners()) as [HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner];
+    [admin, trainer, recorder] = (await ethers.getSigners()) as [
+      HardhatEthersSigner,
+      HardhatEthersSigner,
+      HardhatEthersSigner,
+    ];
 
     // 6 proofs: steps 0 and 1 of run A, step 0 of run B; 3 merges.
     chainA = adaptersAfter(taskA, 3, trainer.address);
@@ -184,9 +231,19 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
     const record = await registry.verifierOf(MERGE_ID);
     expect([record.verifier, record.retired]).to.deep.equal([mergeVerifierAddress, false]);
     const verifier = await ethers.getContractAt("IMergeVerifier", mergeVerifierAddress);
-    const inputs = registryMergeInputs(statementA, mergeA1.adapter, mergeA1.mergedRoot) as [bigint, bigint, bigint, bigint];
+    const inputs = registryMergeInputs(statementA, mergeA1.adapter, mergeA1.mergedRoot) as [
+      bigint,
+      bigint,
+      bigint,
+      bigint,
+    ];
     expect(await verifier.verifyProof(mergeA1.proof.a, mergeA1.proof.b, mergeA1.proof.c, inputs)).to.equal(true);
-    gas["bare merge verifyProof transaction (reference)"] = await verifier.verifyProof.estimateGas(mergeA1.proof.a, mergeA1.proof.b, mergeA1.proof.c, inputs);
+    gas["bare merge verifyProof transaction (reference)"] = await verifier.verifyProof.estimateGas(
+      mergeA1.proof.a,
+      mergeA1.proof.b,
+      mergeA1.proof.c,
+      inputs,
+    );
   });
 
   describe("rejected merges leave nothing recorded", function () {
@@ -253,7 +310,11 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
 
     it("rejects an unknown, a retired, and a step verifier as the merge circuit", async function () {
       await use(verifiedSteps);
-      await expect(registry.connect(recorder).recordMerge(runA, 1n, circuitIdOf("no-such-merge"), mergeA1.mergedRoot, mergeA1.proof))
+      await expect(
+        registry
+          .connect(recorder)
+          .recordMerge(runA, 1n, circuitIdOf("no-such-merge"), mergeA1.mergedRoot, mergeA1.proof),
+      )
         .to.be.revertedWithCustomError(registry, "LoraLedger__UnknownVerifier")
         .withArgs(circuitIdOf("no-such-merge"));
       const retiredId = circuitIdOf("retired-merge");
@@ -271,10 +332,9 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
     it("rejects merges while paused", async function () {
       await use(verifiedSteps);
       await (await registry.connect(admin).pause()).wait();
-      await expect(registry.connect(recorder).recordMerge(runA, 1n, MERGE_ID, mergeA1.mergedRoot, mergeA1.proof)).to.be.revertedWithCustomError(
-        registry,
-        "EnforcedPause",
-      );
+      await expect(
+        registry.connect(recorder).recordMerge(runA, 1n, MERGE_ID, mergeA1.mergedRoot, mergeA1.proof),
+      ).to.be.revertedWithCustomError(registry, "EnforcedPause");
       await (await registry.connect(admin).unpause()).wait();
     });
   });
@@ -283,13 +343,20 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
     it("is recorded by anyone (here not the trainer): event, mergeOf, mergedProvenanceOf", async function () {
       await use(verifiedSteps);
       const tx = registry.connect(recorder).recordMerge(runA, 1n, MERGE_ID, mergeA1.mergedRoot, mergeA1.proof);
-      await expect(tx).to.emit(registry, "MergeVerified").withArgs(runA, mergeA1.adapter, mergeA1.mergedRoot, 1n, recorder.address);
+      await expect(tx)
+        .to.emit(registry, "MergeVerified")
+        .withArgs(runA, mergeA1.adapter, mergeA1.mergedRoot, 1n, recorder.address);
       const receipt = await (await tx).wait();
       if (receipt === null) throw new Error("no receipt");
       gas["recordMerge"] = receipt.gasUsed;
 
       const record = await registry.mergeOf(mergeA1.adapter);
-      expect([record.mergedRoot, record.recorder, record.runId, record.step]).to.deep.equal([mergeA1.mergedRoot, recorder.address, runA, 1n]);
+      expect([record.mergedRoot, record.recorder, record.runId, record.step]).to.deep.equal([
+        mergeA1.mergedRoot,
+        recorder.address,
+        runA,
+        1n,
+      ]);
       expect(await registry.mergedProvenanceOf(mergeA1.mergedRoot)).to.deep.equal([
         true,
         runA,
@@ -318,11 +385,21 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
       // Run C repeats run A (same statement): its step 1 produces the same adapter, whose merge is recorded.
       const runC = (await registry.runCount()) + 1n;
       const asTrainer = registry.connect(trainer);
-      await (await asTrainer.startRun(statementA.baseRoot, statementA.datasetRoot, statementA.hparamsHash, STEP_ID, statementA.adapterBefore)).wait();
-      await (await asTrainer.submitSteps(runC, [
-        { adapterAfter: at(chainA, 0).adapter, proof: stepProof("A0") },
-        { adapterAfter: at(chainA, 1).adapter, proof: stepProof("A1") },
-      ])).wait();
+      await (
+        await asTrainer.startRun(
+          statementA.baseRoot,
+          statementA.datasetRoot,
+          statementA.hparamsHash,
+          STEP_ID,
+          statementA.adapterBefore,
+        )
+      ).wait();
+      await (
+        await asTrainer.submitSteps(runC, [
+          { adapterAfter: at(chainA, 0).adapter, proof: stepProof("A0") },
+          { adapterAfter: at(chainA, 1).adapter, proof: stepProof("A1") },
+        ])
+      ).wait();
       await expect(registry.connect(recorder).recordMerge(runC, 1n, MERGE_ID, mergeA1.mergedRoot, mergeA1.proof))
         .to.be.revertedWithCustomError(registry, "LoraLedger__MergeAlreadyRecorded")
         .withArgs(mergeA1.adapter, mergeA1.mergedRoot);
@@ -334,7 +411,14 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
       await expect(registry.connect(trainer).recordMerge(runB, 0n, MERGE_ID, mergeB0.mergedRoot, mergeB0.proof))
         .to.emit(registry, "MergeVerified")
         .withArgs(runB, mergeB0.adapter, mergeB0.mergedRoot, 0n, trainer.address);
-      expect(await registry.mergedProvenanceOf(mergeB0.mergedRoot)).to.deep.equal([true, runB, 0n, mergeB0.adapter, statementA.baseRoot, datasetB]);
+      expect(await registry.mergedProvenanceOf(mergeB0.mergedRoot)).to.deep.equal([
+        true,
+        runB,
+        0n,
+        mergeB0.adapter,
+        statementA.baseRoot,
+        datasetB,
+      ]);
     });
   });
 
@@ -343,7 +427,12 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
       await use(recordedBoth);
       const answer = await mergeProvenance(registry, mergeA1.mergedRoot);
       if (!answer.verified) throw new Error("expected a verified merge");
-      expect([answer.adapter, answer.runId, answer.step, answer.recorder]).to.deep.equal([mergeA1.adapter, runA, 1n, recorder.address]);
+      expect([answer.adapter, answer.runId, answer.step, answer.recorder]).to.deep.equal([
+        mergeA1.adapter,
+        runA,
+        1n,
+        recorder.address,
+      ]);
       expect([answer.run.baseRoot, answer.run.datasetRoot, answer.baseModel.uri, answer.dataset.uri]).to.deep.equal([
         statementA.baseRoot,
         statementA.datasetRoot,
@@ -353,7 +442,9 @@ describe(`recordMerge (real Groth16 proofs of ${stepInstance.name} and ${mergeIn
       expect(await mergeProvenance(registry, 12345n)).to.deep.equal({ verified: false, mergedRoot: 12345n });
 
       const merges = await runMerges(registry, runA);
-      expect(merges.map((m) => [m.step, m.adapter, m.mergedRoot, m.recorder])).to.deep.equal([[1n, mergeA1.adapter, mergeA1.mergedRoot, recorder.address]]);
+      expect(merges.map((m) => [m.step, m.adapter, m.mergedRoot, m.recorder])).to.deep.equal([
+        [1n, mergeA1.adapter, mergeA1.mergedRoot, recorder.address],
+      ]);
       expect((await runMerges(registry, runB)).map((m) => m.mergedRoot)).to.deep.equal([mergeB0.mergedRoot]);
 
       expect((await mergeOfAdapter(registry, mergeA1.adapter))?.mergedRoot).to.equal(mergeA1.mergedRoot);

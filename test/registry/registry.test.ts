@@ -9,7 +9,13 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import LoraLedgerModule from "../../deploy/modules/LoraLedger.js";
 import { circuitIdOf, registryProof, registryPublicInputs, SNARK_SCALAR_FIELD } from "../../src/chain/index.js";
-import { makeStep, commitDataset, syntheticTask, verifierContractName, type SolidityProof } from "../../src/protocol/index.js";
+import {
+  makeStep,
+  commitDataset,
+  syntheticTask,
+  verifierContractName,
+  type SolidityProof,
+} from "../../src/protocol/index.js";
 import { defaultInstance, proveWithInstance, releaseProverThreads } from "../../src/node/index.js";
 import type { Matrix } from "../../src/protocol/index.js";
 import type { LoraLedgerRegistry } from "../../types/ethers-contracts/index.js";
@@ -194,7 +200,8 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
   /** started + `prover` and `otherProver` authorized for run A: the state before step 0. */
   async function withProvers(): Promise<ChainState> {
     await use(started);
-    for (const account of [prover, otherProver]) await (await registry.connect(trainer).setProver(1n, account.address, true)).wait();
+    for (const account of [prover, otherProver])
+      await (await registry.connect(trainer).setProver(1n, account.address, true)).wait();
     return state();
   }
 
@@ -257,14 +264,20 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
       expect(record.verifier).to.equal(verifierAddress);
       expect(record.retired).to.equal(false);
       expect(record.registeredBlock > 0n).to.equal(true);
-      for (const role of [await registry.DEFAULT_ADMIN_ROLE(), await registry.VERIFIER_ADMIN_ROLE(), await registry.PAUSER_ROLE()]) {
+      for (const role of [
+        await registry.DEFAULT_ADMIN_ROLE(),
+        await registry.VERIFIER_ADMIN_ROLE(),
+        await registry.PAUSER_ROLE(),
+      ]) {
         expect(await registry.hasRole(role, admin.address)).to.equal(true);
         expect(await registry.hasRole(role, trainer.address)).to.equal(false);
       }
       expect(await registry.SNARK_SCALAR_FIELD()).to.equal(SNARK_SCALAR_FIELD);
       const deployedAt = await registry.deploymentBlock();
       expect(deployedAt > 0n && deployedAt <= BigInt(await ethers.provider.getBlockNumber())).to.equal(true);
-      expect([await registry.runCount(), await registry.baseModelCount(), await registry.datasetCount()]).to.deep.equal([0n, 0n, 0n]);
+      expect([await registry.runCount(), await registry.baseModelCount(), await registry.datasetCount()]).to.deep.equal(
+        [0n, 0n, 0n],
+      );
     });
 
     it("supports ERC-165 for ILoraLedgerRegistry and IAccessControl", async function () {
@@ -283,10 +296,21 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
       await use(deployed);
       const verifier = await ethers.getContractAt("IStepVerifier", verifierAddress);
       const s = at(0);
-      const inputs = registryPublicInputs({ ...statement, head: statement.initialAdapter, nextStep: 0n }, s.adapterAfter, trainer.address);
-      const args = [s.proof.a, s.proof.b, s.proof.c, inputs as [bigint, bigint, bigint, bigint, bigint, bigint, bigint]] as const;
+      const inputs = registryPublicInputs(
+        { ...statement, head: statement.initialAdapter, nextStep: 0n },
+        s.adapterAfter,
+        trainer.address,
+      );
+      const args = [
+        s.proof.a,
+        s.proof.b,
+        s.proof.c,
+        inputs as [bigint, bigint, bigint, bigint, bigint, bigint, bigint],
+      ] as const;
       expect(await verifier.verifyProof(...args)).to.equal(true);
-      gas["bare verifyProof transaction (reference)"] = await verifier.connect(trainer).verifyProof.estimateGas(...args);
+      gas["bare verifyProof transaction (reference)"] = await verifier
+        .connect(trainer)
+        .verifyProof.estimateGas(...args);
     });
   });
 
@@ -294,7 +318,9 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
     it("registers a base model once, recording registrant, block and uri", async function () {
       await use(deployed);
       const tx = registry.connect(trainer).registerBaseModel(statement.baseRoot, "ipfs://base");
-      await expect(tx).to.emit(registry, "BaseModelRegistered").withArgs(statement.baseRoot, trainer.address, "ipfs://base");
+      await expect(tx)
+        .to.emit(registry, "BaseModelRegistered")
+        .withArgs(statement.baseRoot, trainer.address, "ipfs://base");
       const model = await registry.getBaseModel(statement.baseRoot);
       expect(model.registrant).to.equal(trainer.address);
       expect(model.uri).to.equal("ipfs://base");
@@ -309,7 +335,9 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
     it("registers a dataset once, recording registrant, size, block and uri", async function () {
       await use(deployed);
       const tx = registry.connect(stranger).registerDataset(statement.datasetRoot, 16n, "ipfs://data");
-      await expect(tx).to.emit(registry, "DatasetRegistered").withArgs(statement.datasetRoot, stranger.address, 16n, "ipfs://data");
+      await expect(tx)
+        .to.emit(registry, "DatasetRegistered")
+        .withArgs(statement.datasetRoot, stranger.address, 16n, "ipfs://data");
       const dataset = await registry.getDataset(statement.datasetRoot);
       expect([dataset.registrant, dataset.size, dataset.uri]).to.deep.equal([stranger.address, 16n, "ipfs://data"]);
       expect(await registry.datasetCount()).to.equal(1n);
@@ -529,7 +557,11 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
         .withArgs(runA, 0n, step0.adapterAfter, statement.initialAdapter, trainer.address);
       gas["single step (trainer, step 0)"] = await gasOf(tx);
       const run = await registry.getRun(runA);
-      expect([run.nextStep, run.head, run.initialAdapter]).to.deep.equal([1n, step0.adapterAfter, statement.initialAdapter]);
+      expect([run.nextStep, run.head, run.initialAdapter]).to.deep.equal([
+        1n,
+        step0.adapterAfter,
+        statement.initialAdapter,
+      ]);
       expect(await registry.adapterAfterStep(runA, 0n)).to.equal(step0.adapterAfter);
       const provenance = await registry.provenanceOf(step0.adapterAfter);
       expect(provenance.verified).to.equal(true);
@@ -582,7 +614,9 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
       const step1 = at(1);
       expect(step1.submitter).to.equal(prover.address);
       const tx = registry.connect(prover).submitStep(runA, step1.adapterAfter, step1.proof);
-      await expect(tx).to.emit(registry, "StepVerified").withArgs(runA, 1n, step1.adapterAfter, at(0).adapterAfter, prover.address);
+      await expect(tx)
+        .to.emit(registry, "StepVerified")
+        .withArgs(runA, 1n, step1.adapterAfter, at(0).adapterAfter, prover.address);
       gas["single step (authorized prover, step 1)"] = await gasOf(tx);
       expect((await registry.getRun(runA)).nextStep).to.equal(2n);
     });
@@ -607,8 +641,12 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
         runA,
         batch.map((s) => ({ adapterAfter: s.adapterAfter, proof: s.proof })),
       );
-      await expect(tx).to.emit(registry, "StepVerified").withArgs(runA, 2n, at(2).adapterAfter, at(1).adapterAfter, trainer.address);
-      await expect(tx).to.emit(registry, "StepVerified").withArgs(runA, 3n, at(3).adapterAfter, at(2).adapterAfter, trainer.address);
+      await expect(tx)
+        .to.emit(registry, "StepVerified")
+        .withArgs(runA, 2n, at(2).adapterAfter, at(1).adapterAfter, trainer.address);
+      await expect(tx)
+        .to.emit(registry, "StepVerified")
+        .withArgs(runA, 3n, at(3).adapterAfter, at(2).adapterAfter, trainer.address);
       const used = await gasOf(tx);
       gas["batch of 2: total"] = used;
       gas["batch of 2: per step"] = used / 2n;
@@ -669,10 +707,9 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
       await expect(
         registry.connect(trainer).startRun(baseRoot, datasetRoot, hparamsHash, CIRCUIT_ID, initialAdapter),
       ).to.be.revertedWithCustomError(registry, "EnforcedPause");
-      await expect(registry.connect(trainer).submitStep(runA, at(8).adapterAfter, at(8).proof)).to.be.revertedWithCustomError(
-        registry,
-        "EnforcedPause",
-      );
+      await expect(
+        registry.connect(trainer).submitStep(runA, at(8).adapterAfter, at(8).proof),
+      ).to.be.revertedWithCustomError(registry, "EnforcedPause");
       await expect(
         registry.connect(trainer).submitSteps(runA, [{ adapterAfter: at(8).adapterAfter, proof: at(8).proof }]),
       ).to.be.revertedWithCustomError(registry, "EnforcedPause");
@@ -684,14 +721,15 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
       await use(paused);
       await expect(registry.connect(admin).unpause()).to.emit(registry, "Unpaused").withArgs(admin.address);
       const tx = registry.connect(trainer).submitStep(runA, at(8).adapterAfter, at(8).proof);
-      await expect(tx).to.emit(registry, "StepVerified").withArgs(runA, 8n, at(8).adapterAfter, at(7).adapterAfter, trainer.address);
+      await expect(tx)
+        .to.emit(registry, "StepVerified")
+        .withArgs(runA, 8n, at(8).adapterAfter, at(7).adapterAfter, trainer.address);
       gas["single step (trainer, step 8)"] = await gasOf(tx);
       expect((await registry.getRun(runA)).nextStep).to.equal(9n);
     });
   });
 
   describe("retired verifier", function () {
-
     it("accepts no new runs and no new steps once retired, and its id is never re-registered", async function () {
       await use(registered);
       await expect(registry.connect(admin).registerVerifier(RETIRED_ID, verifierAddress))
@@ -726,7 +764,9 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
   describe("counts and views after the scenario", function () {
     it("counts runs, base models and datasets; every step of run A is recorded", async function () {
       await use(scenario);
-      expect([await registry.runCount(), await registry.baseModelCount(), await registry.datasetCount()]).to.deep.equal([4n, 1n, 2n]);
+      expect([await registry.runCount(), await registry.baseModelCount(), await registry.datasetCount()]).to.deep.equal(
+        [4n, 1n, 2n],
+      );
       for (const s of chain) expect(await registry.adapterAfterStep(runA, s.step)).to.equal(s.adapterAfter);
       await expect(registry.adapterAfterStep(runA, 9n))
         .to.be.revertedWithCustomError(registry, "LoraLedger__StepNotVerified")
@@ -736,7 +776,9 @@ describe("LoraLedgerRegistry (real Groth16 proofs of " + instance.name + ")", fu
         .withArgs(99n);
       const events = await registry.queryFilter(registry.filters.StepVerified(runA));
       expect(events.map((event) => event.args.step)).to.deep.equal(chain.map((s) => s.step));
-      const byAdapter = await registry.queryFilter(registry.filters.StepVerified(undefined, undefined, at(0).adapterAfter));
+      const byAdapter = await registry.queryFilter(
+        registry.filters.StepVerified(undefined, undefined, at(0).adapterAfter),
+      );
       expect(byAdapter.map((event) => event.args.runId)).to.deep.equal([runA, 3n]);
     });
   });

@@ -4,7 +4,14 @@
 import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { exportVerifierSolidity, PROJECT_ROOT, defaultInstance, instanceArtifacts, loadInstances, releaseProverThreads } from "../../src/node/index.js";
+import {
+  exportVerifierSolidity,
+  PROJECT_ROOT,
+  defaultInstance,
+  instanceArtifacts,
+  loadInstances,
+  releaseProverThreads,
+} from "../../src/node/index.js";
 
 const built = loadInstances().instances.filter((instance) => existsSync(instanceArtifacts(instance.name).zkey));
 
@@ -15,7 +22,9 @@ describe("generated verifiers match the current zkeys", function () {
 
   it("the default (test) instance is built", function () {
     const zkey = instanceArtifacts(defaultInstance().name).zkey;
-    expect(existsSync(zkey), `${path.relative(PROJECT_ROOT, zkey)} is missing: run npm run build:circuits`).to.equal(true);
+    expect(existsSync(zkey), `${path.relative(PROJECT_ROOT, zkey)} is missing: run npm run build:circuits`).to.equal(
+      true,
+    );
   });
 
   for (const instance of built) {
@@ -24,9 +33,10 @@ describe("generated verifiers match the current zkeys", function () {
       const relative = path.relative(PROJECT_ROOT, file);
       expect(existsSync(file), `${relative} is missing: run npm run build:circuits`).to.equal(true);
       const expected = await exportVerifierSolidity(instance.name);
-      expect(readFileSync(file, "utf8") === expected, `${relative} differs from the zkey's verifier: run npm run build:circuits`).to.equal(
-        true,
-      );
+      expect(
+        readFileSync(file, "utf8") === expected,
+        `${relative} differs from the zkey's verifier: run npm run build:circuits`,
+      ).to.equal(true);
     });
   }
 });

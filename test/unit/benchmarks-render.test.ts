@@ -51,7 +51,12 @@ describe("BENCHMARKS.md", () => {
   it("names files relative to the repository, never by one machine's absolute path", () => {
     const rendered = renderMarkdown(readResults());
     expect(rendered).not.to.match(/(^|[\s=(`])(\/(work|root|home|tmp|Users|mnt|opt)\/|[A-Z]:\\)/m);
-    expect(portableCommand("PTAU=/work/shared/ptau/pot17_final.ptau npm run bench -- --fresh").command).to.equal("PTAU=pot17_final.ptau npm run bench -- --fresh");
-    expect(portableCommand("PTAU=../shared/ptau/pot17_final.ptau npm run bench")).to.deep.equal({ command: "PTAU=../shared/ptau/pot17_final.ptau npm run bench", notes: [] });
+    expect(portableCommand("PTAU=/work/shared/ptau/pot17_final.ptau npm run bench -- --fresh").command).to.equal(
+      "PTAU=pot17_final.ptau npm run bench -- --fresh",
+    );
+    expect(portableCommand("PTAU=../shared/ptau/pot17_final.ptau npm run bench")).to.deep.equal({
+      command: "PTAU=../shared/ptau/pot17_final.ptau npm run bench",
+      notes: [],
+    });
   });
 });

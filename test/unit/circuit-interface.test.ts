@@ -22,11 +22,17 @@ import { loadSymbols, readR1csHeader } from "../helpers/circuit.js";
 const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];
 
 /** The parameter list and the `signal input` declarations (name, is it an array) of `template` in `file`. */
-function templateInterface(file: string, template: string): { params: string[]; inputs: { name: string; array: boolean }[] } {
+function templateInterface(
+  file: string,
+  template: string,
+): { params: string[]; inputs: { name: string; array: boolean }[] } {
   const source = readFileSync(path.join(PROJECT_ROOT, file), "utf8").replace(/\/\/[^\n]*/g, "");
   const header = new RegExp(`^template\\s+${template}\\s*\\(([^)]*)\\)\\s*\\{`, "m").exec(source);
   if (header === null) throw new Error(`${file} declares no template ${template}`);
-  const params = (header[1] ?? "").split(",").map((p) => p.trim()).filter((p) => p !== "");
+  const params = (header[1] ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
   // The body: from the header to its matching closing brace.
   let depth = 0;
   let end = header.index + header[0].length - 1;
@@ -35,7 +41,10 @@ function templateInterface(file: string, template: string): { params: string[]; 
     else if (source[end] === "}" && --depth === 0) break;
   }
   const body = source.slice(header.index, end);
-  const inputs = [...body.matchAll(/^\s*signal\s+input\s+(\w+)\s*(\[)?/gm)].map((m) => ({ name: m[1] ?? "", array: m[2] !== undefined }));
+  const inputs = [...body.matchAll(/^\s*signal\s+input\s+(\w+)\s*(\[)?/gm)].map((m) => ({
+    name: m[1] ?? "",
+    array: m[2] !== undefined,
+  }));
   return { params, inputs };
 }
 
@@ -56,7 +65,10 @@ describe("the circuit interface (circuits/instances.json templates)", function (
         const { inputs } = templateInterface(template.file, name);
         const first = inputs.slice(0, template.pubs.length);
         expect(first.map((input) => input.name)).to.deep.equal([...template.pubs]);
-        expect(first.every((input) => !input.array), "public inputs are scalars").to.equal(true);
+        expect(
+          first.every((input) => !input.array),
+          "public inputs are scalars",
+        ).to.equal(true);
         // Every other input is private: none of them is named like a public one.
         const rest = inputs.slice(template.pubs.length).map((input) => input.name);
         expect(rest.filter((input) => (template.pubs as readonly string[]).includes(input))).to.deep.equal([]);
@@ -70,7 +82,12 @@ describe("the circuit interface (circuits/instances.json templates)", function (
       const pubs = TEMPLATES[instance.template].pubs;
       // The generated main component declares them public in this order ...
       const main = readFileSync(artifacts.mainCircom, "utf8");
-      expect(/\{public \[([^\]]*)\]\}/.exec(main)?.[1]?.split(",").map((s) => s.trim())).to.deep.equal([...pubs]);
+      expect(
+        /\{public \[([^\]]*)\]\}/
+          .exec(main)?.[1]
+          ?.split(",")
+          .map((s) => s.trim()),
+      ).to.deep.equal([...pubs]);
       // ... and the compiled circuit has exactly these public inputs, no outputs, at wires 1..n.
       const header = readR1csHeader(artifacts.r1cs);
       expect(header.publicInputs).to.equal(pubs.length);
@@ -82,17 +99,23 @@ describe("the circuit interface (circuits/instances.json templates)", function (
 
   it("the registry's IN_* indices (contracts/LoraLedgerRegistry.sol) follow LoraStep's pubs", function () {
     const solidity = readFileSync(path.join(PROJECT_ROOT, "contracts", "LoraLedgerRegistry.sol"), "utf8");
-    const indices = [...solidity.matchAll(/uint256\s+(?:private\s+|internal\s+|public\s+)?constant\s+IN_(\w+)\s*=\s*(\d+)\s*;/g)].map((m) => ({
+    const indices = [
+      ...solidity.matchAll(/uint256\s+(?:private\s+|internal\s+|public\s+)?constant\s+IN_(\w+)\s*=\s*(\d+)\s*;/g),
+    ].map((m) => ({
       name: m[1] ?? "",
       index: Number(m[2]),
     }));
-    expect(indices.map((entry) => entry.index).sort((a, b) => a - b)).to.deep.equal(STEP_PUBLIC_INPUTS.map((_, i) => i));
+    expect(indices.map((entry) => entry.index).sort((a, b) => a - b)).to.deep.equal(
+      STEP_PUBLIC_INPUTS.map((_, i) => i),
+    );
     const byIndex = [...indices].sort((a, b) => a.index - b.index).map((entry) => entry.name);
     expect(byIndex).to.deep.equal(TEMPLATES.LoraStep.pubs.map(screamingSnake));
   });
 
   it("every TypeScript order is the data's", function () {
-    const json = JSON.parse(readFileSync(INSTANCES_FILE, "utf8")) as { templates: Record<TemplateName, { params: string[]; pubs: string[] }> };
+    const json = JSON.parse(readFileSync(INSTANCES_FILE, "utf8")) as {
+      templates: Record<TemplateName, { params: string[]; pubs: string[] }>;
+    };
     expect(LORA_STEP_PARAM_ORDER).to.deep.equal(json.templates.LoraStep.params);
     expect(TEMPLATES.LoraMerge.paramOrder).to.deep.equal(json.templates.LoraMerge.params);
     expect(FULL_STEP_PARAM_ORDER).to.deep.equal(json.templates.FullStep.params);
@@ -112,7 +135,9 @@ describe("the circuit interface (circuits/instances.json templates)", function (
 
   describe("the schema rejects", function () {
     const json = (): { templates: Record<string, { params: string[]; pubs: string[] }> } & Record<string, unknown> =>
-      JSON.parse(readFileSync(INSTANCES_FILE, "utf8")) as { templates: Record<string, { params: string[]; pubs: string[] }> } & Record<string, unknown>;
+      JSON.parse(readFileSync(INSTANCES_FILE, "utf8")) as {
+        templates: Record<string, { params: string[]; pubs: string[] }>;
+      } & Record<string, unknown>;
 
     it("a public input a template does not have, or one named twice or left out", function () {
       for (const pubs of [
@@ -128,7 +153,15 @@ describe("the circuit interface (circuits/instances.json templates)", function (
 
     it("a parameter list that is not a permutation of the template's shape", function () {
       const data = json();
-      (data.templates.FullStep as { params: string[] }).params = ["dIn", "dOut", "batch", "depth", "F", "xBits", "rank"];
+      (data.templates.FullStep as { params: string[] }).params = [
+        "dIn",
+        "dOut",
+        "batch",
+        "depth",
+        "F",
+        "xBits",
+        "rank",
+      ];
       expect(() => parseInstancesFile(data)).to.throw(/params/);
     });
 

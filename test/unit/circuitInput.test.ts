@@ -23,7 +23,9 @@ import {
 // The shipped test instance, with small real-valued data converted to fixed point.
 const SHAPE: StepShape = { dIn: 8, dOut: 8, rank: 2, batch: 2, depth: 4, F: 8, FW: 10, xBits: 16, aBits: 16, wBits: 8 };
 const real = (rows: number, cols: number, seed: number, scale: number): number[][] =>
-  Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => Math.sin(seed + 7 * i + 3 * j) * scale));
+  Array.from({ length: rows }, (_, i) =>
+    Array.from({ length: cols }, (_, j) => Math.sin(seed + 7 * i + 3 * j) * scale),
+  );
 
 const dataset: Example[] = Array.from({ length: 5 }, (_, m) => ({
   x: toFixedMatrix(real(1, 8, m, 1), 8, 16, `dataset[${m}].x`)[0] ?? [],
@@ -147,9 +149,14 @@ describe("makeStep and the circuit input", () => {
     const problems = checkWitness(SHAPE, statement, { ...witness, aNext });
     expect(problems).to.have.length(2);
     expect(problems[0]).to.match(/^adapterAfter: the witness gives/);
-    expect(problems[1]).to.match(/^adapters after are not one step from those before: aNext\[1\]\[5\] is .* \(off by \+3\)$/);
+    expect(problems[1]).to.match(
+      /^adapters after are not one step from those before: aNext\[1\]\[5\] is .* \(off by \+3\)$/,
+    );
 
-    const swapped = checkWitness(SHAPE, statement, { ...witness, examples: [dataset[1] as Example, dataset[0] as Example] });
+    const swapped = checkWitness(SHAPE, statement, {
+      ...witness,
+      examples: [dataset[1] as Example, dataset[0] as Example],
+    });
     expect(swapped.some((p) => p.startsWith("datasetRoot through batch example 0 (position 4)"))).to.equal(true);
     expect(checkWitness(SHAPE, { ...statement, step: 3n }, witness).length).to.be.greaterThan(0);
   });

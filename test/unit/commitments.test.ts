@@ -45,9 +45,12 @@ describe("packing", () => {
     for (const bits of [1, 4, 8, 16, 33, 64]) {
       const k = valuesPerWord(bits);
       const max = (1n << BigInt(bits - 1)) - 1n;
-      const words = packSigned(Array.from({ length: k }, () => max), bits);
+      const words = packSigned(
+        Array.from({ length: k }, () => max),
+        bits,
+      );
       expect(words).to.deep.equal([(1n << BigInt(k * bits)) - 1n]);
-      expect(words[0] as bigint < 1n << 252n).to.equal(true);
+      expect((words[0] as bigint) < 1n << 252n).to.equal(true);
       expect(unpackSigned(words, bits, k)).to.deep.equal(Array.from({ length: k }, () => max));
     }
   });
@@ -60,9 +63,11 @@ describe("packing", () => {
   it("unpacks what it packs", () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 64 }).chain((bits) =>
-          fc.record({ bits: fc.constant(bits), values: fc.array(signedInt(bits), { maxLength: 80 }) }),
-        ),
+        fc
+          .integer({ min: 1, max: 64 })
+          .chain((bits) =>
+            fc.record({ bits: fc.constant(bits), values: fc.array(signedInt(bits), { maxLength: 80 }) }),
+          ),
         ({ bits, values }) => {
           const words = packSigned(values, bits);
           expect(words).to.have.length(Math.ceil(values.length / valuesPerWord(bits)));
@@ -120,7 +125,16 @@ describe("commitments", () => {
 
   it("commits W0 row-major with tag 1 and wBits", () => {
     expect(baseRoot(w0, SHAPE)).to.equal(packHash(TAGS.base, [1n, -2n, 127n, -128n, 0n, 3n], 8));
-    expect(() => baseRoot([[1n, 2n], [3n, 128n], [0n, 0n]], SHAPE)).to.throw(FixedPointRangeError, /w0\[1\]\[1\]/);
+    expect(() =>
+      baseRoot(
+        [
+          [1n, 2n],
+          [3n, 128n],
+          [0n, 0n],
+        ],
+        SHAPE,
+      ),
+    ).to.throw(FixedPointRangeError, /w0\[1\]\[1\]/);
     expect(() => baseRoot([[1n, 2n]], SHAPE)).to.throw(/w0 has 1 rows, expected 3/);
   });
 

@@ -34,7 +34,15 @@ describe("fixed point", () => {
   it("names field, entry, value and bound when a value does not fit", () => {
     let caught: unknown;
     try {
-      toFixedMatrix([[0, 0, 0, 0], [0, 0, 0, 300.5]], 8, 16, "adapter.a");
+      toFixedMatrix(
+        [
+          [0, 0, 0, 0],
+          [0, 0, 0, 300.5],
+        ],
+        8,
+        16,
+        "adapter.a",
+      );
     } catch (error) {
       caught = error;
     }

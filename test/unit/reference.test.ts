@@ -35,13 +35,17 @@ describe("roundHalfUp", () => {
 
   it("is floor((n + d/2) / d) on the rationals", () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: -(1n << 80n), max: 1n << 80n }), fc.bigInt({ min: 1n, max: 1n << 40n }), (n, half) => {
-        const d = 2n * half;
-        const q = roundHalfUp(n, d);
-        // q is the integer with q*d <= n + d/2 < (q+1)*d
-        expect(q * d <= n + half && n + half < (q + 1n) * d).to.equal(true);
-        expect(floorDiv(n, d) * d <= n).to.equal(true);
-      }),
+      fc.property(
+        fc.bigInt({ min: -(1n << 80n), max: 1n << 80n }),
+        fc.bigInt({ min: 1n, max: 1n << 40n }),
+        (n, half) => {
+          const d = 2n * half;
+          const q = roundHalfUp(n, d);
+          // q is the integer with q*d <= n + d/2 < (q+1)*d
+          expect(q * d <= n + half && n + half < (q + 1n) * d).to.equal(true);
+          expect(floorDiv(n, d) * d <= n).to.equal(true);
+        },
+      ),
     );
   });
 });
@@ -148,7 +152,9 @@ describe("loraStep", () => {
       fc.property(roundFreeCase, fc.nat(), fc.nat(), (c, pickA, pickB) => {
         const { shape } = c;
         const sumSquares = (input: StepCase): bigint =>
-          loraStepUnchecked(input).e.flat().reduce((s, v) => s + v * v, 0n);
+          loraStepUnchecked(input)
+            .e.flat()
+            .reduce((s, v) => s + v * v, 0n);
         const base = loraStepUnchecked(c);
         const k = pickA % shape.rank;
         const l = Math.floor(pickA / shape.rank) % shape.dIn;
@@ -237,8 +243,16 @@ interface RealStep {
 /** PROTOCOL §3 in floating point on the real values, with the (rounded) h of the reference. */
 function realStep(c: StepCase, hFixed: bigint[][]): RealStep {
   const { dIn, dOut, rank, batch, F, FW } = c.shape;
-  const real = (m: bigint[][], scaleBits: number): number[][] => m.map((row) => row.map((v) => fromFixed(v, scaleBits)));
-  const [w0, a, b, xs, ts, h] = [real(c.w0, FW), real(c.a, F), real(c.b, F), real(c.xs, F), real(c.ts, F), real(hFixed, F)];
+  const real = (m: bigint[][], scaleBits: number): number[][] =>
+    m.map((row) => row.map((v) => fromFixed(v, scaleBits)));
+  const [w0, a, b, xs, ts, h] = [
+    real(c.w0, FW),
+    real(c.a, F),
+    real(c.b, F),
+    real(c.xs, F),
+    real(c.ts, F),
+    real(hFixed, F),
+  ];
   const alpha = fromFixed(c.alpha, F);
   const lr = fromFixed(c.lr, F);
   const get = (m: number[][], i: number, j: number): number => m[i]?.[j] ?? Number.NaN;

@@ -2,7 +2,18 @@ import { expect } from "chai";
 
 import { bitLength, signedBounds, updateDivisors, validateShape, type StepShape } from "../../src/protocol/index.js";
 
-const TEST_INSTANCE: StepShape = { dIn: 8, dOut: 8, rank: 2, batch: 2, depth: 4, F: 8, FW: 10, xBits: 16, aBits: 16, wBits: 8 };
+const TEST_INSTANCE: StepShape = {
+  dIn: 8,
+  dOut: 8,
+  rank: 2,
+  batch: 2,
+  depth: 4,
+  F: 8,
+  FW: 10,
+  xBits: 16,
+  aBits: 16,
+  wBits: 8,
+};
 const REFERENCE_INSTANCE: StepShape = { ...TEST_INSTANCE, dIn: 64, dOut: 64, rank: 4, batch: 4, depth: 8 };
 
 describe("shape", () => {
@@ -22,7 +33,9 @@ describe("shape", () => {
     // t * batch + j < 2^32 * batch must fit the 40-bit batch-position quotient.
     expect(() => validateShape({ ...TEST_INSTANCE, batch: 256 })).to.throw(/batch = 256/);
     validateShape({ ...TEST_INSTANCE, batch: 255 });
-    expect(() => validateShape({ ...TEST_INSTANCE, xBits: 2, aBits: 2, dIn: 1, F: 3, FW: 0 })).to.throw(/F = 3 is too large/);
+    expect(() => validateShape({ ...TEST_INSTANCE, xBits: 2, aBits: 2, dIn: 1, F: 3, FW: 0 })).to.throw(
+      /F = 3 is too large/,
+    );
     expect(() => validateShape({ ...TEST_INSTANCE, xBits: 64, aBits: 64, wBits: 64, dIn: 4096, dOut: 4096 })).to.throw(
       /p\/2/,
     );

@@ -78,11 +78,23 @@ interface BatchVectors {
 interface StepVectors {
   instance: string;
   shape: StepShape;
-  inputs: { w0: Dec[][]; a: Dec[][]; b: Dec[][]; alpha: Dec; lr: Dec; dataset: ExampleJson[]; step: Dec; submitter: Dec };
+  inputs: {
+    w0: Dec[][];
+    a: Dec[][];
+    b: Dec[][];
+    alpha: Dec;
+    lr: Dec;
+    dataset: ExampleJson[];
+    step: Dec;
+    submitter: Dec;
+  };
   batch: { positions: number[]; x: Dec[][]; t: Dec[][]; siblings: Dec[][] };
   intermediates: Record<"h" | "y" | "e" | "u" | "GA" | "GB", Dec[][]>;
   outputs: { a_next: Dec[][]; b_next: Dec[][] };
-  statement: Record<"base_root" | "dataset_root" | "hparams_hash" | "adapter_before" | "adapter_after" | "step" | "submitter", Dec>;
+  statement: Record<
+    "base_root" | "dataset_root" | "hparams_hash" | "adapter_before" | "adapter_after" | "step" | "submitter",
+    Dec
+  >;
   public_signals: Dec[];
 }
 interface MergeVectors {
@@ -98,7 +110,9 @@ interface MergeVectors {
 describe("known-answer vectors (test/fixtures/vectors, cited by docs/PROTOCOL.md)", function () {
   it("the files are what the generator writes (no hand edits, no stale file)", function () {
     for (const [name, content] of Object.entries(generateVectors())) {
-      expect(readFileSync(path.join(VECTORS_DIR, `${name}.json`), "utf8"), `${name}.json`).to.equal(formatVector(content));
+      expect(readFileSync(path.join(VECTORS_DIR, `${name}.json`), "utf8"), `${name}.json`).to.equal(
+        formatVector(content),
+      );
     }
   });
 
@@ -116,7 +130,8 @@ describe("known-answer vectors (test/fixtures/vectors, cited by docs/PROTOCOL.md
       );
       expect(words.map(String)).to.deep.equal(c.words);
       expect(packHash(3n, values, c.bits).toString()).to.equal(c.pack_hash_tag_3);
-      if (words.length <= 15) expect(poseidonHash([(3n << 64n) + BigInt(values.length), ...words]).toString()).to.equal(c.pack_hash_tag_3);
+      if (words.length <= 15)
+        expect(poseidonHash([(3n << 64n) + BigInt(values.length), ...words]).toString()).to.equal(c.pack_hash_tag_3);
     }
   });
 
@@ -125,7 +140,9 @@ describe("known-answer vectors (test/fixtures/vectors, cited by docs/PROTOCOL.md
     const shape = v.shape;
     expect(Object.fromEntries(Object.entries(TAGS).map(([name, tag]) => [name, tag.toString()]))).to.deep.equal(v.tags);
     expect(baseRoot(matrix(v.base.w0), shape).toString()).to.equal(v.base.base_root);
-    expect(adapterCommitment(matrix(v.adapter.a), matrix(v.adapter.b), shape).toString()).to.equal(v.adapter.adapter_commitment);
+    expect(adapterCommitment(matrix(v.adapter.a), matrix(v.adapter.b), shape).toString()).to.equal(
+      v.adapter.adapter_commitment,
+    );
     expect(exampleLeaf(bigs(v.example_leaf.x), bigs(v.example_leaf.t), shape).toString()).to.equal(v.example_leaf.leaf);
     const committed = commitDataset(examples(v.dataset.examples), shape);
     expect([committed.size, committed.treeRoot, committed.datasetRoot].map(String)).to.deep.equal([
@@ -133,8 +150,12 @@ describe("known-answer vectors (test/fixtures/vectors, cited by docs/PROTOCOL.md
       v.dataset.tree_root,
       v.dataset.dataset_root,
     ]);
-    expect(datasetRoot(big(v.dataset.tree_root), big(v.dataset.dataset_size)).toString()).to.equal(v.dataset.dataset_root);
-    expect(hparamsHash(shape, big(v.hparams.alpha), big(v.hparams.lr), big(v.hparams.dataset_size)).toString()).to.equal(v.hparams.hparams_hash);
+    expect(datasetRoot(big(v.dataset.tree_root), big(v.dataset.dataset_size)).toString()).to.equal(
+      v.dataset.dataset_root,
+    );
+    expect(
+      hparamsHash(shape, big(v.hparams.alpha), big(v.hparams.lr), big(v.hparams.dataset_size)).toString(),
+    ).to.equal(v.hparams.hparams_hash);
   });
 
   it("a Merkle root and the path of a leaf (§5, dataset tree)", function () {
@@ -153,7 +174,9 @@ describe("known-answer vectors (test/fixtures/vectors, cited by docs/PROTOCOL.md
     for (const { step, positions } of v.steps) {
       expect(batchPositions(big(step), shape, big(v.dataset_size)), `step ${step}`).to.deep.equal(positions);
       // (t n + j) mod datasetSize, independently
-      expect(positions).to.deep.equal(positions.map((_, j) => Number((big(step) * BigInt(v.batch) + BigInt(j)) % big(v.dataset_size))));
+      expect(positions).to.deep.equal(
+        positions.map((_, j) => Number((big(step) * BigInt(v.batch) + BigInt(j)) % big(v.dataset_size))),
+      );
     }
   });
 
@@ -196,8 +219,14 @@ describe("known-answer vectors (test/fixtures/vectors, cited by docs/PROTOCOL.md
       expect(text(result.gradients.GB)).to.deep.equal(v.intermediates.GB);
       expect(text(result.aNext)).to.deep.equal(v.outputs.a_next);
       expect(text(result.bNext)).to.deep.equal(v.outputs.b_next);
-      expect(result.aNext.flat().some((value, i) => value !== a.flat()[i]), "A moves in this step").to.equal(true);
-      expect(result.bNext.flat().some((value, i) => value !== b.flat()[i]), "B moves in this step").to.equal(true);
+      expect(
+        result.aNext.flat().some((value, i) => value !== a.flat()[i]),
+        "A moves in this step",
+      ).to.equal(true);
+      expect(
+        result.bNext.flat().some((value, i) => value !== b.flat()[i]),
+        "B moves in this step",
+      ).to.equal(true);
 
       expect(baseRoot(w0, shape)).to.equal(statement.baseRoot);
       expect(committed.datasetRoot).to.equal(statement.datasetRoot);
@@ -210,7 +239,8 @@ describe("known-answer vectors (test/fixtures/vectors, cited by docs/PROTOCOL.md
 
     it("the circuit of the test instance gives the vector's public signals", async function () {
       const wasm = instanceArtifacts(v.instance).wasm;
-      if (!existsSync(wasm)) throw new Error(`${v.instance} is not built: run \`PTAU=... npm run build:circuits\` first`);
+      if (!existsSync(wasm))
+        throw new Error(`${v.instance} is not built: run \`PTAU=... npm run build:circuits\` first`);
       const input = buildCircuitInput(shape, statement, {
         w0: matrix(v.inputs.w0),
         a: matrix(v.inputs.a),

@@ -3,7 +3,11 @@
 export type Child = Node | string | number | bigint | null | undefined | false;
 export type Attributes = Record<string, string | number | boolean | undefined | ((event: Event) => void)>;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: (Child | Child[])[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Attributes = {},
+  ...children: (Child | Child[])[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (value === undefined || value === false) continue;
@@ -40,7 +44,11 @@ export function shortHex(full: string): string {
 
 /** A hash or address, shortened, whole in its title; a click copies it. */
 export function hashCode(full: string, options: { whole?: boolean } = {}): HTMLElement {
-  const code = h("code", { class: options.whole === true ? "hash whole" : "hash", title: `${full} (click to copy)`, "data-full": full }, options.whole === true ? full : shortHex(full));
+  const code = h(
+    "code",
+    { class: options.whole === true ? "hash whole" : "hash", title: `${full} (click to copy)`, "data-full": full },
+    options.whole === true ? full : shortHex(full),
+  );
   code.addEventListener("click", () => {
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- undefined on plain-http pages other than localhost
     void navigator.clipboard?.writeText(full).then(
@@ -56,7 +64,13 @@ export function hashCode(full: string, options: { whole?: boolean } = {}): HTMLE
 
 /** Text in which `backticked` parts are commands, shown as code. */
 export function withCode(text: string): Child[] {
-  return text.split(/(`[^`]+`)/).map((part) => (part.startsWith("`") && part.endsWith("`") && part.length > 1 ? h("code", { class: "command" }, part.slice(1, -1)) : part));
+  return text
+    .split(/(`[^`]+`)/)
+    .map((part) =>
+      part.startsWith("`") && part.endsWith("`") && part.length > 1
+        ? h("code", { class: "command" }, part.slice(1, -1))
+        : part,
+    );
 }
 
 export function milliseconds(value: number): string {

@@ -32,7 +32,20 @@ export function table(headers: string[], rows: HTMLTableRowElement[], className 
   return h(
     "div",
     { class: "table-wrap" },
-    h("table", { class: `responsive ${className}` }, h("thead", {}, h("tr", {}, headers.map((header) => h("th", { scope: "col" }, header)))), h("tbody", {}, rows)),
+    h(
+      "table",
+      { class: `responsive ${className}` },
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          headers.map((header) => h("th", { scope: "col" }, header)),
+        ),
+      ),
+      h("tbody", {}, rows),
+    ),
   );
 }
 

@@ -4,16 +4,27 @@ import { h, replace } from "../ui/dom.js";
 import { page } from "../ui/page.js";
 
 function tile(label: string, value: string | undefined): HTMLElement {
-  return h("div", { class: "tile" }, h("span", { class: "tile-value" }, value ?? "…"), h("span", { class: "tile-label" }, label));
+  return h(
+    "div",
+    { class: "tile" },
+    h("span", { class: "tile-value" }, value ?? "…"),
+    h("span", { class: "tile-label" }, label),
+  );
 }
 
 export function renderOverview(): void {
-  if (state.connection === undefined) { replace(page.overview); return; }
+  if (state.connection === undefined) {
+    replace(page.overview);
+    return;
+  }
   const runs = Array.isArray(state.runs) ? state.runs : undefined;
   replace(
     page.overview,
     tile("runs", runs === undefined ? undefined : String(runs.length)),
-    tile("verified steps", runs === undefined ? undefined : String(runs.reduce((total, run) => total + run.verifiedSteps, 0n))),
+    tile(
+      "verified steps",
+      runs === undefined ? undefined : String(runs.reduce((total, run) => total + run.verifiedSteps, 0n)),
+    ),
     tile("recorded merges", typeof state.mergeCount === "number" ? String(state.mergeCount) : undefined),
     tile("base models", Array.isArray(state.models) ? String(state.models.length) : undefined),
     tile("datasets", Array.isArray(state.datasets) ? String(state.datasets.length) : undefined),

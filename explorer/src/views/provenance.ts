@@ -22,8 +22,10 @@ export interface Answer {
 
 export function answerCards(actions: Actions, answer: Answer): HTMLElement[] {
   const cards: HTMLElement[] = [];
-  if (answer.provenance !== undefined) cards.push(provenanceCard(actions, answer.candidate, answer.provenance.found, answer.provenance.recorded));
-  if (answer.merged !== undefined) cards.push(mergedCard(actions, answer.candidate, answer.merged.found, answer.merged.recorded));
+  if (answer.provenance !== undefined)
+    cards.push(provenanceCard(actions, answer.candidate, answer.provenance.found, answer.provenance.recorded));
+  if (answer.merged !== undefined)
+    cards.push(mergedCard(actions, answer.candidate, answer.merged.found, answer.merged.recorded));
   return cards.length > 0 ? cards : [notRecordedCard(actions, answer.candidate)];
 }
 
@@ -32,23 +34,41 @@ export function failedCard(candidate: SearchCandidate, error: unknown): HTMLElem
 }
 
 function candidateHead(candidate: AdapterCandidate, label = candidate.label): HTMLElement {
-  return h("div", { class: "result-head" }, h("strong", {}, label), h("span", { class: "muted" }, candidate.source), h("code", { class: "whole commitment" }, toHex32(candidate.commitment)));
+  return h(
+    "div",
+    { class: "result-head" },
+    h("strong", {}, label),
+    h("span", { class: "muted" }, candidate.source),
+    h("code", { class: "whole commitment" }, toHex32(candidate.commitment)),
+  );
 }
 
-function contextFacts(provenance: { run: RunSummary; baseModel: { uri: string }; dataset: { size: bigint; uri: string } }): HTMLElement[] {
+function contextFacts(provenance: {
+  run: RunSummary;
+  baseModel: { uri: string };
+  dataset: { size: bigint; uri: string };
+}): HTMLElement[] {
   const { run, baseModel, dataset } = provenance;
   return [
     fact("Base model", fieldCode(run.baseRoot), baseModel.uri ? ` ${baseModel.uri}` : ""),
-    fact("Dataset", fieldCode(run.datasetRoot), ` ${plural(dataset.size, "example")}${dataset.uri ? ` · ${dataset.uri}` : ""}`),
+    fact(
+      "Dataset",
+      fieldCode(run.datasetRoot),
+      ` ${plural(dataset.size, "example")}${dataset.uri ? ` · ${dataset.uri}` : ""}`,
+    ),
   ];
 }
 
 function recordedFact(recorded: Recorded | undefined): HTMLElement | null {
-  return recorded === undefined ? null : fact("Recorded in", `block ${recorded.blockNumber} · `, hashCode(recorded.transactionHash));
+  return recorded === undefined
+    ? null
+    : fact("Recorded in", `block ${recorded.blockNumber} · `, hashCode(recorded.transactionHash));
 }
 
 function notRecordedCard(actions: Actions, candidate: SearchCandidate): HTMLElement {
-  const initialOf = Array.isArray(state.runs) ? state.runs.filter((run) => run.initialAdapter === candidate.commitment) : [];
+  const initialOf = Array.isArray(state.runs)
+    ? state.runs.filter((run) => run.initialAdapter === candidate.commitment)
+    : [];
   return h(
     "div",
     { class: "result not-found", "data-testid": "provenance-result" },
@@ -63,17 +83,36 @@ function notRecordedCard(actions: Actions, candidate: SearchCandidate): HTMLElem
     ),
     initialOf.length === 0
       ? null
-      : h("p", { class: "muted" }, `It is the initial adapter of run${initialOf.length > 1 ? "s" : ""} `, initialOf.flatMap((run, index) => [index > 0 ? ", " : "", runLink(actions, run.runId, String(run.runId))]), ": where training started, not something it produced."),
+      : h(
+          "p",
+          { class: "muted" },
+          `It is the initial adapter of run${initialOf.length > 1 ? "s" : ""} `,
+          initialOf.flatMap((run, index) => [index > 0 ? ", " : "", runLink(actions, run.runId, String(run.runId))]),
+          ": where training started, not something it produced.",
+        ),
   );
 }
 
-function provenanceCard(actions: Actions, candidate: SearchCandidate, provenance: Extract<AdapterProvenance, { verified: true }>, recorded: Recorded | undefined): HTMLElement {
+function provenanceCard(
+  actions: Actions,
+  candidate: SearchCandidate,
+  provenance: Extract<AdapterProvenance, { verified: true }>,
+  recorded: Recorded | undefined,
+): HTMLElement {
   const { run, runId, step, merge } = provenance;
   return h(
     "div",
     { class: "result found", "data-testid": "provenance-result" },
     candidateHead(candidate, candidate.mergedRootToo === true ? "Adapter commitment" : candidate.label),
-    h("p", { class: "answer" }, h("span", { class: "badge good" }, "Recorded"), " Produced by ", h("strong", {}, `run ${runId}, step ${step}`), " (verified training). ", runLink(actions, runId, `Open run ${runId} →`, { kind: "step", step })),
+    h(
+      "p",
+      { class: "answer" },
+      h("span", { class: "badge good" }, "Recorded"),
+      " Produced by ",
+      h("strong", {}, `run ${runId}, step ${step}`),
+      " (verified training). ",
+      runLink(actions, runId, `Open run ${runId} →`, { kind: "step", step }),
+    ),
     h(
       "dl",
       { class: "facts compact" },
@@ -92,7 +131,12 @@ function provenanceCard(actions: Actions, candidate: SearchCandidate, provenance
   );
 }
 
-function mergedCard(actions: Actions, candidate: SearchCandidate, merged: Extract<MergedProvenance, { verified: true }>, recorded: Recorded | undefined): HTMLElement {
+function mergedCard(
+  actions: Actions,
+  candidate: SearchCandidate,
+  merged: Extract<MergedProvenance, { verified: true }>,
+  recorded: Recorded | undefined,
+): HTMLElement {
   const { run, runId, step } = merged;
   return h(
     "div",

@@ -34,12 +34,31 @@ export function fillInstanceSelect(instances: readonly InstanceInfo[]): void {
 export function searchCommitment(actions: Actions): void {
   const text = page.searchInput.value;
   if (text.trim() === "") {
-    replace(page.provenance, errorBox(new ActionableError("Nothing to look up", "Paste an adapter commitment or a merged root (0x-hex or decimal), or drop an adapter file.")));
+    replace(
+      page.provenance,
+      errorBox(
+        new ActionableError(
+          "Nothing to look up",
+          "Paste an adapter commitment or a merged root (0x-hex or decimal), or drop an adapter file.",
+        ),
+      ),
+    );
     return;
   }
   try {
     const commitment = parseCommitment(text);
-    void lookUp(actions, [{ label: "Commitment", source: "pasted: looked up as an adapter and as a merged root", commitment, mergedRootToo: true }], null);
+    void lookUp(
+      actions,
+      [
+        {
+          label: "Commitment",
+          source: "pasted: looked up as an adapter and as a merged root",
+          commitment,
+          mergedRootToo: true,
+        },
+      ],
+      null,
+    );
   } catch (error) {
     replace(page.provenance, errorBox(error, "Not a commitment"));
   }
@@ -69,7 +88,15 @@ export async function searchFile(actions: Actions, file: File): Promise<void> {
     );
     await lookUp(actions, parsed.candidates, intro);
   } catch (error) {
-    replace(page.provenance, errorBox(error, error instanceof AdapterFileError || error instanceof RangeError ? `${file.name} is not a usable adapter file` : `Cannot use ${file.name}`));
+    replace(
+      page.provenance,
+      errorBox(
+        error,
+        error instanceof AdapterFileError || error instanceof RangeError
+          ? `${file.name} is not a usable adapter file`
+          : `Cannot use ${file.name}`,
+      ),
+    );
   }
 }
 
@@ -77,11 +104,22 @@ export async function searchFile(actions: Actions, file: File): Promise<void> {
 async function lookUp(actions: Actions, candidates: SearchCandidate[], intro: HTMLElement | null): Promise<void> {
   const connection = state.connection;
   if (connection === undefined) {
-    replace(page.provenance, errorBox(new ActionableError("Not connected", "The page is not connected to a registry.", "Fix the connection above first.")));
+    replace(
+      page.provenance,
+      errorBox(
+        new ActionableError(
+          "Not connected",
+          "The page is not connected to a registry.",
+          "Fix the connection above first.",
+        ),
+      ),
+    );
     return;
   }
   const generation = state.generation;
-  const asked = candidates.some((candidate) => candidate.mergedRootToo === true) ? "provenanceOf, mergedProvenanceOf" : "provenanceOf";
+  const asked = candidates.some((candidate) => candidate.mergedRootToo === true)
+    ? "provenanceOf, mergedProvenanceOf"
+    : "provenanceOf";
   replace(page.provenance, intro, loading(`Asking the registry (${asked})…`));
   const cards = await Promise.all(
     candidates.map(async (candidate) => {
@@ -105,10 +143,16 @@ async function ask(connection: Connection, candidate: SearchCandidate): Promise<
   ]);
   const answer: Answer = { candidate };
   if (provenance.verified) {
-    answer.provenance = { found: provenance, recorded: await stepRecordedIn(connection, provenance.runId, provenance.step, candidate.commitment) };
+    answer.provenance = {
+      found: provenance,
+      recorded: await stepRecordedIn(connection, provenance.runId, provenance.step, candidate.commitment),
+    };
   }
   if (merged?.verified === true) {
-    answer.merged = { found: merged, recorded: await mergeRecordedIn(connection, merged.runId, merged.adapter, merged.mergedRoot) };
+    answer.merged = {
+      found: merged,
+      recorded: await mergeRecordedIn(connection, merged.runId, merged.adapter, merged.mergedRoot),
+    };
   }
   return answer;
 }

@@ -17,10 +17,17 @@ export interface Actions {
 }
 
 export function runLink(actions: Actions, runId: bigint, text: string, highlight?: Highlight): HTMLElement {
-  return h("a", { href: `#run=${runId}`, onclick: (event: Event) => {
-      event.preventDefault();
-      actions.selectRun(runId, highlight);
-    } }, text);
+  return h(
+    "a",
+    {
+      href: `#run=${runId}`,
+      onclick: (event: Event) => {
+        event.preventDefault();
+        actions.selectRun(runId, highlight);
+      },
+    },
+    text,
+  );
 }
 
 /** The instance a run was trained with, when circuits/instances.json declares it. */
@@ -30,5 +37,7 @@ export function instanceOfRun(run: RunSummary): InstanceInfo | undefined {
 
 export function circuitName(circuitId: string): HTMLElement {
   const instance = state.data === undefined ? undefined : instanceOfCircuit(circuitId, state.data.instances);
-  return instance === undefined ? h("span", { class: "muted", title: circuitId }, "unknown circuit ", hashCode(circuitId)) : h("span", { class: "circuit", title: `circuit id ${circuitId}` }, instance.name);
+  return instance === undefined
+    ? h("span", { class: "muted", title: circuitId }, "unknown circuit ", hashCode(circuitId))
+    : h("span", { class: "circuit", title: `circuit id ${circuitId}` }, instance.name);
 }

@@ -7,13 +7,33 @@ import { h, hashCode, milliseconds, type Child } from "../ui/dom.js";
 import { errorBox } from "../ui/parts.js";
 
 /** The proof cell of a step or a merge; `testId` prefixes the button's and the verdict's data-testid. */
-export function verifyCell(verification: Outcome<{ valid: boolean; verifyMilliseconds: number }> | undefined, testId: string, onVerify: () => void): HTMLElement {
-  if (verification?.state === "running") return h("span", { class: "badge running" }, h("span", { class: "spinner", "aria-hidden": "true" }), "verifying…");
-  const button = h("button", { type: "button", class: "small", "data-testid": `${testId}-again`, onclick: onVerify }, verification === undefined ? "Verify again" : "Again");
+export function verifyCell(
+  verification: Outcome<{ valid: boolean; verifyMilliseconds: number }> | undefined,
+  testId: string,
+  onVerify: () => void,
+): HTMLElement {
+  if (verification?.state === "running")
+    return h("span", { class: "badge running" }, h("span", { class: "spinner", "aria-hidden": "true" }), "verifying…");
+  const button = h(
+    "button",
+    { type: "button", class: "small", "data-testid": `${testId}-again`, onclick: onVerify },
+    verification === undefined ? "Verify again" : "Again",
+  );
   if (verification === undefined) return button;
-  if (verification.state === "failed") return h("span", { class: "verify" }, h("span", { class: "badge bad" }, "error"), button);
+  if (verification.state === "failed")
+    return h("span", { class: "verify" }, h("span", { class: "badge bad" }, "error"), button);
   const { valid, verifyMilliseconds } = verification.result;
-  return h("span", { class: "verify" }, h("span", { class: `badge ${valid ? "good" : "bad"}`, "data-testid": `${testId}-result` }, valid ? "✓ valid" : "✗ invalid", h("span", { class: "time" }, milliseconds(verifyMilliseconds))), button);
+  return h(
+    "span",
+    { class: "verify" },
+    h(
+      "span",
+      { class: `badge ${valid ? "good" : "bad"}`, "data-testid": `${testId}-result` },
+      valid ? "✓ valid" : "✗ invalid",
+      h("span", { class: "time" }, milliseconds(verifyMilliseconds)),
+    ),
+    button,
+  );
 }
 
 interface Verdict {
@@ -33,7 +53,13 @@ function verdictBox(options: Verdict): HTMLElement {
   return h(
     "div",
     { class: `verify-detail ${valid ? "good" : "bad"}`, "data-testid": options.testId },
-    h("p", {}, h("strong", {}, options.verdict), ...options.body, valid ? null : " If the circuit was rebuilt since the deployment, the local key is not the deployed verifier's."),
+    h(
+      "p",
+      {},
+      h("strong", {}, options.verdict),
+      ...options.body,
+      valid ? null : " If the circuit was rebuilt since the deployment, the local key is not the deployed verifier's.",
+    ),
     h(
       "details",
       {},
@@ -41,9 +67,16 @@ function verdictBox(options: Verdict): HTMLElement {
       h(
         "dl",
         { class: "signals" },
-        options.names.flatMap((name, index) => [h("dt", {}, name), h("dd", {}, h("code", { class: "whole" }, options.publicSignals[index] ?? ""))]),
+        options.names.flatMap((name, index) => [
+          h("dt", {}, name),
+          h("dd", {}, h("code", { class: "whole" }, options.publicSignals[index] ?? "")),
+        ]),
         h("dt", {}, "proof"),
-        h("dd", {}, h("code", { class: "whole" }, JSON.stringify({ pi_a: proof.pi_a, pi_b: proof.pi_b, pi_c: proof.pi_c }))),
+        h(
+          "dd",
+          {},
+          h("code", { class: "whole" }, JSON.stringify({ pi_a: proof.pi_a, pi_b: proof.pi_b, pi_c: proof.pi_c })),
+        ),
       ),
     ),
   );
@@ -57,15 +90,29 @@ function keyFile(instance: string): HTMLElement {
   return h("code", {}, `build/circuits/${instance}/verification_key.json`);
 }
 
-export function verificationDetail(step: VerifiedStep, verification: Extract<Verification, { state: "done" | "failed" }>): HTMLElement {
-  if (verification.state === "failed") return errorBox(verification.error, `Step ${step.step} could not be verified again`);
+export function verificationDetail(
+  step: VerifiedStep,
+  verification: Extract<Verification, { state: "done" | "failed" }>,
+): HTMLElement {
+  if (verification.state === "failed")
+    return errorBox(verification.error, `Step ${step.step} could not be verified again`);
   const result = verification.result;
-  const where = result.method === "submitStep" ? "submitStep" : `submitSteps (entry ${result.batchIndex + 1} of ${result.batchSize})`;
+  const where =
+    result.method === "submitStep"
+      ? "submitStep"
+      : `submitSteps (entry ${result.batchIndex + 1} of ${result.batchSize})`;
   return verdictBox({
     valid: result.valid,
     testId: "verify-detail",
     verdict: result.valid ? `Step ${step.step}: the proof is valid.` : `Step ${step.step}: the proof does NOT verify.`,
-    body: [timing(result), `Proof decoded from the ${where} calldata of `, hashCode(step.transactionHash), "; verification key ", keyFile(result.instance), "."],
+    body: [
+      timing(result),
+      `Proof decoded from the ${where} calldata of `,
+      hashCode(step.transactionHash),
+      "; verification key ",
+      keyFile(result.instance),
+      ".",
+    ],
     summary: "Public inputs (PROTOCOL §7) and proof",
     names: STEP_PUBLIC_INPUTS,
     publicSignals: result.publicSignals,
@@ -73,13 +120,19 @@ export function verificationDetail(step: VerifiedStep, verification: Extract<Ver
   });
 }
 
-export function mergeVerificationDetail(merge: VerifiedMerge, verification: Extract<MergeVerification, { state: "done" | "failed" }>): HTMLElement {
-  if (verification.state === "failed") return errorBox(verification.error, `The merge of step ${merge.step}'s adapter could not be verified again`);
+export function mergeVerificationDetail(
+  merge: VerifiedMerge,
+  verification: Extract<MergeVerification, { state: "done" | "failed" }>,
+): HTMLElement {
+  if (verification.state === "failed")
+    return errorBox(verification.error, `The merge of step ${merge.step}'s adapter could not be verified again`);
   const result = verification.result;
   return verdictBox({
     valid: result.valid,
     testId: "merge-verify-detail",
-    verdict: result.valid ? `Merge of step ${merge.step}'s adapter: the proof is valid.` : `Merge of step ${merge.step}'s adapter: the proof does NOT verify.`,
+    verdict: result.valid
+      ? `Merge of step ${merge.step}'s adapter: the proof is valid.`
+      : `Merge of step ${merge.step}'s adapter: the proof does NOT verify.`,
     body: [
       timing(result),
       "Proof decoded from the recordMerge calldata of ",

@@ -44,10 +44,12 @@ await runCommand({
     }
     const seed = seedOption(values.seed);
     const datasetSize = integerOption("dataset-size", values["dataset-size"]);
-    const merge = values.merge === true || (values.instance !== undefined && getInstance(values.instance).template === "LoraMerge");
+    const merge =
+      values.merge === true || (values.instance !== undefined && getInstance(values.instance).template === "LoraMerge");
     if (merge) {
       for (const option of ["submitter", "batch"] as const) {
-        if (values[option] !== undefined) fail("missing_field", `--${option}`, `--${option} does not apply to a merge example`);
+        if (values[option] !== undefined)
+          fail("missing_field", `--${option}`, `--${option} does not apply to a merge example`);
       }
       const answer = exampleMergeDocument({
         encoding,

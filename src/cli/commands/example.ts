@@ -124,7 +124,11 @@ export function exampleMergeDocument(options: MergeExampleOptions = {}): Record<
   const named = stepInstanceOf(options.instance);
   const instance = named.template === "LoraMerge" ? named : mergeInstanceFor(named);
   if (instance === undefined) {
-    fail("unknown_instance", "--instance", `circuits/instances.json declares no LoraMerge instance with the parameters of ${named.name}`);
+    fail(
+      "unknown_instance",
+      "--instance",
+      `circuits/instances.json declares no LoraMerge instance with the parameters of ${named.name}`,
+    );
   }
   const shape = instance.params;
   const encoding = options.encoding ?? "real";
@@ -134,7 +138,15 @@ export function exampleMergeDocument(options: MergeExampleOptions = {}): Record<
   const task = syntheticTask(shape, { seed: options.seed ?? 1, datasetSize });
   // The adapter after the step `example --step N` writes (same seed and dataset size): its adapter_after.
   const { aNext: a, bNext: b } = makeStep({ ...task, step, submitter: 0n }).witness;
-  const made = makeMerge({ shape, w0: task.w0, a, b, alpha: task.alpha, lr: task.lr, datasetSize: BigInt(datasetSize) });
+  const made = makeMerge({
+    shape,
+    w0: task.w0,
+    a,
+    b,
+    alpha: task.alpha,
+    lr: task.lr,
+    datasetSize: BigInt(datasetSize),
+  });
   const matrix = (m: Matrix, scaleBits: number): Written[][] => encodedMatrix(m, scaleBits, encoding);
   return {
     instance: instance.name,

@@ -34,14 +34,16 @@ export function parseJsonDocument(text: string, source = "stdin"): unknown {
 function describe(input: unknown): string {
   if (input === null) return "null";
   if (Array.isArray(input)) return `an array of ${input.length}`;
-  if (typeof input === "string") return `the string ${JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input)}`;
+  if (typeof input === "string")
+    return `the string ${JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input)}`;
   if (typeof input === "number" || typeof input === "boolean") return `${typeof input} ${String(input)}`;
   return typeof input;
 }
 
 /** A zod error map: "is missing (expected X)" or "must be X, got Y". */
 export function expected(what: string): (issue: { input?: unknown }) => string {
-  return (issue) => (issue.input === undefined ? `is missing (expected ${what})` : `must be ${what}, got ${describe(issue.input)}`);
+  return (issue) =>
+    issue.input === undefined ? `is missing (expected ${what})` : `must be ${what}, got ${describe(issue.input)}`;
 }
 
 const FIELD_TEXT = /^(0x[0-9a-fA-F]+|[0-9]+)$/;
@@ -76,7 +78,8 @@ export const addressSchema = z
   .string({ error: expected('an address, "0x" and 40 hex digits') })
   .regex(/^0x[0-9a-fA-F]{40}$/, { error: expected('an address, "0x" and 40 hex digits') })
   .refine(hasValidChecksum, {
-    error: (issue) => `= ${String(issue.input)} has an invalid EIP-55 checksum (write it all lower case to skip the check)`,
+    error: (issue) =>
+      `= ${String(issue.input)} has an invalid EIP-55 checksum (write it all lower case to skip the check)`,
   });
 
 type Issue = z.core.$ZodIssue;
@@ -98,7 +101,11 @@ function deepestIssue(issue: Issue, prefix: readonly PropertyKey[]): { path: Pro
 }
 
 /** Parses with a zod schema; the first problem becomes exit 3 naming its JSON path. */
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown, prefix: readonly PropertyKey[] = []): z.output<S> {
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  prefix: readonly PropertyKey[] = [],
+): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const first = result.error.issues[0];

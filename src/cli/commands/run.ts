@@ -24,7 +24,8 @@ export function errorObject(failure: Failure): ErrorObject {
 export async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write("(reading one JSON document from stdin; end it with Ctrl-D)\n");
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  for await (const chunk of process.stdin)
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks).toString("utf8");
 }
 
@@ -115,7 +116,9 @@ export async function runCommand(options: {
     const failure = toFailure(caught);
     const object = errorObject(failure);
     await writeStdout(toJson(options.errorAnswer(object)));
-    process.stderr.write(`${options.command}: error ${object.exit_code} (${object.code}): ${failure.message.split("\n")[0]}\n`);
+    process.stderr.write(
+      `${options.command}: error ${object.exit_code} (${object.code}): ${failure.message.split("\n")[0]}\n`,
+    );
     return exit(failure.exitCode);
   }
 }

@@ -6,7 +6,20 @@
 
 import { getAddress } from "ethers";
 import { z } from "zod";
-import { assertFieldElement, checkSignedRange, checkUnsignedRange, fromFixed, toFixed, toFixedUnsigned, HPARAM_BITS, MERGE_PUBLIC_INPUTS, STEP_BITS, STEP_PUBLIC_INPUTS, type StepShape, SUBMITTER_BITS } from "../../protocol/index.js";
+import {
+  assertFieldElement,
+  checkSignedRange,
+  checkUnsignedRange,
+  fromFixed,
+  toFixed,
+  toFixedUnsigned,
+  HPARAM_BITS,
+  MERGE_PUBLIC_INPUTS,
+  STEP_BITS,
+  STEP_PUBLIC_INPUTS,
+  type StepShape,
+  SUBMITTER_BITS,
+} from "../../protocol/index.js";
 import { loadInstances } from "../../node/index.js";
 import type { MergeStatement, StepStatement } from "../../protocol/index.js";
 import { addressSchema, expected, fail, fieldElementSchema } from "./json.js";
@@ -52,13 +65,11 @@ const INTEGER_TEXT = /^-?[0-9]+$/;
  */
 export function integerSchema(what: string): z.ZodType<bigint> {
   const message = expected(`${what} (a JSON number or a decimal string)`);
-  return z
-    .union([z.number(), z.string()], { error: message })
-    .transform((input, context) => {
-      if (typeof input === "number" ? Number.isInteger(input) : INTEGER_TEXT.test(input)) return BigInt(input);
-      context.issues.push({ code: "custom", message: message({ input }), input });
-      return z.NEVER;
-    });
+  return z.union([z.number(), z.string()], { error: message }).transform((input, context) => {
+    if (typeof input === "number" ? Number.isInteger(input) : INTEGER_TEXT.test(input)) return BigInt(input);
+    context.issues.push({ code: "custom", message: message({ input }), input });
+    return z.NEVER;
+  });
 }
 
 /** statement.rank: an integer (JSON number); any value but the instance's rank is a shape error (exit 4). */
@@ -66,7 +77,11 @@ const rankSchema = z
   .number({ error: expected("a positive integer, the instance's rank") })
   .transform((input, context) => {
     if (Number.isInteger(input)) return input;
-    context.issues.push({ code: "custom", message: expected("a positive integer, the instance's rank")({ input }), input });
+    context.issues.push({
+      code: "custom",
+      message: expected("a positive integer, the instance's rank")({ input }),
+      input,
+    });
     return z.NEVER;
   });
 
@@ -126,7 +141,7 @@ export type RawMergeStatement = z.output<ReturnType<typeof mergeStatementSchema>
  */
 export function isMergeDocument(document: unknown): boolean {
   if (typeof document !== "object" || document === null || !("instance" in document)) return false;
-  const name = (document).instance;
+  const name = document.instance;
   return loadInstances().instances.some((instance) => instance.name === name && instance.template === "LoraMerge");
 }
 
@@ -165,7 +180,10 @@ export function asMatrix(field: string, raw: RawMatrix, rows: Dim, cols: Dim): E
             `of ${cols.size} entries (${cols.name}), ${wanted} = ${need} entries, written [[...], [...], ...]`,
         );
       }
-      shapeError(`${field}[${i}]`, `${field}[${i}] is a single number where a row of ${cols.size} entries (${cols.name}) belongs`);
+      shapeError(
+        `${field}[${i}]`,
+        `${field}[${i}] is a single number where a row of ${cols.size} entries (${cols.name}) belongs`,
+      );
     }
     matrix.push(row);
     total += row.length;
@@ -201,7 +219,13 @@ export function asVector<T>(field: string, raw: readonly T[], length: Dim): T[] 
 }
 
 /** A signed fixed-point entry: a real is converted (scale 2^scaleBits), an integer range-checked. */
-export function fixedEntry(value: Entry, scaleBits: number, bits: number, field: string, index: readonly number[]): bigint {
+export function fixedEntry(
+  value: Entry,
+  scaleBits: number,
+  bits: number,
+  field: string,
+  index: readonly number[],
+): bigint {
   if (typeof value === "bigint") {
     checkSignedRange(field, value, bits, index);
     return value;
@@ -213,7 +237,12 @@ export function fixedVector(field: string, values: readonly Entry[], scaleBits: 
   return values.map((v, i) => fixedEntry(v, scaleBits, bits, field, [i]));
 }
 
-export function fixedMatrix(field: string, rows: readonly (readonly Entry[])[], scaleBits: number, bits: number): bigint[][] {
+export function fixedMatrix(
+  field: string,
+  rows: readonly (readonly Entry[])[],
+  scaleBits: number,
+  bits: number,
+): bigint[][] {
   return rows.map((row, i) => row.map((v, j) => fixedEntry(v, scaleBits, bits, field, [i, j])));
 }
 
@@ -235,7 +264,11 @@ export function fixedHparam(field: string, value: Entry, F: number): bigint {
 
 /** A fixed-point integer written back in the given encoding. */
 export function encodeEntry(value: bigint, scaleBits: number, encoding: Encoding): number | string {
-  return encoding === "real" ? fromFixed(value, scaleBits) : Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  return encoding === "real"
+    ? fromFixed(value, scaleBits)
+    : Number.isSafeInteger(Number(value))
+      ? Number(value)
+      : value.toString();
 }
 
 export function addressOf(value: bigint): string {
@@ -299,7 +332,10 @@ export interface NamedMergePublicInputs {
 }
 
 /** A merge statement's public values, range-checked (exit 5: each < p); merged_root may be absent. */
-export function mergeStatementValues(raw: RawMergeStatement, prefix = "statement"): Omit<MergeStatement, "mergedRoot"> & { mergedRoot: bigint | undefined } {
+export function mergeStatementValues(
+  raw: RawMergeStatement,
+  prefix = "statement",
+): Omit<MergeStatement, "mergedRoot"> & { mergedRoot: bigint | undefined } {
   for (const name of ["base_root", "adapter", "hparams_hash", "merged_root"] as const) {
     const value = raw[name];
     if (value !== undefined) assertInField(`${prefix}.${name}`, value);
@@ -336,5 +372,3 @@ export function namedPublicInputs(statement: StepStatement): NamedPublicInputs {
     submitter: addressOf(statement.submitter),
   };
 }
-
-

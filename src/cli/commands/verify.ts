@@ -9,7 +9,15 @@
  */
 
 import { z } from "zod";
-import { publicSignals, hparamsHash, LoraLedgerError, FIELD_MODULUS, isFieldElement, mergePublicSignals, type Groth16Proof } from "../../protocol/index.js";
+import {
+  publicSignals,
+  hparamsHash,
+  LoraLedgerError,
+  FIELD_MODULUS,
+  isFieldElement,
+  mergePublicSignals,
+  type Groth16Proof,
+} from "../../protocol/index.js";
 import { getInstance, noProgress, type Progress, loadVerificationKey, verifyWithInstance } from "../../node/index.js";
 import { expected, fail, parseWith } from "./json.js";
 import {
@@ -70,7 +78,11 @@ interface StatementKind<S extends z.ZodType<HparamsRaw>> {
   /** what a proof made for other public inputs typically differs in, for the invalid verdict */
   otherInputs: string;
   /** range checks (exit 5), then the public signals, hparams_hash and the named public inputs */
-  check(raw: z.output<S>): { signals: bigint[]; hparamsHash: bigint; named: NamedPublicInputs | NamedMergePublicInputs };
+  check(raw: z.output<S>): {
+    signals: bigint[];
+    hparamsHash: bigint;
+    named: NamedPublicInputs | NamedMergePublicInputs;
+  };
 }
 
 function stepKind(encoding: Encoding) {
@@ -81,7 +93,11 @@ function stepKind(encoding: Encoding) {
     otherInputs: "another submitter or step",
     check(raw: RawStatementOf<typeof statementSchema>) {
       const statement = statementValues(raw);
-      return { signals: publicSignals(statement), hparamsHash: statement.hparamsHash, named: namedPublicInputs(statement) };
+      return {
+        signals: publicSignals(statement),
+        hparamsHash: statement.hparamsHash,
+        named: namedPublicInputs(statement),
+      };
     },
   };
 }
@@ -96,7 +112,11 @@ function mergeKind(encoding: Encoding) {
       const values = mergeStatementValues(raw);
       // The verify schema requires merged_root.
       const statement = { ...values, mergedRoot: values.mergedRoot ?? 0n };
-      return { signals: mergePublicSignals(statement), hparamsHash: statement.hparamsHash, named: namedMergePublicInputs(statement) };
+      return {
+        signals: mergePublicSignals(statement),
+        hparamsHash: statement.hparamsHash,
+        named: namedMergePublicInputs(statement),
+      };
     },
   };
 }
@@ -121,7 +141,11 @@ function verifySchema() {
       { error: expected("a snarkjs Groth16 proof {pi_a, pi_b, pi_c}") },
     ),
     public_signals: z.array(signal, { error: expected("an array of decimal strings") }).optional(),
-    timeout_ms: z.number({ error: expected("a positive integer") }).int().positive().optional(),
+    timeout_ms: z
+      .number({ error: expected("a positive integer") })
+      .int()
+      .positive()
+      .optional(),
   });
 }
 
@@ -137,7 +161,11 @@ const TWO = { name: "the two coordinates of an F_q2 element", size: 2 } as const
 
 function checkCoordinate(field: string, value: bigint): string {
   if (value >= BASE_FIELD_MODULUS) {
-    fail("out_of_range", field, `${field} = ${value} is not a coordinate: it must be below the BN254 base field modulus q = ${BASE_FIELD_MODULUS}`);
+    fail(
+      "out_of_range",
+      field,
+      `${field} = ${value} is not a coordinate: it must be below the BN254 base field modulus q = ${BASE_FIELD_MODULUS}`,
+    );
   }
   return value.toString();
 }
@@ -146,7 +174,10 @@ function checkCoordinate(field: string, value: bigint): string {
 function timeout(ms: number): Promise<never> {
   return new Promise((_, reject) => {
     setTimeout(
-      () => reject(new LoraLedgerError("timeout", `verification did not finish within timeout_ms = ${ms} ms`, "timeout_ms")),
+      () =>
+        reject(
+          new LoraLedgerError("timeout", `verification did not finish within timeout_ms = ${ms} ms`, "timeout_ms"),
+        ),
       ms,
     ).unref();
   });
@@ -171,7 +202,8 @@ async function verifyAs<S extends z.ZodType<HparamsRaw>>(
   const raw: HparamsRaw = rawStatement;
   const hparamsGiven = [raw.alpha, raw.learning_rate, raw.dataset_size].filter((v) => v !== undefined).length;
   if (hparamsGiven !== 0 && hparamsGiven !== 3) {
-    const missing = (["alpha", "learning_rate", "dataset_size"] as const).find((name) => raw[name] === undefined) ?? "alpha";
+    const missing =
+      (["alpha", "learning_rate", "dataset_size"] as const).find((name) => raw[name] === undefined) ?? "alpha";
     fail(
       "missing_field",
       `statement.${missing}`,
@@ -185,17 +217,25 @@ async function verifyAs<S extends z.ZodType<HparamsRaw>>(
 
   // 4
   if (raw.rank !== undefined && raw.rank !== shape.rank) {
-    fail("wrong_shape", "statement.rank", `statement.rank is ${raw.rank} but instance ${instance.name} has rank ${shape.rank}`);
+    fail(
+      "wrong_shape",
+      "statement.rank",
+      `statement.rank is ${raw.rank} but instance ${instance.name} has rank ${shape.rank}`,
+    );
   }
   const piA = asVector("proof.pi_a", parsed.proof.pi_a, THREE);
-  const piB = asVector("proof.pi_b", parsed.proof.pi_b, { name: "snarkjs's projective coordinates in F_q2", size: 3 }).map((pair, i) =>
-    asVector(`proof.pi_b[${i}]`, pair, TWO),
-  );
+  const piB = asVector("proof.pi_b", parsed.proof.pi_b, {
+    name: "snarkjs's projective coordinates in F_q2",
+    size: 3,
+  }).map((pair, i) => asVector(`proof.pi_b[${i}]`, pair, TWO));
   const piC = asVector("proof.pi_c", parsed.proof.pi_c, THREE);
   const givenSignals =
     parsed.public_signals === undefined
       ? undefined
-      : asVector("public_signals", parsed.public_signals, { name: `the public inputs of ${kind.protocol}`, size: kind.fields.length });
+      : asVector("public_signals", parsed.public_signals, {
+          name: `the public inputs of ${kind.protocol}`,
+          size: kind.fields.length,
+        });
 
   // 5
   const statement = kind.check(rawStatement);

@@ -1,5 +1,16 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, existsSync, mkdirSync, openSync, readSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  closeSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import * as snarkjs from "snarkjs";
 import { PROJECT_ROOT } from "../instances.js";
@@ -49,7 +60,9 @@ async function blake2b(file: string): Promise<string> {
 }
 
 async function tryDownloadHermez(power: number, progress: Progress): Promise<string | undefined> {
-  const table = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "circuits", "ptau-hermez.json"), "utf8")) as HermezTable;
+  const table = JSON.parse(
+    readFileSync(path.join(PROJECT_ROOT, "circuits", "ptau-hermez.json"), "utf8"),
+  ) as HermezTable;
   const expected = table.blake2b[String(power)];
   if (expected === undefined) return undefined;
   const target = path.join(PTAU_CACHE_DIR, `hermez_${power}.ptau`);
@@ -88,8 +101,21 @@ async function generateLocalPtau(power: number, progress: Progress): Promise<str
   const logger = progress.snarkjsLogger();
   const stage = (name: string): string => path.join(PTAU_CACHE_DIR, `local_dev_${power}.${name}.ptau`);
   await snarkjs.powersOfTau.newAccumulator(curve, power, stage("0"), logger);
-  await snarkjs.powersOfTau.contribute(stage("0"), stage("1"), "lora-ledger local dev", randomBytes(32).toString("hex"), logger);
-  await snarkjs.powersOfTau.beacon(stage("1"), stage("2"), "lora-ledger local dev beacon", "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", 10, logger);
+  await snarkjs.powersOfTau.contribute(
+    stage("0"),
+    stage("1"),
+    "lora-ledger local dev",
+    randomBytes(32).toString("hex"),
+    logger,
+  );
+  await snarkjs.powersOfTau.beacon(
+    stage("1"),
+    stage("2"),
+    "lora-ledger local dev beacon",
+    "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+    10,
+    logger,
+  );
   await snarkjs.powersOfTau.preparePhase2(stage("2"), `${target}.partial`, logger);
   renameSync(`${target}.partial`, target);
   for (const name of ["0", "1", "2"]) rmSync(stage(name), { force: true });
@@ -107,7 +133,9 @@ export async function resolvePtau(power: number, progress: Progress): Promise<st
     if (!existsSync(file)) throw new Error(`PTAU names ${file}, which does not exist`);
     const available = ptauPower(file);
     if (available < power) {
-      throw new Error(`PTAU file ${file} holds 2^${available} powers; this circuit needs 2^${power} (a larger ptau, or a smaller instance)`);
+      throw new Error(
+        `PTAU file ${file} holds 2^${available} powers; this circuit needs 2^${power} (a larger ptau, or a smaller instance)`,
+      );
     }
     return file;
   }

@@ -77,7 +77,15 @@ export function fullUpdateDivisor(shape: FullShape): bigint {
 const FULL_SHAPE_KEYS = FULL_STEP_PARAM_ORDER;
 
 /** The shape words of the full hparamsHash, in the order PROTOCOL §10 hashes them (a definition, not the template's parameter order). */
-const FULL_HPARAMS_SHAPE = ["dIn", "dOut", "batch", "depth", "F", "xBits", "wBits"] as const satisfies readonly (keyof FullShape)[];
+const FULL_HPARAMS_SHAPE = [
+  "dIn",
+  "dOut",
+  "batch",
+  "depth",
+  "F",
+  "xBits",
+  "wBits",
+] as const satisfies readonly (keyof FullShape)[];
 
 /** Throws unless `shape` satisfies the compile-time asserts of the FullStep template. */
 export function validateFullShape(shape: FullShape): void {
@@ -180,7 +188,10 @@ export function fullStep(input: FullStepInput): FullStepResult {
   wNext.forEach((row, i) =>
     row.forEach((value, l) => {
       if (value < min || value > max) {
-        throw new StepRangeError({ field: "wNext", index: [i, l], value, min, max }, `the ${shape.wBits}-bit weight range`);
+        throw new StepRangeError(
+          { field: "wNext", index: [i, l], value, min, max },
+          `the ${shape.wBits}-bit weight range`,
+        );
       }
     }),
   );
@@ -249,7 +260,6 @@ export type FullCircuitInput = {
 export function fullPublicSignals(statement: FullStepStatement): bigint[] {
   return FULL_STEP_PUBLIC_INPUTS.map((name) => statement[name]);
 }
-
 
 /**
  * The circuit's input object: every value a decimal field element, signed values as v mod p.

@@ -1,10 +1,12 @@
 /** What `prove` answers, and what it has checked before proving. */
-import { type MergeStatement, type CircuitInstance, type Groth16Proof, type StepStatement, type StepWitness } from "../../../protocol/index.js";
 import {
-  type Encoding,
-  type NamedMergePublicInputs,
-  type NamedPublicInputs,
-} from "../values.js";
+  type MergeStatement,
+  type CircuitInstance,
+  type Groth16Proof,
+  type StepStatement,
+  type StepWitness,
+} from "../../../protocol/index.js";
+import { type Encoding, type NamedMergePublicInputs, type NamedPublicInputs } from "../values.js";
 
 /** A step checked and ready to prove: everything but the proof. */
 export interface PreparedStep {

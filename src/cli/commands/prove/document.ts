@@ -30,7 +30,10 @@ export function proveSchema(encoding: Encoding) {
   const example = z.object({ x: vector, t: vector }, { error: expected('an example {"x": [...], "t": [...]}') });
   const batchExample = z.object(
     {
-      position: z.number({ error: expected("a non-negative integer") }).int().nonnegative(),
+      position: z
+        .number({ error: expected("a non-negative integer") })
+        .int()
+        .nonnegative(),
       x: vector,
       t: vector,
       siblings: z.array(fieldElementSchema, { error: expected("an array of field elements") }),
@@ -67,7 +70,10 @@ export function proveMergeSchema(encoding: Encoding) {
   });
 }
 
-export function requireHparam(raw: Pick<RawStatement, "alpha" | "learning_rate">, name: "alpha" | "learning_rate"): Entry {
+export function requireHparam(
+  raw: Pick<RawStatement, "alpha" | "learning_rate">,
+  name: "alpha" | "learning_rate",
+): Entry {
   const value = raw[name];
   if (value === undefined) {
     fail(
@@ -89,7 +95,11 @@ export function instanceAndAdapterShapes(
   const shape = instance.params;
   const d = dims(shape);
   if (rank !== undefined && rank !== shape.rank) {
-    fail("wrong_shape", "statement.rank", `statement.rank is ${rank} but instance ${instance.name} has rank ${shape.rank}`);
+    fail(
+      "wrong_shape",
+      "statement.rank",
+      `statement.rank is ${rank} but instance ${instance.name} has rank ${shape.rank}`,
+    );
   }
   return {
     instance,

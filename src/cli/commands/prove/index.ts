@@ -9,9 +9,7 @@
  */
 
 import { noProgress, type Progress } from "../../../node/index.js";
-import {
-  isMergeDocument,
-} from "../values.js";
+import { isMergeDocument } from "../values.js";
 import type { MergeProveAnswer, ProveAnswer } from "./answers.js";
 import { proveMergeDocument } from "./merge.js";
 import { proveStepDocument } from "./step.js";
@@ -21,6 +19,9 @@ export { prepareMerge, proveMergeDocument } from "./merge.js";
 export { prepareStep, proveStepDocument } from "./step.js";
 
 /** Checks a prove document and proves it: a step, or a merge when the instance is a LoraMerge instance. */
-export async function proveDocument(document: unknown, progress: Progress = noProgress): Promise<ProveAnswer | MergeProveAnswer> {
+export async function proveDocument(
+  document: unknown,
+  progress: Progress = noProgress,
+): Promise<ProveAnswer | MergeProveAnswer> {
   return isMergeDocument(document) ? proveMergeDocument(document, progress) : proveStepDocument(document, progress);
 }

@@ -30,7 +30,11 @@ export function prepareMerge(document: unknown): PreparedMerge {
   const rawLr = requireHparam(raw, "learning_rate");
   const rawSize = raw.dataset_size;
   if (rawSize === undefined) {
-    fail("missing_field", "statement.dataset_size", "statement.dataset_size is missing: prove needs it, hparams_hash commits to it");
+    fail(
+      "missing_field",
+      "statement.dataset_size",
+      "statement.dataset_size is missing: prove needs it, hparams_hash commits to it",
+    );
   }
 
   // 7 (the instance fixes every shape), then 4 (shapes) for what steps and merges share.
@@ -50,8 +54,18 @@ export function prepareMerge(document: unknown): PreparedMerge {
   const computed = made.statement;
   const mismatches = [
     { name: "base_root", what: "witness.base_weights", computed: computed.baseRoot, stated: given.baseRoot },
-    { name: "adapter", what: "witness.adapter_a and witness.adapter_b", computed: computed.adapter, stated: given.adapter },
-    { name: "hparams_hash", what: hyperparameters(instance, alpha, lr, rawSize), computed: computed.hparamsHash, stated: given.hparamsHash },
+    {
+      name: "adapter",
+      what: "witness.adapter_a and witness.adapter_b",
+      computed: computed.adapter,
+      stated: given.adapter,
+    },
+    {
+      name: "hparams_hash",
+      what: hyperparameters(instance, alpha, lr, rawSize),
+      computed: computed.hparamsHash,
+      stated: given.hparamsHash,
+    },
     {
       name: "merged_root",
       what: "the merged weights W0 + alpha B A of the witness (PROTOCOL §9)",
@@ -82,7 +96,10 @@ export function prepareMerge(document: unknown): PreparedMerge {
 }
 
 /** Checks a merge's prove document and proves it. */
-export async function proveMergeDocument(document: unknown, progress: Progress = noProgress): Promise<MergeProveAnswer> {
+export async function proveMergeDocument(
+  document: unknown,
+  progress: Progress = noProgress,
+): Promise<MergeProveAnswer> {
   const prepared = prepareMerge(document);
   const { instance, statement } = prepared;
   const shape = instance.params;
@@ -90,7 +107,13 @@ export async function proveMergeDocument(document: unknown, progress: Progress =
     `${instance.name}: merging a rank-${shape.rank} adapter into ${shape.dOut}x${shape.dIn} base weights; ` +
       `the witness gives merged root ${statement.mergedRoot}`,
   );
-  const proven = await proveChecked(instance, prepared.circuitInput, mergePublicSignals(statement), MERGE_PUBLIC_INPUTS, progress);
+  const proven = await proveChecked(
+    instance,
+    prepared.circuitInput,
+    mergePublicSignals(statement),
+    MERGE_PUBLIC_INPUTS,
+    progress,
+  );
   const scaleBits = 3 * shape.F;
   return {
     success: true,

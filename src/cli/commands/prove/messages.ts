@@ -1,13 +1,22 @@
 /** Error messages that name the field at fault and say what the witness gives instead. */
-import { fromFixed, entryName, type WitnessProblem, type CircuitInstance, type StepShape, type StepWitness } from "../../../protocol/index.js";
 import {
-  type Encoding,
-} from "../values.js";
+  fromFixed,
+  entryName,
+  type WitnessProblem,
+  type CircuitInstance,
+  type StepShape,
+  type StepWitness,
+} from "../../../protocol/index.js";
+import { type Encoding } from "../values.js";
 
 /** The field of the JSON input each library name stands for. */
 export const WITNESS_FIELDS = { aNext: "witness.adapter_a_after", bNext: "witness.adapter_b_after" } as const;
 
-export function stepMessage(problem: Extract<WitnessProblem, { kind: "step" }>, shape: StepShape, encoding: Encoding): string {
+export function stepMessage(
+  problem: Extract<WitnessProblem, { kind: "step" }>,
+  shape: StepShape,
+  encoding: Encoding,
+): string {
   const { check } = problem;
   const entry = entryName(WITNESS_FIELDS[check.field], check.index);
   const sign = check.difference > 0n ? "+" : "";
@@ -21,9 +30,17 @@ export function stepMessage(problem: Extract<WitnessProblem, { kind: "step" }>, 
 }
 
 /** `statement.<name> is not the commitment of <what>: expected <computed> (computed from the witness), given <stated>`. */
-export function notTheCommitment(name: string, what: string, computed: bigint, stated: bigint): { field: string; message: string } {
+export function notTheCommitment(
+  name: string,
+  what: string,
+  computed: bigint,
+  stated: bigint,
+): { field: string; message: string } {
   const field = `statement.${name}`;
-  return { field, message: `${field} is not the commitment of ${what}: expected ${computed} (computed from the witness), given ${stated}` };
+  return {
+    field,
+    message: `${field} is not the commitment of ${what}: expected ${computed} (computed from the witness), given ${stated}`,
+  };
 }
 
 export function hyperparameters(instance: CircuitInstance, alpha: bigint, lr: bigint, datasetSize: bigint): string {
@@ -44,11 +61,21 @@ export function commitmentMessage(
       return notTheCommitment("adapter_after", "witness.adapter_a_after and witness.adapter_b_after", computed, stated);
     case "hparamsHash": {
       const { witness, instance } = context;
-      return notTheCommitment("hparams_hash", hyperparameters(instance, witness.alpha, witness.lr, witness.datasetSize), computed, stated);
+      return notTheCommitment(
+        "hparams_hash",
+        hyperparameters(instance, witness.alpha, witness.lr, witness.datasetSize),
+        computed,
+        stated,
+      );
     }
     case "datasetRoot": {
       if (context.datasetMode || problem.example === undefined) {
-        return notTheCommitment("dataset_root", `witness.dataset (${context.witness.datasetSize} examples)`, computed, stated);
+        return notTheCommitment(
+          "dataset_root",
+          `witness.dataset (${context.witness.datasetSize} examples)`,
+          computed,
+          stated,
+        );
       }
       const { index, position } = problem.example;
       return {

@@ -1,7 +1,12 @@
 /** Proving a checked input with the instance's artifacts, and the proof as calldata. */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { LoraLedgerError, type CircuitInstance, GROTH16_PROOF_BYTES, toSolidityProof } from "../../../protocol/index.js";
+import {
+  LoraLedgerError,
+  type CircuitInstance,
+  GROTH16_PROOF_BYTES,
+  toSolidityProof,
+} from "../../../protocol/index.js";
 import { instanceArtifacts, type Progress, proveWithInstance, type ProofResult } from "../../../node/index.js";
 import type { Calldata, ProofMetadata } from "./answers.js";
 
@@ -40,7 +45,9 @@ export async function proveChecked(
   const expectedText = expectedSignals.map((v) => v.toString());
   const differing = expectedText.findIndex((value, i) => result.publicSignals[i] !== value);
   if (differing !== -1 || result.publicSignals.length !== expectedText.length) {
-    throw new Error(`the circuit's public signals differ from the statement at ${signalNames[differing] ?? "their count"}; is the build current?`);
+    throw new Error(
+      `the circuit's public signals differ from the statement at ${signalNames[differing] ?? "their count"}; is the build current?`,
+    );
   }
   const solidity = toSolidityProof(result.proof);
   const dec = (v: bigint): string => v.toString();

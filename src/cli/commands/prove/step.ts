@@ -1,5 +1,21 @@
 /** `prove` for a training step (PROTOCOL §3–§7): the document checked phase by phase, then proven. */
-import { PUBLIC_SIGNAL_NAMES, buildCircuitInput, publicSignals, batchPositions, commitDataset, StepRangeError, entryName, loraStep, findWitnessProblems, type WitnessProblem, type CircuitInstance, type StepShape, type Example, type StepStatement, type StepWitness } from "../../../protocol/index.js";
+import {
+  PUBLIC_SIGNAL_NAMES,
+  buildCircuitInput,
+  publicSignals,
+  batchPositions,
+  commitDataset,
+  StepRangeError,
+  entryName,
+  loraStep,
+  findWitnessProblems,
+  type WitnessProblem,
+  type CircuitInstance,
+  type StepShape,
+  type Example,
+  type StepStatement,
+  type StepWitness,
+} from "../../../protocol/index.js";
 import { noProgress, type Progress } from "../../../node/index.js";
 import { fail, parseWith } from "../json.js";
 import {
@@ -30,7 +46,9 @@ interface ShapedExample {
 type ShapedBatchExample = ShapedExample & { readonly position: number; readonly siblings: bigint[] };
 
 /** Where the step's examples come from: the whole dataset, or the step's batch with Merkle siblings. */
-type ExampleSource = { readonly kind: "dataset"; readonly examples: ShapedExample[] } | { readonly kind: "batch"; readonly examples: ShapedBatchExample[] };
+type ExampleSource =
+  | { readonly kind: "dataset"; readonly examples: ShapedExample[] }
+  | { readonly kind: "batch"; readonly examples: ShapedBatchExample[] };
 
 /** A value of the statement that contradicts the witness, reported after the step itself is checked. */
 interface Mismatch {
@@ -85,7 +103,10 @@ function shapeStepWitness(parsed: ReturnType<typeof parseStepDocument>) {
         `witness.dataset has ${rawWitness.dataset.length} examples; depth ${shape.depth} allows 1 to ${capacity}`,
       );
     }
-    source = { kind: "dataset", examples: rawWitness.dataset.map((example, m) => exampleShape(`witness.dataset[${m}]`, example.x, example.t)) };
+    source = {
+      kind: "dataset",
+      examples: rawWitness.dataset.map((example, m) => exampleShape(`witness.dataset[${m}]`, example.x, example.t)),
+    };
   } else {
     const batch = asVector("witness.batch", rawWitness.batch ?? [], d.batch);
     source = {
@@ -118,7 +139,12 @@ function stepValuesInRange(parsed: ReturnType<typeof parseStepDocument>, shaped:
  * Phase 5 for the examples, and the batch the step selects (PROTOCOL §6): from the whole dataset, or
  * the given batch, whose positions must be the selected ones (a mismatch is reported in phase 8).
  */
-function selectBatch(shape: StepShape, statement: StepStatement, statedSize: bigint | undefined, source: ExampleSource) {
+function selectBatch(
+  shape: StepShape,
+  statement: StepStatement,
+  statedSize: bigint | undefined,
+  source: ExampleSource,
+) {
   const toExample = (example: ShapedExample): Example => ({
     x: fixedVector(`${example.field}.x`, example.x, shape.F, shape.xBits),
     t: fixedVector(`${example.field}.t`, example.t, shape.F, shape.xBits),
@@ -173,7 +199,16 @@ function stepProblems(shape: StepShape, statement: StepStatement, witness: StepW
   try {
     const problems = findWitnessProblems(shape, statement, witness);
     const { w0, a, b, alpha, lr, examples } = witness;
-    const loss = loraStep({ shape, w0, a, b, alpha, lr, xs: examples.map((e) => e.x), ts: examples.map((e) => e.t) }).loss;
+    const loss = loraStep({
+      shape,
+      w0,
+      a,
+      b,
+      alpha,
+      lr,
+      xs: examples.map((e) => e.x),
+      ts: examples.map((e) => e.t),
+    }).loss;
     return { problems, loss };
   } catch (error) {
     if (error instanceof StepRangeError) {
@@ -206,7 +241,9 @@ function reportProblems(
         "not_one_step",
         entryName(WITNESS_FIELDS[problem.check.field], problem.check.index),
         stepMessage(problem, instance.params, encoding) +
-          (hparamsToo ? " (statement.hparams_hash does not match alpha, learning_rate and dataset_size either: check them)" : ""),
+          (hparamsToo
+            ? " (statement.hparams_hash does not match alpha, learning_rate and dataset_size either: check them)"
+            : ""),
       );
     }
   }
@@ -237,7 +274,12 @@ export function prepareStep(document: unknown): PreparedStep {
     siblings: batch.siblings,
   };
   const { problems, loss } = stepProblems(shape, statement, witness);
-  reportProblems(problems, batch.mismatches, { instance, witness, encoding, datasetMode: shaped.source.kind === "dataset" });
+  reportProblems(problems, batch.mismatches, {
+    instance,
+    witness,
+    encoding,
+    datasetMode: shaped.source.kind === "dataset",
+  });
 
   const normalizedStatement: NormalizedStatement = {
     ...namedPublicInputs(statement),
