@@ -215,3 +215,23 @@ export function makeStep(params: MakeStepParams): MadeStep {
   const circuitInput = buildCircuitInput(shape, statement, witness);
   return { statement, witness, circuitInput, loss: result.loss, positions, result };
 }
+
+/** What replaying a run needs: everything of makeStep's parameters but the step and the submitter. */
+export type RunTask = Omit<MakeStepParams, "step" | "submitter">;
+
+/**
+ * The adapter a run of `task` holds before step `step`: steps 0 … step - 1 replayed with the exact
+ * reference, each on the batch its index selects (PROTOCOL §6). Deterministic, so a run's adapters are
+ * recomputed rather than stored.
+ */
+export function adapterBeforeStep(task: RunTask, step: bigint): { a: Matrix; b: Matrix } {
+  const size = BigInt(task.dataset.length);
+  let { a, b } = task;
+  for (let t = 0n; t < step; t++) {
+    const examples = batchPositions(t, task.shape, size).map((position) => task.dataset[position] as Example);
+    const result = loraStep({ ...task, a, b, xs: batchInputs(examples), ts: batchTargets(examples) });
+    a = result.aNext;
+    b = result.bNext;
+  }
+  return { a, b };
+}

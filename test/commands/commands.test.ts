@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { FIELD_MODULUS } from "../../src/protocol/index.js";
 import { PROJECT_ROOT, defaultInstance, instanceArtifacts, mergeInstanceFor } from "../../src/node/index.js";
-import { proveDocument, toFailure, verifyDocument } from "../../src/cli/index.js";
+import { exampleDocument, proveDocument, toFailure, verifyDocument } from "../../src/cli/index.js";
 
 const TSX_CLI = path.join(PROJECT_ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 const instance = defaultInstance();
@@ -148,6 +148,16 @@ function requireArtifacts(name = instance.name): void {
   }
 }
 
+/** The error `body` throws (the test fails when it throws none). */
+function catchError(body: () => unknown): unknown {
+  try {
+    body();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected an error, got none");
+}
+
 describe("commands: example, prove, verify", function () {
   let tmp: string;
   let step: StepDocument;
@@ -184,6 +194,33 @@ describe("commands: example, prove, verify", function () {
       expect(step.statement.step).to.equal(3);
       expect(step.witness.dataset).to.have.length(2 ** instance.params.depth);
       expect(step.witness.adapter_b).to.have.length(instance.params.dOut);
+    });
+
+    it("writes step N of a trained run: from step 1 on, both A and B move (step 0 starts from B = 0)", function () {
+      const moved = (document: Record<string, unknown>, before: string, after: string): boolean => {
+        const witness = document.witness as Record<string, unknown>;
+        return JSON.stringify(witness[before]) !== JSON.stringify(witness[after]);
+      };
+      const first = exampleDocument({ step: 0n });
+      const second = exampleDocument({ step: 1n });
+      expect(moved(first, "adapter_a", "adapter_a_after"), "step 0 leaves A unchanged (B = 0)").to.equal(false);
+      expect(moved(first, "adapter_b", "adapter_b_after"), "step 0 moves B").to.equal(true);
+      expect(moved(second, "adapter_a", "adapter_a_after"), "step 1 moves A").to.equal(true);
+      expect(moved(second, "adapter_b", "adapter_b_after"), "step 1 moves B").to.equal(true);
+      // Step 1 starts where step 0 ended.
+      const { witness: w0 } = first as { witness: Record<string, unknown> };
+      const { witness: w1 } = second as { witness: Record<string, unknown> };
+      expect(w1.adapter_a).to.deep.equal(w0.adapter_a_after);
+      expect(w1.adapter_b).to.deep.equal(w0.adapter_b_after);
+    });
+
+    it("refuses a step above the bound it trains up to, with exit 5", function () {
+      const failure = toFailure(catchError(() => exampleDocument({ step: 4097n })));
+      expect(failure.exitCode).to.equal(5);
+      expect(failure.field).to.equal("--step");
+      expect(failure.message).to.match(
+        /^--step 4097 is above 4096: example trains every step before the one it writes$/,
+      );
     });
 
     it("refuses an unknown instance with exit 7", async function () {

@@ -1,6 +1,13 @@
 /** `example`: a valid `prove` input generated from syntheticTask + makeStep (a step) or makeMerge (a merge). */
 
-import { makeStep, makeMerge, syntheticTask, type SyntheticTask, type CircuitInstance } from "../../protocol/index.js";
+import {
+  adapterBeforeStep,
+  makeStep,
+  makeMerge,
+  syntheticTask,
+  type SyntheticTask,
+  type CircuitInstance,
+} from "../../protocol/index.js";
 import { defaultInstance, getInstance, mergeInstanceFor } from "../../node/index.js";
 import type { Matrix, Vector } from "../../protocol/index.js";
 import { fail } from "./json.js";
@@ -57,7 +64,25 @@ function hyperparameterFields(task: SyntheticTask, encoding: Encoding, datasetSi
   };
 }
 
-/** The JSON document `prove` reads, for the step `step` of a synthetic task. */
+/** example trains every step before `--step`: a bound that keeps it a matter of seconds. */
+export const EXAMPLE_MAX_STEP = 4096n;
+
+/**
+ * The task with the adapter its run holds before `step` (steps 0 … step - 1 trained with the exact
+ * reference): from step 1 on, B is no longer 0, so both A and B move.
+ */
+function trainedTask(task: SyntheticTask, step: bigint): SyntheticTask {
+  if (step > EXAMPLE_MAX_STEP) {
+    fail(
+      "out_of_range",
+      "--step",
+      `--step ${step} is above ${EXAMPLE_MAX_STEP}: example trains every step before the one it writes`,
+    );
+  }
+  return { ...task, ...adapterBeforeStep(task, step) };
+}
+
+/** The JSON document `prove` reads, for the step `step` of a synthetic task's run. */
 export function exampleDocument(options: ExampleOptions = {}): Record<string, unknown> {
   const instance = stepInstanceOf(options.instance);
   const shape = instance.params;
@@ -69,7 +94,7 @@ export function exampleDocument(options: ExampleOptions = {}): Record<string, un
     fail("missing_field", "--submitter", `--submitter ${submitterText} must be an address, "0x" and 40 hex digits`);
   }
 
-  const task = syntheticTask(shape, { seed: options.seed ?? 1, datasetSize });
+  const task = trainedTask(syntheticTask(shape, { seed: options.seed ?? 1, datasetSize }), step);
   const made = makeStep({ ...task, step, submitter: BigInt(submitterText) });
   const vector = (v: Vector, scaleBits: number): Written[] => v.map((value) => encodeEntry(value, scaleBits, encoding));
   const matrix = (m: Matrix, scaleBits: number): Written[][] => encodedMatrix(m, scaleBits, encoding);
@@ -135,7 +160,7 @@ export function exampleMergeDocument(options: MergeExampleOptions = {}): Record<
   const step = checkedStep(options.step);
   const datasetSize = checkedDatasetSize(options.datasetSize, shape.depth);
 
-  const task = syntheticTask(shape, { seed: options.seed ?? 1, datasetSize });
+  const task = trainedTask(syntheticTask(shape, { seed: options.seed ?? 1, datasetSize }), step);
   // The adapter after the step `example --step N` writes (same seed and dataset size): its adapter_after.
   const { aNext: a, bNext: b } = makeStep({ ...task, step, submitter: 0n }).witness;
   const made = makeMerge({
