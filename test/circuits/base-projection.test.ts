@@ -22,17 +22,6 @@ const FILE = TEMPLATES.BaseProjectionBlock.file;
 const PUBLIC = TEMPLATES.BaseProjectionBlock.publicInputs;
 const SHAPE: StepShape = { dIn: 8, dOut: 8, rank: 2, batch: 2, depth: 4, F: 8, FW: 10, xBits: 16, aBits: 16, wBits: 8 };
 
-/** The calculator's rejection, this failure's lines only (circom's witness_calculator.js never resets its errStr). */
-async function rejects(tester: WitnessTester, input: Record<string, unknown>, reason: string): Promise<string> {
-  const lines = (await tester.expectFail(input, reason))
-    .split("\n")
-    .slice(1)
-    .filter((line) => line !== "");
-  const ends = lines.flatMap((line, i) => (/^Error in template BaseProjectionBlock_\d+ line/.test(line) ? [i] : []));
-  const start = ends.length > 1 ? (ends[ends.length - 2] ?? -1) + 1 : 0;
-  return lines.slice(start).join("\n");
-}
-
 interface Case {
   readonly shape: StepShape;
   readonly w0: Matrix;
@@ -121,18 +110,18 @@ describe("BaseProjectionBlock (--O1 harnesses, 8x8 with one block, 16x512 with t
         blockIndex: claimed.toString(),
         siblings: two.base.tree.proof(claimed).siblings.map(String),
       });
-      expect(await rejects(two.tester, input, `block ${from} as block ${claimed}`)).to.match(
+      expect(await two.tester.expectRejection(input, `block ${from} as block ${claimed}`)).to.match(
         /Error in template BaseBlockInclusion_\d+ line/,
       );
       // with the path of block `from` too: only the index is wrong
       const indexOnly = blockInput(two, from, { blockIndex: claimed.toString() });
-      expect(await rejects(two.tester, indexOnly, `block ${from} at index ${claimed}`)).to.match(
+      expect(await two.tester.expectRejection(indexOnly, `block ${from} at index ${claimed}`)).to.match(
         /Error in template BaseBlockInclusion_\d+ line/,
       );
     }
-    expect(await rejects(single.tester, blockInput(single, 0, { blockIndex: "1" }), "index 1 of one block")).to.match(
-      /Error in template BaseBlockInclusion_\d+ line/,
-    );
+    expect(
+      await single.tester.expectRejection(blockInput(single, 0, { blockIndex: "1" }), "index 1 of one block"),
+    ).to.match(/Error in template BaseBlockInclusion_\d+ line/);
   });
 
   it("rejects a weight changed by +1 (the block no longer opens to baseRoot)", async function () {
@@ -143,7 +132,7 @@ describe("BaseProjectionBlock (--O1 harnesses, 8x8 with one block, 16x512 with t
         row.map((v, col) => (i === 5 && col === 2 ? (BigInt(v) + 1n).toString() : v)),
       );
       expect(BigInt(w0[5]?.[2] ?? "0") < 128n).to.equal(true);
-      expect(await rejects(c.tester, { ...input, w0 }, "w0[5][2] + 1")).to.match(
+      expect(await c.tester.expectRejection({ ...input, w0 }, "w0[5][2] + 1")).to.match(
         /Error in template BaseBlockInclusion_\d+ line/,
       );
     }
@@ -160,7 +149,7 @@ describe("BaseProjectionBlock (--O1 harnesses, 8x8 with one block, 16x512 with t
       ];
       if (last > 0) wrongs.push({ accIn: "0" });
       for (const wrong of wrongs) {
-        const message = await rejects(c.tester, { ...input, ...wrong }, JSON.stringify(wrong));
+        const message = await c.tester.expectRejection({ ...input, ...wrong }, JSON.stringify(wrong));
         expect(message).to.match(/^Error in template BaseProjectionBlock_\d+ line: \d+$/);
       }
     }
@@ -168,8 +157,7 @@ describe("BaseProjectionBlock (--O1 harnesses, 8x8 with one block, 16x512 with t
 
   it("rejects the accumulators of another dataset root (the challenge, so w, depends on it)", async function () {
     for (const c of cases) {
-      const message = await rejects(
-        c.tester,
+      const message = await c.tester.expectRejection(
         blockInput(c, 0, { datasetRoot: (c.datasetRoot + 1n).toString() }),
         "datasetRoot + 1",
       );

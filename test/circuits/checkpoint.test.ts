@@ -31,6 +31,7 @@ import {
   TEMPLATES,
 } from "../../src/protocol/index.js";
 import { WitnessTester } from "../helpers/witnessTester.js";
+import { mod, inverse } from "../helpers/field.js";
 
 const FILE = TEMPLATES.LoraCheckpoint.file;
 const PUBLIC = TEMPLATES.LoraCheckpoint.publicInputs;
@@ -51,34 +52,8 @@ const PARAMS = (steps: number): number[] => [
 const SUBMITTER = 0x70997970c51812dc3a010c7d01b50e0d17dc79c8n;
 const RUNS = Number(process.env.FUZZ_RUNS ?? 3);
 const p = FIELD_MODULUS;
-const mod = (v: bigint): bigint => ((v % p) + p) % p;
 
 type Input = Record<string, unknown>;
-
-function inverse(a: bigint): bigint {
-  let result = 1n;
-  let base = mod(a);
-  for (let e = p - 2n; e > 0n; e >>= 1n) {
-    if (e & 1n) result = (result * base) % p;
-    base = (base * base) % p;
-  }
-  return result;
-}
-
-/**
- * The calculator's rejection of `input`, this failure's lines only (test/helpers/circuit.ts drops a calculator
- * that failed, so a message holds one failure; this keeps the last block should it hold more): each
- * failure's block ends with a line of the main template.
- */
-async function rejects(tester: WitnessTester, input: Record<string, unknown>, reason: string): Promise<string> {
-  const lines = (await tester.expectFail(input, reason))
-    .split("\n")
-    .slice(1)
-    .filter((line) => line !== "");
-  const ends = lines.flatMap((line, i) => (/^Error in template LoraCheckpoint_\d+ line/.test(line) ? [i] : []));
-  const start = ends.length > 1 ? (ends[ends.length - 2] ?? -1) + 1 : 0;
-  return lines.slice(start).join("\n");
-}
 
 interface Fixture {
   readonly made: MadeCheckpoint;
@@ -191,7 +166,7 @@ describe("LoraCheckpoint (--O1 harnesses, 8x8, r 2, n 2, depth 4, k = 1 and 2)",
       honest1.made.witness.batches[0]?.examples[1]?.z,
     );
     expect(f.config.datasetRoot).to.not.equal(honest1.config.datasetRoot);
-    const message = await rejects(one, f.input, "z[0][1][3] = (W0 x)[3] + 1");
+    const message = await one.expectRejection(f.input, "z[0][1][3] = (W0 x)[3] + 1");
     expect(message).to.match(/Error in template ProjectionCheck_\d+ line/);
   });
 
@@ -202,7 +177,7 @@ describe("LoraCheckpoint (--O1 harnesses, 8x8, r 2, n 2, depth 4, k = 1 and 2)",
     expect(l).to.be.at.least(0);
     const f = fixture({ steps: 1, projection: (w) => w.map((v, k) => (k === l ? (v + 1n) % p : v)) });
     expect(f.config.projection).to.not.equal(honest1.config.projection);
-    const message = await rejects(one, f.input, `w[${l}] + 1`);
+    const message = await one.expectRejection(f.input, `w[${l}] + 1`);
     expect(message).to.match(/Error in template ProjectionCheck_\d+ line/);
   });
 
@@ -220,7 +195,7 @@ describe("LoraCheckpoint (--O1 harnesses, 8x8, r 2, n 2, depth 4, k = 1 and 2)",
       ),
     };
     expect(input.a[1]).to.not.deep.equal((honest2.input.a as unknown[])[1]);
-    const message = await rejects(two, input, "the intermediate adapter is not the first step's result");
+    const message = await two.expectRejection(input, "the intermediate adapter is not the first step's result");
     expect(message).to.match(/Error in template BelowConstant_\d+ line[\s\S]*Error in template LoraUpdate_\d+ line/);
   });
 
@@ -228,7 +203,7 @@ describe("LoraCheckpoint (--O1 harnesses, 8x8, r 2, n 2, depth 4, k = 1 and 2)",
     it(`(d) rejects the public loss ${delta > 0n ? "+" : "-"} 1`, async function () {
       const loss = honest2.made.statement.loss + delta;
       expect(loss).to.not.equal(squaredErrorSum(honest2.made.steps));
-      const message = await rejects(two, { ...honest2.input, loss: mod(loss).toString() }, `loss ${delta}`);
+      const message = await two.expectRejection({ ...honest2.input, loss: mod(loss).toString() }, `loss ${delta}`);
       expect(message).to.match(/Error in template LoraCheckpoint_\d+ line/);
       expect(message, message).to.not.match(/LoraUpdate|Range/);
     });
@@ -254,7 +229,7 @@ describe("LoraCheckpoint (--O1 harnesses, 8x8, r 2, n 2, depth 4, k = 1 and 2)",
       ...honest1.input,
       stepSubmitter: (honest1.made.statement.stepSubmitter + (1n << 192n)).toString(),
     };
-    await rejects(one, tooLarge, "stepSubmitter >= 2^192");
+    await one.expectRejection(tooLarge, "stepSubmitter >= 2^192");
   });
 
   it("(f) rejects α = 0 in the run configuration (runConfig, the step, adapterAfter and loss recomputed for it)", async function () {
@@ -282,7 +257,7 @@ describe("LoraCheckpoint (--O1 harnesses, 8x8, r 2, n 2, depth 4, k = 1 and 2)",
       },
       { ...made.witness, config: { ...config, alpha: 0n }, adapters: [start, { a: result.aNext, b: result.bNext }] },
     );
-    const message = await rejects(one, input, "alpha = 0");
+    const message = await one.expectRejection(input, "alpha = 0");
     expect(message).to.match(/Error in template UnsignedRange_\d+ line[\s\S]*Error in template RunConfigHash_\d+ line/);
   });
 
@@ -311,7 +286,7 @@ describe("LoraCheckpoint (--O1 harnesses, 8x8, r 2, n 2, depth 4, k = 1 and 2)",
     const a = (f.input.a as string[][][]).map((m, s) =>
       s === 1 ? m.map((row, k) => row.map((v, l) => (k === 0 && l === 0 ? shifted.toString() : v))) : m,
     );
-    const message = await rejects(two, { ...f.input, a }, "a[1][0][0] is not a 16-bit value");
+    const message = await two.expectRejection({ ...f.input, a }, "a[1][0][0] is not a 16-bit value");
     expect(message).to.match(
       /Error in template UnsignedRange_\d+ line[\s\S]*Error in template SignedRange_\d+ line[\s\S]*Error in template LoraCheckpoint_\d+ line/,
     );

@@ -4,9 +4,9 @@
 import { expect } from "chai";
 import { FIELD_MODULUS } from "../../src/protocol/index.js";
 import { calculateWitness, compileHarness, firstBrokenConstraint, type CompiledHarness } from "../helpers/circuit.js";
+import { mod } from "../helpers/field.js";
 
 const RANGE_FILE = "circuits/lib/range.circom";
-const mod = (value: bigint): bigint => ((value % FIELD_MODULUS) + FIELD_MODULUS) % FIELD_MODULUS;
 
 function wire(harness: CompiledHarness, name: string): number {
   const index = harness.symbols.get(name);

@@ -10,27 +10,9 @@
 //      D⁻¹ mod p moves the update remainder by exactly 1, so only the range check catches it.
 import { expect } from "chai";
 import {
-  poseidon1,
-  poseidon2,
-  poseidon3,
-  poseidon4,
-  poseidon5,
-  poseidon6,
-  poseidon7,
-  poseidon8,
-  poseidon9,
-  poseidon10,
-  poseidon11,
-  poseidon12,
-  poseidon13,
-  poseidon14,
-  poseidon15,
-  poseidon16,
-} from "poseidon-lite";
-import {
-  FIELD_MODULUS,
   STEP_PUBLIC_INPUTS,
   TAGS,
+  chainHash,
   TEMPLATES,
   adapterCommitment,
   buildCircuitInput,
@@ -44,43 +26,11 @@ import {
 } from "../../src/protocol/index.js";
 import { defaultInstance } from "../../src/node/index.js";
 import { WitnessTester } from "../helpers/witnessTester.js";
+import { mod, inverse } from "../helpers/field.js";
 
 const instance = defaultInstance();
 const shape = instance.params;
 const SUBMITTER = 0x70997970c51812dc3a010c7d01b50e0d17dc79c8n;
-const p = FIELD_MODULUS;
-const mod = (v: bigint): bigint => ((v % p) + p) % p;
-
-/** a^(p-2) mod p: the inverse of a in the field. */
-function inverse(a: bigint): bigint {
-  let result = 1n;
-  let base = mod(a);
-  for (let e = p - 2n; e > 0n; e >>= 1n) {
-    if (e & 1n) result = (result * base) % p;
-    base = (base * base) % p;
-  }
-  return result;
-}
-
-const POSEIDON = [
-  poseidon1,
-  poseidon2,
-  poseidon3,
-  poseidon4,
-  poseidon5,
-  poseidon6,
-  poseidon7,
-  poseidon8,
-  poseidon9,
-  poseidon10,
-  poseidon11,
-  poseidon12,
-  poseidon13,
-  poseidon14,
-  poseidon15,
-  poseidon16,
-];
-
 /**
  * PackHash (PROTOCOL §5) computed the way the circuit computes it, mod p and without any range check:
  * what PackHashBounded would commit to for field elements that are not `bits`-bit values.
@@ -93,14 +43,7 @@ function packHashModP(tag: bigint, values: readonly bigint[], bits: number): big
     const m = Math.floor(i / perWord);
     words[m] = mod((words[m] ?? 0n) + mod(value + offset) * (1n << BigInt(bits * (i % perWord))));
   });
-  let state = (tag << 64n) + BigInt(values.length);
-  for (let start = 0; start < words.length; start += 15) {
-    const chunk = [state, ...words.slice(start, start + 15)];
-    const hash = POSEIDON[chunk.length - 1];
-    if (hash === undefined) throw new Error(`no Poseidon of ${chunk.length} inputs`);
-    state = hash(chunk);
-  }
-  return state;
+  return chainHash(tag, values.length, words);
 }
 
 describe(`planted bugs: R1CS-level negative tests on a --O1 harness of ${instance.name}`, function () {

@@ -16,12 +16,12 @@ import {
   TEMPLATES,
 } from "../../src/protocol/index.js";
 import { WitnessTester } from "../helpers/witnessTester.js";
+import { mod, inverse } from "../helpers/field.js";
 
 const FILE = TEMPLATES.LoraRunStart.file;
 const PUBLIC = TEMPLATES.LoraRunStart.publicInputs;
 const SHAPE: StepShape = { dIn: 8, dOut: 8, rank: 2, batch: 2, depth: 4, F: 8, FW: 10, xBits: 16, aBits: 16, wBits: 8 };
 const p = FIELD_MODULUS;
-const mod = (v: bigint): bigint => ((v % p) + p) % p;
 const TWO_240 = 1n << 240n;
 /** p - 1 = P_HIGH 2^240 + P_LOW */
 const P_HIGH = (p - 1n) >> 240n;
@@ -29,31 +29,6 @@ const BETA = initBound(SHAPE.dIn, SHAPE.F);
 const SPAN = 2n * BETA + 1n;
 /** entry m = 15 (A[1][7]) is the only one drawn from the second word (q = 1); its other 14 chunks are unused */
 const M = 15;
-
-function inverse(a: bigint): bigint {
-  let result = 1n;
-  let base = mod(a);
-  for (let e = p - 2n; e > 0n; e >>= 1n) {
-    if (e & 1n) result = (result * base) % p;
-    base = (base * base) % p;
-  }
-  return result;
-}
-
-/**
- * The calculator's rejection of `input`, this failure's lines only (test/helpers/circuit.ts drops a calculator
- * that failed, so a message holds one failure; this keeps the last block should it hold more): each
- * failure's block ends with a line of the main template.
- */
-async function rejects(tester: WitnessTester, input: Record<string, unknown>, reason: string): Promise<string> {
-  const lines = (await tester.expectFail(input, reason))
-    .split("\n")
-    .slice(1)
-    .filter((line) => line !== "");
-  const ends = lines.flatMap((line, i) => (/^Error in template LoraRunStart_\d+ line/.test(line) ? [i] : []));
-  const start = ends.length > 1 ? (ends[ends.length - 2] ?? -1) + 1 : 0;
-  return lines.slice(start).join("\n");
-}
 
 const CONFIG: RunConfig = { baseRoot: 101n, datasetRoot: 202n, projection: 303n, alpha: 256n, lr: 128n };
 
@@ -114,21 +89,23 @@ describe("LoraRunStart (--O1 harness, 8x8, r 2)", function () {
       SHAPE,
     );
     for (const adapter of [canonicalAdapter(seed + 1n, SHAPE), nudged]) {
-      const message = await rejects(tester, startInput(seed, 0n, adapter), "not the canonical start of the seed");
+      const message = await tester.expectRejection(
+        startInput(seed, 0n, adapter),
+        "not the canonical start of the seed",
+      );
       expect(message).to.match(/Error in template LoraRunStart_\d+ line/);
       expect(message).to.not.match(/CanonicalInit|RunConfigHash/);
     }
   });
 
   it("rejects fromHead = 1 with seed != 0", async function () {
-    const message = await rejects(tester, startInput(7n, 1n, 12345n), "fromHead = 1, seed = 7");
+    const message = await tester.expectRejection(startInput(7n, 1n, 12345n), "fromHead = 1, seed = 7");
     expect(message).to.match(/Error in template LoraRunStart_\d+ line/);
   });
 
   it("rejects fromHead = 2 (and fromHead = -1), even with the canonical adapter", async function () {
     for (const fromHead of [2n, -1n]) {
-      const message = await rejects(
-        tester,
+      const message = await tester.expectRejection(
         startInput(0n, fromHead, canonicalAdapter(0n, SHAPE)),
         `fromHead = ${fromHead}`,
       );
@@ -147,7 +124,7 @@ describe("LoraRunStart (--O1 harness, 8x8, r 2)", function () {
     const other = { ...input, runConfig: runConfigHash({ ...CONFIG, alpha: CONFIG.alpha + 1n }).toString() };
     const shifted = { ...input, runConfig: (runConfigHash(CONFIG) + 1n).toString() };
     for (const tampered of [other, shifted]) {
-      const message = await rejects(tester, tampered, "runConfig mismatch");
+      const message = await tester.expectRejection(tampered, "runConfig mismatch");
       expect(message).to.match(/Error in template LoraRunStart_\d+ line/);
     }
   });
@@ -168,8 +145,7 @@ describe("LoraRunStart (--O1 harness, 8x8, r 2)", function () {
         alpha: config.alpha.toString(),
         lr: config.lr.toString(),
       };
-      const message = await rejects(
-        tester,
+      const message = await tester.expectRejection(
         input,
         JSON.stringify(change, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
       );

@@ -101,6 +101,19 @@ export class WitnessTester<Inputs extends CircuitInputs = CircuitInputs, Outputs
     return message;
   }
 
+  /**
+   * The calculator must reject `input`; returns the failure's trace: one "Error in template … line: n"
+   * per template, innermost first (a calculator that failed is dropped, so the trace is this failure's).
+   */
+  async expectRejection(input: Inputs, reason: string): Promise<string> {
+    const message = await this.expectFail(input, reason);
+    return message
+      .split("\n")
+      .slice(1)
+      .filter((line) => line !== "")
+      .join("\n");
+  }
+
   /** Every constraint holds for `witness`. */
   expectConstraintPass(witness: readonly bigint[]): void {
     expect(firstBrokenConstraint(this.r1cs, witness), `first constraint of ${this.name} the witness breaks`).to.equal(
