@@ -16,6 +16,7 @@ import {
   type Matrix,
   type StepShape,
   TEMPLATES,
+  mergeBlockInput,
 } from "../../src/protocol/index.js";
 import { WitnessTester } from "../helpers/witnessTester.js";
 
@@ -54,25 +55,14 @@ function makeCase(dims: { dIn: number; dOut: number }, seed: number): Omit<Case,
   };
 }
 
+/** The circuit input of block `index` of `c`, as the library builds it, with `overrides` on top. */
 function blockInput(
   c: Omit<Case, "tester">,
   index: number,
   overrides: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  const { columns } = c.base.layout;
-  return {
-    baseRoot: c.base.root.toString(),
-    adapter: adapterCommitment(c.a, c.b, c.shape).toString(),
-    alpha: ALPHA.toString(),
-    blockIndex: index.toString(),
-    accIn: (c.merged.accumulators[index] ?? 0n).toString(),
-    accOut: (c.merged.accumulators[index + 1] ?? 0n).toString(),
-    w0: c.w0.map((row) => row.slice(index * columns, (index + 1) * columns).map(String)),
-    siblings: c.base.tree.proof(index).siblings.map(String),
-    a: c.a.map((row) => row.map((v) => ((v % p) + p) % p).map(String)),
-    b: c.b.map((row) => row.map((v) => ((v % p) + p) % p).map(String)),
-    ...overrides,
-  };
+  const { shape, w0, a, b, base, merged } = c;
+  return { ...mergeBlockInput(shape, { w0, a, b, alpha: ALPHA, base, merged }, index).circuitInput, ...overrides };
 }
 
 describe("LoraMergeBlock (--O1 harnesses, 8x8 with one block, 16x512 with two)", function () {
