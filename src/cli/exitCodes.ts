@@ -30,7 +30,8 @@ export const EXIT_CODE_MEANINGS: Record<ExitCodeName, string> = {
   missing_field:
     "a field is missing or has the wrong type (or a bad command-line option or variable); `field` names it",
   wrong_shape: "a matrix, vector or batch has the wrong dimensions; the message counts entries",
-  out_of_range: "a value outside its fixed-point range (entry and bound named), a field element ≥ p, a step ≥ 2^32",
+  out_of_range:
+    "a value outside its fixed-point range (entry and bound named), a field element ≥ p, a step outside [0, 2^32)",
   not_one_step: "the adapters after are not one step from before: first differing entry, expected vs given",
   unknown_instance: "no such circuit instance (the known ones are listed)",
   statement_mismatch:
