@@ -1,8 +1,10 @@
 // Checks the formula constraint breakdowns (bench/lib/constraints.ts) against circom: compiles each
-// template (LoraStep, LoraMerge, LoraMergeFreivalds, FullStep) for a few shapes other than the
-// benchmarked ones (with the instances' compiler flags) into build/bench-scratch/breakdown-check/ and
-// compares the r1cs constraint count with the formula.
-//   npx tsx bench/breakdown-check.ts
+// template (LoraStep, LoraMerge, LoraMergeFreivalds, FullStep; version 2's LoraCheckpoint and
+// BaseProjectionBlock) for a few small shapes (with the instances' compiler flags) into
+// build/bench-scratch/breakdown-check/ and compares the r1cs constraint count with the formula.
+//   npx tsx bench/breakdown-check.ts                    every template
+//   npx tsx bench/breakdown-check.ts --only v2          version 2's templates only (8x8 and 16x16, under 20k constraints)
+//   npx tsx bench/breakdown-check.ts --only TEMPLATE    one template (repeat --only for more)
 import { rmSync } from "node:fs";
 import path from "node:path";
 import * as snarkjs from "snarkjs";
@@ -16,7 +18,16 @@ import {
   stderrProgress,
   releaseProverThreads,
 } from "../src/node/index.js";
-import { TEMPLATES, validateFullShape, type FullShape, validateShape, type StepShape } from "../src/protocol/index.js";
+import {
+  TEMPLATES,
+  validateCheckpointShape,
+  validateFullShape,
+  type CheckpointShape,
+  type FullShape,
+  validateShape,
+  type StepShape,
+} from "../src/protocol/index.js";
+import { orderedArgs } from "./lib/circuits.js";
 
 const SHAPES: StepShape[] = [
   // batch 3: D_B and D_A are not powers of two (two range checks per remainder)
@@ -34,6 +45,36 @@ const FULL_SHAPES: FullShape[] = [
   { dIn: 24, dOut: 20, batch: 2, depth: 3, F: 6, xBits: 12, wBits: 16 },
 ];
 
+/** Version 2's small shapes: the test shape at k = 1 and 2 (z of 26 bits), and 16x16 with r = 3, n = 3 (D_B, D_A not powers of two). */
+const CHECKPOINT_SHAPES: CheckpointShape[] = [
+  { dIn: 8, dOut: 8, rank: 2, batch: 2, depth: 4, F: 8, FW: 10, xBits: 16, aBits: 16, wBits: 8, steps: 1 },
+  { dIn: 8, dOut: 8, rank: 2, batch: 2, depth: 4, F: 8, FW: 10, xBits: 16, aBits: 16, wBits: 8, steps: 2 },
+  { dIn: 16, dOut: 16, rank: 3, batch: 3, depth: 5, F: 8, FW: 10, xBits: 16, aBits: 16, wBits: 8, steps: 1 },
+];
+
+/** Base projection blocks: one whole 8x8 block, and a 3x8 layer (odd d_in: C = 1, three blocks, a tree of depth 2). */
+const PROJECTION_SHAPES: StepShape[] = [
+  { dIn: 8, dOut: 8, rank: 2, batch: 2, depth: 4, F: 8, FW: 10, xBits: 16, aBits: 16, wBits: 8 },
+  { dIn: 3, dOut: 8, rank: 1, batch: 2, depth: 4, F: 8, FW: 10, xBits: 16, aBits: 16, wBits: 8 },
+];
+
+const v2 = (template: "LoraCheckpoint" | "BaseProjectionBlock", shape: CheckpointShape | StepShape): BenchCircuit => {
+  const common = {
+    name: "main",
+    purpose: "breakdown check",
+    file: TEMPLATES[template].file,
+    args: orderedArgs(TEMPLATES[template].paramOrder, shape),
+    publicInputs: TEMPLATES[template].publicInputs,
+    origin: "comparison" as const,
+    mode: "compile-only" as const,
+  };
+  if (template === "LoraCheckpoint") {
+    if (!("steps" in shape)) throw new Error("a checkpoint shape needs steps");
+    return { ...common, template, params: shape };
+  }
+  return { ...common, template, params: shape };
+};
+
 const lora = (template: "LoraStep" | "LoraMerge" | "LoraMergeFreivalds", shape: StepShape): BenchCircuit => ({
   name: "main",
   purpose: "breakdown check",
@@ -46,7 +87,7 @@ const lora = (template: "LoraStep" | "LoraMerge" | "LoraMergeFreivalds", shape: 
   mode: "compile-only",
 });
 
-const CIRCUITS: BenchCircuit[] = [
+const ALL_CIRCUITS: BenchCircuit[] = [
   ...SHAPES.map((shape) => lora("LoraStep", shape)),
   ...SHAPES.map((shape) => lora("LoraMerge", shape)),
   ...SHAPES.slice(0, 2).map((shape) => lora("LoraMergeFreivalds", shape)),
@@ -61,7 +102,30 @@ const CIRCUITS: BenchCircuit[] = [
     origin: "comparison",
     mode: "compile-only",
   })),
+  ...CHECKPOINT_SHAPES.map((shape) => v2("LoraCheckpoint", shape)),
+  ...PROJECTION_SHAPES.map((shape) => v2("BaseProjectionBlock", shape)),
 ];
+
+function selected(args: readonly string[]): BenchCircuit[] {
+  const only = new Set<string>();
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] ?? "";
+    if (arg === "--only") only.add(args[++index] ?? "");
+    else if (arg.startsWith("--only=")) only.add(arg.slice("--only=".length));
+    else throw new Error(`unknown argument ${arg}; usage: breakdown-check.ts [--only v2|TEMPLATE]...`);
+  }
+  if (only.has("v2")) {
+    only.delete("v2");
+    only.add("LoraCheckpoint");
+    only.add("BaseProjectionBlock");
+  }
+  for (const name of only)
+    if (!ALL_CIRCUITS.some((c) => c.template === name))
+      throw new Error(`--only ${name}: no such template checked here`);
+  return only.size === 0 ? ALL_CIRCUITS : ALL_CIRCUITS.filter((c) => only.has(c.template));
+}
+
+const CIRCUITS = selected(process.argv.slice(2));
 
 const progress = stderrProgress("breakdown-check");
 const root = path.join(PROJECT_ROOT, "build", "bench-scratch", "breakdown-check");
@@ -69,6 +133,7 @@ let failures = 0;
 try {
   for (const [index, circuit] of CIRCUITS.entries()) {
     if (circuit.template === "FullStep") validateFullShape(circuit.params);
+    else if (circuit.template === "LoraCheckpoint") validateCheckpointShape(circuit.params);
     else validateShape(circuit.params);
     const dir = path.join(root, `circuit${index}`);
     const mainSource = mainComponentSource(dir, circuit.file, circuit.template, circuit.args, circuit.publicInputs);

@@ -1,4 +1,5 @@
-// Benchmarks of every circuit: the declared instances (LoraStep, LoraMerge; circuits/instances.json) and
+// Benchmarks of every circuit: the declared instances (LoraStep, LoraMerge; version 2's LoraCheckpoint and
+// BaseProjectionBlock; circuits/instances.json) and
 // the comparison circuits of bench/lib/circuits.ts (full fine-tuning FullStep beside LoRA at the same
 // shapes, the Freivalds merge beside LoraMerge). Measures constraints, compile / setup / witness /
 // proving / verification time, peak memory of each phase, proof size, where the constraints go, gas
@@ -10,6 +11,8 @@
 //   npm run bench -- --skip-large                  leave out the circuits that need 2^17 or more (the 64x64 ones, full 32x32)
 //   npm run bench -- --no-comparisons              only the declared instances
 //   npm run bench -- --no-gas                      skip the gas measurement (npx hardhat run bench/gas.ts)
+//   npm run bench -- --only v2                     only protocol version 2's circuits (bench/lib/v2.ts; no gas), merged
+//                                                  into the existing bench/results.json: its other records are kept
 //   npm run bench -- --fresh                       compile and set up instances from scratch (in a scratch copy)
 //   npm run bench -- --runs N                      N proving runs (median reported; default 5)
 //   npm run bench -- --keep-scratch                keep build/bench-scratch/ afterwards
@@ -31,6 +34,7 @@ import {
   type BenchCircuit,
 } from "./lib/circuits.js";
 import { breakdownFor } from "./lib/constraints.js";
+import { v2Circuits, v2Roles } from "./lib/v2.js";
 import { measureGas, type GasCircuitArtifacts, type GasRequest } from "./lib/gas.js";
 import { machineInfo } from "./lib/machine.js";
 import { gridPointsWithRatio, parameterRatio, parameterRatioGrid } from "./lib/params.js";
@@ -63,6 +67,8 @@ interface Options {
   keepScratch: boolean;
   skipLarge: boolean;
   gas: boolean;
+  /** --only v2: version 2's circuits only, merged into the existing record */
+  onlyV2: boolean;
   circuits: BenchCircuit[];
   skipped: { name: string; reason: string }[];
 }
@@ -75,6 +81,7 @@ function parseOptions(args: readonly string[]): Options {
   let skipLarge = false;
   let comparisons = true;
   let gas = true;
+  let only: string | undefined;
   const names: string[] = [];
   for (let index = 0; index < args.length; index++) {
     const arg = args[index] ?? "";
@@ -84,7 +91,10 @@ function parseOptions(args: readonly string[]): Options {
     else if (arg === "--skip-large") skipLarge = true;
     else if (arg === "--no-comparisons") comparisons = false;
     else if (arg === "--no-gas") gas = false;
-    else if (arg === "--runs" || arg.startsWith("--runs=")) {
+    else if (arg === "--only" || arg.startsWith("--only=")) {
+      only = arg === "--only" ? args[++index] : arg.slice("--only=".length);
+      if (only !== "v2") throw new Error(`--only takes v2, not ${only}`);
+    } else if (arg === "--runs" || arg.startsWith("--runs=")) {
       const value = arg === "--runs" ? args[++index] : arg.slice("--runs=".length);
       runs = Number(value);
       if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs takes a positive integer, not ${value}`);
@@ -93,8 +103,14 @@ function parseOptions(args: readonly string[]): Options {
   }
   if (quick && names.length > 0)
     throw new Error("--quick benchmarks the test instances only; do not name circuits with it");
+  const onlyV2 = only === "v2";
+  if (onlyV2 && (quick || names.length > 0))
+    throw new Error("--only v2 names its circuits itself: no --quick, no names");
+  // Version 2's circuits have no gas measurement of their own (bench/gas.ts measures version 1's verifiers).
+  if (onlyV2) gas = false;
   let circuits: BenchCircuit[];
-  if (quick) {
+  if (onlyV2) circuits = v2Circuits().map(benchCircuit);
+  else if (quick) {
     const step = defaultInstance();
     const merge = mergeInstanceFor(step);
     circuits = [step.name, ...(merge === undefined ? [] : [merge.name])].map(benchCircuit);
@@ -110,7 +126,14 @@ function parseOptions(args: readonly string[]): Options {
   // By layer size, and at each size LoRA step, full step, merge, Freivalds merge: a LoRA circuit and the full
   // circuit it is compared with run back to back, under the same machine load, and a long run leaves
   // the small circuits' results behind first.
-  const templateOrder = ["LoraStep", "FullStep", "LoraMerge", "LoraMergeFreivalds"];
+  const templateOrder = [
+    "LoraStep",
+    "LoraCheckpoint",
+    "FullStep",
+    "LoraMerge",
+    "LoraMergeFreivalds",
+    "BaseProjectionBlock",
+  ];
   const size = (c: BenchCircuit): number => c.params.dIn * c.params.dOut;
   circuits = circuits
     .map((circuit, index) => ({ circuit, index }))
@@ -121,7 +144,7 @@ function parseOptions(args: readonly string[]): Options {
         a.index - b.index,
     )
     .map(({ circuit }) => circuit);
-  return { fresh, runs, keepScratch, skipLarge, gas, circuits, skipped };
+  return { fresh, runs, keepScratch, skipLarge, gas, onlyV2, circuits, skipped };
 }
 
 /** The command that reproduces this run, as one would type it at the repository's root (PTAU relative to it: no machine's absolute path). */
@@ -145,8 +168,9 @@ const artifactDirs = new Map<string, { dir: string; fresh: boolean }>();
 
 async function benchCircuitRecord(circuit: BenchCircuit, options: Options): Promise<CircuitRecord> {
   const progress = stderrProgress(`bench ${circuit.name}`);
-  // Comparison circuits have no shared build: they are always compiled and set up in the scratch copy.
-  const fresh = options.fresh || circuit.origin === "comparison";
+  // Comparison circuits have no shared build: they are always compiled and set up in the scratch copy; nor
+  // do the compile-only instances need one.
+  const fresh = options.fresh || circuit.origin === "comparison" || circuit.mode === "compile-only";
   let partial: Pick<CircuitRecord, "circuit" | "build" | "compile" | "setup" | "files">;
   let artifactsDir: string;
 
@@ -310,7 +334,10 @@ function finish(
       compiled,
       residual: compiled - breakdown.total,
     },
-    parameterRatio: "rank" in params ? parameterRatio(params.dIn, params.dOut, params.rank) : null,
+    parameterRatio:
+      "rank" in params && circuit.template !== "BaseProjectionBlock"
+        ? parameterRatio(params.dIn, params.dOut, params.rank)
+        : null,
   };
 }
 
@@ -385,8 +412,14 @@ async function main(): Promise<void> {
     `benchmarking ${options.circuits.map((c) => c.name).join(", ")} (${options.fresh ? "fresh builds" : "reusing instance builds"}, ${options.runs} run(s))`,
   );
   for (const skipped of options.skipped) progress.warn(`skipping ${skipped.name}: ${skipped.reason}`);
-  const results: BenchResults = {
-    generatedAt: new Date().toISOString(),
+  const generatedAt = new Date().toISOString();
+  const v2Templates = new Set(["LoraCheckpoint", "BaseProjectionBlock"]);
+  const measuresV2 = options.circuits.some((c) => v2Templates.has(c.template));
+  // --only v2 keeps the earlier record's other circuits, its header (command, machine, load) and its gas.
+  const previous = options.onlyV2 && existsSync(RESULTS_FILE) ? readResults() : null;
+  const rerun = new Set(options.circuits.map((c) => c.name));
+  const fresh: BenchResults = {
+    generatedAt,
     command: reproduceCommand(args),
     options: {
       fresh: options.fresh,
@@ -409,9 +442,34 @@ async function main(): Promise<void> {
     gas: null,
     parameterRatios: { grid: parameterRatioGrid(), ratio24: gridPointsWithRatio(24), ratio96: gridPointsWithRatio(96) },
   };
+  const results: BenchResults =
+    previous === null
+      ? fresh
+      : {
+          ...previous,
+          circuits: previous.circuits.filter((r) => !rerun.has(r.instance)),
+          failures: previous.failures.filter((f) => !rerun.has(f.name)),
+        };
+  if (measuresV2) {
+    results.v2 = {
+      ...v2Roles(),
+      run:
+        previous === null
+          ? null
+          : { generatedAt, command: fresh.command, durationSeconds: 0, maxLoad1min: os.loadavg()[0] ?? 0 },
+    };
+  }
   const sampleLoad = (): void => {
-    results.durationSeconds = (performance.now() - started) / 1000;
-    results.loadAverage.end = os.loadavg();
+    const seconds = (performance.now() - started) / 1000;
+    const load = os.loadavg();
+    const run = results.v2?.run;
+    if (previous !== null && run !== undefined && run !== null) {
+      run.durationSeconds = seconds;
+      run.maxLoad1min = Math.max(run.maxLoad1min, load[0] ?? 0);
+      return;
+    }
+    results.durationSeconds = seconds;
+    results.loadAverage.end = load;
     results.loadAverage.max1min = Math.max(results.loadAverage.max1min, results.loadAverage.end[0] ?? 0);
   };
   const loadTimer = setInterval(sampleLoad, 15_000);

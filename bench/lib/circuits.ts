@@ -14,7 +14,7 @@ import {
   type FullShape,
 } from "../../src/protocol/index.js";
 import { loadInstances } from "../../src/node/index.js";
-import type { StepShape } from "../../src/protocol/index.js";
+import type { CheckpointShape, StepShape } from "../../src/protocol/index.js";
 import { formulaConstraints } from "./constraints.js";
 
 /** The power of the shipped powers of tau (PTAU=/work/shared/ptau/pot17_final.ptau). */
@@ -36,7 +36,11 @@ interface CircuitCommon {
 }
 
 export type BenchCircuit =
-  | (CircuitCommon & { template: "LoraStep" | "LoraMerge" | "LoraMergeFreivalds"; params: StepShape })
+  | (CircuitCommon & {
+      template: "LoraStep" | "LoraMerge" | "LoraMergeFreivalds" | "BaseProjectionBlock";
+      params: StepShape;
+    })
+  | (CircuitCommon & { template: "LoraCheckpoint"; params: CheckpointShape })
   | (CircuitCommon & { template: "FullStep"; params: FullShape });
 
 export type BenchTemplate = BenchCircuit["template"];
@@ -56,24 +60,43 @@ export function isLarge(circuit: BenchCircuit): boolean {
   return predictedPower(circuit) >= SHIPPED_PTAU_POWER;
 }
 
-/** The instances the benchmark measures: version 1's step and merge (version 2's are measured by their own harness). */
-type BenchedInstance = CircuitInstance & { template: "LoraStep" | "LoraMerge" };
+/**
+ * The instances the benchmark measures: version 1's step and merge, and version 2's checkpoints and base
+ * projection blocks (the run start and merge blocks have their own tests; PROTOCOL §11–§13).
+ */
+type BenchedInstance = CircuitInstance & {
+  template: "LoraStep" | "LoraMerge" | "LoraCheckpoint" | "BaseProjectionBlock";
+};
 const isBenched = (instance: CircuitInstance): instance is BenchedInstance =>
-  instance.template === "LoraStep" || instance.template === "LoraMerge";
+  instance.template === "LoraStep" ||
+  instance.template === "LoraMerge" ||
+  instance.template === "LoraCheckpoint" ||
+  instance.template === "BaseProjectionBlock";
+
+/** Version 2 instances the benchmark compiles only: the widest square checkpoint within 2^17 (its count and margin are the point). */
+export const COMPILE_ONLY_INSTANCES: ReadonlyMap<string, string> = new Map([
+  ["lora_checkpoint_128x128_r4_b2_d8_k1", "compile-only: the constraint count and its margin to 2^17"],
+]);
 
 function fromInstance(instance: BenchedInstance): BenchCircuit {
   const template = TEMPLATES[instance.template];
-  return {
+  const note = COMPILE_ONLY_INSTANCES.get(instance.name);
+  const common = {
     name: instance.name,
     purpose: instance.purpose,
-    template: instance.template,
     file: instance.file,
-    params: instance.params,
     args: templateArguments(instance),
     publicInputs: template.publicInputs,
-    origin: "instances.json",
-    mode: "prove",
+    origin: "instances.json" as const,
+    mode: note === undefined ? ("prove" as const) : ("compile-only" as const),
+    ...(note === undefined ? {} : { note }),
   };
+  if (instance.template === "LoraCheckpoint") {
+    const { steps } = instance.params;
+    if (steps === undefined) throw new Error(`${instance.name}: a LoraCheckpoint instance without steps`);
+    return { ...common, template: "LoraCheckpoint", params: { ...instance.params, steps } };
+  }
+  return { ...common, template: instance.template, params: instance.params };
 }
 
 /** The LoRA shape of the comparison: the project's fixed-point format (F = 8, FW = 10, 16-bit x and adapters, int8 W0). */
@@ -106,6 +129,16 @@ export function freivaldsName(s: StepShape): string {
   return `lora_merge_freivalds_${s.dIn}x${s.dOut}_r${s.rank}_b${s.batch}_d${s.depth}`;
 }
 
+/** Template arguments in `order` from a parameter record (version 2's templates name a subset of the shape's parameters). */
+export function orderedArgs(order: readonly string[], params: object): number[] {
+  const values = new Map<string, unknown>(Object.entries(params));
+  return order.map((key) => {
+    const value = values.get(key);
+    if (typeof value !== "number") throw new Error(`no template parameter ${key} in ${JSON.stringify(params)}`);
+    return value;
+  });
+}
+
 function fromComparison(comparison: ComparisonCircuit): BenchCircuit {
   const common = {
     name: comparison.name,
@@ -131,6 +164,27 @@ function fromComparison(comparison: ComparisonCircuit): BenchCircuit {
       }
       return withinShippedPtau(circuit);
     }
+    case "LoraCheckpoint": {
+      const circuit: BenchCircuit = {
+        ...common,
+        template: "LoraCheckpoint",
+        params: comparison.params,
+        args: orderedArgs(TEMPLATES.LoraCheckpoint.paramOrder, comparison.params),
+        publicInputs: TEMPLATES.LoraCheckpoint.publicInputs,
+        mode: comparison.mode,
+      };
+      if (comparison.mode === "compile-only") circuit.note = "compile-only: constraints and compile cost";
+      return withinShippedPtau(circuit);
+    }
+    case "BaseProjectionBlock":
+      return withinShippedPtau({
+        ...common,
+        template: "BaseProjectionBlock",
+        params: comparison.params,
+        args: orderedArgs(TEMPLATES.BaseProjectionBlock.paramOrder, comparison.params),
+        publicInputs: TEMPLATES.BaseProjectionBlock.publicInputs,
+        mode: "prove",
+      });
     case "FullStep":
       return withinShippedPtau({
         ...common,

@@ -33,6 +33,7 @@ import {
   updateDivisors,
   type StepShape,
 } from "../../src/protocol/index.js";
+import { activationBits, baseLayout, type CheckpointShape } from "../../src/protocol/index.js";
 import type { BenchCircuit } from "./circuits.js";
 
 /** circomlib's N_ROUNDS_P, indexed by t - 2. */
@@ -408,6 +409,244 @@ export function fullStepBreakdown(shape: FullShape): ConstraintBreakdown {
   ]);
 }
 
+/** Bits of the stepSubmitter decomposition (PROTOCOL §12): 32-bit step above a 160-bit submitter. */
+const SUBMITTER_BITS = 160;
+
+/** Constraints of ChainHash(tag, len, words) of the circuits: one Poseidon(size + 1) per chunk of ≤ 15 words, the first with its constant tag/length lane. */
+export function chainHashConstraints(words: number): { constraints: number; chunks: number } {
+  const chunks = Math.ceil(words / PACK_CHUNK_WORDS);
+  let constraints = 0;
+  for (let c = 0; c < chunks; c++) {
+    const size = Math.min(PACK_CHUNK_WORDS, words - c * PACK_CHUNK_WORDS);
+    constraints += poseidonConstraints(size + 1, c === 0 ? 1 : 0);
+  }
+  return { constraints, chunks };
+}
+
+const packedWords = (len: number, bits: number): number => Math.ceil(len / Math.floor(PACK_WORD_BITS / bits));
+
+/** ProjectionChallenge(count): c = Poseidon(TAG, baseRoot, datasetRoot), then c^2 … c^(count−1) (ρ0 = 1 and ρ1 = c are free). */
+function challengeRows(count: number): BreakdownRow[] {
+  return [
+    {
+      family: "Poseidon hashing",
+      item: "projection challenge c = Poseidon(TAG, baseRoot, datasetRoot)",
+      formula: "Poseidon(3) with 1 constant input",
+      constraints: poseidonConstraints(3, 1),
+    },
+    {
+      family: "products",
+      item: "challenge powers c² … c^(d_out−1)",
+      formula: `${count} − 2`,
+      constraints: Math.max(0, count - 2),
+    },
+  ];
+}
+
+/**
+ * The formula breakdown of LoraCheckpoint(shape), circuits/step/lora_checkpoint.circom (PROTOCOL §11–§12):
+ * k = steps exact LoRA steps from the activated dataset. Per step: its batch's positions, activated leaves
+ * (x, t, z range checks and hash) and Merkle paths, the projection check ρ·z = w·x of each example, the
+ * LoraUpdate (as LoraStep's, without W0·x) and the squared errors of the loss; once: the run config, the
+ * stepSubmitter bits, the projection's challenge and id, the two committed adapters and the k − 1
+ * intermediate adapters' range checks.
+ */
+export function loraCheckpointBreakdown(shape: CheckpointShape): ConstraintBreakdown {
+  const { dIn, dOut, rank: r, batch: n, depth, F, xBits, aBits, steps: k } = shape;
+  const { hBits } = intermediateBitBounds(shape);
+  const { dA, dB } = updateDivisors(shape);
+  const zBits = activationBits(shape);
+  const adapterLen = r * dIn + dOut * r;
+  const adapter = packHashPoseidonConstraints(adapterLen, aBits);
+  const leafWords = packedWords(dIn + dOut, xBits) + packedWords(dOut, zBits);
+  const leaf = chainHashConstraints(leafWords);
+  const p2 = poseidonConstraints(2);
+  const { columns, blocks } = baseLayout(dIn, dOut);
+  const slice = chainHashConstraints(columns);
+  const links = poseidonConstraints(3, 2) + (blocks - 1) * poseidonConstraints(3, 1);
+  const belowB = belowConstantConstraints(dB);
+  const belowA = belowConstantConstraints(dA);
+  return summarize([
+    // ---- once per proof ----
+    {
+      family: "range checks",
+      item: "adapter entries A, B before and after",
+      formula: `2 × (${r}·${dIn} + ${dOut}·${r}) × ${aBits} bits`,
+      constraints: 2 * adapterLen * aBits,
+    },
+    {
+      family: "Poseidon hashing",
+      item: "adapter PackHash chains (before, after)",
+      formula: `2 × (${adapter.words} words, ${adapter.chunks} Poseidon)`,
+      constraints: 2 * adapter.constraints,
+    },
+    {
+      family: "range checks",
+      item: "intermediate adapters A, B (k − 1)",
+      formula: `(${k} − 1) × ${adapterLen} × ${aBits} bits`,
+      constraints: (k - 1) * adapterLen * aBits,
+    },
+    {
+      family: "range checks",
+      item: "run config: α, lr, α − 1, lr − 1",
+      formula: `4 × ${HPARAM_BITS}`,
+      constraints: 4 * HPARAM_BITS,
+    },
+    {
+      family: "Poseidon hashing",
+      item: "runConfig Poseidon(6)",
+      formula: "Poseidon(6) with 1 constant input",
+      constraints: poseidonConstraints(6, 1),
+    },
+    {
+      family: "batch selection and binding",
+      item: "stepSubmitter decomposition (step, submitter)",
+      formula: `${STEP_BITS} + ${SUBMITTER_BITS} bits`,
+      constraints: STEP_BITS + SUBMITTER_BITS,
+    },
+    ...challengeRows(dOut),
+    {
+      family: "Poseidon hashing",
+      item: "projection id: slice chains and links",
+      formula: `${blocks} block(s) × (${columns} words, ${slice.chunks} Poseidon) + ${blocks} Poseidon(3)`,
+      constraints: blocks * slice.constraints + links,
+    },
+    // ---- per step ----
+    {
+      family: "batch selection and binding",
+      item: "positions: step and datasetSize − 1 ranges",
+      formula: `${k} × (${STEP_BITS} + ${depth})`,
+      constraints: k * (STEP_BITS + depth),
+    },
+    {
+      family: "batch selection and binding",
+      item: "positions: bits, < datasetSize, quotient, division",
+      formula: `${k}·${n} × (${depth} + ${depth} + ${POSITION_QUOTIENT_BITS} + 1)`,
+      constraints: k * n * (2 * depth + POSITION_QUOTIENT_BITS + 1),
+    },
+    {
+      family: "range checks",
+      item: "activated leaves: x and t",
+      formula: `${k}·${n} × (${dIn} + ${dOut}) × ${xBits} bits`,
+      constraints: k * n * (dIn + dOut) * xBits,
+    },
+    {
+      family: "range checks",
+      item: "activated leaves: z",
+      formula: `${k}·${n} × ${dOut} × ${zBits} bits`,
+      constraints: k * n * dOut * zBits,
+    },
+    {
+      family: "Poseidon hashing",
+      item: "activated leaves ChainHash",
+      formula: `${k}·${n} × (${leafWords} words, ${leaf.chunks} Poseidon)`,
+      constraints: k * n * leaf.constraints,
+    },
+    {
+      family: "Poseidon hashing",
+      item: "Merkle paths (Poseidon(2) + swap per level)",
+      formula: `${k}·${n} × ${depth} × (${p2} + 1)`,
+      constraints: k * n * depth * (p2 + 1),
+    },
+    {
+      family: "Poseidon hashing",
+      item: "datasetRoot",
+      formula: `${k} × Poseidon(3) with 1 constant input`,
+      constraints: k * poseidonConstraints(3, 1),
+    },
+    {
+      family: "products",
+      item: "projection check ρ·z and w·x",
+      formula: `${k}·${n} × ((${dOut} − 1) + ${dIn})`,
+      constraints: k * n * (dOut - 1 + dIn),
+    },
+    { family: "products", item: "A·x", formula: `${k}·${n}·${r}·${dIn}`, constraints: k * n * r * dIn },
+    {
+      family: "products",
+      item: "B·h and α·(B h)",
+      formula: `${k} × (${n}·${dOut}·${r} + ${n}·${dOut})`,
+      constraints: k * (n * dOut * r + n * dOut),
+    },
+    {
+      family: "products",
+      item: "gradients Bᵀe, e·hᵀ, u·xᵀ",
+      formula: `${k} × (${n}·${r}·${dOut} + ${dOut}·${r}·${n} + ${r}·${dIn}·${n})`,
+      constraints: k * (2 * n * r * dOut + r * dIn * n),
+    },
+    {
+      family: "products",
+      item: "α·lr and 2αlr·G scaling",
+      formula: `${k} × (1 + ${dOut}·${r} + ${r}·${dIn})`,
+      constraints: k * (1 + dOut * r + r * dIn),
+    },
+    {
+      family: "remainder / rescale checks",
+      item: "h = round(A x / 2^F): remainder + quotient",
+      formula: `${k}·${n}·${r} × (${F} + ${hBits})`,
+      constraints: k * n * r * (F + hBits),
+    },
+    {
+      family: "remainder / rescale checks",
+      item: "update remainders < D_B (B), < D_A (A)",
+      formula: `${k} × (${dOut}·${r} × ${belowB} + ${r}·${dIn} × ${belowA})`,
+      constraints: k * (dOut * r * belowB + r * dIn * belowA),
+    },
+    {
+      family: "products",
+      item: "loss: squared errors",
+      formula: `${k}·${n}·${dOut}`,
+      constraints: k * n * dOut,
+    },
+  ]);
+}
+
+/**
+ * The formula breakdown of BaseProjectionBlock(dIn, dOut, wBits), circuits/base/base_projection.circom
+ * (PROTOCOL §11): one d_out × C column block of W0, its inclusion in the base model, and its link of the
+ * projection chain. ρ0 = 1, so the first row of the column sums is free.
+ */
+export function baseProjectionBreakdown(shape: Pick<CheckpointShape, "dIn" | "dOut" | "wBits">): ConstraintBreakdown {
+  const { dIn, dOut, wBits } = shape;
+  const { columns, treeDepth } = baseLayout(dIn, dOut);
+  const block = packHashPoseidonConstraints(dOut * columns, wBits);
+  const slice = chainHashConstraints(columns);
+  const p2 = poseidonConstraints(2);
+  return summarize([
+    {
+      family: "range checks",
+      item: "W0 block entries",
+      formula: `${dOut}·${columns} × ${wBits} bits`,
+      constraints: dOut * columns * wBits,
+    },
+    { family: "range checks", item: "block index bits", formula: `${treeDepth}`, constraints: treeDepth },
+    {
+      family: "Poseidon hashing",
+      item: "block PackHash chain (W0 block)",
+      formula: `${block.words} words, ${block.chunks} Poseidon`,
+      constraints: block.constraints,
+    },
+    {
+      family: "Poseidon hashing",
+      item: "block tree path and baseRoot",
+      formula: `${treeDepth} × (${p2} + 1) + Poseidon(3) with 2 constant inputs`,
+      constraints: treeDepth * (p2 + 1) + poseidonConstraints(3, 2),
+    },
+    ...challengeRows(dOut),
+    {
+      family: "products",
+      item: "ρ·W0 column sums",
+      formula: `${columns}·(${dOut} − 1)`,
+      constraints: columns * (dOut - 1),
+    },
+    {
+      family: "Poseidon hashing",
+      item: "projection slice chain and link",
+      formula: `${columns} words, ${slice.chunks} Poseidon + Poseidon(3) with 1 constant input`,
+      constraints: slice.constraints + poseidonConstraints(3, 1),
+    },
+  ]);
+}
+
 /** The formula breakdown of any benchmarked circuit. */
 export function breakdownFor(circuit: BenchCircuit): ConstraintBreakdown {
   switch (circuit.template) {
@@ -419,6 +658,10 @@ export function breakdownFor(circuit: BenchCircuit): ConstraintBreakdown {
       return loraMergeFreivaldsBreakdown(circuit.params);
     case "FullStep":
       return fullStepBreakdown(circuit.params);
+    case "LoraCheckpoint":
+      return loraCheckpointBreakdown(circuit.params);
+    case "BaseProjectionBlock":
+      return baseProjectionBreakdown(circuit.params);
   }
 }
 

@@ -1,9 +1,21 @@
 /**
  * The circuit inputs the benchmark proves, per template: a synthetic LoRA step (makeStep), a merge of a
  * trained adapter (makeMerge after a few makeStep steps), and a full fine-tuning step (makeFullStep) on
- * the same kind of synthetic task. Deterministic (fixed seeds), so every run proves the same statements.
+ * the same kind of synthetic task; for version 2 (PROTOCOL §11–§12) a checkpoint of k steps of a run from its
+ * canonical start (makeCheckpoint on the activated dataset) and the first block of the base projection.
+ * Deterministic (fixed seeds), so every run proves the same statements.
  */
 import {
+  activateExamples,
+  baseProjection,
+  buildCheckpointCircuitInput,
+  canonicalInit,
+  commitActivatedDataset,
+  commitBase,
+  makeCheckpoint,
+  projectionBlockInput,
+  type CheckpointShape,
+  type RunConfig,
   makeStep,
   toField,
   makeFullStep,
@@ -60,6 +72,43 @@ export function fullTask(shape: FullShape): { w: bigint[][]; lr: bigint; dataset
   return { w: task.w0.map((row) => [...row]), lr: task.lr, dataset: task.dataset };
 }
 
+/** The canonical start's seed of the benchmarked version 2 runs. */
+export const BENCH_INIT_SEED = 20261201n;
+
+/** Version 2's run of a synthetic task (as test/circuits/groth16-v2.test.ts): base model, activated dataset, projection, run config. */
+export function v2Run(shape: StepShape) {
+  const task = benchTask(shape);
+  const base = commitBase(task.w0, shape);
+  const dataset = activateExamples(task.dataset, task.w0, shape);
+  const commitment = commitActivatedDataset(dataset, shape);
+  const projection = baseProjection(task.w0, base, commitment.datasetRoot);
+  const config: RunConfig = {
+    baseRoot: base.root,
+    datasetRoot: commitment.datasetRoot,
+    projection: projection.id,
+    alpha: task.alpha,
+    lr: task.lr,
+  };
+  return { task, base, dataset, commitment, projection, config };
+}
+
+/** The checkpoint of steps BENCH_STEP … BENCH_STEP + k − 1 from the run's canonical start. */
+export function checkpointInput(shape: CheckpointShape): { circuitInput: Record<string, unknown>; loss: number } {
+  const run = v2Run(shape);
+  const made = makeCheckpoint({
+    shape,
+    config: run.config,
+    projection: run.projection.w,
+    dataset: run.dataset,
+    commitment: run.commitment,
+    adapter: canonicalInit(BENCH_INIT_SEED, shape),
+    firstStep: BENCH_STEP,
+    submitter: BENCH_SUBMITTER,
+  });
+  const loss = made.steps.reduce((sum, step) => sum + step.loss, 0) / made.steps.length;
+  return { circuitInput: buildCheckpointCircuitInput(made.statement, made.witness), loss };
+}
+
 export interface BenchInput {
   circuitInput: Record<string, unknown>;
   /** what the reference computation timed covers */
@@ -98,6 +147,27 @@ export function benchInput(circuit: BenchCircuit): BenchInput {
         circuitInput,
         reference: `makeMerge: merged weights and commitments of the adapter after ${MERGE_TRAINING_STEPS} steps`,
         referenceSeconds: seconds,
+        loss: null,
+      };
+    }
+    case "LoraCheckpoint": {
+      const started = performance.now();
+      const made = checkpointInput(circuit.params);
+      return {
+        circuitInput: made.circuitInput,
+        reference: `makeCheckpoint: ${circuit.params.steps} reference step(s) from the canonical start, activated dataset and projection`,
+        referenceSeconds: (performance.now() - started) / 1000,
+        loss: made.loss,
+      };
+    }
+    case "BaseProjectionBlock": {
+      const started = performance.now();
+      const run = v2Run(circuit.params);
+      const made = projectionBlockInput(run.task.w0, run.base, run.projection, run.commitment.datasetRoot, 0);
+      return {
+        circuitInput: made.circuitInput,
+        reference: "commitBase, baseProjection: base model, activated dataset and projection, block 0",
+        referenceSeconds: (performance.now() - started) / 1000,
         loss: null,
       };
     }

@@ -5,6 +5,7 @@ import type { GasResult } from "./gas.js";
 import type { MachineInfo } from "./machine.js";
 import type { ParameterRatio } from "./params.js";
 import type { PeakMemory } from "./phases.js";
+import type { V2Roles } from "./v2.js";
 
 export interface TimedPhase {
   seconds: number;
@@ -102,4 +103,11 @@ export interface BenchResults {
   /** null: not measured (--no-gas); { error }: the measurement failed */
   gas: GasResult | { error: string } | null;
   parameterRatios: { grid: ParameterRatio[]; ratio24: ParameterRatio[]; ratio96: ParameterRatio[] };
+  /**
+   * Protocol version 2 (absent in results written before it was benchmarked): the circuits of each role
+   * (bench/lib/v2.ts), and the run that measured them when it was `--only v2`, merged into an earlier record.
+   */
+  v2?: V2Roles & {
+    run: { generatedAt: string; command: string; durationSeconds: number; maxLoad1min: number } | null;
+  };
 }

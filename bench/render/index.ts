@@ -13,16 +13,19 @@ import { mergeSection } from "./merge.js";
 import { methodSection } from "./method.js";
 import { parametersSection } from "./parameters.js";
 import { phasesSection } from "./phases.js";
+import { v2Section, v2SummarySection } from "./v2.js";
 
 /** A section of the document: its blocks (none when the run has nothing for it). */
 export type Section = (results: BenchResults) => Block[];
 
 export const SECTIONS: readonly Section[] = [
   headerSection,
+  v2SummarySection,
   instancesSection,
   gasSection,
   comparisonSection,
   mergeSection,
+  v2Section,
   everyCircuitSection,
   parametersSection,
   phasesSection,

@@ -74,7 +74,8 @@ function metricsTable(results: BenchResults, records: readonly CircuitRecord[]):
 }
 
 export function instancesSection(results: BenchResults): Block[] {
-  const instances = declared(results);
+  // Version 1's instances; version 2's have their own section.
+  const instances = declared(results).filter((r) => r.template === "LoraStep" || r.template === "LoraMerge");
   const blocks: Block[] = [heading(2, "Declared instances (circuits/instances.json)")];
   if (instances.length > 0) blocks.push(metricsTable(results, instances));
   blocks.push(

@@ -4,4 +4,6 @@ export const CIRCUIT_SOURCES = {
   FullStep: "circuits/baseline/full_step.circom",
   LoraMerge: "circuits/merge/lora_merge.circom",
   LoraMergeFreivalds: "circuits/merge/lora_merge_freivalds.circom",
+  LoraCheckpoint: "circuits/step/lora_checkpoint.circom",
+  BaseProjectionBlock: "circuits/base/base_projection.circom",
 } as const;

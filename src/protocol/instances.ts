@@ -211,9 +211,27 @@ const instanceSchema = z
     message: "params.steps is given exactly for LoraCheckpoint instances",
   });
 
-/** `beside`: the circuit it is compared with (a LoRA step for FullStep, a LoraMerge for LoraMergeFreivalds). */
+/**
+ * `beside`: the circuit it is compared with (a LoRA step for FullStep, a LoraMerge for LoraMergeFreivalds).
+ * Version 2's comparisons (PROTOCOL §11–§12): LoraCheckpoint at other shapes or step counts (`steps`), the
+ * compile-only ones (`"mode": "compile-only"`: constraints and compile cost, no setup) measuring growth;
+ * BaseProjectionBlock at other layers, with the parameters of the step shape it serves as its instances.
+ */
 const comparisonSchema = z.discriminatedUnion("template", [
   z.strictObject({ name: circuitName, purpose: z.string(), template: z.literal("LoraStep"), params: shapeSchema }),
+  z.strictObject({
+    name: circuitName,
+    purpose: z.string(),
+    template: z.literal("LoraCheckpoint"),
+    params: shapeSchema.extend({ steps: positive }),
+    mode: z.enum(["prove", "compile-only"]).default("prove"),
+  }),
+  z.strictObject({
+    name: circuitName,
+    purpose: z.string(),
+    template: z.literal("BaseProjectionBlock"),
+    params: shapeSchema,
+  }),
   z.strictObject({
     name: circuitName,
     purpose: z.string(),
