@@ -182,10 +182,10 @@ describe("exact rounding ties: reference and circuit both round half up", functi
         if (value === undefined) throw new Error(`no wire ${wire}`);
         return value;
       };
-      expect(signal("main.h[0][0].q"), "the circuit's h").to.equal(toField(h));
-      expect(signal("main.h[0][0].rem"), "h remainder of a tie rounded up").to.equal(0n);
-      expect(signal("main.remainderB[0][0].in"), "B update remainder of a tie rounded up").to.equal(0n);
-      expect(signal("main.remainderA[0][0].in"), "A update remainder of a tie rounded up").to.equal(0n);
+      expect(signal("main.update.h[0][0].q"), "the circuit's h").to.equal(toField(h));
+      expect(signal("main.update.h[0][0].rem"), "h remainder of a tie rounded up").to.equal(0n);
+      expect(signal("main.update.remainderB[0][0].in"), "B update remainder of a tie rounded up").to.equal(0n);
+      expect(signal("main.update.remainderA[0][0].in"), "A update remainder of a tie rounded up").to.equal(0n);
 
       // Rounding the tie down instead (one unit less of update) is not a valid step for the circuit.
       for (const down of ["a", "b"] as const) {
