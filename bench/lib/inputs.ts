@@ -6,16 +6,11 @@
  * Deterministic (fixed seeds), so every run proves the same statements.
  */
 import {
-  activateExamples,
-  baseProjection,
   buildCheckpointCircuitInput,
   canonicalInit,
-  commitActivatedDataset,
-  commitBase,
   makeCheckpoint,
   projectionBlockInput,
   type CheckpointShape,
-  type RunConfig,
   makeStep,
   toField,
   makeFullStep,
@@ -23,6 +18,7 @@ import {
   makeMerge,
   syntheticTask,
   type SyntheticTask,
+  setUpRun,
 } from "../../src/protocol/index.js";
 import type { Matrix, StepShape } from "../../src/protocol/index.js";
 import type { BenchCircuit } from "./circuits.js";
@@ -78,18 +74,7 @@ export const BENCH_INIT_SEED = 20261201n;
 /** Version 2's run of a synthetic task (as test/circuits/groth16-v2.test.ts): base model, activated dataset, projection, run config. */
 export function v2Run(shape: StepShape) {
   const task = benchTask(shape);
-  const base = commitBase(task.w0, shape);
-  const dataset = activateExamples(task.dataset, task.w0, shape);
-  const commitment = commitActivatedDataset(dataset, shape);
-  const projection = baseProjection(task.w0, base, commitment.datasetRoot);
-  const config: RunConfig = {
-    baseRoot: base.root,
-    datasetRoot: commitment.datasetRoot,
-    projection: projection.id,
-    alpha: task.alpha,
-    lr: task.lr,
-  };
-  return { task, base, dataset, commitment, projection, config };
+  return { task, ...setUpRun({ ...task, shape }) };
 }
 
 /** The checkpoint of steps BENCH_STEP … BENCH_STEP + k − 1 from the run's canonical start. */

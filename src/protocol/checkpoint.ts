@@ -4,12 +4,14 @@
  * exact sum of squared errors of its batches as a public value.
  */
 
-import { type ActivatedExample } from "./activations.js";
+import { activateExamples, commitActivatedDataset, type ActivatedExample } from "./activations.js";
+import { baseProjection, commitBase } from "./baseModel.js";
 import { adapterCommitment } from "./commitments.js";
 import { batchPositions } from "./dataset.js";
 import type { DatasetCommitment } from "./dataset.js";
 import { assertFieldElement } from "./field.js";
 import type { Matrix } from "./matrix.js";
+import type { Example } from "./types.js";
 import { loraStepFromActivations, type StepResult } from "./reference.js";
 import { packStepSubmitter, runConfigHash, type RunConfig } from "./run.js";
 import { orderedPublicSignals } from "./instances.js";
@@ -71,6 +73,32 @@ export interface CheckpointParams {
   readonly adapter: Adapter;
   readonly firstStep: bigint;
   readonly submitter: bigint;
+}
+
+/**
+ * A version-2 run's set-up from its base layer, examples and hyperparameters: the base commitment, the
+ * activated dataset and its commitment, the (base, dataset) projection and the run's configuration.
+ */
+export function setUpRun(task: {
+  shape: StepShape;
+  w0: Matrix;
+  dataset: readonly Example[];
+  alpha: bigint;
+  lr: bigint;
+}) {
+  const { shape, w0 } = task;
+  const base = commitBase(w0, shape);
+  const dataset = activateExamples(task.dataset, w0, shape);
+  const commitment = commitActivatedDataset(dataset, shape);
+  const projection = baseProjection(w0, base, commitment.datasetRoot);
+  const config: RunConfig = {
+    baseRoot: base.root,
+    datasetRoot: commitment.datasetRoot,
+    projection: projection.id,
+    alpha: task.alpha,
+    lr: task.lr,
+  };
+  return { base, dataset, commitment, projection, config };
 }
 
 export function validateCheckpointShape(shape: CheckpointShape): void {

@@ -5,14 +5,10 @@
 import { expect } from "chai";
 import {
   orderedPublicSignals,
-  activateExamples,
   adapterCommitment,
-  baseProjection,
   buildCheckpointCircuitInput,
   canonicalInit,
   checkpointPublicSignals,
-  commitActivatedDataset,
-  commitBase,
   decimalRecord,
   makeCheckpoint,
   mergeBlockInput,
@@ -22,7 +18,7 @@ import {
   syntheticTask,
   type CheckpointShape,
   type CircuitInstance,
-  type RunConfig,
+  setUpRun,
 } from "../../src/protocol/index.js";
 import {
   loadInstances,
@@ -53,17 +49,7 @@ const instances = {
 /** One run of version 2 from scratch: the reference's statements and circuit inputs of every proof. */
 function run() {
   const task = syntheticTask(shape, { seed: 11, datasetSize: 9 });
-  const base = commitBase(task.w0, shape);
-  const dataset = activateExamples(task.dataset, task.w0, shape);
-  const commitment = commitActivatedDataset(dataset, shape);
-  const projection = baseProjection(task.w0, base, commitment.datasetRoot);
-  const config: RunConfig = {
-    baseRoot: base.root,
-    datasetRoot: commitment.datasetRoot,
-    projection: projection.id,
-    alpha: task.alpha,
-    lr: task.lr,
-  };
+  const { base, dataset, commitment, projection, config } = setUpRun({ ...task, shape });
   const seed = 20261201n;
   const start = canonicalInit(seed, shape);
   const startStatement = runStartStatement(config, { seed, adapterStart: adapterCommitment(start.a, start.b, shape) });

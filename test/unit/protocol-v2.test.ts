@@ -38,6 +38,7 @@ import {
   unpackStepSubmitter,
   type RunConfig,
   type StepShape,
+  setUpRun,
 } from "../../src/protocol/index.js";
 import { matrixOf, signedInt, stepCase } from "./arbitraries.js";
 
@@ -354,17 +355,7 @@ describe("protocol v2: run configuration and the packed step/submitter", () => {
 describe("protocol v2: checkpoints", () => {
   const shape = SHAPE;
   const task = syntheticTask(shape, { seed: 17, datasetSize: 13 });
-  const base = commitBase(task.w0, shape);
-  const dataset = activateExamples(task.dataset, task.w0, shape);
-  const commitment = commitActivatedDataset(dataset, shape);
-  const projection = baseProjection(task.w0, base, commitment.datasetRoot);
-  const config: RunConfig = {
-    baseRoot: base.root,
-    datasetRoot: commitment.datasetRoot,
-    projection: projection.id,
-    alpha: task.alpha,
-    lr: task.lr,
-  };
+  const { dataset, commitment, projection, config } = setUpRun(task);
 
   it("k = 3 equals three chained loraStep calls on the batches steps 5, 6, 7 select, and loss = Σ E² of them", () => {
     const made = makeCheckpoint({
