@@ -2,9 +2,16 @@
  * Helpers to talk to the LoraLedgerRegistry contract (contracts/LoraLedgerRegistry.sol): circuit ids,
  * proof structs and the public inputs the registry assembles (PROTOCOL §7).
  */
-import { id } from "ethers";
+import { AbiCoder, id, keccak256 } from "ethers";
 import type { Groth16Proof } from "snarkjs";
-import { FIELD_MODULUS, toSolidityProof, type SolidityProof } from "../protocol/index.js";
+import {
+  baseLayout,
+  FIELD_MODULUS,
+  packStepSubmitter,
+  toSolidityProof,
+  type CircuitInstance,
+  type SolidityProof,
+} from "../protocol/index.js";
 
 /**
  * The future id of the registry in the LoraLedger Ignition module (deploy/modules/LoraLedger.ts): its
@@ -66,4 +73,71 @@ export interface MergeRunState {
  */
 export function registryMergeInputs(run: MergeRunState, adapter: bigint, mergedRoot: bigint): bigint[] {
   return [run.baseRoot, adapter, run.hparamsHash, mergedRoot];
+}
+
+// -------------------------------------------------------------------------------------------------
+// Protocol version 2: LoraLedgerRegistryV2 (contracts/LoraLedgerRegistryV2.sol)
+// -------------------------------------------------------------------------------------------------
+
+/** The future id of the version-2 registry in the LoraLedger Ignition module. */
+export const REGISTRY_V2_FUTURE_ID = "LoraLedger#LoraLedgerRegistryV2";
+
+/** ILoraLedgerRegistryV2.VerifierKind, by value. */
+export const VERIFIER_KIND = { None: 0, RunStart: 1, Checkpoint: 2, ProjectionBlock: 3, MergeBlock: 4 } as const;
+
+const KIND_OF_TEMPLATE: Partial<Record<CircuitInstance["template"], number>> = {
+  LoraRunStart: VERIFIER_KIND.RunStart,
+  LoraCheckpoint: VERIFIER_KIND.Checkpoint,
+  BaseProjectionBlock: VERIFIER_KIND.ProjectionBlock,
+  LoraMergeBlock: VERIFIER_KIND.MergeBlock,
+};
+
+/** What registerVerifier needs to know of a version-2 instance (ILoraLedgerRegistryV2.VerifierRecord). */
+export interface VerifierRegistration {
+  circuitId: string;
+  kind: number;
+  /** k for a checkpoint, the base model's column blocks for a projection or merge block, 1 for a start */
+  count: number;
+  /** keccak256(abi.encode(d_out, d_in, rank)) of the step shape the instance serves */
+  shapeId: string;
+}
+
+/** The registration of a version-2 instance, from circuits/instances.json; undefined for a version-1 one. */
+export function verifierRegistration(instance: CircuitInstance): VerifierRegistration | undefined {
+  const kind = KIND_OF_TEMPLATE[instance.template];
+  if (kind === undefined) return undefined;
+  const { dIn, dOut, rank, steps } = instance.params;
+  const blocks = baseLayout(dIn, dOut).blocks;
+  const count =
+    kind === VERIFIER_KIND.Checkpoint ? (steps ?? 1) : kind === VERIFIER_KIND.RunStart ? 1 : blocks;
+  return {
+    circuitId: circuitIdOf(instance.name),
+    kind,
+    count,
+    shapeId: keccak256(AbiCoder.defaultAbiCoder().encode(["uint256", "uint256", "uint256"], [dOut, dIn, rank])),
+  };
+}
+
+/** The registry's `CheckpointSubmission` struct, for submitCheckpoints. */
+export interface CheckpointSubmission {
+  adapterAfter: bigint;
+  loss: bigint;
+  proof: SolidityProof;
+}
+
+export function checkpointSubmission(adapterAfter: bigint, loss: bigint, proof: Groth16Proof): CheckpointSubmission {
+  return { adapterAfter, loss, proof: toSolidityProof(proof) };
+}
+
+/**
+ * The public inputs the registry gives a checkpoint's verifier: [runConfig, head, adapterAfter,
+ * nextStep · 2^160 + submitter, loss] (PROTOCOL §12).
+ */
+export function registryCheckpointInputs(
+  run: { runConfig: bigint; head: bigint; nextStep: bigint },
+  adapterAfter: bigint,
+  loss: bigint,
+  submitter: string,
+): bigint[] {
+  return [run.runConfig, run.head, adapterAfter, packStepSubmitter(run.nextStep, BigInt(submitter)), loss];
 }

@@ -1,0 +1,529 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title ILoraLedgerRegistryV2
+/// @notice The ledger of LoRA fine-tuning runs on the statements of Protocol version 2
+///         (docs/PROTOCOL.md §11–§13), every one proven with Groth16:
+///         1. the **base projection** of a (base model, dataset) pair, proven block by block by anyone
+///            (`submitProjectionBlock`); it counts once every block is verified, in order, and its id is
+///            the chained hash of the last block;
+///         2. a **run** starts with a LoraRunStart proof (`startRun`) from the canonical initialization of
+///            a public seed, or from a verified adapter of an earlier run on the same base model and
+///            shape; its configuration (base, dataset, projection, α, lr) is stored in the clear and
+///            bound to every later proof by one hash, `runConfig`;
+///         3. **checkpoints** (`submitCheckpoint`): one LoraCheckpoint proof of k consecutive steps from
+///            the run's head, which also proves the checkpoint's summed squared error (`loss`);
+///         4. **merges** (`submitMergeBlock`): the exact merged weights W_eff = W0 + α B A of a verified
+///            adapter of a run, proven in the base model's column blocks and bound to that run and its
+///            step count.
+///         The registry assembles every proof's public inputs itself from its own state, so a proof is
+///         accepted only for the run's current head, next step index, configuration and submitter.
+///         `provenanceOf(adapter)` answers "which verified run produced this adapter, after how many
+///         steps, from which base model and dataset"; every adapter it vouches for descends, through
+///         verified proofs only, from a canonical initialization.
+/// @dev All commitments are BN254 scalar field elements. A step count `steps` names the adapter after
+///      that many verified steps of a run (0: the run's start). Every struct, event and error is here.
+interface ILoraLedgerRegistryV2 {
+    // ---------------------------------------------------------------------------------------------
+    // Structs and enums
+    // ---------------------------------------------------------------------------------------------
+
+    /// @notice What a circuit instance proves, which fixes its public inputs (PROTOCOL §11–§13).
+    enum VerifierKind {
+        None,
+        RunStart,
+        Checkpoint,
+        ProjectionBlock,
+        MergeBlock
+    }
+
+    /// @notice A registered base model.
+    /// @param registrant who registered it (never zero for a registered model)
+    /// @param registeredBlock the block of registration
+    /// @param uri where the weights can be found (free text; not verified on-chain)
+    struct BaseModel {
+        address registrant;
+        uint64 registeredBlock;
+        string uri;
+    }
+
+    /// @notice A registered dataset (in version 2 an activated dataset: its leaves commit the base
+    ///         model's outputs, PROTOCOL §11, so its root is specific to one base model).
+    /// @param registrant who registered it (never zero for a registered dataset)
+    /// @param registeredBlock the block of registration
+    /// @param size the number of examples as declared by the registrant (the proofs use the size
+    ///        committed inside datasetRoot)
+    /// @param uri where the examples can be found (free text; not verified on-chain)
+    struct Dataset {
+        address registrant;
+        uint64 registeredBlock;
+        uint64 size;
+        string uri;
+    }
+
+    /// @notice The verifier registered for a circuit instance, with what the registry must know of the
+    ///         instance (two storage slots; the first is all a checkpoint reads).
+    /// @param verifier the generated Groth16 verifier (zero when the circuit id was never registered)
+    /// @param registeredBlock the block of registration
+    /// @param retired true once retired: it then accepts no new proof
+    /// @param kind what the instance proves
+    /// @param count the instance's steps per proof (k) for a Checkpoint, its number of column blocks of
+    ///        the base model for a ProjectionBlock or MergeBlock, 1 for a RunStart
+    /// @param shapeId keccak256(abi.encode(d_out, d_in, rank)) of the instance (rank 0 for a
+    ///        ProjectionBlock): a run's start and checkpoint instances, and a continued run's and its
+    ///        parent's, must have the same shape
+    struct VerifierRecord {
+        address verifier;
+        uint64 registeredBlock;
+        bool retired;
+        VerifierKind kind;
+        uint16 count;
+        bytes32 shapeId;
+    }
+
+    /// @notice The progress of a base projection of (baseRoot, datasetRoot) with one circuit instance.
+    /// @param acc the chained hash after the verified blocks (0 before the first): the projection id
+    ///        once nextBlock equals the instance's block count
+    /// @param nextBlock the index of the next block to verify
+    struct ProjectionProgress {
+        uint256 acc;
+        uint16 nextBlock;
+    }
+
+    /// @notice A training run. Slot 0 (trainer, nextStep) is the hot slot, read and written per checkpoint.
+    /// @param trainer the run's owner (msg.sender of startRun); may always submit checkpoints
+    /// @param nextStep the index of the next step to prove (= number of verified steps)
+    /// @param checkpointCircuitId the LoraCheckpoint instance that proves the run's steps
+    /// @param runConfig Poseidon([16, baseRoot, datasetRoot, projectionId, alpha, lr]) (PROTOCOL §12)
+    /// @param head the adapter after nextStep verified steps
+    /// @param baseRoot the base model
+    /// @param datasetRoot the (activated) dataset
+    /// @param projectionId the completed base projection of (baseRoot, datasetRoot) the run uses
+    /// @param adapterStart the adapter the run started from
+    /// @param seed the canonical initialization's seed (0 for a continued run)
+    /// @param parentRunId the run whose verified adapter this run continues (0: canonical start)
+    /// @param parentSteps the parent's step count whose adapter this run starts from
+    /// @param alpha α̂, the LoRA scale at scale 2^F (in [1, 2^16))
+    /// @param lr l̂, the learning rate at scale 2^F (in [1, 2^16))
+    /// @param startBlock the block of startRun
+    struct Run {
+        address trainer;
+        uint64 nextStep;
+        bytes32 checkpointCircuitId;
+        uint256 runConfig;
+        uint256 head;
+        uint256 baseRoot;
+        uint256 datasetRoot;
+        uint256 projectionId;
+        uint256 adapterStart;
+        uint256 seed;
+        uint64 parentRunId;
+        uint64 parentSteps;
+        uint16 alpha;
+        uint16 lr;
+        uint64 startBlock;
+    }
+
+    /// @notice What startRun needs. A canonical start has parentRunId = 0 and names its seed; a
+    ///         continued run names the parent's run and step count, seed = 0, and adapterStart equal to
+    ///         the parent's verified adapter after parentSteps steps.
+    struct RunStart {
+        uint256 baseRoot;
+        uint256 datasetRoot;
+        uint16 alpha;
+        uint16 lr;
+        bytes32 startCircuitId;
+        bytes32 checkpointCircuitId;
+        uint256 runConfig;
+        uint256 adapterStart;
+        uint256 seed;
+        uint64 parentRunId;
+        uint64 parentSteps;
+    }
+
+    /// @notice The first verified proof that produced an adapter (one storage slot).
+    /// @param runId the run (0: never produced by a verified proof)
+    /// @param steps the run's step count after which it is the run's head (0: the run's start)
+    struct AdapterProvenance {
+        uint192 runId;
+        uint64 steps;
+    }
+
+    /// @notice A Groth16 proof in the EVM's coordinate order (src/protocol toSolidityProof).
+    struct Proof {
+        uint256[2] a;
+        uint256[2][2] b;
+        uint256[2] c;
+    }
+
+    /// @notice One checkpoint of a batch: the claimed adapter after its k steps, its loss, its proof.
+    struct CheckpointSubmission {
+        uint256 adapterAfter;
+        uint256 loss;
+        Proof proof;
+    }
+
+    /// @notice The progress of a merge of a run's adapter after `steps` steps with one circuit instance.
+    /// @param acc the chained hash after the verified blocks (the merged root once complete)
+    /// @param nextBlock the index of the next block to verify
+    struct MergeProgress {
+        uint256 acc;
+        uint16 nextBlock;
+    }
+
+    /// @notice The merge recorded for a run's adapter after `steps` steps.
+    /// @param mergedRoot the commitment to the exact merged weights (PROTOCOL §13); 0 when none
+    /// @param recorder who submitted the last block
+    /// @param circuitId the LoraMergeBlock instance that proved it
+    struct MergeRecord {
+        uint256 mergedRoot;
+        address recorder;
+        bytes32 circuitId;
+    }
+
+    /// @notice The first merge recorded for a merged root (one storage slot).
+    struct MergedProvenance {
+        uint192 runId;
+        uint64 steps;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Events
+    // ---------------------------------------------------------------------------------------------
+
+    /// @notice A base model commitment was registered.
+    event BaseModelRegistered(uint256 indexed baseRoot, address indexed registrant, string uri);
+
+    /// @notice A dataset commitment was registered.
+    event DatasetRegistered(uint256 indexed datasetRoot, address indexed registrant, uint64 size, string uri);
+
+    /// @notice A verifier was registered for a circuit instance (circuitId = keccak256(instance name)).
+    event VerifierRegistered(
+        bytes32 indexed circuitId,
+        address indexed verifier,
+        VerifierKind kind,
+        uint16 count,
+        bytes32 shapeId
+    );
+
+    /// @notice A circuit instance's verifier was retired: it accepts no new proof.
+    event VerifierRetired(bytes32 indexed circuitId, address indexed verifier);
+
+    /// @notice Block `blockIndex` of the base projection of (baseRoot, datasetRoot) was verified.
+    event ProjectionBlockVerified(
+        uint256 indexed baseRoot,
+        uint256 indexed datasetRoot,
+        bytes32 indexed circuitId,
+        uint16 blockIndex,
+        uint256 accOut
+    );
+
+    /// @notice Every block of the projection was verified: runs on (baseRoot, datasetRoot) may use it.
+    event ProjectionCompleted(uint256 indexed baseRoot, uint256 indexed datasetRoot, uint256 projectionId);
+
+    /// @notice A run was started by `trainer` from `adapterStart` (the canonical initialization of the
+    ///         run's seed, or the parent's adapter after parentSteps steps when parentRunId != 0).
+    event RunStarted(
+        uint256 indexed runId,
+        uint256 indexed baseRoot,
+        uint256 indexed datasetRoot,
+        address trainer,
+        uint256 runConfig,
+        uint256 adapterStart,
+        uint64 parentRunId,
+        uint64 parentSteps
+    );
+
+    /// @notice The trainer authorized (`authorized` = true) or deauthorized a prover for a run.
+    event ProverSet(uint256 indexed runId, address indexed prover, bool authorized);
+
+    /// @notice A checkpoint's proof was verified: steps firstStep … firstStep + steps - 1 moved the run's
+    ///         head from adapterBefore to adapterAfter; `loss` is the proven Σ E² of those steps
+    ///         (PROTOCOL §12: mean squared error = loss / (steps · n · d_out · 2^(6F))).
+    event CheckpointVerified(
+        uint256 indexed runId,
+        uint64 firstStep,
+        uint16 steps,
+        uint256 indexed adapterAfter,
+        uint256 adapterBefore,
+        uint256 loss,
+        address indexed submitter
+    );
+
+    /// @notice Block `blockIndex` of the merge of run `runId`'s adapter after `steps` steps was verified.
+    event MergeBlockVerified(uint256 indexed runId, uint64 steps, bytes32 indexed circuitId, uint16 blockIndex);
+
+    /// @notice Every block of a merge was verified: `mergedRoot` commits to the exact merged weights of
+    ///         `adapter`, run `runId`'s adapter after `steps` steps, on the run's base model and α.
+    event MergeVerified(
+        uint256 indexed runId,
+        uint256 indexed adapter,
+        uint256 indexed mergedRoot,
+        uint64 steps,
+        address recorder
+    );
+
+    // ---------------------------------------------------------------------------------------------
+    // Errors
+    // ---------------------------------------------------------------------------------------------
+
+    /// @notice An address argument that must be set was zero.
+    error LoraLedger__ZeroAddress();
+
+    /// @notice A base model or dataset root was zero or not below the field modulus.
+    error LoraLedger__InvalidRoot(uint256 root);
+
+    /// @notice A dataset was declared with zero examples.
+    error LoraLedger__InvalidDatasetSize(uint64 size);
+
+    /// @notice The base model root is registered already (by `registrant`).
+    error LoraLedger__BaseModelAlreadyRegistered(uint256 baseRoot, address registrant);
+
+    /// @notice The dataset root is registered already (by `registrant`).
+    error LoraLedger__DatasetAlreadyRegistered(uint256 datasetRoot, address registrant);
+
+    /// @notice No base model is registered under this root.
+    error LoraLedger__UnknownBaseModel(uint256 baseRoot);
+
+    /// @notice No dataset is registered under this root.
+    error LoraLedger__UnknownDataset(uint256 datasetRoot);
+
+    /// @notice The circuit id was zero.
+    error LoraLedger__InvalidCircuitId(bytes32 circuitId);
+
+    /// @notice A verifier's kind was None, or its count was 0 (or not 1 for a RunStart).
+    error LoraLedger__InvalidVerifierMetadata(VerifierKind kind, uint16 count);
+
+    /// @notice The circuit id has (or had) a verifier already; verifiers are never replaced.
+    error LoraLedger__VerifierAlreadyRegistered(bytes32 circuitId, address verifier);
+
+    /// @notice The verifier address holds no code.
+    error LoraLedger__VerifierNotAContract(address verifier);
+
+    /// @notice No verifier was ever registered for this circuit id.
+    error LoraLedger__UnknownVerifier(bytes32 circuitId);
+
+    /// @notice The circuit id's verifier is retired.
+    error LoraLedger__RetiredVerifier(bytes32 circuitId, address verifier);
+
+    /// @notice The circuit id's verifier proves `actual`, where `expected` is needed.
+    error LoraLedger__WrongVerifierKind(bytes32 circuitId, VerifierKind expected, VerifierKind actual);
+
+    /// @notice Two instances that must have the same shape do not (a run's start and checkpoint
+    ///         instances, or a continued run's checkpoint instance and its parent's).
+    error LoraLedger__ShapeMismatch(bytes32 circuitId, bytes32 otherCircuitId);
+
+    /// @notice The projection block's proof did not verify for [baseRoot, datasetRoot, blockIndex, accIn, accOut].
+    error LoraLedger__InvalidProjectionProof(uint256 baseRoot, uint256 datasetRoot, uint16 blockIndex);
+
+    /// @notice Every block of this projection is verified already.
+    error LoraLedger__ProjectionAlreadyComplete(uint256 baseRoot, uint256 datasetRoot, bytes32 circuitId);
+
+    /// @notice No projection of (baseRoot, datasetRoot) is complete: a run cannot start on it yet.
+    error LoraLedger__ProjectionIncomplete(uint256 baseRoot, uint256 datasetRoot);
+
+    /// @notice α̂ or l̂ is 0: a run that trains nothing is not a valid configuration (PROTOCOL §12).
+    error LoraLedger__ZeroHyperparameter(uint16 alpha, uint16 lr);
+
+    /// @notice A continued run named a seed (it must be 0), or a canonical start named a parent step.
+    error LoraLedger__InvalidStart();
+
+    /// @notice A continued run's adapterStart is not the parent's verified adapter after parentSteps steps,
+    ///         or the parent is on another base model.
+    error LoraLedger__NotAVerifiedParent(uint256 parentRunId, uint64 parentSteps);
+
+    /// @notice The run start's proof did not verify for the inputs the registry assembled.
+    error LoraLedger__InvalidStartProof();
+
+    /// @notice No run has this id.
+    error LoraLedger__UnknownRun(uint256 runId);
+
+    /// @notice Only the run's trainer may do this.
+    error LoraLedger__NotTrainer(uint256 runId, address caller);
+
+    /// @notice The caller is neither the run's trainer nor one of its authorized provers.
+    error LoraLedger__UnauthorizedSubmitter(uint256 runId, address caller);
+
+    /// @notice A claimed commitment or loss is not below the field modulus (checked for the whole batch
+    ///         before any proof is verified).
+    error LoraLedger__NotAFieldElement(uint256 value);
+
+    /// @notice The checkpoint's proof did not verify for [runConfig, head, adapterAfter,
+    ///         nextStep · 2^160 + msg.sender, loss].
+    error LoraLedger__InvalidCheckpointProof(uint256 runId, uint64 firstStep);
+
+    /// @notice submitCheckpoints was called with no checkpoint.
+    error LoraLedger__EmptyBatch(uint256 runId);
+
+    /// @notice The run has no verified adapter after `steps` steps.
+    error LoraLedger__StepNotVerified(uint256 runId, uint64 steps);
+
+    /// @notice The merge block's proof did not verify for [baseRoot, adapter, alpha, blockIndex, accIn, accOut].
+    error LoraLedger__InvalidMergeProof(uint256 runId, uint64 steps, uint16 blockIndex);
+
+    /// @notice A merge of this run's adapter after `steps` steps is recorded already, to `mergedRoot`.
+    error LoraLedger__MergeAlreadyRecorded(uint256 runId, uint64 steps, uint256 mergedRoot);
+
+    // ---------------------------------------------------------------------------------------------
+    // Roles and constants
+    // ---------------------------------------------------------------------------------------------
+
+    /// @notice The BN254 scalar field modulus; every public input must be below it.
+    function SNARK_SCALAR_FIELD() external view returns (uint256);
+
+    /// @notice The role that registers and retires verifiers.
+    function VERIFIER_ADMIN_ROLE() external view returns (bytes32);
+
+    /// @notice The role that pauses and unpauses every proof submission and run start.
+    function PAUSER_ROLE() external view returns (bytes32);
+
+    // ---------------------------------------------------------------------------------------------
+    // Registration
+    // ---------------------------------------------------------------------------------------------
+
+    /// @notice Registers a base model commitment (anyone, once per root).
+    function registerBaseModel(uint256 baseRoot, string calldata uri) external;
+
+    /// @notice Registers a dataset commitment (anyone, once per root).
+    function registerDataset(uint256 datasetRoot, uint64 size, string calldata uri) external;
+
+    /// @notice Registers the verifier of a circuit instance with its kind, count and shape id
+    ///         (VERIFIER_ADMIN_ROLE; src/chain `verifierRegistration` computes them from
+    ///         circuits/instances.json). A circuit id is registered at most once, ever.
+    /// @dev The metadata is trusted as the verifier itself is: a wrong k would let a checkpoint skip
+    ///      step indices. A deployment is checked against circuits/instances.json.
+    function registerVerifier(
+        bytes32 circuitId,
+        address verifier,
+        VerifierKind kind,
+        uint16 count,
+        bytes32 shapeId
+    ) external;
+
+    /// @notice Retires a circuit instance's verifier (VERIFIER_ADMIN_ROLE).
+    function retireVerifier(bytes32 circuitId) external;
+
+    /// @notice Pauses every proof submission and run start (PAUSER_ROLE).
+    function pause() external;
+
+    /// @notice Unpauses (PAUSER_ROLE).
+    function unpause() external;
+
+    // ---------------------------------------------------------------------------------------------
+    // Base projections (anyone: a projection block is a public fact about public commitments)
+    // ---------------------------------------------------------------------------------------------
+
+    /// @notice Verifies the next block of the base projection of (baseRoot, datasetRoot) proven with
+    ///         `circuitId` (a ProjectionBlock instance). Public inputs: [baseRoot, datasetRoot,
+    ///         nextBlock, acc, accOut]. The last block completes the projection: its accOut is the id.
+    function submitProjectionBlock(
+        uint256 baseRoot,
+        uint256 datasetRoot,
+        bytes32 circuitId,
+        uint256 accOut,
+        Proof calldata proof
+    ) external;
+
+    // ---------------------------------------------------------------------------------------------
+    // Runs and checkpoints
+    // ---------------------------------------------------------------------------------------------
+
+    /// @notice Starts a run owned by msg.sender and returns its id (1-based). Public inputs of the
+    ///         LoraRunStart proof: [runConfig, adapterStart, seed, fromHead, baseRoot, datasetRoot,
+    ///         projectionId, alpha, lr], with projectionId the completed projection of the pair and
+    ///         fromHead = (parentRunId != 0).
+    function startRun(RunStart calldata start, Proof calldata proof) external returns (uint256 runId);
+
+    /// @notice Authorizes or deauthorizes `prover` to submit checkpoints of run `runId` (the trainer only).
+    function setProver(uint256 runId, address prover, bool authorized) external;
+
+    /// @notice Verifies and records the run's next checkpoint (k steps, k of the run's checkpoint instance).
+    ///         Public inputs: [runConfig, head, adapterAfter, nextStep · 2^160 + msg.sender, loss].
+    function submitCheckpoint(uint256 runId, uint256 adapterAfter, uint256 loss, Proof calldata proof) external;
+
+    /// @notice submitCheckpoint for several consecutive checkpoints in one transaction; all or nothing.
+    function submitCheckpoints(uint256 runId, CheckpointSubmission[] calldata checkpoints) external;
+
+    // ---------------------------------------------------------------------------------------------
+    // Merges (anyone: a merge block is a public fact about the run's public commitments)
+    // ---------------------------------------------------------------------------------------------
+
+    /// @notice Verifies the next block of the merge of run `runId`'s adapter after `steps` steps, proven
+    ///         with `circuitId` (a MergeBlock instance). Public inputs: [run.baseRoot,
+    ///         adapterAt(runId, steps), run.alpha, nextBlock, acc, accOut]. The last block records the
+    ///         merge: its accOut is the merged root. Merges are kept per run and step count, so no one
+    ///         can take another run's merge record first.
+    function submitMergeBlock(
+        uint256 runId,
+        uint64 steps,
+        bytes32 circuitId,
+        uint256 accOut,
+        Proof calldata proof
+    ) external;
+
+    // ---------------------------------------------------------------------------------------------
+    // Views
+    // ---------------------------------------------------------------------------------------------
+
+    /// @notice The block the registry was deployed in: where to start scanning its events.
+    function deploymentBlock() external view returns (uint256);
+
+    /// @notice The number of runs started (run ids are 1..runCount).
+    function runCount() external view returns (uint256);
+
+    /// @notice A base model (all zero when not registered).
+    function getBaseModel(uint256 baseRoot) external view returns (BaseModel memory);
+
+    /// @notice A dataset (all zero when not registered).
+    function getDataset(uint256 datasetRoot) external view returns (Dataset memory);
+
+    /// @notice A circuit instance's verifier record (all zero when never registered).
+    function verifierOf(bytes32 circuitId) external view returns (VerifierRecord memory);
+
+    /// @notice The id of the completed projection of (baseRoot, datasetRoot); 0 when none is complete.
+    function projectionOf(uint256 baseRoot, uint256 datasetRoot) external view returns (uint256);
+
+    /// @notice The progress of the projection of (baseRoot, datasetRoot) with instance `circuitId`.
+    function projectionProgress(
+        uint256 baseRoot,
+        uint256 datasetRoot,
+        bytes32 circuitId
+    ) external view returns (ProjectionProgress memory);
+
+    /// @notice A run; reverts with LoraLedger__UnknownRun for an unknown id.
+    function getRun(uint256 runId) external view returns (Run memory);
+
+    /// @notice Whether `account` is an authorized prover of run `runId` (the trainer is not listed).
+    function isProver(uint256 runId, address account) external view returns (bool);
+
+    /// @notice Whether `account` may submit a checkpoint of run `runId` now: the run exists, the registry
+    ///         is not paused, the run's checkpoint verifier is not retired, and `account` is its trainer
+    ///         or an authorized prover.
+    function canSubmit(uint256 runId, address account) external view returns (bool);
+
+    /// @notice The run's verified adapter after `steps` steps (0: its start; then every checkpoint
+    ///         boundary); reverts with LoraLedger__UnknownRun or LoraLedger__StepNotVerified.
+    function adapterAt(uint256 runId, uint64 steps) external view returns (uint256);
+
+    /// @notice Was `adapter` produced by a verified proof (a canonical start or a checkpoint), and by which
+    ///         run, after how many steps, on which base model and dataset (the first such proof). All zero
+    ///         when not. A checkpoint that changes nothing gives no adapter a provenance it did not have.
+    function provenanceOf(
+        uint256 adapter
+    ) external view returns (bool verified, uint256 runId, uint64 steps, uint256 baseRoot, uint256 datasetRoot);
+
+    /// @notice The progress of the merge of run `runId`'s adapter after `steps` steps with `circuitId`.
+    function mergeProgress(uint256 runId, uint64 steps, bytes32 circuitId) external view returns (MergeProgress memory);
+
+    /// @notice The merge recorded for run `runId`'s adapter after `steps` steps (all zero when none).
+    function mergeOf(uint256 runId, uint64 steps) external view returns (MergeRecord memory);
+
+    /// @notice Where merged weights came from: the first run and step count whose adapter's merge was
+    ///         proven to be `mergedRoot`, with the adapter, base model and dataset. All zero when none.
+    function mergedProvenanceOf(
+        uint256 mergedRoot
+    )
+        external
+        view
+        returns (bool verified, uint256 runId, uint64 steps, uint256 adapter, uint256 baseRoot, uint256 datasetRoot);
+}
