@@ -108,8 +108,7 @@ export function verifierRegistration(instance: CircuitInstance): VerifierRegistr
   if (kind === undefined) return undefined;
   const { dIn, dOut, rank, steps } = instance.params;
   const blocks = baseLayout(dIn, dOut).blocks;
-  const count =
-    kind === VERIFIER_KIND.Checkpoint ? (steps ?? 1) : kind === VERIFIER_KIND.RunStart ? 1 : blocks;
+  const count = kind === VERIFIER_KIND.Checkpoint ? (steps ?? 1) : kind === VERIFIER_KIND.RunStart ? 1 : blocks;
   return {
     circuitId: circuitIdOf(instance.name),
     kind,
