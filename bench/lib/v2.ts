@@ -78,7 +78,11 @@ function testCheckpointName(): string {
   return defaultInstance("LoraCheckpoint").name;
 }
 
-/** The circuits of `npm run bench -- --only v2`: every role's, and version 1's step beside the reference only if named. */
+/**
+ * The circuits of `npm run bench -- --only v2`: every role's, with version 1's step beside the reference, so
+ * that both are measured in one run on one machine (proving times of different runs are not comparable:
+ * the same 8x8 step took 0.9 s on 2026-11-25 and 1.6 s on 2026-12-02 here).
+ */
 export function v2Circuits(roles: V2Roles = v2Roles()): string[] {
-  return [roles.reference, roles.widest, ...roles.sweep, ...roles.steps, ...roles.projection];
+  return [roles.reference, roles.beside, roles.widest, ...roles.sweep, ...roles.steps, ...roles.projection];
 }
