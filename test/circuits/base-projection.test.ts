@@ -2,6 +2,7 @@
 // each honest block is accepted and the accumulators chain to baseProjection(...).id; a block from another
 // position, a changed weight, a wrong accIn or accOut, a different dataset root are rejected.
 import { expect } from "chai";
+import fc from "fast-check";
 
 import {
   activateExamples,
@@ -23,6 +24,7 @@ import { WitnessTester } from "../helpers/witnessTester.js";
 const FILE = TEMPLATES.BaseProjectionBlock.file;
 const PUBLIC = TEMPLATES.BaseProjectionBlock.publicInputs;
 const SHAPE: StepShape = { dIn: 8, dOut: 8, rank: 2, batch: 2, depth: 4, F: 8, FW: 10, xBits: 16, aBits: 16, wBits: 8 };
+const RUNS = Number(process.env.FUZZ_RUNS ?? 3);
 
 interface Case {
   readonly shape: StepShape;
@@ -88,6 +90,19 @@ describe("BaseProjectionBlock (--O1 harnesses, 8x8 with one block, 16x512 with t
       expect(acc).to.equal(c.projection.id);
       expect(acc).to.not.equal(0n);
     }
+  });
+
+  it("[fuzz] reference and circuit agree over base models and datasets (8x8: the block's accOut is the projection id)", async function () {
+    const [single] = cases;
+    if (single === undefined) throw new Error("no 8x8 case");
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 100_000 }), async (seed) => {
+        const c = makeCase({ dIn: 8, dOut: 8 }, seed);
+        const witness = await single.tester.expectPass(blockInput(c, 0));
+        expect(witness[single.tester.wire("accOut")]).to.equal(c.projection.id);
+      }),
+      { numRuns: RUNS, endOnFailure: true },
+    );
   });
 
   it("rejects a block from another position (block 1 claimed as block 0 and vice versa; block index 1 of a single block)", async function () {

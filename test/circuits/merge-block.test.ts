@@ -2,6 +2,7 @@
 // merged blocks of mergeInBlocks are accepted and chain to its root; a wrong adapter, a wrong α, a wrong
 // block index and (at the R1CS level) a changed merged value are rejected.
 import { expect } from "chai";
+import fc from "fast-check";
 
 import {
   FIELD_MODULUS,
@@ -24,6 +25,7 @@ const FILE = TEMPLATES.LoraMergeBlock.file;
 const PUBLIC = TEMPLATES.LoraMergeBlock.publicInputs;
 const SHAPE: StepShape = { dIn: 8, dOut: 8, rank: 2, batch: 2, depth: 4, F: 8, FW: 10, xBits: 16, aBits: 16, wBits: 8 };
 const ALPHA = 300n;
+const RUNS = Number(process.env.FUZZ_RUNS ?? 3);
 const p = FIELD_MODULUS;
 
 interface Case {
@@ -32,11 +34,12 @@ interface Case {
   readonly a: bigint[][];
   readonly b: bigint[][];
   readonly base: BaseCommitment;
+  readonly alpha: bigint;
   readonly merged: MergedBlocks;
   tester: WitnessTester;
 }
 
-function makeCase(dims: { dIn: number; dOut: number }, seed: number): Omit<Case, "tester"> {
+function makeCase(dims: { dIn: number; dOut: number }, seed: number, alpha = ALPHA): Omit<Case, "tester"> {
   const shape = { ...SHAPE, ...dims };
   const task = syntheticTask(shape, { seed, datasetSize: 2 });
   // A trained-looking adapter: B nonzero, entries anywhere in the 16-bit range.
@@ -51,7 +54,8 @@ function makeCase(dims: { dIn: number; dOut: number }, seed: number): Omit<Case,
     a,
     b,
     base: commitBase(task.w0, shape),
-    merged: mergeInBlocks(shape, task.w0, a, b, ALPHA),
+    alpha,
+    merged: mergeInBlocks(shape, task.w0, a, b, alpha),
   };
 }
 
@@ -61,8 +65,8 @@ function blockInput(
   index: number,
   overrides: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  const { shape, w0, a, b, base, merged } = c;
-  return { ...mergeBlockInput(shape, { w0, a, b, alpha: ALPHA, base, merged }, index).circuitInput, ...overrides };
+  const { shape, w0, a, b, alpha, base, merged } = c;
+  return { ...mergeBlockInput(shape, { w0, a, b, alpha, base, merged }, index).circuitInput, ...overrides };
 }
 
 describe("LoraMergeBlock (--O1 harnesses, 8x8 with one block, 16x512 with two)", function () {
@@ -107,6 +111,23 @@ describe("LoraMergeBlock (--O1 harnesses, 8x8 with one block, 16x512 with two)",
       }
       expect(acc).to.equal(c.merged.root);
     }
+  });
+
+  it("[fuzz] reference and circuit agree over base models, adapters and α (8x8: accOut is the merged root)", async function () {
+    const [single] = cases;
+    if (single === undefined) throw new Error("no 8x8 case");
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.bigInt({ min: 1n, max: (1n << 16n) - 1n }),
+        async (seed, alpha) => {
+          const c = makeCase({ dIn: 8, dOut: 8 }, seed, alpha);
+          const witness = await single.tester.expectPass(blockInput(c, 0));
+          expect(witness[single.tester.wire("accOut")]).to.equal(c.merged.root);
+        },
+      ),
+      { numRuns: RUNS, endOnFailure: true },
+    );
   });
 
   it("rejects a wrong adapter: A[0][0] + 1 against the committed adapter, and another adapter's commitment", async function () {

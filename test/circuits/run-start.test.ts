@@ -2,6 +2,7 @@
 // head of an earlier run, bound to the run's configuration; and at the R1CS level, the canonical init's
 // bit decomposition of each Poseidon word and its quotient/remainder split.
 import { expect } from "chai";
+import fc from "fast-check";
 
 import {
   FIELD_MODULUS,
@@ -30,6 +31,7 @@ const SPAN = 2n * BETA + 1n;
 /** entry m = 15 (A[1][7]) is the only one drawn from the second word (q = 1); its other 14 chunks are unused */
 const M = 15;
 
+const RUNS = Number(process.env.FUZZ_RUNS ?? 3);
 const CONFIG: RunConfig = { baseRoot: 101n, datasetRoot: 202n, projection: 303n, alpha: 256n, lr: 128n };
 
 function startInput(
@@ -78,6 +80,27 @@ describe("LoraRunStart (--O1 harness, 8x8, r 2)", function () {
       const witness = await tester.expectPass(startInput(seed, 0n, canonicalAdapter(seed, SHAPE)));
       expect(witness[tester.wire("canonical.out")]).to.equal(canonicalAdapter(seed, SHAPE));
     }
+  });
+
+  it("[fuzz] reference and circuit agree over seeds and configurations (the canonical start is accepted)", async function () {
+    const hparam = fc.bigInt({ min: 1n, max: (1n << 16n) - 1n });
+    const element = fc.bigInt({ min: 0n, max: p - 1n });
+    await fc.assert(
+      fc.asyncProperty(
+        element,
+        element,
+        element,
+        element,
+        hparam,
+        hparam,
+        async (seed, baseRoot, datasetRoot, projection, alpha, lr) => {
+          const config: RunConfig = { baseRoot, datasetRoot, projection, alpha, lr };
+          const { a, b } = canonicalInit(seed, SHAPE);
+          await tester.expectPass(startInput(seed, 0n, adapterCommitment(a, b, SHAPE), config));
+        },
+      ),
+      { numRuns: RUNS, endOnFailure: true },
+    );
   });
 
   it("rejects another adapter with fromHead = 0 (the canonical start of seed + 1, and A[0][0] + 1)", async function () {
