@@ -13,6 +13,8 @@
 //   npm run bench -- --no-gas                      skip the gas measurement (npx hardhat run bench/gas.ts)
 //   npm run bench -- --only v2                     only protocol version 2's circuits (bench/lib/v2.ts; no gas), merged
 //                                                  into the existing bench/results.json: its other records are kept
+//   npm run bench -- --only v2-gas                 only version 2's gas on LoraLedgerRegistryV2 (bench/gasV2.ts): printed
+//                                                  and written to build/bench/gas-v2.json, not to bench/results.json
 //   npm run bench -- --fresh                       compile and set up instances from scratch (in a scratch copy)
 //   npm run bench -- --runs N                      N proving runs (median reported; default 5)
 //   npm run bench -- --keep-scratch                keep build/bench-scratch/ afterwards
@@ -35,7 +37,7 @@ import {
 } from "./lib/circuits.js";
 import { breakdownFor } from "./lib/constraints.js";
 import { v2Circuits, v2Roles } from "./lib/v2.js";
-import { measureGas, type GasCircuitArtifacts, type GasRequest } from "./lib/gas.js";
+import { GAS_V2_SCRIPT, measureGas, runHardhatScript, type GasCircuitArtifacts, type GasRequest } from "./lib/gas.js";
 import { machineInfo } from "./lib/machine.js";
 import { gridPointsWithRatio, parameterRatio, parameterRatioGrid } from "./lib/params.js";
 import {
@@ -93,7 +95,7 @@ function parseOptions(args: readonly string[]): Options {
     else if (arg === "--no-gas") gas = false;
     else if (arg === "--only" || arg.startsWith("--only=")) {
       only = arg === "--only" ? args[++index] : arg.slice("--only=".length);
-      if (only !== "v2") throw new Error(`--only takes v2, not ${only}`);
+      if (only !== "v2") throw new Error(`--only takes v2 or v2-gas, not ${only}`);
     } else if (arg === "--runs" || arg.startsWith("--runs=")) {
       const value = arg === "--runs" ? args[++index] : arg.slice("--runs=".length);
       runs = Number(value);
@@ -398,6 +400,11 @@ async function main(): Promise<void> {
     stderrProgress("bench").done(
       `rendered ${path.relative(PROJECT_ROOT, MARKDOWN_FILE)} from ${path.relative(PROJECT_ROOT, RESULTS_FILE)}`,
     );
+    return;
+  }
+  if (args.includes("--only=v2-gas") || args.join(" ").includes("--only v2-gas")) {
+    if (args.length > (args.includes("--only=v2-gas") ? 1 : 2)) throw new Error("--only v2-gas takes no other option");
+    process.exitCode = await runHardhatScript(GAS_V2_SCRIPT, "inherit");
     return;
   }
   const started = performance.now();

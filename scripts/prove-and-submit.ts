@@ -1,40 +1,37 @@
-// Trains LoRA steps, proves each one, submits the proofs to the registry and asks it what it knows.
+// Trains a LoRA run, proves it with Protocol version 2 and records it in LoraLedgerRegistryV2:
 //   npx hardhat run scripts/prove-and-submit.ts                       the demo on the in-process network
 //   npx hardhat run scripts/prove-and-submit.ts --network localhost   the deployment recorded for that chain
-// Options come from LORA_* environment variables or the JSON file named by LORA_LEDGER_CONFIG
-// (src/training/config.ts lists them). Killed and started again, it resumes from the chain's head.
-// Unless LORA_MERGE=false, it ends by proving and recording the merged weights W0 + α B A of the run's
-// final adapter (the step instance's LoraMerge instance), and asks the registry where they came from.
+// It registers the base model and the activated dataset, proves the (base, dataset) projection unless it
+// is complete on-chain, starts a run from the canonical initialization of LORA_SEED, proves and submits
+// checkpoints of k steps (LORA_STEPS is rounded up to whole checkpoints), and, unless LORA_MERGE=false,
+// proves the merged weights W0 + α B A of the final adapter block by block and asks the registry where
+// they came from. Options come from LORA_* environment variables or the JSON file named by
+// LORA_LEDGER_CONFIG (src/training/config.ts lists them). Killed and started again, it resumes from the
+// chain: nothing proven is proven again, nothing submitted is submitted again.
 import hre, { network } from "hardhat";
-import {
-  buildInstance,
-  defaultInstance,
-  getInstance,
-  mergeInstanceFor,
-  stderrProgress,
-  releaseProverThreads,
-} from "../src/node/index.js";
-import { toHex32, LoraLedgerError, verifierContractName } from "../src/protocol/index.js";
+import { buildInstance, stderrProgress, releaseProverThreads } from "../src/node/index.js";
+import { toHex32, verifierContractName } from "../src/protocol/index.js";
 import { assertVerifierCurrent, resolveRegistry } from "../src/hardhat/index.js";
 import { mergeProvenance } from "../src/chain/index.js";
 import { toFailure } from "../src/cli/index.js";
-import { loadRunConfig, formatStepTable, TrainingSession, loadTask } from "../src/training/index.js";
+import {
+  formatCheckpointTable,
+  loadRunConfig,
+  loadTask,
+  resolveRunInstances,
+  TrainingSession,
+} from "../src/training/index.js";
 
 const progress = stderrProgress("prove-and-submit");
 const started = performance.now();
 try {
   const config = loadRunConfig();
-  const instance = config.instance === undefined ? defaultInstance() : getInstance(config.instance);
-  const built = await buildInstance(instance, progress);
-  const mergeInstance = config.merge ? mergeInstanceFor(instance) : undefined;
-  if (config.merge && mergeInstance === undefined) {
-    throw new LoraLedgerError(
-      "unknown_instance",
-      `circuits/instances.json declares no LoraMerge instance with the parameters of ${instance.name}, so its runs cannot be merged: declare one, or run with LORA_MERGE=false`,
-      "merge",
-    );
-  }
-  if (mergeInstance !== undefined) await buildInstance(mergeInstance, progress);
+  const instances = resolveRunInstances(config);
+  const used = [instances.checkpoint, instances.start, instances.projection, instances.mergeBlock].filter(
+    (instance) => instance !== undefined,
+  );
+  const built = await buildInstance(instances.checkpoint, progress);
+  for (const instance of used.slice(1)) await buildInstance(instance, progress);
   // A verifier exported just now must be compiled before it can be deployed.
   await hre.tasks.getTask("build").run({ quiet: true });
 
@@ -44,53 +41,66 @@ try {
   if (signer === undefined) throw new Error(`network ${connection.networkName} has no account to sign with`);
   const chainId = (await ethers.provider.getNetwork()).chainId;
   const registry = await resolveRegistry(connection, chainId, progress);
-  const verifierArtifact = await hre.artifacts.readArtifact(verifierContractName(instance.name));
-  await assertVerifierCurrent(connection, registry, instance.name, verifierArtifact.deployedBytecode);
-  if (mergeInstance !== undefined) {
-    const mergeArtifact = await hre.artifacts.readArtifact(verifierContractName(mergeInstance.name));
-    await assertVerifierCurrent(connection, registry, mergeInstance.name, mergeArtifact.deployedBytecode);
+  for (const instance of used) {
+    const artifact = await hre.artifacts.readArtifact(verifierContractName(instance.name));
+    await assertVerifierCurrent(connection, registry, instance.name, artifact.deployedBytecode);
   }
   progress.step(
-    `registry ${await registry.getAddress()} on ${connection.networkName} (chain ${chainId}); instance ${instance.name}, ${built.constraints} constraints`,
+    `registry ${await registry.getAddress()} on ${connection.networkName} (chain ${chainId}); checkpoint instance ${instances.checkpoint.name}, ${built.constraints} constraints`,
   );
 
   const session = new TrainingSession({
     registry,
     signer,
     chainId,
-    instance,
-    task: loadTask(instance.params, config),
+    instances,
+    task: loadTask(instances.checkpoint.params, config),
     config,
     progress,
   });
+  const k = session.shape.steps;
+  const rounding =
+    session.targetSteps === BigInt(config.steps)
+      ? ""
+      : ` (${config.steps} steps asked, rounded up to whole checkpoints of ${k} steps)`;
+  if (rounding !== "") progress.step(`training ${session.targetSteps} steps${rounding}`);
+
   await session.registerRoots();
+  const projection = await session.ensureProjection();
   const runId = await session.findOrStartRun();
   const reports = await session.train(runId);
 
   console.log(
-    `\nRun ${runId} on ${connection.networkName}: ${reports.length} verified steps (trainer ${await signer.getAddress()})\n`,
+    `\nBase projection ${toHex32(projection.projectionId)}: ${
+      projection.submittedBlocks === 0
+        ? "complete on-chain before this attempt"
+        : `${projection.submittedBlocks} of ${projection.blocks} blocks submitted now, gas ${projection.gasUsed}`
+    }.`,
   );
-  console.log(formatStepTable(reports));
+  console.log(
+    `\nRun ${runId} on ${connection.networkName}: ${reports.length} verified checkpoints of ${k} steps, ${reports.length * k} steps${rounding} (trainer ${await signer.getAddress()}, canonical start from seed ${session.seed})\n`,
+  );
+  console.log(formatCheckpointTable(reports));
   const head = (await registry.getRun(runId)).head;
-  const [verified, producedBy, step, base, dataset] = await registry.provenanceOf(head);
+  const [verified, producedBy, steps, base, dataset] = await registry.provenanceOf(head);
   console.log(
     verified
-      ? `\nThe registry says: adapter ${toHex32(head)} was produced by verified training, run ${producedBy} step ${step},\nfrom base model ${toHex32(base)} on dataset ${toHex32(dataset)}.`
-      : `\nThe registry says: adapter ${toHex32(head)} was not produced by a verified step (the run has no steps yet).`,
+      ? `\nThe registry says: adapter ${toHex32(head)} was produced by verified training, run ${producedBy} after ${steps} steps,\nfrom base model ${toHex32(base)} on dataset ${toHex32(dataset)}.`
+      : `\nThe registry says: adapter ${toHex32(head)} has no verified provenance.`,
   );
-  if (mergeInstance !== undefined) {
-    const merge = await session.mergeHead(runId, mergeInstance);
+  if (instances.mergeBlock !== undefined) {
+    const merge = await session.mergeHead(runId);
     const how =
       merge.origin === "on-chain"
         ? "recorded before this attempt"
-        : `proof ${merge.provingSeconds?.toFixed(2) ?? "-"} s${merge.origin === "reused" ? " (an earlier attempt's)" : ""}, recordMerge gas ${merge.gasUsed ?? "-"}`;
+        : `${merge.submittedBlocks} of ${merge.blocks} blocks submitted now, proofs ${merge.provingSeconds.toFixed(2)} s${merge.origin === "reused" ? " (some an earlier attempt's)" : ""}, submitMergeBlock gas ${merge.gasUsed}`;
     console.log(
-      `\nMerged weights W0 + alpha B A of step ${merge.step}'s adapter (${mergeInstance.name}): merged root ${toHex32(merge.mergedRoot)}\n(${how}; ${merge.merged.length}x${merge.merged[0]?.length ?? 0} exact integers at scale 2^${3 * instance.params.F}).`,
+      `\nMerged weights W0 + alpha B A of the adapter after ${merge.steps} steps (${instances.mergeBlock.name}): merged root ${toHex32(merge.mergedRoot)}\n(${how}; ${merge.merged.length}x${merge.merged[0]?.length ?? 0} exact integers at scale 2^${3 * session.shape.F}).`,
     );
     const answer = await mergeProvenance(registry, merge.mergedRoot);
     console.log(
       answer.verified
-        ? `The registry says: merged root ${toHex32(merge.mergedRoot)} is the merge of adapter ${toHex32(answer.adapter)},\nrun ${answer.runId} step ${answer.step}, base model ${toHex32(answer.run.baseRoot)}, dataset ${toHex32(answer.run.datasetRoot)} (recorded by ${answer.recorder}).`
+        ? `The registry says: merged root ${toHex32(merge.mergedRoot)} is the merge of adapter ${toHex32(answer.adapter)},\nrun ${answer.runId} after ${answer.steps} steps, base model ${toHex32(answer.run.baseRoot)}, dataset ${toHex32(answer.run.datasetRoot)} (recorded by ${answer.recorder}).`
         : `The registry says: merged root ${toHex32(merge.mergedRoot)} is NOT a recorded merge.`,
     );
   }

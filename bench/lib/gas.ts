@@ -9,6 +9,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import type { Writable } from "node:stream";
 import path from "node:path";
 import { z } from "zod";
 import { PROJECT_ROOT } from "../../src/node/index.js";
@@ -75,6 +76,28 @@ export const gasResultSchema = z.object({
 });
 export type GasResult = z.infer<typeof gasResultSchema>;
 
+/** `npx hardhat run <script>` from the project root (which compiles the contracts first); resolves to its exit code. */
+export function runHardhatScript(
+  script: string,
+  stdout: Writable | "inherit",
+  environment: NodeJS.ProcessEnv = {},
+): Promise<number> {
+  const npx = path.join(path.dirname(process.execPath), "npx");
+  const command = existsSync(npx) ? npx : "npx";
+  return new Promise<number>((resolve, reject) => {
+    const child = spawn(command, ["hardhat", "run", path.relative(PROJECT_ROOT, script)], {
+      cwd: PROJECT_ROOT,
+      stdio: ["ignore", stdout, "inherit"],
+      env: { ...process.env, ...environment },
+    });
+    child.on("error", reject);
+    child.on("close", (exitCode) => resolve(exitCode ?? 1));
+  });
+}
+
+/** Version 2's gas on LoraLedgerRegistryV2 (npm run bench -- --only v2-gas): printed, and kept out of bench/results.json. */
+export const GAS_V2_SCRIPT = path.join(PROJECT_ROOT, "bench", "gasV2.ts");
+
 /** Runs the gas script with Hardhat (`npx hardhat run`, which compiles the contracts first); its output passes to stderr. */
 export async function measureGas(request: GasRequest): Promise<GasResult> {
   const scratch = mkdtempSync(path.join(os.tmpdir(), "lora-bench-gas-"));
@@ -82,17 +105,10 @@ export async function measureGas(request: GasRequest): Promise<GasResult> {
   const resultFile = path.join(scratch, "result.json");
   writeFileSync(requestFile, JSON.stringify(gasRequestSchema.parse(request)));
   try {
-    const npx = path.join(path.dirname(process.execPath), "npx");
-    const command = existsSync(npx) ? npx : "npx";
-    const code = await new Promise<number>((resolve, reject) => {
-      const child = spawn(command, ["hardhat", "run", path.relative(PROJECT_ROOT, GAS_SCRIPT)], {
-        cwd: PROJECT_ROOT,
-        // stdout too goes to stderr: the benchmark keeps stdout clean.
-        stdio: ["ignore", process.stderr, "inherit"],
-        env: { ...process.env, [GAS_REQUEST_ENV]: requestFile, [RESULT_FILE_ENV]: resultFile },
-      });
-      child.on("error", reject);
-      child.on("close", (exitCode) => resolve(exitCode ?? 1));
+    // stdout too goes to stderr: the benchmark keeps stdout clean.
+    const code = await runHardhatScript(GAS_SCRIPT, process.stderr, {
+      [GAS_REQUEST_ENV]: requestFile,
+      [RESULT_FILE_ENV]: resultFile,
     });
     if (!existsSync(resultFile))
       throw new Error(`npx hardhat run ${path.relative(PROJECT_ROOT, GAS_SCRIPT)} wrote no result (exit code ${code})`);

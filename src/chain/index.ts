@@ -1,2 +1,3 @@
 export * from "./queries.js";
+export * from "./queriesV1.js";
 export * from "./registry.js";

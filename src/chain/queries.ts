@@ -1,52 +1,75 @@
+/**
+ * What the version-2 registry (LoraLedgerRegistryV2, PROTOCOL §11–§13) knows, as a dApp asks it: runs,
+ * their checkpoints with the proven loss, where an adapter or merged weights came from, and how far the
+ * base projection of a (base model, dataset) pair got. Events are read from the registry's deployment
+ * block on. Browser-safe: the explorer uses it as is.
+ */
 import { ZeroAddress } from "ethers";
-import type { LoraLedgerRegistry } from "../../types/ethers-contracts/index.js";
+import { checkpointMeanLoss, type CheckpointShape, type CircuitInstance } from "../protocol/index.js";
+import type { LoraLedgerRegistryV2 } from "../../types/ethers-contracts/index.js";
+import { instanceOfCircuitId } from "./registry.js";
 
-/** A verified step as a dApp sees it, rebuilt from the registry's StepVerified events. */
-export interface VerifiedStep {
+/** How a run started: from the canonical initialization of a seed, or from a verified adapter of a parent run. */
+export type RunOrigin = { kind: "seed"; seed: bigint } | { kind: "parent"; parentRunId: bigint; parentSteps: bigint };
+
+export interface RunSummary {
   runId: bigint;
-  step: bigint;
+  trainer: string;
+  baseRoot: bigint;
+  datasetRoot: bigint;
+  /** the completed base projection of (baseRoot, datasetRoot) the run's checkpoints use */
+  projectionId: bigint;
+  /** α̂ and l̂: fixed point at scale 2^F of the checkpoint instance */
+  alpha: bigint;
+  lr: bigint;
+  /** Poseidon([16, baseRoot, datasetRoot, projectionId, α̂, l̂]): what every proof of the run is bound to */
+  runConfig: bigint;
+  origin: RunOrigin;
+  adapterStart: bigint;
+  /** the index of the next step to prove, which is also the number of verified steps */
+  nextStep: bigint;
+  /** the adapter after nextStep verified steps */
+  head: bigint;
+  checkpointCircuitId: string;
+  /** the checkpoint instance of this checkout's circuits/instances.json with that id, if any */
+  checkpointInstance: CircuitInstance | undefined;
+  startBlock: bigint;
+}
+
+/** A verified checkpoint (k consecutive steps in one proof), rebuilt from a CheckpointVerified event. */
+export interface VerifiedCheckpoint {
+  runId: bigint;
+  firstStep: bigint;
+  /** k: the checkpoint covers steps firstStep … firstStep + steps - 1 */
+  steps: bigint;
   adapterBefore: bigint;
   adapterAfter: bigint;
+  /** the proven Σ E² of the checkpoint's batches (E at scale 2^3F) */
+  loss: bigint;
+  /** loss / (k · n · d_out · 2^6F) (PROTOCOL §12); undefined when the run's instance is not in this checkout */
+  meanLoss: number | undefined;
   submitter: string;
   blockNumber: number;
   transactionHash: string;
 }
 
-export interface RunSummary {
-  runId: bigint;
-  trainer: string;
-  circuitId: string;
-  baseRoot: bigint;
-  datasetRoot: bigint;
-  hparamsHash: bigint;
-  initialAdapter: bigint;
-  head: bigint;
-  verifiedSteps: bigint;
-  startBlock: bigint;
+/** The registrations a run's answers end with. */
+export interface RunContext {
+  run: RunSummary;
+  baseModel: { registrant: string; uri: string };
+  dataset: { registrant: string; size: bigint; uri: string };
 }
 
-export type AdapterProvenance =
-  | { verified: false; adapter: bigint }
-  | {
-      verified: true;
-      adapter: bigint;
-      runId: bigint;
-      step: bigint;
-      run: RunSummary;
-      baseModel: { registrant: string; uri: string };
-      dataset: { registrant: string; size: bigint; uri: string };
-      /** the adapter's proven merged weights, when a merge is recorded for it (PROTOCOL §9) */
-      merge?: RecordedMerge;
-    };
-
-/** A merge the registry recorded for an adapter (recordMerge): its merged weights' commitment. */
+/** A merge the registry recorded for a run's adapter after `steps` steps (its last merge block). */
 export interface RecordedMerge {
-  adapter: bigint;
-  mergedRoot: bigint;
-  /** the run and verified step that produced the adapter */
   runId: bigint;
-  step: bigint;
+  steps: bigint;
+  adapter: bigint;
+  /** the commitment to the exact merged weights W0 + α B A (PROTOCOL §13) */
+  mergedRoot: bigint;
   recorder: string;
+  /** the LoraMergeBlock instance that proved it */
+  circuitId: string;
 }
 
 /** A recorded merge with the block and transaction of its MergeVerified event. */
@@ -55,74 +78,118 @@ export interface VerifiedMerge extends RecordedMerge {
   transactionHash: string;
 }
 
+/** "Was this adapter produced by verified training, and from which base model and dataset?" */
+export type AdapterProvenance =
+  | { verified: false; adapter: bigint }
+  | ({
+      verified: true;
+      adapter: bigint;
+      /** the first run, and its step count, whose verified proof produced the adapter */
+      runId: bigint;
+      steps: bigint;
+      /** the merge recorded for that run's adapter after `steps` steps, if any */
+      merge?: RecordedMerge;
+    } & RunContext);
+
 /** "Where did these merged weights come from?" (mergedProvenanceOf, with the run's context). */
 export type MergedProvenance =
   | { verified: false; mergedRoot: bigint }
-  | {
+  | ({
       verified: true;
       mergedRoot: bigint;
       adapter: bigint;
       runId: bigint;
-      step: bigint;
+      steps: bigint;
       recorder: string;
-      run: RunSummary;
-      baseModel: { registrant: string; uri: string };
-      dataset: { registrant: string; size: bigint; uri: string };
-    };
+      circuitId: string;
+    } & RunContext);
 
-/** Events are read from the registry's deployment block on, never from genesis. */
-async function fromBlock(registry: LoraLedgerRegistry): Promise<number> {
+/** How far the proofs of one projection instance got for a (base model, dataset) pair. */
+export interface ProjectionProgressOf {
+  circuitId: string;
+  /** the next block to verify; the projection is complete when it equals `blocks` */
+  nextBlock: number;
+  /** the instance's number of column blocks (its verifier record's count) */
+  blocks: number;
+  /** the chained hash after the verified blocks */
+  acc: bigint;
+}
+
+/** The base projection of a (base model, dataset) pair: complete (its id) or how far each instance got. */
+export interface ProjectionStatus {
+  baseRoot: bigint;
+  datasetRoot: bigint;
+  /** the completed projection's id; undefined while none is complete (runs cannot start on the pair) */
+  projectionId: bigint | undefined;
+  progress: ProjectionProgressOf[];
+}
+
+async function fromBlock(registry: LoraLedgerRegistryV2): Promise<number> {
   return Number(await registry.deploymentBlock());
 }
 
-export async function getRunSummary(registry: LoraLedgerRegistry, runId: bigint): Promise<RunSummary> {
+const byBigint = (first: bigint, second: bigint): number => (first < second ? -1 : first > second ? 1 : 0);
+
+export async function getRunSummary(registry: LoraLedgerRegistryV2, runId: bigint): Promise<RunSummary> {
   const run = await registry.getRun(runId);
   return {
     runId,
     trainer: run.trainer,
-    circuitId: run.circuitId,
     baseRoot: run.baseRoot,
     datasetRoot: run.datasetRoot,
-    hparamsHash: run.hparamsHash,
-    initialAdapter: run.initialAdapter,
+    projectionId: run.projectionId,
+    alpha: run.alpha,
+    lr: run.lr,
+    runConfig: run.runConfig,
+    origin:
+      run.parentRunId === 0n
+        ? { kind: "seed", seed: run.seed }
+        : { kind: "parent", parentRunId: run.parentRunId, parentSteps: run.parentSteps },
+    adapterStart: run.adapterStart,
+    nextStep: run.nextStep,
     head: run.head,
-    verifiedSteps: run.nextStep,
+    checkpointCircuitId: run.checkpointCircuitId,
+    checkpointInstance: instanceOfCircuitId(run.checkpointCircuitId),
     startBlock: run.startBlock,
   };
 }
 
-export async function listRuns(registry: LoraLedgerRegistry): Promise<RunSummary[]> {
+export async function listRuns(registry: LoraLedgerRegistryV2): Promise<RunSummary[]> {
   const count = await registry.runCount();
   const runs: RunSummary[] = [];
   for (let runId = 1n; runId <= count; runId++) runs.push(await getRunSummary(registry, runId));
   return runs;
 }
 
-/** A run's verified history, step by step, with the block and transaction of each step. */
-export async function runHistory(registry: LoraLedgerRegistry, runId: bigint): Promise<VerifiedStep[]> {
-  const events = await registry.queryFilter(registry.filters.StepVerified(runId), await fromBlock(registry));
+/** The mean squared error a checkpoint's loss stands for, when the checkpoint instance is known here. */
+export function meanLossOf(instance: CircuitInstance | undefined, steps: bigint, loss: bigint): number | undefined {
+  if (instance === undefined) return undefined;
+  const shape: CheckpointShape = { ...instance.params, steps: Number(steps) };
+  return checkpointMeanLoss(shape, loss);
+}
+
+/** A run's verified checkpoints in step order, with their loss and the block and transaction of each. */
+export async function runHistory(registry: LoraLedgerRegistryV2, runId: bigint): Promise<VerifiedCheckpoint[]> {
+  const instance = instanceOfCircuitId((await registry.getRun(runId)).checkpointCircuitId);
+  const events = await registry.queryFilter(registry.filters.CheckpointVerified(runId), await fromBlock(registry));
   return events
     .map((event) => ({
       runId: event.args.runId,
-      step: event.args.step,
+      firstStep: event.args.firstStep,
+      steps: event.args.steps,
       adapterBefore: event.args.adapterBefore,
       adapterAfter: event.args.adapterAfter,
+      loss: event.args.loss,
+      meanLoss: meanLossOf(instance, event.args.steps, event.args.loss),
       submitter: event.args.submitter,
       blockNumber: event.blockNumber,
       transactionHash: event.transactionHash,
     }))
-    .sort((first, second) => (first.step < second.step ? -1 : first.step > second.step ? 1 : 0));
+    .sort((first, second) => byBigint(first.firstStep, second.firstStep));
 }
 
 /** A run with its base model's and dataset's registrations. */
-async function runContext(
-  registry: LoraLedgerRegistry,
-  runId: bigint,
-): Promise<{
-  run: RunSummary;
-  baseModel: { registrant: string; uri: string };
-  dataset: { registrant: string; size: bigint; uri: string };
-}> {
+export async function runContext(registry: LoraLedgerRegistryV2, runId: bigint): Promise<RunContext> {
   const run = await getRunSummary(registry, runId);
   const baseModel = await registry.getBaseModel(run.baseRoot);
   const dataset = await registry.getDataset(run.datasetRoot);
@@ -133,63 +200,115 @@ async function runContext(
   };
 }
 
+/** The merge recorded for run `runId`'s adapter after `steps` steps, if any (mergeOf). */
+export async function mergeOfRunStep(
+  registry: LoraLedgerRegistryV2,
+  runId: bigint,
+  steps: bigint,
+): Promise<RecordedMerge | undefined> {
+  const record = await registry.mergeOf(runId, steps);
+  if (record.recorder === ZeroAddress) return undefined;
+  return {
+    runId,
+    steps,
+    adapter: await registry.adapterAt(runId, steps),
+    mergedRoot: record.mergedRoot,
+    recorder: record.recorder,
+    circuitId: record.circuitId,
+  };
+}
+
+/**
+ * The merge recorded for `adapter` at its provenance (the first run and step count that produced it), if
+ * any. Merges are recorded per run and step count, so another run that reached the same adapter may hold
+ * another record: runMerges lists a run's own.
+ */
+export async function mergeOfAdapter(
+  registry: LoraLedgerRegistryV2,
+  adapter: bigint,
+): Promise<RecordedMerge | undefined> {
+  const [verified, runId, steps] = await registry.provenanceOf(adapter);
+  return verified ? mergeOfRunStep(registry, runId, steps) : undefined;
+}
+
 /** "Was this adapter produced by verified training, and from which base model and dataset?" (and its merge, if recorded) */
-export async function adapterProvenance(registry: LoraLedgerRegistry, adapter: bigint): Promise<AdapterProvenance> {
-  const [verified, runId, step] = await registry.provenanceOf(adapter);
+export async function adapterProvenance(registry: LoraLedgerRegistryV2, adapter: bigint): Promise<AdapterProvenance> {
+  const [verified, runId, steps] = await registry.provenanceOf(adapter);
   if (!verified) return { verified: false, adapter };
-  const merge = await mergeOfAdapter(registry, adapter);
+  const merge = await mergeOfRunStep(registry, runId, steps);
   return {
     verified: true,
     adapter,
     runId,
-    step,
+    steps,
     ...(await runContext(registry, runId)),
     ...(merge === undefined ? {} : { merge }),
   };
 }
 
-/** The merge recorded for `adapter`, if any (mergeOf). */
-export async function mergeOfAdapter(
-  registry: LoraLedgerRegistry,
-  adapter: bigint,
-): Promise<RecordedMerge | undefined> {
-  const record = await registry.mergeOf(adapter);
-  if (record.recorder === ZeroAddress) return undefined;
-  return { adapter, mergedRoot: record.mergedRoot, runId: record.runId, step: record.step, recorder: record.recorder };
-}
-
 /** The merges recorded for a run's adapters, from its MergeVerified events, in step order. */
-export async function runMerges(registry: LoraLedgerRegistry, runId: bigint): Promise<VerifiedMerge[]> {
+export async function runMerges(registry: LoraLedgerRegistryV2, runId: bigint): Promise<VerifiedMerge[]> {
   const events = await registry.queryFilter(registry.filters.MergeVerified(runId), await fromBlock(registry));
-  return events
-    .map((event) => ({
+  const merges = await Promise.all(
+    events.map(async (event) => ({
+      runId: event.args.runId,
+      steps: event.args.steps,
       adapter: event.args.adapter,
       mergedRoot: event.args.mergedRoot,
-      runId: event.args.runId,
-      step: event.args.step,
       recorder: event.args.recorder,
+      // The event names no instance: the record does (one record per run and step count).
+      circuitId: (await registry.mergeOf(event.args.runId, event.args.steps)).circuitId,
       blockNumber: event.blockNumber,
       transactionHash: event.transactionHash,
-    }))
-    .sort((first, second) => (first.step < second.step ? -1 : first.step > second.step ? 1 : 0));
+    })),
+  );
+  return merges.sort((first, second) => byBigint(first.steps, second.steps));
 }
 
 /**
  * "Where did these merged weights come from?": were the weights `mergedRoot` commits to proven to be
- * W0 + α B A of an adapter that verified training produced, and of which adapter, run, step, base model
- * and dataset.
+ * W0 + α B A of an adapter that verified training produced, and of which adapter, run, step count, base
+ * model and dataset.
  */
-export async function mergeProvenance(registry: LoraLedgerRegistry, mergedRoot: bigint): Promise<MergedProvenance> {
-  const [verified, runId, step, adapter] = await registry.mergedProvenanceOf(mergedRoot);
+export async function mergeProvenance(registry: LoraLedgerRegistryV2, mergedRoot: bigint): Promise<MergedProvenance> {
+  const [verified, runId, steps, adapter] = await registry.mergedProvenanceOf(mergedRoot);
   if (!verified) return { verified: false, mergedRoot };
-  const record = await registry.mergeOf(adapter);
+  const record = await registry.mergeOf(runId, steps);
   return {
     verified: true,
     mergedRoot,
     adapter,
     runId,
-    step,
+    steps,
     recorder: record.recorder,
+    circuitId: record.circuitId,
     ...(await runContext(registry, runId)),
   };
+}
+
+/**
+ * The base projection of (baseRoot, datasetRoot): its id once complete, and the progress of every
+ * projection instance that has a verified block for the pair (from ProjectionBlockVerified events).
+ */
+export async function projectionStatus(
+  registry: LoraLedgerRegistryV2,
+  baseRoot: bigint,
+  datasetRoot: bigint,
+): Promise<ProjectionStatus> {
+  const projectionId = await registry.projectionOf(baseRoot, datasetRoot);
+  const events = await registry.queryFilter(
+    registry.filters.ProjectionBlockVerified(baseRoot, datasetRoot),
+    await fromBlock(registry),
+  );
+  const circuitIds = [...new Set(events.map((event) => event.args.circuitId))];
+  const progress = await Promise.all(
+    circuitIds.map(async (circuitId) => {
+      const [state, record] = await Promise.all([
+        registry.projectionProgress(baseRoot, datasetRoot, circuitId),
+        registry.verifierOf(circuitId),
+      ]);
+      return { circuitId, nextBlock: Number(state.nextBlock), blocks: Number(record.count), acc: state.acc };
+    }),
+  );
+  return { baseRoot, datasetRoot, projectionId: projectionId === 0n ? undefined : projectionId, progress };
 }

@@ -6,6 +6,7 @@ import { AbiCoder, id, keccak256 } from "ethers";
 import type { Groth16Proof } from "snarkjs";
 import {
   baseLayout,
+  INSTANCES,
   FIELD_MODULUS,
   packStepSubmitter,
   toSolidityProof,
@@ -25,6 +26,12 @@ export const SNARK_SCALAR_FIELD: bigint = FIELD_MODULUS;
 /** The registry's id of a circuit instance: keccak256 of the UTF-8 bytes of its name (ethers `id`). */
 export function circuitIdOf(instanceName: string): string {
   return id(instanceName);
+}
+
+/** The instance of this checkout's circuits/instances.json whose circuit id is `circuitId`, if any. */
+export function instanceOfCircuitId(circuitId: string): CircuitInstance | undefined {
+  const wanted = circuitId.toLowerCase();
+  return INSTANCES.instances.find((instance) => circuitIdOf(instance.name) === wanted);
 }
 
 /** The registry's `Proof` struct ({a, b, c} in EVM order) from a snarkjs proof. */

@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ZeroAddress } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
-import type { LoraLedgerRegistry } from "../../types/ethers-contracts/index.js";
+import type { LoraLedgerRegistryV2 } from "../../types/ethers-contracts/index.js";
 import LoraLedgerModule from "../../deploy/modules/LoraLedger.js";
 import { LoraLedgerError } from "../protocol/index.js";
-import { circuitIdOf, REGISTRY_FUTURE_ID } from "../chain/index.js";
+import { circuitIdOf, REGISTRY_FUTURE_ID, REGISTRY_V2_FUTURE_ID } from "../chain/index.js";
 import { PROJECT_ROOT } from "../node/index.js";
 import type { Progress } from "../node/index.js";
 
@@ -14,18 +14,22 @@ export function deploymentFile(chainId: bigint): string {
   return path.join(PROJECT_ROOT, "deploy", "deployments", `chain-${chainId}`, "deployed_addresses.json");
 }
 
-/** The registry's key in Ignition's record (defined in src/chain, browser-safe, for the explorer too). */
-export { REGISTRY_FUTURE_ID };
+/** The registries' keys in Ignition's record (defined in src/chain, browser-safe, for the explorer too). */
+export { REGISTRY_FUTURE_ID, REGISTRY_V2_FUTURE_ID };
 
-export function recordedRegistryAddress(chainId: bigint): string | undefined {
+/**
+ * The address Ignition recorded for a chain under `futureId`: by default the version-2 registry, the
+ * one the training session and the query script speak to (REGISTRY_FUTURE_ID gives version 1's).
+ */
+export function recordedRegistryAddress(chainId: bigint, futureId = REGISTRY_V2_FUTURE_ID): string | undefined {
   const file = deploymentFile(chainId);
   if (!existsSync(file)) return undefined;
   const addresses = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
-  return addresses[REGISTRY_FUTURE_ID];
+  return addresses[futureId];
 }
 
 /**
- * The registry to talk to: on the in-process network, a fresh deployment through the same Ignition
+ * The version-2 registry (LoraLedgerRegistryV2) to talk to: on the in-process network, a fresh deployment through the same Ignition
  * module as real networks; elsewhere, the deployment recorded for the chain (never an implicit deploy
  * to a real network).
  */
@@ -33,18 +37,18 @@ export async function resolveRegistry(
   connection: NetworkConnection,
   chainId: bigint,
   progress: Progress,
-): Promise<LoraLedgerRegistry> {
+): Promise<LoraLedgerRegistryV2> {
   const { ethers } = connection;
   if (connection.networkConfig.type === "edr-simulated") {
-    progress.step("deploying the verifiers and the registry on the in-process network (Ignition module LoraLedger)");
-    const { registry } = await connection.ignition.deploy(LoraLedgerModule);
-    return ethers.getContractAt("LoraLedgerRegistry", await registry.getAddress());
+    progress.step("deploying the verifiers and the registries on the in-process network (Ignition module LoraLedger)");
+    const { registryV2 } = await connection.ignition.deploy(LoraLedgerModule);
+    return ethers.getContractAt("LoraLedgerRegistryV2", await registryV2.getAddress());
   }
   const address = recordedRegistryAddress(chainId);
   if (address === undefined) {
     throw new LoraLedgerError(
       "artifacts_missing",
-      `no deployment of the registry is recorded for chain ${chainId} (${path.relative(PROJECT_ROOT, deploymentFile(chainId))}); deploy first: npx hardhat ignition deploy deploy/modules/LoraLedger.ts --network ${connection.networkName}`,
+      `no deployment of the version-2 registry (${REGISTRY_V2_FUTURE_ID}) is recorded for chain ${chainId} (${path.relative(PROJECT_ROOT, deploymentFile(chainId))}); deploy first: npx hardhat ignition deploy deploy/modules/LoraLedger.ts --network ${connection.networkName}`,
       "network",
     );
   }
@@ -55,7 +59,7 @@ export async function resolveRegistry(
       "network",
     );
   }
-  return ethers.getContractAt("LoraLedgerRegistry", address);
+  return ethers.getContractAt("LoraLedgerRegistryV2", address);
 }
 
 /**
@@ -76,7 +80,7 @@ function withoutMetadata(code: string): string {
  */
 export async function assertVerifierCurrent(
   connection: NetworkConnection,
-  registry: LoraLedgerRegistry,
+  registry: LoraLedgerRegistryV2,
   instanceName: string,
   compiledDeployedBytecode: string,
 ): Promise<void> {
@@ -91,7 +95,7 @@ export async function assertVerifierCurrent(
   if (record.retired) {
     throw new LoraLedgerError(
       "artifacts_missing",
-      `the registry's verifier for ${instanceName} (${record.verifier}) is retired: no new steps or merges can be recorded with it`,
+      `the registry's verifier for ${instanceName} (${record.verifier}) is retired: no new proofs can be recorded with it`,
       "instance",
     );
   }

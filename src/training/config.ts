@@ -7,11 +7,20 @@ import { LoraLedgerError } from "../protocol/index.js";
  * LORA_* environment variables (which win), validated here so that every error names its field.
  */
 export const runConfigSchema = z.strictObject({
-  /** circuit instance (circuits/instances.json); default: the first declared */
+  /**
+   * the LoraCheckpoint instance that proves the run's checkpoints (circuits/instances.json); default: the
+   * first declared. Its run-start, projection-block and merge-block instances are those of its shape.
+   */
   instance: z.string().min(1).optional(),
-  /** total number of verified steps the run should reach */
+  /**
+   * the number of verified steps the run should reach; a checkpoint proves k steps (k of the instance),
+   * so a number that is not a multiple of k is rounded up to whole checkpoints (and the output says so)
+   */
   steps: z.number().int().min(1).max(100_000).default(8),
-  /** seed of the generated task (used for whatever no file provides) */
+  /**
+   * seed of the generated task (used for whatever no file provides) and of the run's canonical
+   * initialization, the proven start of the run (PROTOCOL §12)
+   */
   seed: z.number().int().min(0).default(1),
   /** examples in the generated dataset; default 2^depth of the instance */
   datasetSize: z.number().int().min(1).optional(),
@@ -21,15 +30,19 @@ export const runConfigSchema = z.strictObject({
   modelFile: z.string().min(1).optional(),
   /** JSON [{"x": number[d_in], "t": number[d_out]}, ...] (real values) */
   datasetFile: z.string().min(1).optional(),
-  /** JSON {"adapter_a": number[r][d_in], "adapter_b": number[d_out][r]} (real values) */
+  /**
+   * JSON {"adapter_a": number[r][d_in], "adapter_b": number[d_out][r]} (real values): an adapter to ask
+   * the registry about (scripts/query.ts). A version-2 run cannot start from it: its start is proven to
+   * be the canonical initialization of the seed.
+   */
   adapterFile: z.string().min(1).optional(),
-  /** steps per transaction (submitSteps) */
+  /** checkpoints per transaction (submitCheckpoints) */
   submitBatch: z.number().int().min(1).max(32).default(1),
   /** start a new run even if a matching unfinished run of this trainer exists on-chain */
   newRun: z.boolean().default(false),
   /**
-   * once the run has its steps, prove the merged weights W0 + α B A of its final adapter with the
-   * step instance's LoraMerge instance and record them (recordMerge), unless recorded already
+   * once the run has its steps, prove the merged weights W0 + α B A of its final adapter block by block
+   * with the checkpoint instance's LoraMergeBlock instance (submitMergeBlock), unless recorded already
    */
   merge: z.boolean().default(true),
   /** where proofs are kept between attempts; default runs/ */

@@ -1,4 +1,5 @@
 export * from "./config.js";
+export * from "./instances.js";
 export * from "./report.js";
 export * from "./session.js";
 export * from "./task.js";

@@ -1,16 +1,19 @@
 import { toHex32 } from "../protocol/index.js";
-import type { StepReport } from "./session.js";
+import type { CheckpointReport } from "./session.js";
 
 const short = (value: bigint): string => {
   const hex = toHex32(value);
   return `${hex.slice(0, 12)}…${hex.slice(-6)}`;
 };
 
-/** The run as a plain-text table: step, losses, proving time, gas and adapter commitment. */
-export function formatStepTable(reports: readonly StepReport[]): string {
-  const header = ["step", "batch loss", "dataset loss", "prove (s)", "gas", "adapter after", ""];
+/**
+ * The run as a plain-text table, one row per checkpoint: its steps, the proven loss of its batches, the
+ * loss on the whole dataset after it, proving time, gas and adapter commitment.
+ */
+export function formatCheckpointTable(reports: readonly CheckpointReport[]): string {
+  const header = ["steps", "batch loss", "dataset loss", "prove (s)", "gas", "adapter after", ""];
   const rows = reports.map((report) => [
-    String(report.step),
+    report.steps === 1 ? String(report.firstStep) : `${report.firstStep}-${report.firstStep + report.steps - 1}`,
     report.batchLoss.toFixed(5),
     report.datasetLoss.toFixed(5),
     report.provingSeconds === undefined ? "-" : report.provingSeconds.toFixed(2),

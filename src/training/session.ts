@@ -1,110 +1,168 @@
-import {
-  toHex32,
-  adapterCommitment,
-  baseRoot,
-  hparamsHash,
-  commitDataset,
-  makeStep,
-  makeMerge,
-  forward,
-  meanSquaredError,
-  type Groth16Proof,
-  type CircuitInstance,
-} from "../protocol/index.js";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import type { ContractTransactionReceipt, Signer } from "ethers";
-import type { LoraLedgerRegistry } from "../../types/ethers-contracts/index.js";
-import { circuitIdOf, registryProof, stepSubmission } from "../chain/index.js";
-import { readJsonIfExists, writeJsonAtomic, proveWithInstance } from "../node/index.js";
-import type { Progress } from "../node/index.js";
-import type { Matrix, SyntheticTask } from "../protocol/index.js";
+import { ZeroAddress, type ContractTransactionReceipt, type Signer } from "ethers";
+import {
+  adapterCommitment,
+  buildCheckpointCircuitInput,
+  canonicalInit,
+  checkpointMeanLoss,
+  checkpointPublicSignals,
+  decimalRecord,
+  forwardFromActivations,
+  LoraLedgerError,
+  makeCheckpoint,
+  meanSquaredError,
+  mergeBlockInput,
+  mergeInBlocks,
+  orderedPublicSignals,
+  projectionBlockInput,
+  runStartStatement,
+  setUpRun,
+  toHex32,
+  type Adapter,
+  type CheckpointShape,
+  type CircuitInstance,
+  type Groth16Proof,
+  type MadeCheckpoint,
+  type SyntheticTask,
+} from "../protocol/index.js";
+import type { LoraLedgerRegistryV2 } from "../../types/ethers-contracts/index.js";
+import { checkpointSubmission, circuitIdOf, registryProof } from "../chain/index.js";
+import { proveWithInstance, readJsonIfExists, writeJsonAtomic, type Progress } from "../node/index.js";
 import type { RunConfig } from "./config.js";
+import { checkpointShapeOf, type RunInstances } from "./instances.js";
 
-/** One verified step as the demo table shows it. */
-export interface StepReport {
-  step: number;
+/** Where a proof recorded by this attempt came from. */
+export type ProofOrigin =
+  /** proved by this attempt */
+  | "proved"
+  /** an earlier attempt's proof file, for exactly the same statement */
+  | "reused"
+  /** recorded on-chain before this attempt (by anyone) */
+  | "on-chain";
+
+/** One verified checkpoint (k steps) as the demo table shows it. */
+export interface CheckpointReport {
+  firstStep: number;
+  /** k */
+  steps: number;
+  /** the proven loss of the checkpoint's batches as a mean squared error (PROTOCOL §12) */
   batchLoss: number;
+  /** the mean squared error on the whole dataset with the adapter after the checkpoint */
   datasetLoss: number;
   provingSeconds: number | undefined;
+  /** the checkpoint's share of its transaction's gas */
   gasUsed: bigint | undefined;
   adapterAfter: bigint;
-  /** "proved" now, "reused" a proof file of an earlier attempt, or "on-chain" already before this attempt */
-  origin: "proved" | "reused" | "on-chain";
+  origin: ProofOrigin;
+}
+
+/** The (base model, dataset) projection as the demo prints it. */
+export interface ProjectionReport {
+  projectionId: bigint;
+  blocks: number;
+  /** the blocks this attempt submitted (0 when the projection was complete on-chain already) */
+  submittedBlocks: number;
+  provingSeconds: number;
+  gasUsed: bigint;
 }
 
 /** The merge of the run's final adapter as the demo prints it. */
 export interface MergeReport {
-  /** the verified step whose adapter was merged (the run's last) */
-  step: number;
+  /** the run's step count whose adapter was merged (its last) */
+  steps: bigint;
   adapter: bigint;
   mergedRoot: bigint;
-  /** W_eff = W0 + α B A exactly, integers at scale 2^3F (PROTOCOL §9) */
+  /** W_eff = W0 + α B A exactly, integers at scale 2^3F (PROTOCOL §13) */
   merged: bigint[][];
-  /** of the proof recorded now (made now, or by an earlier attempt when "reused") */
-  provingSeconds: number | undefined;
-  gasUsed: bigint | undefined;
-  /** as StepReport's; "on-chain": recorded before this attempt (by anyone) */
-  origin: "proved" | "reused" | "on-chain";
-}
-
-interface MergeProofFile {
-  instance: string;
-  step: string;
-  adapter: string;
-  mergedRoot: string;
-  proof: Groth16Proof;
-  publicSignals: string[];
+  blocks: number;
+  /** of the blocks this attempt submitted: proving time of the proofs made now, and gas */
+  submittedBlocks: number;
   provingSeconds: number;
-  witnessSeconds: number;
+  gasUsed: bigint;
+  /** "on-chain" when the merge was recorded before this attempt (by anyone) */
+  origin: ProofOrigin;
 }
 
+/** A proof kept between attempts: reused only for the same instance and the same public signals. */
 interface ProofFile {
   instance: string;
-  step: string;
-  submitter: string;
-  adapterBefore: string;
-  adapterAfter: string;
-  proof: Groth16Proof;
   publicSignals: string[];
+  proof: Groth16Proof;
   provingSeconds: number;
   witnessSeconds: number;
+}
+
+interface Proven {
+  proof: Groth16Proof;
+  /** undefined when reused from an earlier attempt's file */
+  provingSeconds: number | undefined;
 }
 
 export interface TrainingSessionOptions {
-  registry: LoraLedgerRegistry;
+  registry: LoraLedgerRegistryV2;
   signer: Signer;
   chainId: bigint;
-  instance: CircuitInstance;
+  instances: RunInstances;
   task: SyntheticTask;
   config: RunConfig;
   progress: Progress;
 }
 
+/** The step count a run trains to: `steps` rounded up to whole checkpoints of k steps. */
+export function wholeCheckpointSteps(steps: number, k: number): number {
+  return Math.ceil(steps / k) * k;
+}
+
+/** "steps 2..3" (or "step 2" when k = 1): how progress lines and errors name a checkpoint. */
+function stepRange(firstStep: bigint, k: number): string {
+  return k === 1 ? `step ${firstStep}` : `steps ${firstStep}..${firstStep + BigInt(k - 1)}`;
+}
+
+function adapterAfter(made: MadeCheckpoint): Adapter {
+  const last = made.witness.adapters.at(-1);
+  if (last === undefined) throw new Error("a checkpoint has at least its adapter before");
+  return last;
+}
+
 /**
- * Trains, proves and submits the steps of one run, resuming from the chain's head: the chain is the
- * source of truth for how far the run got, proofs are kept in files written atomically, and a proof is
- * only ever submitted for the head it was made for, so a restart can neither lose nor double a step.
+ * Trains, proves and submits one version-2 run (PROTOCOL §11–§13): registers the base model and the
+ * activated dataset, proves the base projection unless it is complete, starts the run from the canonical
+ * initialization of the seed, proves its checkpoints of k steps, and merges the final adapter in blocks.
+ * The chain is the source of truth for how far each part got; proofs are kept in files written
+ * atomically and reused only for the same public signals, and a proof is only ever submitted for the
+ * state it was made for, so a restart can neither lose nor double anything.
  */
 export class TrainingSession {
-  readonly commitments: { baseRoot: bigint; datasetRoot: bigint; hparamsHash: bigint; initialAdapter: bigint };
-  readonly circuitId: string;
+  /** the run's base commitment, activated dataset, projection and configuration (src/protocol setUpRun) */
+  readonly setup: ReturnType<typeof setUpRun>;
+  readonly shape: CheckpointShape;
+  /** the canonical initialization's seed, and the start it proves */
+  readonly seed: bigint;
+  readonly start: Adapter;
+  readonly adapterStart: bigint;
+  /** the step count the run trains to: config.steps rounded up to whole checkpoints */
+  readonly targetSteps: bigint;
   private readonly options: TrainingSessionOptions;
-  /** the adapters after the last verified step train() reached, and that step's count */
-  private trained: { runId: bigint; steps: bigint; a: Matrix; b: Matrix } | undefined;
+  /** the adapter after the run's last verified checkpoint that train() reached, and its step count */
+  private trained: { runId: bigint; steps: bigint; adapter: Adapter } | undefined;
 
   constructor(options: TrainingSessionOptions) {
+    const { task, instances, config } = options;
+    if (config.adapterFile !== undefined) {
+      throw new LoraLedgerError(
+        "missing_field",
+        `adapterFile (LORA_ADAPTER_FILE=${config.adapterFile}): a version-2 run starts from the canonical initialization of its seed (LORA_SEED), proven on-chain, not from an adapter file`,
+        "adapterFile",
+      );
+    }
     this.options = options;
-    const { task, instance } = options;
-    const shape = instance.params;
-    const dataset = commitDataset(task.dataset, shape);
-    this.commitments = {
-      baseRoot: baseRoot(task.w0, shape),
-      datasetRoot: dataset.datasetRoot,
-      hparamsHash: hparamsHash(shape, task.alpha, task.lr, dataset.size),
-      initialAdapter: adapterCommitment(task.a, task.b, shape),
-    };
-    this.circuitId = circuitIdOf(instance.name);
+    this.shape = checkpointShapeOf(instances.checkpoint);
+    this.setup = setUpRun({ shape: this.shape, w0: task.w0, dataset: task.dataset, alpha: task.alpha, lr: task.lr });
+    this.seed = BigInt(config.seed);
+    this.start = canonicalInit(this.seed, this.shape);
+    this.adapterStart = adapterCommitment(this.start.a, this.start.b, this.shape);
+    this.targetSteps = BigInt(wholeCheckpointSteps(config.steps, this.shape.steps));
   }
 
   private async wait(
@@ -117,50 +175,182 @@ export class TrainingSession {
     return receipt;
   }
 
-  /** Registers the base model and the dataset unless they already are (by anyone). */
-  async registerRoots(): Promise<void> {
-    const { registry, config, task, progress } = this.options;
-    const { baseRoot: base, datasetRoot } = this.commitments;
-    if ((await registry.getBaseModel(base)).registrant === "0x0000000000000000000000000000000000000000") {
-      progress.step(`registering base model ${toHex32(base)}`);
-      await this.wait("registerBaseModel", () => registry.registerBaseModel(base, config.modelUri));
+  /** Proof files of this chain's registry: workDir/chain-<id>/<registry>/… */
+  private registryDirectory(): string {
+    const { chainId, config, registry } = this.options;
+    return path.resolve(config.workDir, `chain-${chainId}`, (registry.target as string).toLowerCase());
+  }
+
+  private runDirectory(runId: bigint): string {
+    return path.join(this.registryDirectory(), `run-${runId}`);
+  }
+
+  /**
+   * A proof of `instance` for `publicSignals`: the file's, when an earlier attempt made it for exactly
+   * these signals, else a new one written atomically (a killed attempt leaves no half-written file).
+   */
+  private async proofFor(
+    label: string,
+    fileName: string,
+    instance: CircuitInstance,
+    publicSignals: readonly bigint[],
+    circuitInput: () => Record<string, unknown>,
+  ): Promise<Proven> {
+    const { progress } = this.options;
+    const expected = publicSignals.map(String);
+    const cached = readJsonIfExists(fileName) as ProofFile | undefined;
+    if (cached?.instance === instance.name && JSON.stringify(cached.publicSignals) === JSON.stringify(expected)) {
+      return { proof: cached.proof, provingSeconds: undefined };
     }
-    if ((await registry.getDataset(datasetRoot)).registrant === "0x0000000000000000000000000000000000000000") {
-      progress.step(`registering dataset ${toHex32(datasetRoot)} (${task.dataset.length} examples)`);
+    progress.step(`${label}: proving (${instance.name})`);
+    const proven = await proveWithInstance(instance.name, circuitInput());
+    if (JSON.stringify(proven.publicSignals) !== JSON.stringify(expected)) {
+      throw new Error(`${label}: the proof's public signals are not the statement's (${instance.name})`);
+    }
+    const file: ProofFile = {
+      instance: instance.name,
+      publicSignals: proven.publicSignals,
+      proof: proven.proof,
+      provingSeconds: proven.provingSeconds,
+      witnessSeconds: proven.witnessSeconds,
+    };
+    writeJsonAtomic(fileName, file);
+    progress.step(
+      `${label}: proof in ${proven.provingSeconds.toFixed(2)} s (witness ${proven.witnessSeconds.toFixed(2)} s)`,
+    );
+    return { proof: proven.proof, provingSeconds: proven.provingSeconds };
+  }
+
+  /** Registers the base model and the activated dataset unless they already are (by anyone). */
+  async registerRoots(): Promise<void> {
+    const { registry, config, progress } = this.options;
+    const { base, commitment } = this.setup;
+    if ((await registry.getBaseModel(base.root)).registrant === ZeroAddress) {
+      progress.step(`registering base model ${toHex32(base.root)}`);
+      await this.wait("registerBaseModel", () => registry.registerBaseModel(base.root, config.modelUri));
+    }
+    if ((await registry.getDataset(commitment.datasetRoot)).registrant === ZeroAddress) {
+      progress.step(`registering activated dataset ${toHex32(commitment.datasetRoot)} (${commitment.size} examples)`);
       await this.wait("registerDataset", () =>
-        registry.registerDataset(datasetRoot, task.dataset.length, config.datasetUri),
+        registry.registerDataset(commitment.datasetRoot, commitment.size, config.datasetUri),
       );
     }
   }
 
   /**
-   * The run to continue: the newest run on-chain of this trainer with the same base model, dataset,
-   * hyperparameters, circuit and initial adapter that has not reached the target yet; else a new one.
+   * Proves and submits the blocks of the (base model, dataset) projection that are not verified yet,
+   * unless a projection of the pair is complete on-chain (by anyone: it is a public fact).
+   */
+  async ensureProjection(): Promise<ProjectionReport> {
+    const { registry, instances, task, progress } = this.options;
+    const { base, commitment, projection } = this.setup;
+    const blocks = base.layout.blocks;
+    const report: ProjectionReport = {
+      projectionId: projection.id,
+      blocks,
+      submittedBlocks: 0,
+      provingSeconds: 0,
+      gasUsed: 0n,
+    };
+    const recorded = await registry.projectionOf(base.root, commitment.datasetRoot);
+    if (recorded !== 0n) {
+      if (recorded !== projection.id) {
+        throw new Error(
+          `the registry's projection of this base model and dataset is ${toHex32(recorded)}, not ${toHex32(projection.id)} as computed here`,
+        );
+      }
+      progress.step(`base projection ${toHex32(projection.id)} is complete on-chain`);
+      return report;
+    }
+    const circuitId = circuitIdOf(instances.projection.name);
+    const onChain = await registry.projectionProgress(base.root, commitment.datasetRoot, circuitId);
+    if (onChain.acc !== projection.accumulators[Number(onChain.nextBlock)]) {
+      throw new Error(
+        `the registry's projection progress (block ${onChain.nextBlock}, acc ${toHex32(onChain.acc)}) is not this base model's`,
+      );
+    }
+    const directory = path.join(
+      this.registryDirectory(),
+      `projection-${toHex32(base.root).slice(2, 18)}-${toHex32(commitment.datasetRoot).slice(2, 18)}`,
+    );
+    for (let block = Number(onChain.nextBlock); block < blocks; block++) {
+      const label = `projection block ${block + 1}/${blocks}`;
+      const input = projectionBlockInput(task.w0, base, projection, commitment.datasetRoot, block);
+      const proven = await this.proofFor(
+        label,
+        path.join(directory, `block-${String(block).padStart(4, "0")}.json`),
+        instances.projection,
+        orderedPublicSignals("BaseProjectionBlock", input.statement),
+        () => input.circuitInput,
+      );
+      progress.step(`${label}: submitting`);
+      const receipt = await this.wait("submitProjectionBlock", () =>
+        registry.submitProjectionBlock(
+          base.root,
+          commitment.datasetRoot,
+          circuitId,
+          input.statement.accOut,
+          registryProof(proven.proof),
+        ),
+      );
+      report.submittedBlocks++;
+      report.provingSeconds += proven.provingSeconds ?? 0;
+      report.gasUsed += receipt.gasUsed;
+    }
+    return report;
+  }
+
+  /**
+   * The run to continue: the newest run on-chain of this trainer with this configuration, checkpoint
+   * instance and canonical start (seed); else a new run, started with a LoraRunStart proof.
    */
   async findOrStartRun(): Promise<bigint> {
-    const { registry, signer, config, progress } = this.options;
+    const { registry, signer, config, progress, instances } = this.options;
     const trainer = (await signer.getAddress()).toLowerCase();
-    const { baseRoot: base, datasetRoot, hparamsHash: hparams, initialAdapter } = this.commitments;
+    const { base, commitment, config: runConfig } = this.setup;
+    const statement = runStartStatement(runConfig, { seed: this.seed, adapterStart: this.adapterStart });
+    const checkpointCircuitId = circuitIdOf(instances.checkpoint.name);
     if (!config.newRun) {
       const fromBlock = Number(await registry.deploymentBlock());
-      const events = await registry.queryFilter(registry.filters.RunStarted(undefined, base, datasetRoot), fromBlock);
+      const events = await registry.queryFilter(
+        registry.filters.RunStarted(undefined, base.root, commitment.datasetRoot),
+        fromBlock,
+      );
       for (const event of [...events].reverse()) {
-        const {
-          runId,
-          trainer: runTrainer,
-          circuitId,
-          hparamsHash: runHparams,
-          initialAdapter: runInitial,
-        } = event.args;
-        if (runTrainer.toLowerCase() !== trainer || circuitId !== this.circuitId) continue;
-        if (runHparams !== hparams || runInitial !== initialAdapter) continue;
+        const { runId, trainer: runTrainer, runConfig: runConfigHash, adapterStart, parentRunId } = event.args;
+        if (runTrainer.toLowerCase() !== trainer || parentRunId !== 0n) continue;
+        if (runConfigHash !== statement.runConfig || adapterStart !== this.adapterStart) continue;
+        const run = await registry.getRun(runId);
+        if (run.checkpointCircuitId !== checkpointCircuitId || run.seed !== this.seed) continue;
         progress.step(`resuming run ${runId} (recorded on-chain)`);
         return runId;
       }
     }
-    progress.step("starting a new run");
+    const proven = await this.proofFor(
+      "run start",
+      path.join(this.registryDirectory(), `start-${toHex32(statement.runConfig).slice(2, 18)}-seed-${this.seed}.json`),
+      instances.start,
+      orderedPublicSignals("LoraRunStart", statement),
+      () => decimalRecord(statement),
+    );
+    progress.step(`starting a new run from the canonical initialization of seed ${this.seed}`);
     const receipt = await this.wait("startRun", () =>
-      registry.startRun(base, datasetRoot, hparams, this.circuitId, initialAdapter),
+      registry.startRun(
+        {
+          baseRoot: base.root,
+          datasetRoot: commitment.datasetRoot,
+          alpha: runConfig.alpha,
+          lr: runConfig.lr,
+          startCircuitId: circuitIdOf(instances.start.name),
+          checkpointCircuitId,
+          runConfig: statement.runConfig,
+          adapterStart: this.adapterStart,
+          seed: this.seed,
+          parentRunId: 0n,
+          parentSteps: 0n,
+        },
+        registryProof(proven.proof),
+      ),
     );
     for (const log of receipt.logs) {
       const parsed = registry.interface.parseLog(log);
@@ -169,227 +359,200 @@ export class TrainingSession {
     throw new Error("startRun succeeded but emitted no RunStarted event");
   }
 
-  private runDirectory(runId: bigint): string {
-    const { chainId, config, registry } = this.options;
-    const registryAddress = (registry.target as string).toLowerCase();
-    return path.resolve(config.workDir, `chain-${chainId}`, registryAddress, `run-${runId}`);
+  /** The checkpoint of k steps from `adapter` at `firstStep`, with the exact reference. */
+  private checkpoint(adapter: Adapter, firstStep: bigint, submitter: bigint): MadeCheckpoint {
+    const { dataset, commitment, projection, config } = this.setup;
+    return makeCheckpoint({
+      shape: this.shape,
+      config,
+      projection: projection.w,
+      dataset,
+      commitment,
+      adapter,
+      firstStep,
+      submitter,
+    });
   }
 
-  /** Proves step `step` from adapters (a, b), reusing a proof file made for exactly this statement. */
-  private async proofFor(
-    runId: bigint,
-    step: bigint,
-    a: Matrix,
-    b: Matrix,
-    submitter: bigint,
-  ): Promise<{ made: ReturnType<typeof makeStep>; file: ProofFile; reused: boolean }> {
-    const { task, instance, progress } = this.options;
-    const made = makeStep({ ...task, a, b, step, submitter });
-    const fileName = path.join(this.runDirectory(runId), `step-${String(step).padStart(6, "0")}.json`);
-    const cached = readJsonIfExists(fileName) as ProofFile | undefined;
-    if (
-      cached !== undefined &&
-      cached.instance === instance.name &&
-      cached.submitter === String(submitter) &&
-      cached.adapterBefore === String(made.statement.adapterBefore) &&
-      cached.adapterAfter === String(made.statement.adapterAfter)
-    ) {
-      return { made, file: cached, reused: true };
-    }
-    progress.step(`step ${step}: proving (${instance.name})`);
-    const proven = await proveWithInstance(instance.name, made.circuitInput);
-    const file: ProofFile = {
-      instance: instance.name,
-      step: String(step),
-      submitter: String(submitter),
-      adapterBefore: String(made.statement.adapterBefore),
-      adapterAfter: String(made.statement.adapterAfter),
-      proof: proven.proof,
-      publicSignals: proven.publicSignals,
-      provingSeconds: proven.provingSeconds,
-      witnessSeconds: proven.witnessSeconds,
+  private datasetLoss(adapter: Adapter): number {
+    const { dataset, config } = this.setup;
+    const { e } = forwardFromActivations(
+      this.shape,
+      dataset.map((example) => example.z),
+      adapter.a,
+      adapter.b,
+      config.alpha,
+      dataset.map((example) => example.x),
+      dataset.map((example) => example.t),
+    );
+    return meanSquaredError(this.shape, e);
+  }
+
+  private report(made: MadeCheckpoint, firstStep: bigint, origin: ProofOrigin): CheckpointReport {
+    return {
+      firstStep: Number(firstStep),
+      steps: this.shape.steps,
+      batchLoss: checkpointMeanLoss(this.shape, made.statement.loss),
+      datasetLoss: this.datasetLoss(adapterAfter(made)),
+      provingSeconds: undefined,
+      gasUsed: undefined,
+      adapterAfter: made.statement.adapterAfter,
+      origin,
     };
-    writeJsonAtomic(fileName, file);
-    progress.step(
-      `step ${step}: proof in ${proven.provingSeconds.toFixed(2)} s (witness ${proven.witnessSeconds.toFixed(2)} s)`,
-    );
-    return { made, file, reused: false };
   }
 
-  private datasetLoss(a: Matrix, b: Matrix): number {
-    const { task, instance } = this.options;
-    const shape = instance.params;
-    const { e } = forward(
-      shape,
-      task.w0,
-      a,
-      b,
-      task.alpha,
-      task.dataset.map((example) => example.x),
-      task.dataset.map((example) => example.t),
-    );
-    return meanSquaredError(shape, e);
-  }
-
-  /** Brings run `runId` to `config.steps` verified steps; returns every step's report. */
-  async train(runId: bigint): Promise<StepReport[]> {
-    const { registry, signer, task, config, progress, instance } = this.options;
+  /** Brings run `runId` to targetSteps verified steps, checkpoint by checkpoint; returns every checkpoint's report. */
+  async train(runId: bigint): Promise<CheckpointReport[]> {
+    const { registry, signer, config, progress, instances } = this.options;
+    const k = this.shape.steps;
     const submitter = BigInt(await signer.getAddress());
     const onChain = await registry.getRun(runId);
-    const reports: StepReport[] = [];
+    const reports: CheckpointReport[] = [];
 
-    // Replay the verified steps with the exact reference: it is deterministic, so the adapters after
-    // step t are recomputed, and checked against the chain's head, instead of being stored.
-    let a: Matrix = task.a;
-    let b: Matrix = task.b;
-    for (let step = 0n; step < onChain.nextStep; step++) {
-      const made = makeStep({ ...task, a, b, step, submitter });
-      a = made.witness.aNext;
-      b = made.witness.bNext;
-      reports.push({
-        step: Number(step),
-        batchLoss: made.loss,
-        datasetLoss: this.datasetLoss(a, b),
-        provingSeconds: undefined,
-        gasUsed: undefined,
-        adapterAfter: made.statement.adapterAfter,
-        origin: "on-chain",
-      });
+    // Replay the verified checkpoints with the exact reference: it is deterministic, so the adapter
+    // after them is recomputed, and checked against the chain's head, instead of being stored.
+    let adapter = this.start;
+    let next = 0n;
+    for (; next < onChain.nextStep; next += BigInt(k)) {
+      const made = this.checkpoint(adapter, next, submitter);
+      adapter = adapterAfter(made);
+      reports.push(this.report(made, next, "on-chain"));
     }
-    const replayedHead = adapterCommitment(a, b, instance.params);
-    if (replayedHead !== onChain.head) {
+    const replayedHead = adapterCommitment(adapter.a, adapter.b, this.shape);
+    if (next !== onChain.nextStep || replayedHead !== onChain.head) {
       throw new Error(
-        `run ${runId}'s head on-chain (${toHex32(onChain.head)}) is not what this task's ${onChain.nextStep} steps give (${toHex32(replayedHead)}): another task or configuration made this run`,
+        `run ${runId}'s head on-chain (${toHex32(onChain.head)} after ${onChain.nextStep} steps) is not what this task's checkpoints of ${k} steps give (${toHex32(replayedHead)} after ${next}): another task or configuration made this run`,
       );
     }
     if (onChain.nextStep > 0n)
       progress.step(`run ${runId} has ${onChain.nextStep} verified steps on-chain; continuing from there`);
 
-    let step = onChain.nextStep;
-    while (step < BigInt(config.steps)) {
-      const group: { adapterAfter: bigint; proof: Groth16Proof }[] = [];
-      const groupReports: StepReport[] = [];
-      while (group.length < config.submitBatch && step < BigInt(config.steps)) {
-        const { made, file, reused } = await this.proofFor(runId, step, a, b, submitter);
-        a = made.witness.aNext;
-        b = made.witness.bNext;
-        group.push({ adapterAfter: made.statement.adapterAfter, proof: file.proof });
-        groupReports.push({
-          step: Number(step),
-          batchLoss: made.loss,
-          datasetLoss: this.datasetLoss(a, b),
-          provingSeconds: reused ? undefined : file.provingSeconds,
-          gasUsed: undefined,
-          adapterAfter: made.statement.adapterAfter,
-          origin: reused ? "reused" : "proved",
+    const runDirectory = this.runDirectory(runId);
+    while (next < this.targetSteps) {
+      const group: { submission: ReturnType<typeof checkpointSubmission>; report: CheckpointReport }[] = [];
+      while (group.length < config.submitBatch && next < this.targetSteps) {
+        const made = this.checkpoint(adapter, next, submitter);
+        const proven = await this.proofFor(
+          stepRange(next, k),
+          path.join(runDirectory, `checkpoint-${String(next).padStart(6, "0")}.json`),
+          instances.checkpoint,
+          checkpointPublicSignals(made.statement),
+          () => buildCheckpointCircuitInput(made.statement, made.witness),
+        );
+        adapter = adapterAfter(made);
+        group.push({
+          submission: checkpointSubmission(made.statement.adapterAfter, made.statement.loss, proven.proof),
+          report: {
+            ...this.report(made, next, proven.provingSeconds === undefined ? "reused" : "proved"),
+            provingSeconds: proven.provingSeconds,
+          },
         });
-        step++;
+        next += BigInt(k);
       }
-      const first = groupReports[0]?.step ?? 0;
-      progress.step(
-        group.length === 1
-          ? `step ${first}: submitting`
-          : `steps ${first}..${first + group.length - 1}: submitting in one transaction`,
-      );
-      const submissions = group.map((entry) => stepSubmission(entry.adapterAfter, entry.proof));
-      const [only] = submissions;
-      const receipt =
-        submissions.length === 1 && only !== undefined
-          ? await this.wait("submitStep", () => registry.submitStep(runId, only.adapterAfter, only.proof))
-          : await this.wait("submitSteps", () => registry.submitSteps(runId, submissions));
-      const gasPerStep = receipt.gasUsed / BigInt(group.length);
-      for (const report of groupReports) reports.push({ ...report, gasUsed: gasPerStep });
+      const first = BigInt(group[0]?.report.firstStep ?? 0);
+      const [only] = group;
+      let receipt: ContractTransactionReceipt;
+      if (group.length === 1 && only !== undefined) {
+        progress.step(`${stepRange(first, k)}: submitting`);
+        const { adapterAfter: after, loss, proof } = only.submission;
+        receipt = await this.wait("submitCheckpoint", () => registry.submitCheckpoint(runId, after, loss, proof));
+      } else {
+        progress.step(
+          `${stepRange(first, group.length * k)}: submitting ${group.length} checkpoints in one transaction`,
+        );
+        receipt = await this.wait("submitCheckpoints", () =>
+          registry.submitCheckpoints(
+            runId,
+            group.map((entry) => entry.submission),
+          ),
+        );
+      }
+      const gasPerCheckpoint = receipt.gasUsed / BigInt(group.length);
+      for (const entry of group) reports.push({ ...entry.report, gasUsed: gasPerCheckpoint });
     }
-    this.trained = { runId, steps: step, a, b };
-    if (existsSync(this.runDirectory(runId)))
-      progress.step(`proofs kept in ${path.relative(process.cwd(), this.runDirectory(runId))}`);
+    this.trained = { runId, steps: next, adapter };
+    if (existsSync(runDirectory)) progress.step(`proofs kept in ${path.relative(process.cwd(), runDirectory)}`);
     return reports;
   }
 
   /**
-   * Proves the merged weights of the run's head (the adapter after its last verified step) with the
-   * LoraMerge instance `mergeInstance` and records them with recordMerge; resumable like the steps: a
-   * merge already recorded is reported, not redone, and a proof file is reused for the same statement.
-   * Call after train(runId).
+   * Proves the merged weights W0 + α B A of the run's head (the adapter after its last verified
+   * checkpoint) in the base model's column blocks with the LoraMergeBlock instance, and submits the blocks
+   * not verified yet; a merge recorded already is reported, not redone. Call after train(runId).
    */
-  async mergeHead(runId: bigint, mergeInstance: CircuitInstance): Promise<MergeReport> {
-    const { registry, task, instance, progress } = this.options;
+  async mergeHead(runId: bigint): Promise<MergeReport> {
+    const { registry, task, instances, progress } = this.options;
+    const mergeInstance = instances.mergeBlock;
+    if (mergeInstance === undefined) throw new Error("mergeHead: the run's instances have no LoraMergeBlock instance");
     const trained = this.trained;
     if (trained?.runId !== runId) throw new Error(`mergeHead(${runId}) needs train(${runId}) first`);
-    if (trained.steps === 0n)
-      throw new Error(`run ${runId} has no verified step: there is no trained adapter to merge`);
-    if (JSON.stringify(mergeInstance.params) !== JSON.stringify(instance.params)) {
-      throw new Error(`${mergeInstance.name} does not have the parameters of ${instance.name}`);
-    }
-    const step = trained.steps - 1n;
-    const made = makeMerge({
-      shape: instance.params,
-      w0: task.w0,
-      a: trained.a,
-      b: trained.b,
-      alpha: task.alpha,
-      lr: task.lr,
-      datasetSize: BigInt(task.dataset.length),
-    });
-    const { adapter, mergedRoot } = made.statement;
-    const onChainAdapter = await registry.adapterAfterStep(runId, step);
-    if (
-      adapter !== onChainAdapter ||
-      made.statement.hparamsHash !== this.commitments.hparamsHash ||
-      made.statement.baseRoot !== this.commitments.baseRoot
-    ) {
+    const { steps, adapter: head } = trained;
+    const { base } = this.setup;
+    const merged = mergeInBlocks(this.shape, task.w0, head.a, head.b, task.alpha);
+    const adapter = adapterCommitment(head.a, head.b, this.shape);
+    const onChainAdapter = await registry.adapterAt(runId, steps);
+    if (adapter !== onChainAdapter) {
       throw new Error(
-        `the merge statement of run ${runId} step ${step} does not match the chain (adapter ${toHex32(onChainAdapter)} on-chain, ${toHex32(adapter)} here)`,
+        `run ${runId}'s adapter after ${steps} steps is ${toHex32(onChainAdapter)} on-chain, ${toHex32(adapter)} here`,
       );
     }
-    const report = { step: Number(step), adapter, mergedRoot, merged: made.merged };
+    const blocks = merged.layout.blocks;
+    const report = {
+      steps,
+      adapter,
+      mergedRoot: merged.root,
+      merged: merged.merged,
+      blocks,
+      submittedBlocks: 0,
+      provingSeconds: 0,
+      gasUsed: 0n,
+    };
 
-    const recorded = await registry.mergeOf(adapter);
-    if (recorded.recorder !== "0x0000000000000000000000000000000000000000") {
-      if (recorded.mergedRoot !== mergedRoot) {
+    const recorded = await registry.mergeOf(runId, steps);
+    if (recorded.recorder !== ZeroAddress) {
+      if (recorded.mergedRoot !== merged.root) {
         throw new Error(
-          `the registry records merged root ${toHex32(recorded.mergedRoot)} for adapter ${toHex32(adapter)}, not ${toHex32(mergedRoot)}: another base model or alpha merged it first`,
+          `the registry records merged root ${toHex32(recorded.mergedRoot)} for run ${runId} after ${steps} steps, not ${toHex32(merged.root)} as computed here`,
         );
       }
-      progress.step(`merge of step ${step}'s adapter is recorded already (by ${recorded.recorder})`);
-      return { ...report, provingSeconds: undefined, gasUsed: undefined, origin: "on-chain" };
+      progress.step(`merge of the adapter after ${steps} steps is recorded already (by ${recorded.recorder})`);
+      return { ...report, origin: "on-chain" };
     }
 
-    const fileName = path.join(this.runDirectory(runId), `merge-${String(step).padStart(6, "0")}.json`);
-    let file = readJsonIfExists(fileName) as MergeProofFile | undefined;
-    const reused =
-      file !== undefined &&
-      file.instance === mergeInstance.name &&
-      file.adapter === String(adapter) &&
-      file.mergedRoot === String(mergedRoot);
-    if (file === undefined || !reused) {
-      progress.step(`merge of step ${step}'s adapter: proving (${mergeInstance.name})`);
-      const proven = await proveWithInstance(mergeInstance.name, made.circuitInput);
-      file = {
-        instance: mergeInstance.name,
-        step: String(step),
-        adapter: String(adapter),
-        mergedRoot: String(mergedRoot),
-        proof: proven.proof,
-        publicSignals: proven.publicSignals,
-        provingSeconds: proven.provingSeconds,
-        witnessSeconds: proven.witnessSeconds,
-      };
-      writeJsonAtomic(fileName, file);
-      progress.step(
-        `merge: proof in ${proven.provingSeconds.toFixed(2)} s (witness ${proven.witnessSeconds.toFixed(2)} s)`,
+    const circuitId = circuitIdOf(mergeInstance.name);
+    const onChain = await registry.mergeProgress(runId, steps, circuitId);
+    if (onChain.acc !== merged.accumulators[Number(onChain.nextBlock)]) {
+      throw new Error(
+        `the registry's merge progress of run ${runId} after ${steps} steps (block ${onChain.nextBlock}) is not this merge's`,
       );
     }
-    const proof = registryProof(file.proof);
-    progress.step(`merge of step ${step}'s adapter: recording merged root ${toHex32(mergedRoot)}`);
-    const receipt = await this.wait("recordMerge", () =>
-      registry.recordMerge(runId, step, circuitIdOf(mergeInstance.name), mergedRoot, proof),
-    );
-    return {
-      ...report,
-      provingSeconds: file.provingSeconds,
-      gasUsed: receipt.gasUsed,
-      origin: reused ? "reused" : "proved",
-    };
+    let reused = false;
+    for (let block = Number(onChain.nextBlock); block < blocks; block++) {
+      const label = `merge block ${block + 1}/${blocks}`;
+      const input = mergeBlockInput(
+        this.shape,
+        { w0: task.w0, a: head.a, b: head.b, alpha: task.alpha, base, merged },
+        block,
+      );
+      const proven = await this.proofFor(
+        label,
+        path.join(
+          this.runDirectory(runId),
+          `merge-${String(steps).padStart(6, "0")}-block-${String(block).padStart(4, "0")}.json`,
+        ),
+        mergeInstance,
+        orderedPublicSignals("LoraMergeBlock", input.statement),
+        () => input.circuitInput,
+      );
+      reused ||= proven.provingSeconds === undefined;
+      progress.step(`${label}: submitting`);
+      const receipt = await this.wait("submitMergeBlock", () =>
+        registry.submitMergeBlock(runId, steps, circuitId, input.statement.accOut, registryProof(proven.proof)),
+      );
+      report.submittedBlocks++;
+      report.provingSeconds += proven.provingSeconds ?? 0;
+      report.gasUsed += receipt.gasUsed;
+    }
+    return { ...report, origin: reused ? "reused" : "proved" };
   }
 }

@@ -1,5 +1,7 @@
-// End to end on a real `npx hardhat node` on 127.0.0.1: deploy with Ignition, prove and submit, kill
-// the submitter in the middle of a run, start it again, and check that nothing was lost or doubled.
+// End to end on a real `npx hardhat node` on 127.0.0.1: deploy with Ignition, prove and submit a
+// version-2 run to LoraLedgerRegistryV2 (projection, canonical start, checkpoints of k = 2 steps, merge
+// blocks), kill the submitter in the middle of the run, start it again, and check that nothing was lost
+// or doubled.
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
@@ -7,7 +9,7 @@ import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
 import { recordedRegistryAddress } from "../../src/hardhat/index.js";
 import { PROJECT_ROOT } from "../../src/node/index.js";
-import { LoraLedgerRegistry__factory } from "../../types/ethers-contracts/index.js";
+import { LoraLedgerRegistryV2__factory } from "../../types/ethers-contracts/index.js";
 import { freePort, HARDHAT_CLI, runNodeCli, type Finished } from "../helpers/processes.js";
 
 const CHAIN_ID = 31338n; // its own chain id, so its Ignition records never mix with a developer's node
@@ -82,50 +84,61 @@ describe("end to end on npx hardhat node (127.0.0.1)", function () {
     );
     expect(deployed.code, deployed.stderr + deployed.stdout).to.equal(0);
     const address = recordedRegistryAddress(CHAIN_ID);
-    expect(address, "Ignition records the registry's address for the chain").to.be.a("string");
+    expect(address, "Ignition records the version-2 registry's address for the chain").to.be.a("string");
 
-    // First attempt: killed right after step 2's proof is written, before it is submitted.
+    // First attempt: killed right after the proof of the checkpoint of steps 2..3 is written, before
+    // it is submitted (the projection, the run's start and the first checkpoint are on-chain by then).
     const killed = await hardhat(
       ["run", "scripts/prove-and-submit.ts", "--network", "localhost"],
       environment,
       (stderr, child) => {
-        if (/step 2: proof in/.test(stderr) && child.exitCode === null && !child.killed) child.kill("SIGKILL");
+        if (/steps 2\.\.3: proof in/.test(stderr) && child.exitCode === null && !child.killed) child.kill("SIGKILL");
       },
     );
     expect(killed.signal, killed.stderr).to.equal("SIGKILL");
+    expect(killed.stderr).to.match(/training 6 steps \(5 steps asked, rounded up to whole checkpoints of 2 steps\)/);
 
     const provider = new JsonRpcProvider(url);
-    const registry = LoraLedgerRegistry__factory.connect(address ?? "", provider);
+    const registry = LoraLedgerRegistryV2__factory.connect(address ?? "", provider);
     const afterKill = await registry.getRun(1n);
     expect(afterKill.nextStep).to.equal(2n);
+    expect(afterKill.projectionId).to.not.equal(0n);
 
-    // Second attempt: resumes run 1 from the chain's head and reuses step 2's proof file.
+    // Second attempt: resumes run 1 from the chain's head and reuses the proof file of steps 2..3.
     const resumed = await hardhat(["run", "scripts/prove-and-submit.ts", "--network", "localhost"], environment);
     expect(resumed.code, resumed.stderr).to.equal(0);
     expect(resumed.stderr).to.match(/resuming run 1/);
-    expect(resumed.stdout).to.match(/\n\s+2 .* reused\n/);
+    expect(resumed.stderr).to.not.match(/projection block 1\/1: proving|run start: proving/);
+    expect(resumed.stdout).to.match(/complete on-chain before this attempt/);
+    expect(resumed.stdout).to.match(/\n\s+0-1 .* on-chain\n\s+2-3 .* reused\n\s+4-5 /);
     expect(await registry.runCount()).to.equal(1n);
     const run = await registry.getRun(1n);
-    expect(run.nextStep).to.equal(5n);
+    expect(run.nextStep).to.equal(6n);
     // It ends with the merge of the final adapter (LORA_MERGE defaults to true), recorded once.
-    expect(resumed.stdout).to.match(/recordMerge gas \d+/);
-    const merge = await registry.mergeOf(run.head);
-    expect([merge.runId, merge.step]).to.deep.equal([1n, 4n]);
+    expect(resumed.stdout).to.match(/submitMergeBlock gas \d+/);
+    const merge = await registry.mergeOf(1n, 6n);
+    expect(merge.mergedRoot).to.not.equal(0n);
 
-    // Every step once, in order, each starting from the previous head.
+    // Every checkpoint once, in order, each starting from the previous head, with its proven loss.
     const events = await registry.queryFilter(
-      registry.filters.StepVerified(1n),
+      registry.filters.CheckpointVerified(1n),
       Number(await registry.deploymentBlock()),
     );
-    expect(events.map((event) => event.args.step)).to.deep.equal([0n, 1n, 2n, 3n, 4n]);
+    expect(events.map((event) => [event.args.firstStep, event.args.steps])).to.deep.equal([
+      [0n, 2n],
+      [2n, 2n],
+      [4n, 2n],
+    ]);
+    expect(events[0]?.args.adapterBefore).to.equal(run.adapterStart);
     for (let index = 1; index < events.length; index++) {
       expect(events[index]?.args.adapterBefore).to.equal(events[index - 1]?.args.adapterAfter);
     }
+    expect(events.every((event) => event.args.loss > 0n)).to.equal(true);
 
     // Running it again changes nothing: the run is complete.
     const again = await hardhat(["run", "scripts/prove-and-submit.ts", "--network", "localhost"], environment);
     expect(again.code, again.stderr).to.equal(0);
-    expect((await registry.getRun(1n)).nextStep).to.equal(5n);
+    expect((await registry.getRun(1n)).nextStep).to.equal(6n);
     expect(again.stdout).to.match(/recorded before this attempt/);
 
     const history = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], {
@@ -133,27 +146,34 @@ describe("end to end on npx hardhat node (127.0.0.1)", function () {
       LORA_RUN_ID: "1",
     });
     expect(history.code, history.stderr).to.equal(0);
-    expect(history.stdout).to.match(/run 1: 5 verified steps/);
+    expect(history.stdout).to.match(/run 1: 6 verified steps in 3 checkpoints .*canonical start from seed 1/);
+    expect(history.stdout).to.match(/steps 2\.\.3: mean loss \d+\.\d{5}/);
+    expect(history.stdout).to.match(/loss curve: \d+\.\d{4} \d+\.\d{4} \d+\.\d{4}\n/);
+    expect(history.stdout).to.match(/merge of the adapter after 6 steps: merged root 0x[0-9a-f]{64}/);
     const provenance = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], {
       ...environment,
       LORA_ADAPTER: `0x${run.head.toString(16)}`,
     });
     expect(provenance.code, provenance.stderr).to.equal(0);
-    expect(provenance.stdout).to.match(/was produced by verified training:\n\s+run 1, step 4/);
+    expect(provenance.stdout).to.match(/was produced by verified training:\n\s+run 1 after 6 steps/);
+    expect(provenance.stdout).to.match(/its merged weights W0 \+ alpha B A: merged root/);
     const merged = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], {
       ...environment,
       LORA_MERGED_ROOT: `0x${merge.mergedRoot.toString(16)}`,
     });
     expect(merged.code, merged.stderr).to.equal(0);
     expect(merged.stdout).to.match(
-      /merged weights W0 \+ alpha B A of adapter 0x[0-9a-f]{64}:\n\s+the adapter after run 1, step 4/,
+      /merged weights W0 \+ alpha B A of adapter 0x[0-9a-f]{64}:\n\s+the adapter of run 1 after 6 steps/,
     );
+    const runs = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], environment);
+    expect(runs.code, runs.stderr).to.equal(0);
+    expect(runs.stdout).to.match(/1 runs in registry .*\n\s+run 1: trainer 0x[0-9a-fA-F]{40}, 6 verified steps/);
     const unknown = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], {
       ...environment,
       LORA_ADAPTER: "0x1234",
     });
     expect(unknown.code).to.equal(1);
-    expect(unknown.stdout).to.match(/NOT produced by any verified step/);
+    expect(unknown.stdout).to.match(/NOT produced by any verified proof/);
     provider.destroy();
   });
 });

@@ -1,0 +1,58 @@
+import { LoraLedgerError, type CheckpointShape, type CircuitInstance } from "../protocol/index.js";
+import { companionInstance, defaultInstance, getInstance } from "../node/index.js";
+import type { RunConfig } from "./config.js";
+
+/** The four instances of a version-2 run, all of one step shape (PROTOCOL §11–§13). */
+export interface RunInstances {
+  /** LoraCheckpoint: k steps per proof */
+  checkpoint: CircuitInstance;
+  /** LoraRunStart: the run's canonical start */
+  start: CircuitInstance;
+  /** BaseProjectionBlock: the (base model, dataset) projection, block by block */
+  projection: CircuitInstance;
+  /** LoraMergeBlock: the merged weights of the final adapter; undefined when the run is not merged */
+  mergeBlock: CircuitInstance | undefined;
+}
+
+/** The checkpoint instance's shape with its k (circuits/instances.json requires `steps` of a LoraCheckpoint). */
+export function checkpointShapeOf(instance: CircuitInstance): CheckpointShape {
+  const { steps } = instance.params;
+  if (instance.template !== "LoraCheckpoint" || steps === undefined) {
+    throw new LoraLedgerError(
+      "unknown_instance",
+      `${instance.name} is a ${instance.template} instance; a version-2 run is proven with a LoraCheckpoint instance`,
+      "instance",
+    );
+  }
+  return { ...instance.params, steps };
+}
+
+function requireCompanion(
+  checkpoint: CircuitInstance,
+  template: CircuitInstance["template"],
+  remedy: string,
+): CircuitInstance {
+  const found = companionInstance(checkpoint, template);
+  if (found === undefined) {
+    throw new LoraLedgerError(
+      "unknown_instance",
+      `circuits/instances.json declares no ${template} instance with the shape of ${checkpoint.name}: ${remedy}`,
+      "instance",
+    );
+  }
+  return found;
+}
+
+/** The configured checkpoint instance (default: the first LoraCheckpoint declared) and its companions. */
+export function resolveRunInstances(config: RunConfig): RunInstances {
+  const checkpoint = config.instance === undefined ? defaultInstance("LoraCheckpoint") : getInstance(config.instance);
+  checkpointShapeOf(checkpoint);
+  return {
+    checkpoint,
+    start: requireCompanion(checkpoint, "LoraRunStart", "declare one, so that its runs can start"),
+    projection: requireCompanion(checkpoint, "BaseProjectionBlock", "declare one, so that its base can be projected"),
+    mergeBlock: config.merge
+      ? requireCompanion(checkpoint, "LoraMergeBlock", "declare one, or run with LORA_MERGE=false")
+      : undefined,
+  };
+}
