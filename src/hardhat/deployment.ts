@@ -5,7 +5,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 import type { LoraLedgerRegistryV2 } from "../../types/ethers-contracts/index.js";
 import LoraLedgerModule from "../../deploy/modules/LoraLedger.js";
 import { LoraLedgerError } from "../protocol/index.js";
-import { circuitIdOf, REGISTRY_FUTURE_ID, REGISTRY_V2_FUTURE_ID } from "../chain/index.js";
+import { circuitIdOf, REGISTRY_V2_FUTURE_ID } from "../chain/index.js";
 import { PROJECT_ROOT } from "../node/index.js";
 import type { Progress } from "../node/index.js";
 
@@ -14,18 +14,15 @@ export function deploymentFile(chainId: bigint): string {
   return path.join(PROJECT_ROOT, "deploy", "deployments", `chain-${chainId}`, "deployed_addresses.json");
 }
 
-/** The registries' keys in Ignition's record (defined in src/chain, browser-safe, for the explorer too). */
-export { REGISTRY_FUTURE_ID, REGISTRY_V2_FUTURE_ID };
+/** The registry's key in Ignition's record (defined in src/chain, browser-safe, for the explorer too). */
+export { REGISTRY_V2_FUTURE_ID };
 
-/**
- * The address Ignition recorded for a chain under `futureId`: by default the version-2 registry, the
- * one the training session and the query script speak to (REGISTRY_FUTURE_ID gives version 1's).
- */
-export function recordedRegistryAddress(chainId: bigint, futureId = REGISTRY_V2_FUTURE_ID): string | undefined {
+/** The registry's address Ignition recorded for a chain, if any. */
+export function recordedRegistryAddress(chainId: bigint): string | undefined {
   const file = deploymentFile(chainId);
   if (!existsSync(file)) return undefined;
   const addresses = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
-  return addresses[futureId];
+  return addresses[REGISTRY_V2_FUTURE_ID];
 }
 
 /**
@@ -40,7 +37,7 @@ export async function resolveRegistry(
 ): Promise<LoraLedgerRegistryV2> {
   const { ethers } = connection;
   if (connection.networkConfig.type === "edr-simulated") {
-    progress.step("deploying the verifiers and the registries on the in-process network (Ignition module LoraLedger)");
+    progress.step("deploying the verifiers and the registry on the in-process network (Ignition module LoraLedger)");
     const { registryV2 } = await connection.ignition.deploy(LoraLedgerModule);
     return ethers.getContractAt("LoraLedgerRegistryV2", await registryV2.getAddress());
   }
