@@ -3,3 +3,4 @@ export * from "./exitCodes.js";
 export { proveDocument } from "./commands/prove/index.js";
 export { verifyDocument } from "./commands/verify.js";
 export { exampleDocument, exampleMergeDocument } from "./commands/example.js";
+export { exampleRunDocument } from "./commands/exampleRun.js";

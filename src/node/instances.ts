@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import {
   INSTANCES,
   findInstance,
+  findCompanionInstance,
   findMergeInstance,
   firstInstanceOf,
   verifierContractName,
@@ -34,6 +35,14 @@ export function defaultInstance(template: CircuitInstance["template"] = "LoraSte
 /** The merge instance for a step instance: the LoraMerge instance with the same parameters. */
 export function mergeInstanceFor(step: CircuitInstance): CircuitInstance | undefined {
   return findMergeInstance(loadInstances(), step);
+}
+
+/** The instance of `template` for the same step shape as `instance` (e.g. the run start of a checkpoint instance). */
+export function companionInstance(
+  instance: CircuitInstance,
+  template: CircuitInstance["template"],
+): CircuitInstance | undefined {
+  return findCompanionInstance(loadInstances(), instance, template);
 }
 
 export interface InstanceArtifacts {

@@ -406,6 +406,31 @@ export function findMergeInstance(file: InstancesFile, step: CircuitInstance): C
   );
 }
 
+/**
+ * The instance of `template` that serves the same step shape as `instance` (equal parameters but the
+ * checkpoint's `steps`): the start, projection and merge-block instances of a checkpoint instance's runs.
+ */
+export function findCompanionInstance(
+  file: InstancesFile,
+  instance: CircuitInstance,
+  template: CircuitInstance["template"],
+): CircuitInstance | undefined {
+  const shapeKey = (candidate: CircuitInstance): string =>
+    JSON.stringify(Object.entries(candidate.params).filter(([name]) => name !== "steps"));
+  return file.instances.find(
+    (candidate) => candidate.template === template && shapeKey(candidate) === shapeKey(instance),
+  );
+}
+
+/** A LoraCheckpoint instance's shape: its step shape and k, the steps each proof covers. */
+export function checkpointShapeOf(instance: CircuitInstance): CheckpointShape {
+  const { steps } = instance.params;
+  if (instance.template !== "LoraCheckpoint" || steps === undefined) {
+    throw new Error(`${instance.name} is not a LoraCheckpoint instance`);
+  }
+  return { ...instance.params, steps };
+}
+
 /** `lora_step_8x8_r2_b2_d4` → `LoraStep8x8R2B2D4Verifier`: a Solidity name per instance. */
 export function verifierContractName(instanceName: string): string {
   const pascal = instanceName
