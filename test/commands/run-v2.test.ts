@@ -6,13 +6,15 @@ import { expect } from "chai";
 import path from "node:path";
 import { canonicalInit, fromFixed } from "../../src/protocol/index.js";
 import { PROJECT_ROOT, defaultInstance, releaseProverThreads } from "../../src/node/index.js";
-import { exampleRunDocument, toFailure, verifyDocument } from "../../src/cli/index.js";
 import {
+  exampleRunDocument,
   prepareCheckpoint,
   prepareMergeBlock,
   prepareProjectionBlock,
   prepareRunStart,
-} from "../../src/cli/commands/prove/index.js";
+  toFailure,
+  verifyDocument,
+} from "../../src/cli/index.js";
 import { runNodeCli, type Finished } from "../helpers/processes.js";
 
 const TSX_CLI = path.join(PROJECT_ROOT, "node_modules", "tsx", "dist", "cli.mjs");
@@ -46,6 +48,7 @@ function command(name: "example" | "prove" | "verify", input: unknown, args: str
   });
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the answer it expects
 function parsed<T>(result: Finished): T {
   expect(result.code, result.stderr).to.equal(0);
   return JSON.parse(result.stdout) as T;
