@@ -26,6 +26,7 @@ import {
   setUpRun,
   syntheticTask,
   type Adapter,
+  checkpointShapeOf,
 } from "../src/protocol/index.js";
 import {
   defaultInstance,
@@ -35,7 +36,6 @@ import {
   releaseProverThreads,
   stderrProgress,
 } from "../src/node/index.js";
-import { checkpointShapeOf } from "../src/training/index.js";
 
 const RESULT_FILE = path.join(PROJECT_ROOT, "build", "bench", "gas-v2.json");
 const SEED = 1n;

@@ -118,6 +118,23 @@ export function projectionAccumulators(w: Vector, layout: BaseLayout): bigint[] 
   return accumulators;
 }
 
+/** The projection's id from w alone: acc_blocks of its chain over the base layout's blocks. */
+export function projectionIdOf(w: Vector, shape: Pick<BaseShape, "dIn" | "dOut">): bigint {
+  const layout = baseLayout(shape.dIn, shape.dOut);
+  return projectionAccumulators(w, layout)[layout.blocks] as bigint;
+}
+
+/**
+ * The check a step makes of an example's base output (PROTOCOL §11): Σ_i ρ_i z_i = Σ_l w_l x_l mod p,
+ * ρ the powers of the challenge. It fails, but with probability (d_out - 1)/p, when z is not W0 x.
+ */
+export function projectionCheckHolds(challenge: bigint, w: Vector, x: Vector, z: Vector): boolean {
+  const rho = challengePowers(challenge, z.length);
+  const left = z.reduce((sum, value, i) => sum + (rho[i] as bigint) * toField(value), 0n) % FIELD_MODULUS;
+  const right = x.reduce((sum, value, l) => sum + toField(w[l] ?? 0n) * toField(value), 0n) % FIELD_MODULUS;
+  return left === right;
+}
+
 /** The projection a run's steps use: everything a step needs to check z without W0. */
 export interface BaseProjection {
   readonly challenge: bigint;

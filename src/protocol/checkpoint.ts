@@ -107,6 +107,68 @@ export function validateCheckpointShape(shape: CheckpointShape): void {
     throw new Error(`invalid checkpoint shape: steps = ${shape.steps} must be >= 1`);
 }
 
+/** What training needs of a run's configuration: the hyperparameters. */
+export type TrainingHparams = Pick<RunConfig, "alpha" | "lr">;
+
+/**
+ * Trains one step per batch from `adapter` with the exact reference (from the examples' z, never W0):
+ * the adapters before and after each step (one more than the batches) and each step's result.
+ */
+export function trainOnBatches(
+  shape: StepShape,
+  hparams: TrainingHparams,
+  adapter: Adapter,
+  batches: readonly (readonly ActivatedExample[])[],
+): { adapters: Adapter[]; steps: StepResult[] } {
+  const adapters: Adapter[] = [adapter];
+  const steps: StepResult[] = [];
+  batches.forEach((examples, s) => {
+    const current = adapters[s] as Adapter;
+    const result = loraStepFromActivations({
+      shape,
+      zs: examples.map((e) => e.z),
+      a: current.a,
+      b: current.b,
+      alpha: hparams.alpha,
+      lr: hparams.lr,
+      xs: examples.map((e) => e.x),
+      ts: examples.map((e) => e.t),
+    });
+    adapters.push({ a: result.aNext, b: result.bNext });
+    steps.push(result);
+  });
+  return { adapters, steps };
+}
+
+/** The examples step `step` selects from an activated dataset (PROTOCOL §6). */
+function selectedExamples(
+  shape: StepShape,
+  dataset: readonly ActivatedExample[],
+  step: bigint,
+): { positions: number[]; examples: ActivatedExample[] } {
+  const positions = batchPositions(step, shape, BigInt(dataset.length));
+  return { positions, examples: positions.map((position) => dataset[position] as ActivatedExample) };
+}
+
+/**
+ * The adapter a version-2 run holds before step `step`: steps 0 … step - 1 trained from `start` with the
+ * exact reference, each on the batch its index selects. Deterministic, so it is recomputed, not stored.
+ */
+export function adapterBeforeRunStep(
+  shape: StepShape,
+  hparams: TrainingHparams,
+  dataset: readonly ActivatedExample[],
+  start: Adapter,
+  step: bigint,
+): Adapter {
+  let adapter = start;
+  for (let t = 0n; t < step; t++) {
+    const trained = trainOnBatches(shape, hparams, adapter, [selectedExamples(shape, dataset, t).examples]);
+    adapter = trained.adapters[1] as Adapter;
+  }
+  return adapter;
+}
+
 /** Trains k steps from `adapter` with the exact reference and states the checkpoint. */
 export function makeCheckpoint(params: CheckpointParams): MadeCheckpoint {
   const { shape, config, commitment } = params;
@@ -115,31 +177,20 @@ export function makeCheckpoint(params: CheckpointParams): MadeCheckpoint {
     throw new RangeError("the dataset's commitment is not the run's datasetRoot");
   }
   params.projection.forEach((v, l) => assertFieldElement(`projection[${l}]`, v));
-  const adapters: Adapter[] = [params.adapter];
-  const batches: CheckpointBatch[] = [];
-  const steps: StepResult[] = [];
-  for (let s = 0; s < shape.steps; s++) {
-    const positions = batchPositions(params.firstStep + BigInt(s), shape, commitment.size);
-    const examples = positions.map((position) => params.dataset[position] as ActivatedExample);
-    const current = adapters[s] as Adapter;
-    const result = loraStepFromActivations({
-      shape,
-      zs: examples.map((e) => e.z),
-      a: current.a,
-      b: current.b,
-      alpha: config.alpha,
-      lr: config.lr,
-      xs: examples.map((e) => e.x),
-      ts: examples.map((e) => e.t),
-    });
-    batches.push({
-      positions,
-      examples,
-      siblings: positions.map((position) => commitment.tree.proof(position).siblings),
-    });
-    adapters.push({ a: result.aNext, b: result.bNext });
-    steps.push(result);
-  }
+  const selections = Array.from({ length: shape.steps }, (_, s) =>
+    selectedExamples(shape, params.dataset, params.firstStep + BigInt(s)),
+  );
+  const { adapters, steps } = trainOnBatches(
+    shape,
+    config,
+    params.adapter,
+    selections.map((selection) => selection.examples),
+  );
+  const batches: CheckpointBatch[] = selections.map(({ positions, examples }) => ({
+    positions,
+    examples,
+    siblings: positions.map((position) => commitment.tree.proof(position).siblings),
+  }));
   const first = adapters[0] as Adapter;
   const last = adapters[shape.steps] as Adapter;
   const statement: CheckpointStatement = {

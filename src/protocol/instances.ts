@@ -422,6 +422,19 @@ export function findCompanionInstance(
   );
 }
 
+/** A LoraCheckpoint instance's shape: its step shape and k, the steps each proof covers. */
+export function checkpointShapeOf(instance: CircuitInstance): CheckpointShape {
+  const { steps } = instance.params;
+  if (instance.template !== "LoraCheckpoint" || steps === undefined) {
+    throw new LoraLedgerError(
+      "unknown_instance",
+      `${instance.name} is a ${instance.template} instance; a version-2 run is proven with a LoraCheckpoint instance`,
+      "instance",
+    );
+  }
+  return { ...instance.params, steps };
+}
+
 /** `lora_step_8x8_r2_b2_d4` → `LoraStep8x8R2B2D4Verifier`: a Solidity name per instance. */
 export function verifierContractName(instanceName: string): string {
   const pascal = instanceName

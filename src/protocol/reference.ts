@@ -267,10 +267,17 @@ function firstDifference(
  * differing entry (A' row-major, then B' row-major). Propagates StepRangeError when no valid step exists.
  */
 export function checkStep(input: StepInput, claimed: ClaimedAdapters): StepCheck {
-  const { shape } = input;
+  return compareAdapters(input.shape, loraStep(input), claimed);
+}
+
+/** The first entry where claimed adapters differ from the reference's (A' row-major, then B' row-major). */
+export function compareAdapters(
+  shape: Pick<StepShape, "dIn" | "dOut" | "rank">,
+  reference: ClaimedAdapters,
+  claimed: ClaimedAdapters,
+): StepCheck {
   assertMatrixShape("aNext", claimed.aNext, shape.rank, shape.dIn);
   assertMatrixShape("bNext", claimed.bNext, shape.dOut, shape.rank);
-  const reference = loraStep(input);
   return (
     firstDifference("aNext", reference.aNext, claimed.aNext) ??
     firstDifference("bNext", reference.bNext, claimed.bNext) ?? { ok: true }

@@ -1,4 +1,4 @@
-import { LoraLedgerError, type CheckpointShape, type CircuitInstance } from "../protocol/index.js";
+import { checkpointShapeOf, LoraLedgerError, type CircuitInstance } from "../protocol/index.js";
 import { companionInstance, defaultInstance, getInstance } from "../node/index.js";
 import type { RunConfig } from "./config.js";
 
@@ -12,19 +12,6 @@ export interface RunInstances {
   projection: CircuitInstance;
   /** LoraMergeBlock: the merged weights of the final adapter; undefined when the run is not merged */
   mergeBlock: CircuitInstance | undefined;
-}
-
-/** The checkpoint instance's shape with its k (circuits/instances.json requires `steps` of a LoraCheckpoint). */
-export function checkpointShapeOf(instance: CircuitInstance): CheckpointShape {
-  const { steps } = instance.params;
-  if (instance.template !== "LoraCheckpoint" || steps === undefined) {
-    throw new LoraLedgerError(
-      "unknown_instance",
-      `${instance.name} is a ${instance.template} instance; a version-2 run is proven with a LoraCheckpoint instance`,
-      "instance",
-    );
-  }
-  return { ...instance.params, steps };
 }
 
 function requireCompanion(

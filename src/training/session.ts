@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { ZeroAddress, type ContractTransactionReceipt, type Signer } from "ethers";
 import {
+  checkpointShapeOf,
   adapterCommitment,
   buildCheckpointCircuitInput,
   canonicalInit,
@@ -30,7 +31,7 @@ import type { LoraLedgerRegistryV2 } from "../../types/ethers-contracts/index.js
 import { checkpointSubmission, circuitIdOf, registryProof } from "../chain/index.js";
 import { proveWithInstance, readJsonIfExists, writeJsonAtomic, type Progress } from "../node/index.js";
 import type { RunConfig } from "./config.js";
-import { checkpointShapeOf, type RunInstances } from "./instances.js";
+import type { RunInstances } from "./instances.js";
 
 /** Where a proof recorded by this attempt came from. */
 export type ProofOrigin =

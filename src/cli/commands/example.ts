@@ -33,13 +33,13 @@ function stepInstanceOf(name: string | undefined): CircuitInstance {
   return name === undefined ? defaultInstance() : getInstance(name);
 }
 
-function checkedStep(step: bigint | undefined): bigint {
+export function checkedStep(step: bigint | undefined): bigint {
   const value = step ?? 0n;
   if (value < 0n || value >= 1n << 32n) fail("out_of_range", "--step", `--step ${value} is outside [0, 2^32)`);
   return value;
 }
 
-function checkedDatasetSize(size: number | undefined, depth: number): number {
+export function checkedDatasetSize(size: number | undefined, depth: number): number {
   const capacity = 2 ** depth;
   const value = size ?? capacity;
   if (!Number.isSafeInteger(value) || value < 1 || value > capacity) {
@@ -48,9 +48,18 @@ function checkedDatasetSize(size: number | undefined, depth: number): number {
   return value;
 }
 
-type Written = number | string;
+/** --submitter, or Hardhat's first account: an address (exit 3 when it is not one). */
+export function checkedSubmitter(text: string | undefined): string {
+  const submitter = text ?? HARDHAT_FIRST_ACCOUNT;
+  if (!/^0x[0-9a-fA-F]{40}$/.test(submitter)) {
+    fail("missing_field", "--submitter", `--submitter ${submitter} must be an address, "0x" and 40 hex digits`);
+  }
+  return submitter;
+}
 
-function encodedMatrix(m: Matrix, scaleBits: number, encoding: Encoding): Written[][] {
+export type Written = number | string;
+
+export function encodedMatrix(m: Matrix, scaleBits: number, encoding: Encoding): Written[][] {
   return m.map((row) => row.map((value) => encodeEntry(value, scaleBits, encoding)));
 }
 
@@ -67,11 +76,8 @@ function hyperparameterFields(task: SyntheticTask, encoding: Encoding, datasetSi
 /** example trains every step before `--step`: a bound that keeps it a matter of seconds. */
 export const EXAMPLE_MAX_STEP = 4096n;
 
-/**
- * The task with the adapter its run holds before `step` (steps 0 … step - 1 trained with the exact
- * reference): from step 1 on, B is no longer 0, so both A and B move.
- */
-function trainedTask(task: SyntheticTask, step: bigint): SyntheticTask {
+/** A step example trains every step before it: at most EXAMPLE_MAX_STEP of them (exit 5). */
+export function checkTrainable(step: bigint): void {
   if (step > EXAMPLE_MAX_STEP) {
     fail(
       "out_of_range",
@@ -79,6 +85,14 @@ function trainedTask(task: SyntheticTask, step: bigint): SyntheticTask {
       `--step ${step} is above ${EXAMPLE_MAX_STEP}: example trains every step before the one it writes`,
     );
   }
+}
+
+/**
+ * The task with the adapter its run holds before `step` (steps 0 … step - 1 trained with the exact
+ * reference): from step 1 on, B is no longer 0, so both A and B move.
+ */
+function trainedTask(task: SyntheticTask, step: bigint): SyntheticTask {
+  checkTrainable(step);
   return { ...task, ...adapterBeforeStep(task, step) };
 }
 
@@ -89,10 +103,7 @@ export function exampleDocument(options: ExampleOptions = {}): Record<string, un
   const encoding = options.encoding ?? "real";
   const step = checkedStep(options.step);
   const datasetSize = checkedDatasetSize(options.datasetSize, shape.depth);
-  const submitterText = options.submitter ?? HARDHAT_FIRST_ACCOUNT;
-  if (!/^0x[0-9a-fA-F]{40}$/.test(submitterText)) {
-    fail("missing_field", "--submitter", `--submitter ${submitterText} must be an address, "0x" and 40 hex digits`);
-  }
+  const submitterText = checkedSubmitter(options.submitter);
 
   const task = trainedTask(syntheticTask(shape, { seed: options.seed ?? 1, datasetSize }), step);
   const made = makeStep({ ...task, step, submitter: BigInt(submitterText) });

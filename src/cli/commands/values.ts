@@ -17,6 +17,7 @@ import {
   MERGE_PUBLIC_INPUTS,
   STEP_BITS,
   STEP_PUBLIC_INPUTS,
+  type CircuitInstance,
   type StepShape,
   SUBMITTER_BITS,
 } from "../../protocol/index.js";
@@ -85,12 +86,16 @@ const rankSchema = z
     return z.NEVER;
   });
 
+/** α or lr as written: a real (encoding "real") or the fixed-point integer. */
+export function hparamSchema(encoding: Encoding): z.ZodType<Entry> {
+  return encoding === "real"
+    ? z.number({ error: expected('a real number (encoding "real")') })
+    : integerSchema(`an integer in [0, 2^${HPARAM_BITS}) (encoding "fixed")`);
+}
+
 /** The optional fields of every statement: the rank cross-check and the hyperparameters hparams_hash commits to. */
 function hparamFields(encoding: Encoding) {
-  const hparam =
-    encoding === "real"
-      ? z.number({ error: expected('a real number (encoding "real")') })
-      : integerSchema(`an integer in [0, 2^${HPARAM_BITS}) (encoding "fixed")`);
+  const hparam = hparamSchema(encoding);
   return {
     rank: rankSchema.optional(),
     alpha: hparam.optional(),
@@ -136,13 +141,18 @@ export function mergeStatementSchema(encoding: Encoding, mergedRootOptional = fa
 export type RawMergeStatement = z.output<ReturnType<typeof mergeStatementSchema>>;
 
 /**
- * Whether a document names a LoraMerge instance: it decides which statement the document carries.
- * Anything else (no instance, an unknown one) is read as a step document, whose checks report it.
+ * The template of the instance a document names: it decides which statement the document carries.
+ * Undefined for no instance or an unknown one (read as a step document, whose checks report it).
  */
-export function isMergeDocument(document: unknown): boolean {
-  if (typeof document !== "object" || document === null || !("instance" in document)) return false;
+export function documentTemplate(document: unknown): CircuitInstance["template"] | undefined {
+  if (typeof document !== "object" || document === null || !("instance" in document)) return undefined;
   const name = document.instance;
-  return loadInstances().instances.some((instance) => instance.name === name && instance.template === "LoraMerge");
+  return loadInstances().instances.find((instance) => instance.name === name)?.template;
+}
+
+/** Whether a document names a LoraMerge instance. */
+export function isMergeDocument(document: unknown): boolean {
+  return documentTemplate(document) === "LoraMerge";
 }
 
 /** One dimension of a shape, named as messages name it ("rank 2"). */
@@ -262,6 +272,20 @@ export function fixedHparam(field: string, value: Entry, F: number): bigint {
   return toFixedUnsigned(value, F, HPARAM_BITS, field);
 }
 
+/** α̂ or l̂ of protocol version 2: in [1, 2^16) at scale 2^F, since 0 trains nothing (PROTOCOL §12). */
+export function nonZeroHparam(field: string, value: Entry, F: number): bigint {
+  const fixed = fixedHparam(field, value, F);
+  if (fixed === 0n) {
+    const written = typeof value === "bigint" ? "0" : `${value} (0 in fixed point)`;
+    fail(
+      "out_of_range",
+      field,
+      `${field} = ${written} is outside [1, 2^${HPARAM_BITS}) in fixed point: 0 trains nothing (PROTOCOL §12)`,
+    );
+  }
+  return fixed;
+}
+
 /** A fixed-point integer written back in the given encoding. */
 export function encodeEntry(value: bigint, scaleBits: number, encoding: Encoding): number | string {
   return encoding === "real"
@@ -280,7 +304,7 @@ type SnakeCase<S extends string> = S extends `${infer Head}${infer Tail}`
   ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeCase<Tail>}`
   : S;
 
-function snakeCase<S extends string>(name: S): SnakeCase<S> {
+export function snakeCase<S extends string>(name: S): SnakeCase<S> {
   return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`) as SnakeCase<S>;
 }
 
@@ -299,23 +323,32 @@ export interface NamedPublicInputs {
   submitter: string;
 }
 
-/** The statement's public values, range-checked (exit 5): commitments < p, step < 2^32, a 160-bit submitter. */
-export function statementValues(raw: RawStatement, prefix = "statement"): StepStatement {
-  for (const name of ["base_root", "dataset_root", "hparams_hash", "adapter_before", "adapter_after"] as const) {
-    assertInField(`${prefix}.${name}`, raw[name]);
-  }
+/** A step index in [0, 2^32) (exit 5) and a 160-bit submitter, as every training statement has them. */
+export function stepAndSubmitterValues(
+  raw: { step: bigint; submitter: string },
+  prefix = "statement",
+): { step: bigint; submitter: bigint } {
   if (raw.step < 0n || raw.step >= 1n << BigInt(STEP_BITS)) {
     fail("out_of_range", `${prefix}.step`, `${prefix}.step = ${raw.step} is outside [0, 2^${STEP_BITS})`);
   }
   const submitter = BigInt(raw.submitter);
   checkUnsignedRange(`${prefix}.submitter`, submitter, SUBMITTER_BITS);
+  return { step: raw.step, submitter };
+}
+
+/** The statement's public values, range-checked (exit 5): commitments < p, step < 2^32, a 160-bit submitter. */
+export function statementValues(raw: RawStatement, prefix = "statement"): StepStatement {
+  for (const name of ["base_root", "dataset_root", "hparams_hash", "adapter_before", "adapter_after"] as const) {
+    assertInField(`${prefix}.${name}`, raw[name]);
+  }
+  const { step, submitter } = stepAndSubmitterValues(raw, prefix);
   return {
     baseRoot: raw.base_root,
     datasetRoot: raw.dataset_root,
     hparamsHash: raw.hparams_hash,
     adapterBefore: raw.adapter_before,
     adapterAfter: raw.adapter_after,
-    step: raw.step,
+    step,
     submitter,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * `verify`: a statement and a Groth16 proof in (the output of `prove` is accepted as is), whether the
  * proof verifies out. The statement is a step's (PROTOCOL §7), or a merge's (§9) when the instance is
- * a LoraMerge instance.
+ * a LoraMerge instance, or one of version 2's (§11–§13) by the instance's template.
  *
  * Order: malformed JSON (2), missing or mistyped field (3), unknown instance (7), wrong shape (4),
  * field element >= p or other range (5), public_signals or hyperparameters not matching the
@@ -16,6 +16,11 @@ import {
   FIELD_MODULUS,
   isFieldElement,
   mergePublicSignals,
+  checkpointPublicSignals,
+  orderedPublicSignals,
+  runConfigHash,
+  TEMPLATES,
+  type CircuitInstance,
   type Groth16Proof,
 } from "../../protocol/index.js";
 import { getInstance, noProgress, type Progress, loadVerificationKey, verifyWithInstance } from "../../node/index.js";
@@ -27,7 +32,7 @@ import {
   checkDatasetSize,
   encodingSchema,
   fixedHparam,
-  isMergeDocument,
+  documentTemplate,
   mergeStatementSchema,
   mergeStatementValues,
   namedMergePublicInputs,
@@ -35,9 +40,20 @@ import {
   statementSchema,
   statementValues,
   type Encoding,
-  type NamedMergePublicInputs,
-  type NamedPublicInputs,
 } from "./values.js";
+import {
+  CHECKPOINT_PUBLIC_INPUT_FIELDS,
+  RUN_CONFIG_FIELDS,
+  STEP_SUBMITTER_WHAT,
+  checkpointStatementSchema,
+  checkpointStatementValues,
+  documentFieldName,
+  namedSignals,
+  publicStatementSchema,
+  publicStatementValues,
+  type PublicStatementTemplate,
+} from "./runStatements.js";
+import { notTheCommitment } from "./prove/messages.js";
 
 /** BN254 base field modulus q: proof coordinates live in F_q (public inputs in F_p). */
 export const BASE_FIELD_MODULUS = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
@@ -68,8 +84,16 @@ interface HparamsRaw {
   dataset_size?: bigint | undefined;
 }
 
-/** What verify needs of a kind of statement: its schema, public inputs, and their range checks. */
-interface StatementKind<S extends z.ZodType<HparamsRaw>> {
+/** A statement range-checked (exit 5): its public signals, named, and its phase-8 cross-check. */
+interface CheckedStatement {
+  signals: bigint[];
+  named: Record<string, string | number>;
+  /** range checks of the optional fields (exit 5), returning their cross-check (exit 8) */
+  crossCheck?: () => () => void;
+}
+
+/** What verify needs of a kind of statement: its schema, public inputs, and their checks in the commands' order. */
+interface StatementKind<S extends z.ZodType> {
   schema: S;
   /** names of the public inputs, in the circuit's order */
   fields: readonly string[];
@@ -77,51 +101,154 @@ interface StatementKind<S extends z.ZodType<HparamsRaw>> {
   protocol: string;
   /** what a proof made for other public inputs typically differs in, for the invalid verdict */
   otherInputs: string;
-  /** range checks (exit 5), then the public signals, hparams_hash and the named public inputs */
-  check(raw: z.output<S>): {
-    signals: bigint[];
-    hparamsHash: bigint;
-    named: NamedPublicInputs | NamedMergePublicInputs;
+  /** phase 3 beyond the schema: optional fields given all together or not at all */
+  together?: { names: readonly string[]; why: string };
+  /** phase 4: the statement against the instance's shape */
+  shapes?: (raw: z.output<S>, instance: CircuitInstance) => void;
+  /** phase 5: range checks, then the public signals */
+  check: (raw: z.output<S>, instance: CircuitInstance) => CheckedStatement;
+}
+
+/** Version 1's optional hyperparameters are given all together or not at all (exit 3). */
+const V1_TOGETHER = {
+  names: ["alpha", "learning_rate", "dataset_size"],
+  why: "alpha, learning_rate and dataset_size cross-check hparams_hash together",
+} as const;
+
+/** Version 1's optional rank, against the instance (exit 4). */
+function checkRank(raw: HparamsRaw, instance: CircuitInstance): void {
+  if (raw.rank !== undefined && raw.rank !== instance.params.rank) {
+    fail(
+      "wrong_shape",
+      "statement.rank",
+      `statement.rank is ${raw.rank} but instance ${instance.name} has rank ${instance.params.rank}`,
+    );
+  }
+}
+
+/** Version 1's optional hyperparameters: ranges (5), then whether hparams_hash commits to them (8). */
+function hparamsCrossCheck(raw: HparamsRaw, instance: CircuitInstance, hparamsHashGiven: bigint) {
+  const shape = instance.params;
+  return (): (() => void) => {
+    if (raw.alpha === undefined || raw.learning_rate === undefined || raw.dataset_size === undefined) {
+      return () => undefined;
+    }
+    const alpha = fixedHparam("statement.alpha", raw.alpha, shape.F);
+    const lr = fixedHparam("statement.learning_rate", raw.learning_rate, shape.F);
+    const size = raw.dataset_size;
+    checkDatasetSize("statement.dataset_size", size, shape);
+    return () => {
+      const computed = hparamsHash(shape, alpha, lr, size);
+      if (computed !== hparamsHashGiven) {
+        fail(
+          "statement_mismatch",
+          "statement.hparams_hash",
+          `statement.hparams_hash is not the commitment of the hyperparameters (the shape of ${instance.name}, alpha ${alpha}, ` +
+            `learning_rate ${lr} in fixed point, dataset_size ${size}): expected ${computed}, given ${hparamsHashGiven}`,
+        );
+      }
+    };
   };
 }
 
-function stepKind(encoding: Encoding) {
+function stepKind(encoding: Encoding): StatementKind<ReturnType<typeof statementSchema>> {
   return {
     schema: statementSchema(encoding),
     fields: PUBLIC_INPUT_FIELDS,
     protocol: "PROTOCOL §7",
     otherInputs: "another submitter or step",
-    check(raw: RawStatementOf<typeof statementSchema>) {
+    together: V1_TOGETHER,
+    shapes: checkRank,
+    check(raw, instance) {
       const statement = statementValues(raw);
       return {
         signals: publicSignals(statement),
-        hparamsHash: statement.hparamsHash,
-        named: namedPublicInputs(statement),
+        named: { ...namedPublicInputs(statement) },
+        crossCheck: hparamsCrossCheck(raw, instance, statement.hparamsHash),
       };
     },
   };
 }
 
-function mergeKind(encoding: Encoding) {
+function mergeKind(encoding: Encoding): StatementKind<ReturnType<typeof mergeStatementSchema>> {
   return {
     schema: mergeStatementSchema(encoding),
     fields: MERGE_PUBLIC_INPUT_FIELDS,
     protocol: "PROTOCOL §9",
     otherInputs: "another adapter or merged root",
-    check(raw: RawStatementOf<typeof mergeStatementSchema>) {
+    together: V1_TOGETHER,
+    shapes: checkRank,
+    check(raw, instance) {
       const values = mergeStatementValues(raw);
       // The verify schema requires merged_root.
       const statement = { ...values, mergedRoot: values.mergedRoot ?? 0n };
       return {
         signals: mergePublicSignals(statement),
-        hparamsHash: statement.hparamsHash,
-        named: namedMergePublicInputs(statement),
+        named: { ...namedMergePublicInputs(statement) },
+        crossCheck: hparamsCrossCheck(raw, instance, statement.hparamsHash),
       };
     },
   };
 }
 
-type RawStatementOf<F extends (encoding: Encoding) => z.ZodType> = z.output<ReturnType<F>>;
+/** A checkpoint (PROTOCOL §12): its run configuration, when given, must be what run_config commits to. */
+function checkpointKind(encoding: Encoding): StatementKind<ReturnType<typeof checkpointStatementSchema>> {
+  return {
+    schema: checkpointStatementSchema(encoding, false),
+    fields: CHECKPOINT_PUBLIC_INPUT_FIELDS,
+    protocol: "PROTOCOL §12",
+    otherInputs: "another submitter, first step or loss",
+    together: { names: RUN_CONFIG_FIELDS, why: `${RUN_CONFIG_FIELDS.join(", ")} cross-check run_config together` },
+    check(raw, instance) {
+      const values = checkpointStatementValues(raw, instance);
+      const statement = { ...values, loss: values.loss ?? 0n };
+      const signals = checkpointPublicSignals(statement);
+      return {
+        signals,
+        named: namedSignals("LoraCheckpoint", signals),
+        crossCheck: () => () => {
+          if (values.statedStepSubmitter !== undefined && values.statedStepSubmitter !== statement.stepSubmitter) {
+            const { field, message } = notTheCommitment(
+              "step_submitter",
+              STEP_SUBMITTER_WHAT,
+              statement.stepSubmitter,
+              values.statedStepSubmitter,
+            );
+            fail("statement_mismatch", field, message);
+          }
+          if (values.config !== undefined && runConfigHash(values.config) !== values.runConfig) {
+            const { field, message } = notTheCommitment(
+              "run_config",
+              "the run configuration (base_root, dataset_root, projection_id, alpha, learning_rate; PROTOCOL §12)",
+              runConfigHash(values.config),
+              values.runConfig,
+            );
+            fail("statement_mismatch", field, message);
+          }
+        },
+      };
+    },
+  };
+}
+
+/** A run start, projection block or merge block: public inputs only. */
+function publicKind(
+  template: PublicStatementTemplate,
+  encoding: Encoding,
+  protocol: string,
+  otherInputs: string,
+): StatementKind<ReturnType<typeof publicStatementSchema>> {
+  return {
+    schema: publicStatementSchema(template, encoding, false),
+    fields: TEMPLATES[template].publicInputs.map((input: string) => documentFieldName(input)),
+    protocol,
+    otherInputs,
+    check(raw, instance) {
+      const signals = orderedPublicSignals(template, publicStatementValues(template, raw, instance));
+      return { signals, named: namedSignals(template, signals) };
+    },
+  };
+}
 
 /** The document around the statement (which its kind's schema parses, first: it comes first). */
 function verifySchema() {
@@ -153,7 +280,7 @@ export interface VerifyAnswer {
   valid: boolean;
   reason: string;
   instance: string;
-  public_inputs: NamedPublicInputs | NamedMergePublicInputs;
+  public_inputs: Record<string, string | number>;
 }
 
 const THREE = { name: "snarkjs's projective coordinates", size: 3 } as const;
@@ -185,13 +312,38 @@ function timeout(ms: number): Promise<never> {
 
 /** Checks a verify document and verifies its proof. Throws LoraLedgerError for every exit but 0 and 10. */
 export async function verifyDocument(document: unknown, progress: Progress = noProgress): Promise<VerifyAnswer> {
-  const head = parseWith(headSchema, document);
-  return isMergeDocument(document)
-    ? verifyAs(mergeKind(head.encoding), document, progress)
-    : verifyAs(stepKind(head.encoding), document, progress);
+  const { encoding } = parseWith(headSchema, document);
+  const template = documentTemplate(document);
+  switch (template) {
+    case "LoraMerge":
+      return verifyAs(mergeKind(encoding), document, progress);
+    case "LoraCheckpoint":
+      return verifyAs(checkpointKind(encoding), document, progress);
+    case "LoraRunStart":
+      return verifyAs(
+        publicKind(template, encoding, "PROTOCOL §12", "another run configuration or start"),
+        document,
+        progress,
+      );
+    case "BaseProjectionBlock":
+      return verifyAs(
+        publicKind(template, encoding, "PROTOCOL §11", "another block or accumulator"),
+        document,
+        progress,
+      );
+    case "LoraMergeBlock":
+      return verifyAs(
+        publicKind(template, encoding, "PROTOCOL §13", "another adapter, block or accumulator"),
+        document,
+        progress,
+      );
+    case "LoraStep":
+    case undefined:
+      return verifyAs(stepKind(encoding), document, progress);
+  }
 }
 
-async function verifyAs<S extends z.ZodType<HparamsRaw>>(
+async function verifyAs<S extends z.ZodType>(
   kind: StatementKind<S>,
   document: unknown,
   progress: Progress,
@@ -199,30 +351,25 @@ async function verifyAs<S extends z.ZodType<HparamsRaw>>(
   // 3
   const rawStatement = parseWith(kind.schema, (document as { statement?: unknown }).statement, ["statement"]);
   const parsed = parseWith(verifySchema(), document);
-  const raw: HparamsRaw = rawStatement;
-  const hparamsGiven = [raw.alpha, raw.learning_rate, raw.dataset_size].filter((v) => v !== undefined).length;
-  if (hparamsGiven !== 0 && hparamsGiven !== 3) {
-    const missing =
-      (["alpha", "learning_rate", "dataset_size"] as const).find((name) => raw[name] === undefined) ?? "alpha";
-    fail(
-      "missing_field",
-      `statement.${missing}`,
-      `statement.${missing} is missing: alpha, learning_rate and dataset_size cross-check hparams_hash together (give all three or none)`,
-    );
+  if (kind.together !== undefined) {
+    const given = new Map<string, unknown>(Object.entries(rawStatement as object));
+    const { names, why } = kind.together;
+    const count = names.filter((name) => given.get(name) !== undefined).length;
+    if (count !== 0 && count !== names.length) {
+      const missing = names.find((name) => given.get(name) === undefined) ?? names[0] ?? "";
+      fail(
+        "missing_field",
+        `statement.${missing}`,
+        `statement.${missing} is missing: ${why} (give all ${names.length === 3 ? "three" : names.length} or none)`,
+      );
+    }
   }
 
   // 7
   const instance = getInstance(parsed.instance);
-  const shape = instance.params;
 
   // 4
-  if (raw.rank !== undefined && raw.rank !== shape.rank) {
-    fail(
-      "wrong_shape",
-      "statement.rank",
-      `statement.rank is ${raw.rank} but instance ${instance.name} has rank ${shape.rank}`,
-    );
-  }
+  kind.shapes?.(rawStatement, instance);
   const piA = asVector("proof.pi_a", parsed.proof.pi_a, THREE);
   const piB = asVector("proof.pi_b", parsed.proof.pi_b, {
     name: "snarkjs's projective coordinates in F_q2",
@@ -238,7 +385,7 @@ async function verifyAs<S extends z.ZodType<HparamsRaw>>(
         });
 
   // 5
-  const statement = kind.check(rawStatement);
+  const statement = kind.check(rawStatement, instance);
   const proof: Groth16Proof = {
     pi_a: piA.map((v, i) => checkCoordinate(`proof.pi_a[${i}]`, v)),
     pi_b: piB.map((pair, i) => pair.map((v, j) => checkCoordinate(`proof.pi_b[${i}][${j}]`, v))),
@@ -256,13 +403,7 @@ async function verifyAs<S extends z.ZodType<HparamsRaw>>(
       );
     }
   });
-  let alpha: bigint | undefined;
-  let lr: bigint | undefined;
-  if (raw.alpha !== undefined && raw.learning_rate !== undefined && raw.dataset_size !== undefined) {
-    alpha = fixedHparam("statement.alpha", raw.alpha, shape.F);
-    lr = fixedHparam("statement.learning_rate", raw.learning_rate, shape.F);
-    checkDatasetSize("statement.dataset_size", raw.dataset_size, shape);
-  }
+  const crossCheck = statement.crossCheck?.();
 
   // 8
   givenSignals?.forEach((value, i) => {
@@ -276,17 +417,7 @@ async function verifyAs<S extends z.ZodType<HparamsRaw>>(
       );
     }
   });
-  if (alpha !== undefined && lr !== undefined && raw.dataset_size !== undefined) {
-    const computed = hparamsHash(shape, alpha, lr, raw.dataset_size);
-    if (computed !== statement.hparamsHash) {
-      fail(
-        "statement_mismatch",
-        "statement.hparams_hash",
-        `statement.hparams_hash is not the commitment of the hyperparameters (the shape of ${instance.name}, alpha ${alpha}, ` +
-          `learning_rate ${lr} in fixed point, dataset_size ${raw.dataset_size}): expected ${computed}, given ${statement.hparamsHash}`,
-      );
-    }
-  }
+  crossCheck?.();
 
   // 9, 11, then the verdict.
   loadVerificationKey(instance.name);

@@ -7,6 +7,7 @@ import {
   type StepWitness,
 } from "../../../protocol/index.js";
 import { type Encoding, type NamedMergePublicInputs, type NamedPublicInputs } from "../values.js";
+import type { RunTemplate } from "../runStatements.js";
 
 /** A step checked and ready to prove: everything but the proof. */
 export interface PreparedStep {
@@ -77,8 +78,47 @@ export interface MergeProveAnswer {
   public_inputs: NamedMergePublicInputs;
   calldata: Calldata;
   /** W_eff = W0 + α B A exactly (PROTOCOL §9) */
-  merged_weights: { values: string[][]; scale_bits: number; note: string };
+  merged_weights: MergedWeights;
   metadata: ProofMetadata;
+}
+
+/** Merged weights as exact integers (decimal strings) at scale 2^scale_bits. */
+export interface MergedWeights {
+  values: string[][];
+  scale_bits: number;
+  note: string;
+}
+
+/** A version-2 proof (PROTOCOL §11–§13) checked and ready: everything but the proof. */
+export interface PreparedRunProof {
+  readonly instance: CircuitInstance;
+  readonly template: RunTemplate;
+  readonly encoding: Encoding;
+  /** the public signals, in the template's order */
+  readonly signals: readonly bigint[];
+  readonly circuitInput: Record<string, unknown>;
+  /** the statement as given, completed and normalized */
+  readonly normalizedStatement: Record<string, string | number>;
+  /** what is proven, for the progress line */
+  readonly summary: string;
+  /** what the answer's metadata adds to the proof's (a checkpoint's loss and batch positions) */
+  readonly metadata: Record<string, unknown>;
+  /** a merge block's merged weights */
+  readonly mergedWeights?: MergedWeights;
+}
+
+/** The answer of `prove` for a version-2 statement: as for a step; public_inputs are the signals by name. */
+export interface RunProveAnswer {
+  success: true;
+  instance: string;
+  encoding: Encoding;
+  statement: Record<string, string | number>;
+  proof: Groth16Proof;
+  public_signals: string[];
+  public_inputs: Record<string, string>;
+  calldata: Calldata;
+  merged_weights?: MergedWeights;
+  metadata: ProofMetadata & Record<string, unknown>;
 }
 
 /** A merge checked and ready to prove: everything but the proof. */

@@ -24,8 +24,8 @@ export const headSchema = z.object(
   { error: expected("a JSON object") },
 );
 
-export function proveSchema(encoding: Encoding) {
-  const matrix = matrixSchema(encoding);
+/** A dataset example {x, t} and a batch example {position, x, t, siblings} (version 2 adds z to both). */
+export function exampleSchemas(encoding: Encoding) {
   const vector = vectorSchema(encoding);
   const example = z.object({ x: vector, t: vector }, { error: expected('an example {"x": [...], "t": [...]}') });
   const batchExample = z.object(
@@ -40,6 +40,12 @@ export function proveSchema(encoding: Encoding) {
     },
     { error: expected('a batch example {"position", "x", "t", "siblings"}') },
   );
+  return { example, batchExample };
+}
+
+export function proveSchema(encoding: Encoding) {
+  const matrix = matrixSchema(encoding);
+  const { example, batchExample } = exampleSchemas(encoding);
   return z.object({
     instance: z.string(),
     encoding: encodingSchema,
@@ -85,6 +91,56 @@ export function requireHparam(
   return value;
 }
 
+/**
+ * The witness gives the whole dataset or only the batches with Merkle siblings, exactly one of them
+ * (exit 3); with the batches, the statement must give the dataset size.
+ */
+export function requireOneExampleSource(witness: { dataset?: unknown }, batches: unknown, batchKey: string): void {
+  const what = batchKey === "batch" ? "the batch of this step" : "the batches of its steps";
+  if ((witness.dataset === undefined) === (batches === undefined)) {
+    fail(
+      "missing_field",
+      "witness.dataset",
+      witness.dataset === undefined
+        ? `witness.dataset or witness.${batchKey} is missing: give the whole dataset, or ${what} with Merkle siblings`
+        : `witness has both dataset and ${batchKey}: give one of them`,
+    );
+  }
+}
+
+/** With only the batches in the witness, the dataset size is the statement's (exit 3 when it is missing). */
+export function requireSizeWithBatches(batches: unknown, batchKey: string, statedSize: bigint | undefined): void {
+  if (batches !== undefined && statedSize === undefined) {
+    fail(
+      "missing_field",
+      "statement.dataset_size",
+      `statement.dataset_size is missing: it is needed when the witness gives ${batchKey === "batch" ? "a batch" : "batches"} instead of the whole dataset`,
+    );
+  }
+}
+
+/** A whole dataset holds 1 to 2^depth examples (exit 4). */
+export function checkDatasetLength(field: string, length: number, depth: number): void {
+  const capacity = 2 ** depth;
+  if (length < 1 || length > capacity) {
+    fail("wrong_shape", field, `${field} has ${length} examples; depth ${depth} allows 1 to ${capacity}`);
+  }
+}
+
+/** An adapter's A (rank × d_in) and B (d_out × rank), before or `_after` (exit 4). */
+export function shapeAdapter<S extends "" | "_after">(
+  d: ReturnType<typeof dims>,
+  raw: Record<`adapter_a${S}` | `adapter_b${S}`, RawMatrix>,
+  suffix: S,
+): { a: Entry[][]; b: Entry[][] } {
+  const aKey: `adapter_a${S}` = `adapter_a${suffix}`;
+  const bKey: `adapter_b${S}` = `adapter_b${suffix}`;
+  return {
+    a: asMatrix(`witness.${aKey}`, raw[aKey], d.rank, d.dIn),
+    b: asMatrix(`witness.${bKey}`, raw[bKey], d.dOut, d.rank),
+  };
+}
+
 /** Resolves the instance (exit 7) and checks the statement's rank and the shapes of W0, A and B (exit 4). */
 export function instanceAndAdapterShapes(
   instanceName: string,
@@ -101,12 +157,7 @@ export function instanceAndAdapterShapes(
       `statement.rank is ${rank} but instance ${instance.name} has rank ${shape.rank}`,
     );
   }
-  return {
-    instance,
-    shape,
-    d,
-    w0Raw: asMatrix("witness.base_weights", rawWitness.base_weights, d.dOut, d.dIn),
-    aRaw: asMatrix("witness.adapter_a", rawWitness.adapter_a, d.rank, d.dIn),
-    bRaw: asMatrix("witness.adapter_b", rawWitness.adapter_b, d.dOut, d.rank),
-  };
+  const w0Raw = asMatrix("witness.base_weights", rawWitness.base_weights, d.dOut, d.dIn);
+  const adapter = shapeAdapter(d, rawWitness, "");
+  return { instance, shape, d, w0Raw, aRaw: adapter.a, bRaw: adapter.b };
 }

@@ -2,6 +2,7 @@
 import {
   fromFixed,
   entryName,
+  type StepCheck,
   type WitnessProblem,
   type CircuitInstance,
   type StepShape,
@@ -17,14 +18,23 @@ export function stepMessage(
   shape: StepShape,
   encoding: Encoding,
 ): string {
-  const { check } = problem;
+  return adapterDifferenceMessage(problem.check, shape, encoding, "one step from the adapters before gives");
+}
+
+/** `<entry> is <claimed> but <reference> <expected> (off by …)`, in the document's encoding. */
+export function adapterDifferenceMessage(
+  check: Exclude<StepCheck, { ok: true }>,
+  shape: Pick<StepShape, "F">,
+  encoding: Encoding,
+  reference: string,
+): string {
   const entry = entryName(WITNESS_FIELDS[check.field], check.index);
   const sign = check.difference > 0n ? "+" : "";
   if (encoding === "fixed") {
-    return `${entry} is ${check.claimed} but one step from the adapters before gives ${check.expected} (off by ${sign}${check.difference})`;
+    return `${entry} is ${check.claimed} but ${reference} ${check.expected} (off by ${sign}${check.difference})`;
   }
   return (
-    `${entry} is ${fromFixed(check.claimed, shape.F)} but one step from the adapters before gives ` +
+    `${entry} is ${fromFixed(check.claimed, shape.F)} but ${reference} ` +
     `${fromFixed(check.expected, shape.F)} (fixed point ${check.claimed} vs ${check.expected}: off by ${sign}${check.difference} × 2^-${shape.F})`
   );
 }

@@ -4,11 +4,13 @@ import { z } from "zod";
 import {
   LoraLedgerError,
   type CircuitInstance,
+  TEMPLATES,
   GROTH16_PROOF_BYTES,
   toSolidityProof,
 } from "../../../protocol/index.js";
 import { instanceArtifacts, type Progress, proveWithInstance, type ProofResult } from "../../../node/index.js";
-import type { Calldata, ProofMetadata } from "./answers.js";
+import type { Calldata, PreparedRunProof, ProofMetadata, RunProveAnswer } from "./answers.js";
+import { documentFieldName, namedSignals } from "../runStatements.js";
 
 export const manifestSchema = z.object({ constraints: z.number().int().nonnegative() });
 
@@ -69,5 +71,25 @@ export async function proveChecked(
       witness_seconds: result.witnessSeconds,
       proving_seconds: result.provingSeconds,
     },
+  };
+}
+
+/** Proves a checked version-2 statement and answers it as `prove` does every proof. */
+export async function proveRun(prepared: PreparedRunProof, progress: Progress): Promise<RunProveAnswer> {
+  const { instance, template } = prepared;
+  progress.step(`${instance.name}: ${prepared.summary}`);
+  const signalNames = TEMPLATES[template].publicInputs.map((input: string) => documentFieldName(input));
+  const proven = await proveChecked(instance, prepared.circuitInput, prepared.signals, signalNames, progress);
+  return {
+    success: true,
+    instance: instance.name,
+    encoding: prepared.encoding,
+    statement: prepared.normalizedStatement,
+    proof: proven.result.proof,
+    public_signals: proven.result.publicSignals,
+    public_inputs: namedSignals(template, prepared.signals),
+    calldata: proven.calldata,
+    ...(prepared.mergedWeights === undefined ? {} : { merged_weights: prepared.mergedWeights }),
+    metadata: { ...proven.metadata, ...prepared.metadata },
   };
 }

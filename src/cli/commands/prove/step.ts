@@ -19,7 +19,6 @@ import {
 import { noProgress, type Progress } from "../../../node/index.js";
 import { fail, parseWith } from "../json.js";
 import {
-  asMatrix,
   asVector,
   assertInField,
   checkDatasetSize,
@@ -32,7 +31,17 @@ import {
   type Encoding,
   type Entry,
 } from "../values.js";
-import { headSchema, instanceAndAdapterShapes, proveSchema, requireHparam, type ProveDocument } from "./document.js";
+import {
+  checkDatasetLength,
+  headSchema,
+  instanceAndAdapterShapes,
+  proveSchema,
+  requireHparam,
+  requireOneExampleSource,
+  requireSizeWithBatches,
+  shapeAdapter,
+  type ProveDocument,
+} from "./document.js";
 import { WITNESS_FIELDS, commitmentMessage, stepMessage } from "./messages.js";
 import type { NormalizedStatement, PreparedStep, ProveAnswer } from "./answers.js";
 import { proveChecked } from "./proof.js";
@@ -61,24 +70,10 @@ function parseStepDocument(document: unknown) {
   const head = parseWith(headSchema, document);
   const parsed: ProveDocument = parseWith(proveSchema(head.encoding), document);
   const { statement: raw, witness: rawWitness } = parsed;
-  if ((rawWitness.dataset === undefined) === (rawWitness.batch === undefined)) {
-    fail(
-      "missing_field",
-      "witness.dataset",
-      rawWitness.dataset === undefined
-        ? "witness.dataset or witness.batch is missing: give the whole dataset, or the batch of this step with Merkle siblings"
-        : "witness has both dataset and batch: give one of them",
-    );
-  }
+  requireOneExampleSource(rawWitness, rawWitness.batch, "batch");
   const rawAlpha = requireHparam(raw, "alpha");
   const rawLr = requireHparam(raw, "learning_rate");
-  if (rawWitness.batch !== undefined && raw.dataset_size === undefined) {
-    fail(
-      "missing_field",
-      "statement.dataset_size",
-      "statement.dataset_size is missing: it is needed when the witness gives a batch instead of the whole dataset",
-    );
-  }
+  requireSizeWithBatches(rawWitness.batch, "batch", raw.dataset_size);
   return { instanceName: parsed.instance, encoding: head.encoding, raw, rawWitness, rawAlpha, rawLr };
 }
 
@@ -86,8 +81,7 @@ function parseStepDocument(document: unknown) {
 function shapeStepWitness(parsed: ReturnType<typeof parseStepDocument>) {
   const { raw, rawWitness } = parsed;
   const { instance, shape, d, w0Raw, aRaw, bRaw } = instanceAndAdapterShapes(parsed.instanceName, raw.rank, rawWitness);
-  const aNextRaw = asMatrix("witness.adapter_a_after", rawWitness.adapter_a_after, d.rank, d.dIn);
-  const bNextRaw = asMatrix("witness.adapter_b_after", rawWitness.adapter_b_after, d.dOut, d.rank);
+  const { a: aNextRaw, b: bNextRaw } = shapeAdapter(d, rawWitness, "_after");
   const exampleShape = (field: string, x: Entry[], t: Entry[]): ShapedExample => ({
     field,
     x: asVector(`${field}.x`, x, d.dIn),
@@ -95,14 +89,7 @@ function shapeStepWitness(parsed: ReturnType<typeof parseStepDocument>) {
   });
   let source: ExampleSource;
   if (rawWitness.dataset !== undefined) {
-    const capacity = 2 ** shape.depth;
-    if (rawWitness.dataset.length < 1 || rawWitness.dataset.length > capacity) {
-      fail(
-        "wrong_shape",
-        "witness.dataset",
-        `witness.dataset has ${rawWitness.dataset.length} examples; depth ${shape.depth} allows 1 to ${capacity}`,
-      );
-    }
+    checkDatasetLength("witness.dataset", rawWitness.dataset.length, shape.depth);
     source = {
       kind: "dataset",
       examples: rawWitness.dataset.map((example, m) => exampleShape(`witness.dataset[${m}]`, example.x, example.t)),
