@@ -1,18 +1,21 @@
-// Gas of Protocol version 2 on LoraLedgerRegistryV2, on Hardhat's in-process network (EDR), with real
-// Groth16 proofs of the instances built by default (the 8x8 ones of circuits/instances.json):
-//   npm run bench -- --only v2-gas        (= npx hardhat run bench/gasV2.ts)
-// Deploys the verifiers and the registries with the Ignition module (deploy/modules/LoraLedger.ts), then
+// Gas of protocol version 2 on LoraLedgerRegistryV2, on Hardhat's in-process network (EDR), with real
+// Groth16 proofs of the instances built by default (the 8x8 ones of circuits/instances.json). Started by the
+// benchmark (bench/lib/gas.ts: `npm run bench`, `npm run bench -- --only v2`, `npm run bench -- --only gas`) as
+//   BENCH_RESULT_FILE=<result.json> npx hardhat run bench/gasV2.ts
+// Deploys the verifiers and the registry with the Ignition module (deploy/modules/LoraLedger.ts), then
 // measures the receipts' gasUsed of submitProjectionBlock (per block), startRun from a canonical seed,
-// submitCheckpoint (checkpoint 0), submitCheckpoints of 2 and of 4 checkpoints (per checkpoint and per
-// step) and submitMergeBlock (per block) of the final adapter. It prints a Markdown table and writes
-// build/bench/gas-v2.json; bench/results.json and BENCHMARKS.md are not touched (they record version 1's
-// gas, bench/gas.ts), so `npm run bench:render -- --check` does not depend on this measurement.
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
+// submitCheckpoint (checkpoint 0), submitCheckpoints of 2 (checkpoints 1-2) and of 4 (3-6), per checkpoint and
+// per step, and submitMergeBlock (per block) of the final adapter; and, for reference, estimateGas of a
+// transaction calling the checkpoint verifier's verifyProof directly. Writes the result (bench/lib/gas.ts's
+// schema) to BENCH_RESULT_FILE; bench/results.json records it as `v2Gas`, BENCHMARKS.md renders it.
+import { writeFileSync } from "node:fs";
 import type { ContractTransactionReceipt } from "ethers";
-import { network } from "hardhat";
+import hre, { network } from "hardhat";
+import { z } from "zod";
 import LoraLedgerModule from "../deploy/modules/LoraLedger.js";
 import { checkpointSubmission, circuitIdOf, registryProof } from "../src/chain/index.js";
+import { gasResultSchema, type CheckpointBatchGas, type GasResult } from "./lib/gas.js";
+import { RESULT_FILE_ENV } from "./lib/phases.js";
 import {
   adapterCommitment,
   buildCheckpointCircuitInput,
@@ -25,29 +28,48 @@ import {
   runStartStatement,
   setUpRun,
   syntheticTask,
+  verifierContractName,
   type Adapter,
   checkpointShapeOf,
 } from "../src/protocol/index.js";
 import {
   defaultInstance,
   companionInstance,
-  PROJECT_ROOT,
   proveWithInstance,
   releaseProverThreads,
   stderrProgress,
 } from "../src/node/index.js";
 
-const RESULT_FILE = path.join(PROJECT_ROOT, "build", "bench", "gas-v2.json");
 const SEED = 1n;
 
-const progress = stderrProgress("bench gas v2");
+const resultFile = process.env[RESULT_FILE_ENV];
+if (resultFile === undefined)
+  throw new Error(`set ${RESULT_FILE_ENV} (this script is started by npm run bench, e.g. npm run bench -- --only gas)`);
+
+const progress = stderrProgress("bench gas");
 const started = performance.now();
 let provingSeconds = 0;
+let proofCount = 0;
 
-async function prove(instanceName: string, input: Record<string, unknown>) {
+async function proveWithSignals(instanceName: string, input: Record<string, unknown>) {
   const proven = await proveWithInstance(instanceName, input);
   provingSeconds += proven.provingSeconds + proven.witnessSeconds;
-  return proven.proof;
+  proofCount++;
+  return proven;
+}
+
+async function prove(instanceName: string, input: Record<string, unknown>) {
+  return (await proveWithSignals(instanceName, input)).proof;
+}
+
+/** The compiler and optimizer the contracts were built with (hardhat.config.ts). */
+function solidityDescription(): string {
+  const compiler = hre.config.solidity.profiles.default?.compilers[0];
+  if (compiler === undefined) throw new Error("hardhat.config.ts configures no Solidity compiler");
+  const { optimizer } = z
+    .object({ optimizer: z.object({ enabled: z.boolean(), runs: z.number() }) })
+    .parse(compiler.settings);
+  return `solc ${compiler.version}, optimizer ${optimizer.enabled ? `${optimizer.runs} runs` : "off"}`;
 }
 
 async function gasOf(send: () => Promise<{ wait(): Promise<ContractTransactionReceipt | null> }>): Promise<number> {
@@ -74,8 +96,14 @@ try {
   const connection = await network.create();
   const [trainer] = await connection.ethers.getSigners();
   if (trainer === undefined) throw new Error("the in-process network has no account");
-  const { registryV2 } = await connection.ignition.deploy(LoraLedgerModule);
-  const registry = await connection.ethers.getContractAt("LoraLedgerRegistryV2", await registryV2.getAddress());
+  const deployed = await connection.ignition.deploy(LoraLedgerModule);
+  const registry = await connection.ethers.getContractAt(
+    "LoraLedgerRegistryV2",
+    await deployed.registryV2.getAddress(),
+  );
+  const checkpointVerifier = deployed[verifierContractName(instances.checkpoint.name)];
+  if (checkpointVerifier === undefined)
+    throw new Error(`the Ignition module deployed no verifier of ${instances.checkpoint.name}`);
   progress.step(
     `registry ${await registry.getAddress()}; instances ${Object.values(instances)
       .map((i) => i.name)
@@ -134,6 +162,7 @@ try {
   let firstStep = 0n;
   async function nextCheckpoints(count: number) {
     const submissions = [];
+    const publicSignals: string[][] = [];
     for (let index = 0; index < count; index++) {
       const made = makeCheckpoint({
         shape,
@@ -145,22 +174,36 @@ try {
         firstStep,
         submitter,
       });
-      const proof = await prove(instances.checkpoint.name, buildCheckpointCircuitInput(made.statement, made.witness));
-      submissions.push(checkpointSubmission(made.statement.adapterAfter, made.statement.loss, proof));
+      const proven = await proveWithSignals(
+        instances.checkpoint.name,
+        buildCheckpointCircuitInput(made.statement, made.witness),
+      );
+      submissions.push(checkpointSubmission(made.statement.adapterAfter, made.statement.loss, proven.proof));
+      publicSignals.push(proven.publicSignals);
       adapter = made.witness.adapters.at(-1) ?? adapter;
       firstStep += BigInt(shape.steps);
     }
-    return submissions;
+    return { submissions, publicSignals };
   }
-  const [first] = await nextCheckpoints(1);
-  if (first === undefined) throw new Error("no checkpoint made");
+  const firstCheckpoint = await nextCheckpoints(1);
+  const [first] = firstCheckpoint.submissions;
+  const [firstSignals] = firstCheckpoint.publicSignals;
+  if (first === undefined || firstSignals === undefined) throw new Error("no checkpoint made");
+  // The verifier alone, with the very proof and public inputs submitted next (its check is a view: no state).
+  const bareCheckpointVerifier = Number(
+    await checkpointVerifier
+      .getFunction("verifyProof")
+      .estimateGas(first.proof.a, first.proof.b, first.proof.c, firstSignals),
+  );
   const submitCheckpoint = await gasOf(() =>
     registry.submitCheckpoint(runId, first.adapterAfter, first.loss, first.proof),
   );
-  const batch2 = await nextCheckpoints(2);
+  const batch2 = (await nextCheckpoints(2)).submissions;
   const submitCheckpoints2 = await gasOf(() => registry.submitCheckpoints(runId, batch2));
-  const batch4 = await nextCheckpoints(4);
+  const batch4 = (await nextCheckpoints(4)).submissions;
   const submitCheckpoints4 = await gasOf(() => registry.submitCheckpoints(runId, batch4));
+  if ((await registry.getRun(runId)).nextStep !== firstStep)
+    throw new Error(`the run did not reach step ${firstStep}: a checkpoint was not recorded`);
 
   const merged = mergeInBlocks(shape, task.w0, adapter.a, adapter.b, task.alpha);
   const mergeBlocks: number[] = [];
@@ -179,56 +222,36 @@ try {
   }
 
   const k = shape.steps;
-  const perCheckpoint = (total: number, count: number) => ({
+  const batchGas = (total: number, checkpoints: number): CheckpointBatchGas => ({
+    checkpoints,
     total,
-    perCheckpoint: Math.round(total / count),
-    perStep: Math.round(total / count / k),
+    perCheckpoint: total / checkpoints,
+    perStep: total / checkpoints / k,
   });
-  const result = {
-    network: connection.networkName,
+  const chainId = (await connection.ethers.provider.getNetwork()).chainId;
+  const result: GasResult = gasResultSchema.parse({
+    network: `Hardhat in-process network "${connection.networkName}" (${connection.networkConfig.type}, chain id ${chainId})`,
+    solidity: solidityDescription(),
     instances: Object.fromEntries(Object.entries(instances).map(([role, instance]) => [role, instance.name])),
     stepsPerCheckpoint: k,
+    checkpointPublicInputs: firstSignals.length,
+    bareCheckpointVerifier,
     projectionBlocks,
     startRun,
-    submitCheckpoint: perCheckpoint(submitCheckpoint, 1),
-    submitCheckpoints2: perCheckpoint(submitCheckpoints2, 2),
-    submitCheckpoints4: perCheckpoint(submitCheckpoints4, 4),
+    submitCheckpoint: batchGas(submitCheckpoint, 1),
+    submitCheckpoints2: batchGas(submitCheckpoints2, 2),
+    submitCheckpoints4: batchGas(submitCheckpoints4, 4),
     mergeBlocks,
-    provingSeconds: Number(provingSeconds.toFixed(1)),
-    seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
-  };
-  mkdirSync(path.dirname(RESULT_FILE), { recursive: true });
-  writeFileSync(RESULT_FILE, `${JSON.stringify(result, null, 2)}\n`);
-
-  const row = (what: string, gas: number | string, perStep: number | string) => `| ${what} | ${gas} | ${perStep} |`;
-  console.log(
-    [
-      `Gas of version 2 on LoraLedgerRegistryV2 (${connection.networkName}; checkpoint instance ${checkpointInstance.name}, k = ${k})`,
-      "",
-      "| transaction | gas | per step |",
-      "| --- | ---: | ---: |",
-      ...projectionBlocks.map((gas, block) =>
-        row(`submitProjectionBlock (block ${block + 1}/${projectionBlocks.length})`, gas, "-"),
-      ),
-      row("startRun (canonical seed)", startRun, "-"),
-      row("submitCheckpoint (first checkpoint)", submitCheckpoint, result.submitCheckpoint.perStep),
-      row(
-        `submitCheckpoints of 2: ${submitCheckpoints2} in all, per checkpoint`,
-        result.submitCheckpoints2.perCheckpoint,
-        result.submitCheckpoints2.perStep,
-      ),
-      row(
-        `submitCheckpoints of 4: ${submitCheckpoints4} in all, per checkpoint`,
-        result.submitCheckpoints4.perCheckpoint,
-        result.submitCheckpoints4.perStep,
-      ),
-      ...mergeBlocks.map((gas, block) => row(`submitMergeBlock (block ${block + 1}/${mergeBlocks.length})`, gas, "-")),
-      "",
-      `Written to ${path.relative(PROJECT_ROOT, RESULT_FILE)} (${result.seconds} s, ${result.provingSeconds} s of proving).`,
-    ].join("\n"),
+    proofs: { count: proofCount, provingSeconds },
+    seconds: (performance.now() - started) / 1000,
+  });
+  writeFileSync(resultFile, `${JSON.stringify(result, null, 2)}\n`);
+  progress.done(
+    `submitCheckpoint ${result.submitCheckpoint.total} (bare verifier ${bareCheckpointVerifier}); ` +
+      `per step in submitCheckpoints of 4: ${Math.round(result.submitCheckpoints4.perStep)} (k = ${k})`,
   );
 } catch (error) {
-  process.stderr.write(`bench gas v2 failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`bench gas failed: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;
 } finally {
   await releaseProverThreads();

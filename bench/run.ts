@@ -2,19 +2,19 @@
 // BaseProjectionBlock; circuits/instances.json) and
 // the comparison circuits of bench/lib/circuits.ts (full fine-tuning FullStep beside LoRA at the same
 // shapes, the Freivalds merge beside LoraMerge). Measures constraints, compile / setup / witness /
-// proving / verification time, peak memory of each phase, proof size, where the constraints go, gas
-// per verified step and per merge on Hardhat's in-process network, and the LoRA parameter ratio.
+// proving / verification time, peak memory of each phase, proof size, where the constraints go, version 2's
+// gas per verified step on LoraLedgerRegistryV2 on Hardhat's in-process network (bench/gasV2.ts, with the
+// instances built by default, whichever circuits are benchmarked), and the LoRA parameter ratio.
 // Writes bench/results.json and BENCHMARKS.md; progress goes to stderr.
 //   npm run bench                                  every declared instance and every comparison circuit
 //   npm run bench -- NAME [NAME...]                those circuits (instances or comparison circuits)
 //   npm run bench -- --quick                       only the test instances (the first LoraStep and its LoraMerge)
 //   npm run bench -- --skip-large                  leave out the circuits that need 2^17 or more (the 64x64 ones, full 32x32)
 //   npm run bench -- --no-comparisons              only the declared instances
-//   npm run bench -- --no-gas                      skip the gas measurement (npx hardhat run bench/gas.ts)
-//   npm run bench -- --only v2                     only protocol version 2's circuits (bench/lib/v2.ts; no gas), merged
+//   npm run bench -- --no-gas                      skip the gas measurement (npx hardhat run bench/gasV2.ts)
+//   npm run bench -- --only v2                     only protocol version 2's circuits (bench/lib/v2.ts) and its gas, merged
 //                                                  into the existing bench/results.json: its other records are kept
-//   npm run bench -- --only v2-gas                 only version 2's gas on LoraLedgerRegistryV2 (bench/gasV2.ts): printed
-//                                                  and written to build/bench/gas-v2.json, not to bench/results.json
+//   npm run bench -- --only gas                    only version 2's gas (1-2 minutes), merged likewise as `v2Gas`
 //   npm run bench -- --fresh                       compile and set up instances from scratch (in a scratch copy)
 //   npm run bench -- --runs N                      N proving runs (median reported; default 5)
 //   npm run bench -- --keep-scratch                keep build/bench-scratch/ afterwards
@@ -37,7 +37,7 @@ import {
 } from "./lib/circuits.js";
 import { breakdownFor } from "./lib/constraints.js";
 import { v2Circuits, v2Roles } from "./lib/v2.js";
-import { GAS_V2_SCRIPT, measureGas, runHardhatScript, type GasCircuitArtifacts, type GasRequest } from "./lib/gas.js";
+import { measureGas } from "./lib/gas.js";
 import { machineInfo } from "./lib/machine.js";
 import { gridPointsWithRatio, parameterRatio, parameterRatioGrid } from "./lib/params.js";
 import {
@@ -54,7 +54,6 @@ import { MARKDOWN_FILE, RESULTS_FILE, readResults, writeMarkdown } from "./rende
 import {
   PROJECT_ROOT,
   defaultInstance,
-  getInstance,
   instanceArtifacts,
   mergeInstanceFor,
   stderrProgress,
@@ -69,8 +68,10 @@ interface Options {
   keepScratch: boolean;
   skipLarge: boolean;
   gas: boolean;
-  /** --only v2: version 2's circuits only, merged into the existing record */
+  /** --only v2: version 2's circuits (and its gas) only, merged into the existing record */
   onlyV2: boolean;
+  /** --only gas: version 2's gas only, merged into the existing record */
+  onlyGas: boolean;
   circuits: BenchCircuit[];
   skipped: { name: string; reason: string }[];
 }
@@ -95,7 +96,7 @@ function parseOptions(args: readonly string[]): Options {
     else if (arg === "--no-gas") gas = false;
     else if (arg === "--only" || arg.startsWith("--only=")) {
       only = arg === "--only" ? args[++index] : arg.slice("--only=".length);
-      if (only !== "v2") throw new Error(`--only takes v2 or v2-gas, not ${only}`);
+      if (only !== "v2" && only !== "gas") throw new Error(`--only takes v2 or gas, not ${only}`);
     } else if (arg === "--runs" || arg.startsWith("--runs=")) {
       const value = arg === "--runs" ? args[++index] : arg.slice("--runs=".length);
       runs = Number(value);
@@ -106,12 +107,14 @@ function parseOptions(args: readonly string[]): Options {
   if (quick && names.length > 0)
     throw new Error("--quick benchmarks the test instances only; do not name circuits with it");
   const onlyV2 = only === "v2";
+  const onlyGas = only === "gas";
   if (onlyV2 && (quick || names.length > 0))
     throw new Error("--only v2 names its circuits itself: no --quick, no names");
-  // Version 2's circuits have no gas measurement of their own (bench/gas.ts measures version 1's verifiers).
-  if (onlyV2) gas = false;
+  if (onlyGas && args.length !== (args.includes("--only=gas") ? 1 : 2))
+    throw new Error("--only gas takes no other option");
   let circuits: BenchCircuit[];
-  if (onlyV2) circuits = v2Circuits().map(benchCircuit);
+  if (onlyGas) circuits = [];
+  else if (onlyV2) circuits = v2Circuits().map(benchCircuit);
   else if (quick) {
     const step = defaultInstance();
     const merge = mergeInstanceFor(step);
@@ -146,7 +149,7 @@ function parseOptions(args: readonly string[]): Options {
         a.index - b.index,
     )
     .map(({ circuit }) => circuit);
-  return { fresh, runs, keepScratch, skipLarge, gas, onlyV2, circuits, skipped };
+  return { fresh, runs, keepScratch, skipLarge, gas, onlyV2, onlyGas, circuits, skipped };
 }
 
 /** The command that reproduces this run, as one would type it at the repository's root (PTAU relative to it: no machine's absolute path). */
@@ -164,9 +167,6 @@ function sameVerificationKey(a: string, b: string): boolean | null {
 function scratchDir(name: string): string {
   return path.join(SCRATCH_DIR, name);
 }
-
-/** Where each benchmarked circuit's artifacts ended up (for the gas measurement). */
-const artifactDirs = new Map<string, { dir: string; fresh: boolean }>();
 
 async function benchCircuitRecord(circuit: BenchCircuit, options: Options): Promise<CircuitRecord> {
   const progress = stderrProgress(`bench ${circuit.name}`);
@@ -196,7 +196,6 @@ async function benchCircuitRecord(circuit: BenchCircuit, options: Options): Prom
         setup: null,
         files: compile.result.files,
       };
-      artifactDirs.set(circuit.name, { dir: artifactsDir, fresh: true });
       return finish(circuit, partial, null, progress);
     }
     progress.step(
@@ -265,8 +264,6 @@ async function benchCircuitRecord(circuit: BenchCircuit, options: Options): Prom
       files: build.result.files,
     };
   }
-  artifactDirs.set(circuit.name, { dir: artifactsDir, fresh });
-
   progress.step(`${options.runs} × (witness, prove, verify) of ${circuit.name}`);
   const prove = await runPhase(proveResultSchema, ["prove", circuit.name, artifactsDir, String(options.runs)]);
   if (!prove.result.verified) throw new Error(`${circuit.name}: a proof did not verify`);
@@ -343,47 +340,23 @@ function finish(
   };
 }
 
-/** The gas request: each benchmarked LoraStep instance with its LoraMerge instance. */
-function gasRequest(records: readonly CircuitRecord[]): { request: GasRequest; problems: string[] } {
-  const problems: string[] = [];
-  const artifactsFor = (name: string): GasCircuitArtifacts | string => {
-    const instance = getInstance(name);
-    const shared = instanceArtifacts(name);
-    if (instance.buildByDefault) {
-      // The Ignition module deploys the verifier generated from build/circuits/<name>: prove with that key.
-      if (!existsSync(shared.zkey) || !existsSync(shared.wasm))
-        return `${name}: build/circuits/${name} is missing (npm run build:circuits)`;
-      return { name, wasm: shared.wasm, zkey: shared.zkey, verifier: { kind: "ignition" } };
-    }
-    const built = artifactDirs.get(name);
-    if (built === undefined) return `${name} was not benchmarked in this run`;
-    const file = built.fresh ? path.join(built.dir, "verifier.sol") : shared.verifierSolidity;
-    return {
-      name,
-      wasm: path.join(built.dir, `${name}_js`, `${name}.wasm`),
-      zkey: path.join(built.dir, `${name}.zkey`),
-      verifier: { kind: "solidity", file },
-    };
-  };
-  const pairs: GasRequest["pairs"] = [];
-  for (const record of records) {
-    if (record.origin !== "instances.json" || record.template !== "LoraStep" || record.prove === null) continue;
-    const step = artifactsFor(record.instance);
-    if (typeof step === "string") {
-      problems.push(step);
-      continue;
-    }
-    const mergeInstance = mergeInstanceFor(getInstance(record.instance));
-    if (mergeInstance === undefined) {
-      pairs.push({ step, merge: null, mergeNote: `not measured: no LoraMerge instance for ${record.instance}` });
-      continue;
-    }
-    const merge = artifactsFor(mergeInstance.name);
-    pairs.push(
-      typeof merge === "string" ? { step, merge: null, mergeNote: `not measured: ${merge}` } : { step, merge },
-    );
+/**
+ * Measures version 2's gas into `results.v2Gas`; false when it failed. A fresh record keeps the failure as
+ * `{ error }`; a record merged into an earlier one (--only v2, --only gas) keeps that one's measurement.
+ */
+async function recordGas(results: BenchResults, command: string, merged: boolean): Promise<boolean> {
+  const progress = stderrProgress("bench");
+  progress.step("version 2's gas on LoraLedgerRegistryV2, in-process network (npx hardhat run bench/gasV2.ts)");
+  const measuredAt = new Date().toISOString();
+  try {
+    results.v2Gas = { measuredAt, command, ...(await measureGas()) };
+    return true;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    progress.warn(`gas: ${message}${merged ? " (the record keeps its earlier gas measurement)" : ""}`);
+    if (!merged) results.v2Gas = { error: message };
+    return false;
   }
-  return { request: { pairs }, problems };
 }
 
 function write(results: BenchResults): void {
@@ -402,14 +375,25 @@ async function main(): Promise<void> {
     );
     return;
   }
-  if (args.includes("--only=v2-gas") || args.join(" ").includes("--only v2-gas")) {
-    if (args.length > (args.includes("--only=v2-gas") ? 1 : 2)) throw new Error("--only v2-gas takes no other option");
-    process.exitCode = await runHardhatScript(GAS_V2_SCRIPT, "inherit");
-    return;
-  }
   const started = performance.now();
   const options = parseOptions(args);
   const progress = stderrProgress("bench");
+  if (options.onlyGas) {
+    if (!existsSync(RESULTS_FILE))
+      throw new Error(
+        `--only gas merges into ${path.relative(PROJECT_ROOT, RESULTS_FILE)}, which is missing: run npm run bench`,
+      );
+    const results = readResults();
+    if (!(await recordGas(results, reproduceCommand(args), true))) {
+      process.exitCode = 1;
+      return;
+    }
+    write(results);
+    progress.done(
+      `merged version 2's gas into ${path.relative(PROJECT_ROOT, RESULTS_FILE)} (v2Gas) and rendered ${path.relative(PROJECT_ROOT, MARKDOWN_FILE)}`,
+    );
+    return;
+  }
   const gnuTime = gnuTimeAvailable();
   if (!gnuTime)
     progress.warn(
@@ -422,8 +406,10 @@ async function main(): Promise<void> {
   const generatedAt = new Date().toISOString();
   const v2Templates = new Set(["LoraCheckpoint", "BaseProjectionBlock"]);
   const measuresV2 = options.circuits.some((c) => v2Templates.has(c.template));
-  // --only v2 keeps the earlier record's other circuits, its header (command, machine, load) and its gas.
+  // --only v2 keeps the earlier record's other circuits and its header (command, machine, load).
   const previous = options.onlyV2 && existsSync(RESULTS_FILE) ? readResults() : null;
+  // Version 1's registry is retired: a fresh record carries its last gas figures, which no run can measure again.
+  const retiredV1Gas = previous === null && existsSync(RESULTS_FILE) ? readResults().v1Gas : undefined;
   const rerun = new Set(options.circuits.map((c) => c.name));
   const fresh: BenchResults = {
     generatedAt,
@@ -446,7 +432,9 @@ async function main(): Promise<void> {
       parameterRatio: parameterRatio(shape.dIn, shape.dOut, shape.rank),
     })),
     mergePairs: mergePairs().map(({ merge, freivalds }) => ({ merge, freivalds })),
-    gas: null,
+    // Until the gas phase (after the circuits) records it: absent, or null when it will not run.
+    ...(options.gas ? {} : { v2Gas: null }),
+    ...(retiredV1Gas === undefined ? {} : { v1Gas: retiredV1Gas }),
     parameterRatios: { grid: parameterRatioGrid(), ratio24: gridPointsWithRatio(24), ratio96: gridPointsWithRatio(96) },
   };
   const results: BenchResults =
@@ -480,10 +468,6 @@ async function main(): Promise<void> {
     results.loadAverage.max1min = Math.max(results.loadAverage.max1min, results.loadAverage.end[0] ?? 0);
   };
   const loadTimer = setInterval(sampleLoad, 15_000);
-  const gasNeeds = new Set<string>();
-  for (const circuit of options.circuits) {
-    if (circuit.origin === "instances.json" && options.gas) gasNeeds.add(circuit.name);
-  }
   try {
     for (const circuit of options.circuits) {
       try {
@@ -494,9 +478,7 @@ async function main(): Promise<void> {
         results.failures.push({ name: circuit.name, error: message });
       }
       sampleLoad();
-      // Comparison circuits' scratch copies are not needed afterwards; instances' are, for the gas.
-      if (!options.keepScratch && !gasNeeds.has(circuit.name))
-        rmSync(scratchDir(circuit.name), { recursive: true, force: true });
+      if (!options.keepScratch) rmSync(scratchDir(circuit.name), { recursive: true, force: true });
       // Written after every circuit, so a long run leaves its finished part behind.
       write(results);
       progress.done(
@@ -504,21 +486,7 @@ async function main(): Promise<void> {
       );
     }
     if (options.gas) {
-      const { request, problems } = gasRequest(results.circuits);
-      for (const problem of problems) progress.warn(`gas: ${problem}`);
-      if (request.pairs.length === 0) {
-        results.gas = { error: `no step instance to measure${problems.length > 0 ? `: ${problems.join("; ")}` : ""}` };
-      } else {
-        progress.step(
-          `gas on the in-process network: ${request.pairs.map((p) => `${p.step.name}${p.merge === null ? "" : ` + ${p.merge.name}`}`).join(", ")}`,
-        );
-        try {
-          results.gas = await measureGas(request);
-        } catch (error) {
-          results.gas = { error: error instanceof Error ? error.message : String(error) };
-          progress.warn(`gas: ${results.gas.error}`);
-        }
-      }
+      if (!(await recordGas(results, fresh.command, previous !== null))) process.exitCode = 1;
       sampleLoad();
       write(results);
     }

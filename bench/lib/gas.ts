@@ -1,93 +1,64 @@
 /**
- * Gas on Hardhat's in-process network (EDR): the benchmark spawns `npx hardhat run bench/gas.ts`,
- * which deploys the registry through the Ignition module (deploy/modules/LoraLedger.ts), starts a run
- * per step instance, submits real proofs (submitStep, submitSteps of 2 and of 4) and records a merge
- * (recordMerge) with a real LoraMerge proof, and writes the receipts' gasUsed as JSON. The request and
- * the result go through files named by environment variables (Hardhat's `run` takes no script
- * arguments); the schemas below are that contract.
+ * Gas of protocol version 2 on Hardhat's in-process network (EDR): the benchmark spawns
+ * `npx hardhat run bench/gasV2.ts`, which deploys LoraLedgerRegistryV2 and the verifiers of the instances
+ * built by default through the Ignition module (deploy/modules/LoraLedger.ts), submits real proofs
+ * (projection blocks, startRun, checkpoints alone and in batches of 2 and 4, merge blocks) and writes the
+ * receipts' gasUsed as JSON. The result goes through the file named by BENCH_RESULT_FILE (Hardhat's `run`
+ * takes no script arguments); the schema below is that contract.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
-import type { Writable } from "node:stream";
 import path from "node:path";
 import { z } from "zod";
 import { PROJECT_ROOT } from "../../src/node/index.js";
 import { RESULT_FILE_ENV } from "./phases.js";
 
-export const GAS_SCRIPT = path.join(PROJECT_ROOT, "bench", "gas.ts");
-export const GAS_REQUEST_ENV = "BENCH_GAS_REQUEST";
+export const GAS_SCRIPT = path.join(PROJECT_ROOT, "bench", "gasV2.ts");
 
-/** Where a circuit's proving key and witness calculator are, and how its verifier reaches the chain. */
-const circuitArtifactsSchema = z.object({
-  name: z.string(),
-  wasm: z.string(),
-  zkey: z.string(),
-  /** "ignition": the module deploys and registers it; otherwise the Solidity file to compile (solc-js) and register */
-  verifier: z.union([
-    z.object({ kind: z.literal("ignition") }),
-    z.object({ kind: z.literal("solidity"), file: z.string() }),
-  ]),
+/** One transaction submitting `checkpoints` checkpoints of k steps each. */
+const checkpointBatchSchema = z.object({
+  checkpoints: z.number(),
+  total: z.number(),
+  perCheckpoint: z.number(),
+  perStep: z.number(),
 });
-export type GasCircuitArtifacts = z.infer<typeof circuitArtifactsSchema>;
-
-export const gasRequestSchema = z.object({
-  pairs: z.array(
-    z.object({
-      step: circuitArtifactsSchema,
-      /** null: the merge is not measured, for `mergeNote` */
-      merge: circuitArtifactsSchema.nullable(),
-      mergeNote: z.string().optional(),
-    }),
-  ),
-});
-export type GasRequest = z.infer<typeof gasRequestSchema>;
-
-const txGasSchema = z.object({ total: z.number(), perStep: z.number(), steps: z.number() });
-
-export const gasPairResultSchema = z.object({
-  step: z.string(),
-  merge: z.string().nullable(),
-  verifierDeployment: z.enum(["ignition", "solc"]),
-  mergeVerifierDeployment: z.enum(["ignition", "solc"]).nullable(),
-  /** a transaction calling the step verifier's verifyProof directly (estimateGas), for reference */
-  bareStepVerifier: z.number(),
-  /** submitStep of step 0 by the trainer */
-  submitStep: z.number(),
-  /** submitStep of a later step (after the batches), by the trainer */
-  submitStepLater: z.number(),
-  submitSteps2: txGasSchema,
-  submitSteps4: txGasSchema,
-  /** recordMerge of the adapter after the last step; null when not measured (mergeNote says why) */
-  recordMerge: z.number().nullable(),
-  bareMergeVerifier: z.number().nullable(),
-  mergeNote: z.string().nullable(),
-  proofs: z.object({ steps: z.number(), merges: z.number(), provingSeconds: z.number() }),
-});
-export type GasPairResult = z.infer<typeof gasPairResultSchema>;
+export type CheckpointBatchGas = z.infer<typeof checkpointBatchSchema>;
 
 export const gasResultSchema = z.object({
   network: z.string(),
   solidity: z.string(),
-  registryHasRecordMerge: z.boolean(),
-  pairs: z.array(gasPairResultSchema),
-  errors: z.array(z.object({ step: z.string(), error: z.string() })),
+  /** the instance proven for each role: the checkpoint and the run start, projection and merge blocks of its shape */
+  instances: z.object({ checkpoint: z.string(), start: z.string(), projection: z.string(), merge: z.string() }),
+  /** k, the steps one checkpoint proof verifies */
+  stepsPerCheckpoint: z.number(),
+  checkpointPublicInputs: z.number(),
+  /** a transaction calling the checkpoint verifier's verifyProof directly (estimateGas), for reference */
+  bareCheckpointVerifier: z.number(),
+  /** submitProjectionBlock, one figure per block of the base model */
+  projectionBlocks: z.array(z.number()),
+  /** startRun from a canonical seed (with its LoraRunStart proof) */
+  startRun: z.number(),
+  /** submitCheckpoint of checkpoint 0 */
+  submitCheckpoint: checkpointBatchSchema,
+  submitCheckpoints2: checkpointBatchSchema,
+  submitCheckpoints4: checkpointBatchSchema,
+  /** submitMergeBlock of the final adapter, one figure per block */
+  mergeBlocks: z.array(z.number()),
+  proofs: z.object({ count: z.number(), provingSeconds: z.number() }),
   seconds: z.number(),
 });
 export type GasResult = z.infer<typeof gasResultSchema>;
 
 /** `npx hardhat run <script>` from the project root (which compiles the contracts first); resolves to its exit code. */
-export function runHardhatScript(
-  script: string,
-  stdout: Writable | "inherit",
-  environment: NodeJS.ProcessEnv = {},
-): Promise<number> {
+function runHardhatScript(script: string, environment: NodeJS.ProcessEnv): Promise<number> {
   const npx = path.join(path.dirname(process.execPath), "npx");
   const command = existsSync(npx) ? npx : "npx";
   return new Promise<number>((resolve, reject) => {
+    // stdout too goes to stderr: the benchmark keeps stdout clean.
     const child = spawn(command, ["hardhat", "run", path.relative(PROJECT_ROOT, script)], {
       cwd: PROJECT_ROOT,
-      stdio: ["ignore", stdout, "inherit"],
+      stdio: ["ignore", process.stderr, "inherit"],
       env: { ...process.env, ...environment },
     });
     child.on("error", reject);
@@ -95,23 +66,14 @@ export function runHardhatScript(
   });
 }
 
-/** Version 2's gas on LoraLedgerRegistryV2 (npm run bench -- --only v2-gas): printed, and kept out of bench/results.json. */
-export const GAS_V2_SCRIPT = path.join(PROJECT_ROOT, "bench", "gasV2.ts");
-
-/** Runs the gas script with Hardhat (`npx hardhat run`, which compiles the contracts first); its output passes to stderr. */
-export async function measureGas(request: GasRequest): Promise<GasResult> {
+/** Runs bench/gasV2.ts with Hardhat and returns its measurement; its output passes to stderr. */
+export async function measureGas(): Promise<GasResult> {
   const scratch = mkdtempSync(path.join(os.tmpdir(), "lora-bench-gas-"));
-  const requestFile = path.join(scratch, "request.json");
   const resultFile = path.join(scratch, "result.json");
-  writeFileSync(requestFile, JSON.stringify(gasRequestSchema.parse(request)));
   try {
-    // stdout too goes to stderr: the benchmark keeps stdout clean.
-    const code = await runHardhatScript(GAS_SCRIPT, process.stderr, {
-      [GAS_REQUEST_ENV]: requestFile,
-      [RESULT_FILE_ENV]: resultFile,
-    });
-    if (!existsSync(resultFile))
-      throw new Error(`npx hardhat run ${path.relative(PROJECT_ROOT, GAS_SCRIPT)} wrote no result (exit code ${code})`);
+    const code = await runHardhatScript(GAS_SCRIPT, { [RESULT_FILE_ENV]: resultFile });
+    if (code !== 0 || !existsSync(resultFile))
+      throw new Error(`npx hardhat run ${path.relative(PROJECT_ROOT, GAS_SCRIPT)} failed (exit code ${code})`);
     return gasResultSchema.parse(JSON.parse(readFileSync(resultFile, "utf8")));
   } finally {
     rmSync(scratch, { recursive: true, force: true });

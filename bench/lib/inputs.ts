@@ -30,7 +30,7 @@ export const BENCH_SUBMITTER = 0x70997970c51812dc3a010c7d01b50e0d17dc79c8n;
 /** Steps trained before a merge, so that B is no longer zero and the merge is not trivial. */
 export const MERGE_TRAINING_STEPS = 3;
 
-export function benchTask(shape: StepShape): SyntheticTask {
+function benchTask(shape: StepShape): SyntheticTask {
   return syntheticTask(shape, { seed: BENCH_SEED });
 }
 
@@ -50,7 +50,7 @@ export function trainAdapter(
   return { a, b };
 }
 
-export function mergeInputOf(task: SyntheticTask, adapter: { a: Matrix; b: Matrix }): ReturnType<typeof makeMerge> {
+function mergeInputOf(task: SyntheticTask, adapter: { a: Matrix; b: Matrix }): ReturnType<typeof makeMerge> {
   return makeMerge({
     shape: task.shape,
     w0: task.w0,

@@ -100,8 +100,17 @@ export interface BenchResults {
   /** LoRA step and full step of the same layer */
   comparisonPairs: { lora: string; full: string; parameterRatio: ParameterRatio }[];
   mergePairs: { merge: string; freivalds: string }[];
-  /** null: not measured (--no-gas); { error }: the measurement failed */
-  gas: GasResult | { error: string } | null;
+  /**
+   * Version 2's gas on LoraLedgerRegistryV2 (bench/gasV2.ts), with when and by which command it was measured
+   * (`--only gas` merges it into an earlier record). null: not measured (--no-gas); { error }: the measurement
+   * failed; absent in results written before version 2's gas was benchmarked.
+   */
+  v2Gas?: V2GasRecord | { error: string } | null;
+  /**
+   * Version 1's gas on LoraLedgerRegistry, retired with that registry: measured by the last run that had it,
+   * kept (and carried into later runs' records) as a historical record; absent when none was measured.
+   */
+  v1Gas?: RetiredV1GasRecord;
   parameterRatios: { grid: ParameterRatio[]; ratio24: ParameterRatio[]; ratio96: ParameterRatio[] };
   /**
    * Protocol version 2 (absent in results written before it was benchmarked): the circuits of each role
@@ -111,3 +120,43 @@ export interface BenchResults {
     run: { generatedAt: string; command: string; durationSeconds: number; maxLoad1min: number } | null;
   };
 }
+
+/** When and by which command a gas record was measured. */
+export interface MeasuredBy {
+  measuredAt: string;
+  command: string;
+}
+
+export type V2GasRecord = MeasuredBy & GasResult;
+
+/** One step instance's figures on version 1's registry (the measurement, bench/gas.ts, is deleted with it). */
+export interface V1GasPair {
+  step: string;
+  merge: string | null;
+  verifierDeployment: "ignition" | "solc";
+  mergeVerifierDeployment: "ignition" | "solc" | null;
+  /** a transaction calling the step verifier's verifyProof directly (estimateGas) */
+  bareStepVerifier: number;
+  /** submitStep of step 0 */
+  submitStep: number;
+  /** submitStep of step 7, after the batches */
+  submitStepLater: number;
+  submitSteps2: { total: number; perStep: number; steps: number };
+  submitSteps4: { total: number; perStep: number; steps: number };
+  recordMerge: number | null;
+  bareMergeVerifier: number | null;
+  mergeNote: string | null;
+  proofs: { steps: number; merges: number; provingSeconds: number };
+}
+
+/** Version 1's gas as its last run recorded it (then under `gas`, measured at that record's generatedAt). */
+export interface V1GasResult {
+  network: string;
+  solidity: string;
+  registryHasRecordMerge: boolean;
+  pairs: V1GasPair[];
+  errors: { step: string; error: string }[];
+  seconds: number;
+}
+
+export type RetiredV1GasRecord = MeasuredBy & V1GasResult;

@@ -6,7 +6,7 @@ import { bitLength, updateDivisors, type StepShape } from "../../src/protocol/in
 import { CONSTRAINT_FAMILIES, belowConstantConstraints } from "../lib/constraints.js";
 import type { BenchResults, ProveRecord, TimedPhase } from "../lib/results.js";
 import { DASH, code, count, heading, percent, ratio, seconds, table, timed, type Block } from "./format.js";
-import { family, isGasResult, item, referenceLoraStep } from "./records.js";
+import { family, item, measuredV2Gas, referenceLoraStep } from "./records.js";
 
 /** The closing summary, from the measured records: the reference LoRA step, the full-vs-LoRA pair at its shape, gas. */
 function summaryBullets(results: BenchResults): Block[] {
@@ -47,11 +47,15 @@ function summaryBullets(results: BenchResults): Block[] {
       )} the trainable parameters${full.prove === null ? ` (full fine-tuning ${full.note ?? "does not fit"})` : ""}: full fine-tuning range-checks W and W′ (16-bit), and a long update remainder, for every weight.`,
     );
   }
-  const gas = isGasResult(results.gas) ? results.gas.pairs[0] : undefined;
+  const gas = measuredV2Gas(results);
   if (gas !== undefined) {
+    const v1 = results.v1Gas?.pairs[0];
     bullets.push(
-      `- **Gas**: ${count(gas.submitStep)} per \`submitStep\`, of which ${count(gas.bareStepVerifier)} (${percent(gas.bareStepVerifier, gas.submitStep)}) is the bare Groth16 verifier transaction; ` +
-        `${count(gas.submitSteps4.perStep)} per step in batches of 4${gas.recordMerge === null ? "" : `; ${count(gas.recordMerge)} per \`recordMerge\``}.`,
+      `- **Gas** (version 2, LoraLedgerRegistryV2, k = ${gas.stepsPerCheckpoint} steps per checkpoint): ${count(gas.submitCheckpoint.total)} per \`submitCheckpoint\`, of which ${count(gas.bareCheckpointVerifier)} (${percent(gas.bareCheckpointVerifier, gas.submitCheckpoint.total)}) is the bare Groth16 verifier transaction; ` +
+        `${count(gas.submitCheckpoints4.perStep)} per verified step in \`submitCheckpoints\` of 4` +
+        (v1 === undefined
+          ? "."
+          : ` (version 1's retired registry: ${count(v1.submitSteps4.perStep)} per step in \`submitSteps\` of 4, one step per proof).`),
     );
   }
   bullets.push(
@@ -201,8 +205,8 @@ export function closingSection(results: BenchResults): Block[] {
         "k steps per proof amortize W0's hash. Hashing dominates only the small instances (Poseidon's cost does not shrink with the layer).",
       `- **Time**: proving is about linear in the constraints (above), so each cut above cuts proving time in proportion; beyond that, snarkjs is JavaScript/WASM on ${results.machine.cores} cores: a native prover (rapidsnark) ` +
         "and the native circom binary would cut proving and compile time (not measured here); setup is paid once per circuit version and grows with the circuit like proving does (its new-zkey part is most of it).",
-      "- **Gas**: a step's gas is the Groth16 verification (the bare verifier row of the gas table) plus the registry's bookkeeping; batching with `submitSteps` amortizes the transaction base cost (measured above), " +
-        "k steps per proof would divide the verification by k, and docs/REGISTRY.md lists the storage and public-input cuts.",
+      "- **Gas**: a step's gas is the Groth16 verification (the bare verifier row of the gas table) plus the registry's bookkeeping; version 2 proves k steps per checkpoint, which divides both by k, " +
+        "and batching with `submitCheckpoints` amortizes the transaction base cost (both measured under Gas).",
     ].join("\n"),
   );
   return blocks;

@@ -5,14 +5,27 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT } from "../../src/node/index.js";
-import type { BenchResults } from "../lib/results.js";
+import type { BenchResults, V1GasResult } from "../lib/results.js";
 import { renderMarkdown } from "./index.js";
 
 export const RESULTS_FILE = path.join(PROJECT_ROOT, "bench", "results.json");
 export const MARKDOWN_FILE = path.join(PROJECT_ROOT, "BENCHMARKS.md");
 
+/** A record as runs wrote it before version 1's registry was retired: that registry's gas under `gas`. */
+type StoredResults = BenchResults & { gas?: V1GasResult | { error: string } | null };
+
+/**
+ * The record in the current form: an older record's `gas` (version 1's, measured by the run the record
+ * describes) becomes `v1Gas`, dated by that run; a failed or skipped measurement is not worth keeping.
+ */
+export function upgradeResults(stored: StoredResults): BenchResults {
+  const { gas, ...results } = stored;
+  if (gas === undefined || gas === null || "error" in gas || results.v1Gas !== undefined) return results;
+  return { ...results, v1Gas: { measuredAt: results.generatedAt, command: results.command, ...gas } };
+}
+
 export function readResults(file: string = RESULTS_FILE): BenchResults {
-  return JSON.parse(readFileSync(file, "utf8")) as BenchResults;
+  return upgradeResults(JSON.parse(readFileSync(file, "utf8")) as StoredResults);
 }
 
 /** Writes BENCHMARKS.md from `results`. */

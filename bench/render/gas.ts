@@ -1,104 +1,128 @@
-/** `## Gas per verified step and per merge`: the gas table of bench/gas.ts's measurement and what it shows. */
-import type { GasPairResult } from "../lib/gas.js";
-import type { BenchResults } from "../lib/results.js";
-import { DASH, code, count, heading, ratio, seconds, table, type Block } from "./format.js";
-import { constraintsOf, isGasResult } from "./records.js";
+/**
+ * `## Gas per verified step`: version 2's gas on LoraLedgerRegistryV2 (bench/gasV2.ts's measurement) and,
+ * beside it, version 1's figures from before its registry was retired, kept as a historical record.
+ */
+import type { CheckpointBatchGas } from "../lib/gas.js";
+import type { BenchResults, RetiredV1GasRecord, V2GasRecord } from "../lib/results.js";
+import { DASH, code, count, heading, percent, seconds, table, type Block } from "./format.js";
+import { portableCommand } from "./header.js";
+import { measuredV2Gas } from "./records.js";
+
+/** The command that measures version 2's gas alone and merges it into bench/results.json. */
+export const GAS_COMMAND = "npm run bench -- --only gas";
+
+/** Gas of one transaction per block: the figure, or the total and the range when there are several blocks. */
+function perBlock(figures: readonly number[]): string {
+  if (figures.length === 0) return DASH;
+  if (figures.length === 1) return count(figures[0] ?? 0);
+  const total = figures.reduce((sum, gas) => sum + gas, 0);
+  return `${count(total)} in all (${count(Math.min(...figures))} … ${count(Math.max(...figures))} per block)`;
+}
+
+function gasTable(gas: V2GasRecord): Block {
+  const k = gas.stepsPerCheckpoint;
+  const batchRow = (label: string, batch: CheckpointBatchGas, emphasis = false): string[] => {
+    const strong = (text: string): string => (emphasis ? `**${text}**` : text);
+    return [label, count(batch.total), count(batch.perCheckpoint), strong(count(batch.perStep))];
+  };
+  const overhead = gas.submitCheckpoint.total - gas.bareCheckpointVerifier;
+  const blockCount = (figures: readonly number[]): string =>
+    `${figures.length} block${figures.length === 1 ? "" : "s"}`;
+  return table(
+    ["transaction", "gas", "per checkpoint", `per verified step (k = ${k})`],
+    [
+      [
+        `\`submitProjectionBlock\` (${code(gas.instances.projection)}, ${blockCount(gas.projectionBlocks)}; once per base model and dataset)`,
+        perBlock(gas.projectionBlocks),
+        DASH,
+        DASH,
+      ],
+      [
+        `\`startRun\` (canonical seed, ${code(gas.instances.start)} proof; once per run)`,
+        count(gas.startRun),
+        DASH,
+        DASH,
+      ],
+      [
+        `bare checkpoint verifier transaction (reference: \`verifyProof\` called directly, ${gas.checkpointPublicInputs} public inputs)`,
+        count(gas.bareCheckpointVerifier),
+        count(gas.bareCheckpointVerifier),
+        count(gas.bareCheckpointVerifier / k),
+      ],
+      batchRow("`submitCheckpoint` (checkpoint 0)", gas.submitCheckpoint),
+      batchRow("`submitCheckpoints` of 2 (checkpoints 1-2)", gas.submitCheckpoints2),
+      batchRow("`submitCheckpoints` of 4 (checkpoints 3-6)", gas.submitCheckpoints4, true),
+      [
+        "registry overhead of `submitCheckpoint` over the bare verifier",
+        count(overhead),
+        count(overhead),
+        count(overhead / k),
+      ],
+      [
+        `\`submitMergeBlock\` (${code(gas.instances.merge)}, ${blockCount(gas.mergeBlocks)}; once per merge)`,
+        perBlock(gas.mergeBlocks),
+        DASH,
+        DASH,
+      ],
+    ],
+    ["l", "r", "r", "r"],
+  );
+}
+
+function v2Blocks(gas: V2GasRecord): Block[] {
+  const command = portableCommand(gas.command).command;
+  return [
+    `Measured by \`${command}\` on ${gas.measuredAt} (${seconds(gas.seconds)}, of which ${seconds(gas.proofs.provingSeconds)} proving ${gas.proofs.count} proofs). ` +
+      `${command === GAS_COMMAND ? "That command" : `\`${GAS_COMMAND}\``} measures only the gas and merges it into bench/results.json (re-rendering this file); ` +
+      "a full `npm run bench` and `npm run bench -- --only v2` measure it too.",
+    `\`npx hardhat run bench/gasV2.ts\` (spawned by the benchmark) on ${gas.network}, ${gas.solidity}: LoraLedgerRegistryV2 and the verifiers of the instances built by default are deployed through the Ignition module (deploy/modules/LoraLedger.ts), ` +
+      `a base model and its activated dataset are registered, the base projection is proven and submitted block by block, a run is started from a canonical seed, and checkpoints of ${code(gas.instances.checkpoint)} (k = ${gas.stepsPerCheckpoint} steps per proof) are proven (real Groth16 proofs, made for exactly the public inputs the registry assembles) ` +
+      "and submitted: checkpoint 0 with `submitCheckpoint`, checkpoints 1-2 with `submitCheckpoints` (2), 3-6 with `submitCheckpoints` (4); then the merge of the final adapter is proven and submitted block by block. " +
+      "Figures are receipts' `gasUsed` (the bare verifier row: `estimateGas` of a transaction calling the checkpoint verifier's `verifyProof` directly, with the proof of checkpoint 0); per verified step is per checkpoint / k.",
+    gasTable(gas),
+    "The registry overhead is its bookkeeping: reading the run and its verifier record, moving the run's head and step counter, recording the adapter after the checkpoint and its provenance, and the `CheckpointVerified` event; " +
+      "a batch pays the transaction base cost and the reads once. The projection and the merge are paid once per base model and dataset and once per merge, not per step.",
+  ];
+}
+
+/** The figures that agree across version 1's step instances, for "the same within N gas". */
+function v1Figures(pair: RetiredV1GasRecord["pairs"][number]): number[] {
+  return [pair.bareStepVerifier, pair.submitStep, pair.submitSteps4.perStep, pair.recordMerge ?? 0];
+}
+
+/** Version 1's retired figures in one paragraph, compared with version 2's when both are recorded. */
+function v1Line(v1: RetiredV1GasRecord, v2: V2GasRecord | undefined): Block[] {
+  const [first, ...others] = v1.pairs;
+  if (first === undefined) return [];
+  const spread = Math.max(
+    0,
+    ...others.flatMap((other) => v1Figures(other).map((figure, i) => Math.abs(figure - (v1Figures(first)[i] ?? 0)))),
+  );
+  const instances =
+    others.length === 0
+      ? code(first.step)
+      : `${code(first.step)}; ${others.map((p) => code(p.step)).join(", ")} the same within ${count(spread)} gas`;
+  const comparison =
+    v2 === undefined
+      ? ""
+      : ` Per verified step, version 2 in \`submitCheckpoints\` of 4 costs ${count(v2.submitCheckpoints4.perStep)}, ${percent(v2.submitCheckpoints4.perStep, first.submitSteps4.perStep)} of version 1's in \`submitSteps\` of 4, ` +
+        `and ${count(v2.submitCheckpoint.perStep)} alone against ${count(first.submitStep)}: one verification covers k = ${v2.stepsPerCheckpoint} steps.`;
+  return [
+    `**Version 1's registry** (\`LoraLedgerRegistry\`, one step per proof), **retired**, measured ${v1.measuredAt.slice(0, 10)} by \`${portableCommand(v1.command).command}\` (historical record, not measured again): ` +
+      `${count(first.submitStep)} per \`submitStep\`, of which ${count(first.bareStepVerifier)} is the bare verifier transaction; ${count(first.submitSteps4.perStep)} per step in \`submitSteps\` of 4` +
+      `${first.recordMerge === null ? "" : `; ${count(first.recordMerge)} per \`recordMerge\``} (${instances}).` +
+      comparison,
+  ];
+}
 
 export function gasSection(results: BenchResults): Block[] {
-  const blocks: Block[] = [heading(2, "Gas per verified step and per merge (in-process network)")];
-  if (results.gas === null) return [...blocks, "Not measured in this run (`--no-gas`)."];
-  if (!isGasResult(results.gas)) return [...blocks, `**Not measured**: the gas run failed: ${results.gas.error}`];
-  const gas = results.gas;
-  blocks.push(
-    `\`npx hardhat run bench/gas.ts\` (spawned by the benchmark) on ${gas.network}, ${gas.solidity}: the registry is deployed through the Ignition module ` +
-      "(deploy/modules/LoraLedger.ts), a base model and a dataset are registered, a run is started, and steps 0-7 are proven (real Groth16 proofs of the instance, made for exactly the public inputs the registry assembles) " +
-      "and submitted: step 0 with `submitStep`, steps 1-2 with `submitSteps` (2), steps 3-6 with `submitSteps` (4), step 7 with `submitStep`; then the adapter after step 7 is merged " +
-      "(`makeMerge`, a LoraMerge proof) and recorded with `recordMerge`. Figures are receipts' `gasUsed` (the bare verifier rows: `estimateGas` of a transaction calling `verifyProof` directly).",
-  );
-  if (gas.pairs.length > 0) {
-    const pairs = gas.pairs;
-    const perPair = (cell: (p: GasPairResult) => string): string[] => pairs.map(cell);
-    blocks.push(
-      table(
-        ["case", ...pairs.map((p) => code(p.step))],
-        [
-          [
-            "step verifier",
-            ...perPair((p) =>
-              p.verifierDeployment === "ignition"
-                ? "deployed by the Ignition module"
-                : "compiled with solc-js and registered by the script",
-            ),
-          ],
-          ["bare step verifier transaction (reference)", ...perPair((p) => count(p.bareStepVerifier))],
-          ["`submitStep` (step 0, trainer)", ...perPair((p) => count(p.submitStep))],
-          ["`submitStep` (step 7, trainer)", ...perPair((p) => count(p.submitStepLater))],
-          [
-            "`submitSteps`, 2 steps: per step (total)",
-            ...perPair((p) => `${count(p.submitSteps2.perStep)} (${count(p.submitSteps2.total)})`),
-          ],
-          [
-            "`submitSteps`, 4 steps: per step (total)",
-            ...perPair((p) => `${count(p.submitSteps4.perStep)} (${count(p.submitSteps4.total)})`),
-          ],
-          [
-            "registry overhead of `submitStep` over the bare verifier",
-            ...perPair((p) => count(p.submitStep - p.bareStepVerifier)),
-          ],
-          ["merge instance", ...perPair((p) => (p.merge === null ? DASH : code(p.merge)))],
-          [
-            "bare merge verifier transaction (reference)",
-            ...perPair((p) => (p.bareMergeVerifier === null ? DASH : count(p.bareMergeVerifier))),
-          ],
-          [
-            "registry overhead of `recordMerge` over the bare verifier",
-            ...perPair((p) =>
-              p.recordMerge === null || p.bareMergeVerifier === null
-                ? DASH
-                : count(p.recordMerge - p.bareMergeVerifier),
-            ),
-          ],
-          [
-            "**`recordMerge`** (adapter after step 7)",
-            ...perPair((p) =>
-              p.recordMerge === null ? (p.mergeNote ?? "not measured") : `**${count(p.recordMerge)}**`,
-            ),
-          ],
-          [
-            "proofs made for the measurement",
-            ...perPair(
-              (p) => `${p.proofs.steps} steps + ${p.proofs.merges} merge, ${seconds(p.proofs.provingSeconds)}`,
-            ),
-          ],
-        ],
-      ),
-    );
-    const figures = (p: GasPairResult): number[] => [
-      p.bareStepVerifier,
-      p.submitStep,
-      p.submitStepLater,
-      p.submitSteps2.perStep,
-      p.submitSteps4.perStep,
-    ];
-    const spread = Math.max(
-      ...figures(pairs[0] as GasPairResult).map(
-        (_, i) => Math.max(...pairs.map((p) => figures(p)[i] ?? 0)) - Math.min(...pairs.map((p) => figures(p)[i] ?? 0)),
-      ),
-    );
-    const sizes = pairs.map((p) => constraintsOf(results, p.step));
-    blocks.push(
-      "A Groth16 verifier's gas depends on the number of public inputs (one scalar multiplication and one 32-byte word each), not on the circuit's size" +
-        (pairs.length > 1
-          ? `: the step instances' figures above agree within ${count(spread)} gas (calldata zero bytes and storage values differ) while their circuits differ ${ratio(
-              Math.round((Math.max(...sizes) / Math.min(...sizes)) * 10) / 10,
-            )} in constraints. `
-          : ", so this figure holds for every step instance (7 public inputs). ") +
-        "A merge proof has 4 public inputs against a step's 7, so its verifier is cheaper; `recordMerge` then writes three fresh slots (the merge record, two slots, and merged root → adapter) and reads the run and the step's adapter, so its registry overhead is larger than a step's. It never touches the run's head. " +
-        "docs/REGISTRY.md explains where a step's gas goes and what would bring it below 250k.",
-    );
-  }
-  if (!gas.registryHasRecordMerge)
-    blocks.push("**Merge gas not measured**: the registry deployed in this run has no `recordMerge`.");
-  for (const error of gas.errors) blocks.push(`**${code(error.step)}: not measured**: ${error.error}`);
+  const blocks: Block[] = [heading(2, "Gas per verified step (version 2, in-process network)")];
+  const recorded = results.v2Gas;
+  if (recorded === undefined)
+    blocks.push(`Not measured in this record: \`${GAS_COMMAND}\` measures it and merges it into bench/results.json.`);
+  else if (recorded === null) blocks.push("Not measured in this run (`--no-gas`).");
+  else if ("error" in recorded) blocks.push(`**Not measured**: the gas run failed: ${recorded.error}`);
+  else blocks.push(...v2Blocks(recorded));
+  if (results.v1Gas !== undefined) blocks.push(...v1Line(results.v1Gas, measuredV2Gas(results)));
   return blocks;
 }

@@ -52,8 +52,8 @@ export function headerSection(results: BenchResults): Block[] {
   for (const failure of results.failures) blocks.push(`**${code(failure.name)} failed**: ${failure.error}`);
   blocks.push(
     (results.v2 === undefined
-      ? "Sections: declared instances; gas per verified step and per merge; LoRA vs full fine-tuning of the same layer; LoraMerge vs the Freivalds merge; every circuit; trainable parameters; phase details; machine; method; "
-      : "Sections: version 2 at a glance; declared instances (version 1); gas per verified step and per merge; LoRA vs full fine-tuning of the same layer; LoraMerge vs the Freivalds merge; version 2's checkpoints and base projection; every circuit; trainable parameters; phase details; machine; method; ") +
+      ? "Sections: declared instances; gas per verified step; LoRA vs full fine-tuning of the same layer; LoraMerge vs the Freivalds merge; every circuit; trainable parameters; phase details; machine; method; "
+      : "Sections: version 2 at a glance; declared instances (version 1); gas per verified step (version 2, and version 1's retired registry); LoRA vs full fine-tuning of the same layer; LoraMerge vs the Freivalds merge; version 2's checkpoints and base projection; every circuit; trainable parameters; phase details; machine; method; ") +
       "the constraint breakdown item by item; and, to close, where the time and the constraints go and what would cut each.",
   );
   return blocks;

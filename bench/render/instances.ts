@@ -1,7 +1,7 @@
 /** `## Declared instances`: the metrics table of the instances of circuits/instances.json, proof size, peak memory, key reproducibility. */
 import type { BenchResults, CircuitRecord } from "../lib/results.js";
 import { DASH, bytes, code, count, heading, memory, ratio, seconds, table, timed, type Block } from "./format.js";
-import { declared, gasPairFor, isGasResult } from "./records.js";
+import { declared } from "./records.js";
 
 function shapeText(r: CircuitRecord): string {
   const p = r.params;
@@ -11,21 +11,7 @@ function shapeText(r: CircuitRecord): string {
     : `${base}, n=${p.batch}, depth ${p.depth}, W ${p.wBits}-bit`;
 }
 
-function gasCell(results: BenchResults, r: CircuitRecord): string {
-  if (r.template !== "LoraStep" && r.template !== "LoraMerge") return DASH;
-  if (results.gas === null) return "not measured (--no-gas)";
-  if (!isGasResult(results.gas)) return "not measured (the gas run failed, see Gas)";
-  const pair = gasPairFor(results, r.instance);
-  if (pair === undefined) {
-    const error = results.gas.errors.find((e) => e.step === r.instance);
-    return error === undefined ? "not measured" : "not measured (error, see Gas)";
-  }
-  if (r.template === "LoraStep")
-    return `${count(pair.submitStep)} (submitStep); ${count(pair.submitSteps4.perStep)} per step in submitSteps of 4`;
-  return pair.recordMerge === null ? (pair.mergeNote ?? "not measured") : `${count(pair.recordMerge)} (recordMerge)`;
-}
-
-function metricsTable(results: BenchResults, records: readonly CircuitRecord[]): Block {
+function metricsTable(records: readonly CircuitRecord[]): Block {
   const per = (cell: (record: CircuitRecord) => string): string[] => records.map(cell);
   return table(
     ["metric", ...records.map((r) => code(r.instance))],
@@ -68,7 +54,6 @@ function metricsTable(results: BenchResults, records: readonly CircuitRecord[]):
             : `${ratio(r.parameterRatio.ratio)} (${count(r.parameterRatio.lora)} vs ${count(r.parameterRatio.full)})`,
         ),
       ],
-      ["gas (in-process network)", ...per((r) => gasCell(results, r))],
     ],
   );
 }
@@ -77,7 +62,7 @@ export function instancesSection(results: BenchResults): Block[] {
   // Version 1's instances; version 2's have their own section.
   const instances = declared(results).filter((r) => r.template === "LoraStep" || r.template === "LoraMerge");
   const blocks: Block[] = [heading(2, "Declared instances (circuits/instances.json)")];
-  if (instances.length > 0) blocks.push(metricsTable(results, instances));
+  if (instances.length > 0) blocks.push(metricsTable(instances));
   blocks.push(
     "Proof size: a BN254 Groth16 proof is 2 G1 points and 1 G2 point, 8 field elements of 32 bytes = 256 bytes as the verifier's calldata " +
       "(uncompressed affine coordinates); with point compression it would be 128 bytes (32 + 64 + 32), which the EVM verifier does not use.",

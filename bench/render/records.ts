@@ -1,8 +1,7 @@
 /** Queries over the benchmark's records that several sections of BENCHMARKS.md share. */
 import type { ConstraintFamily } from "../lib/constraints.js";
-import type { GasPairResult, GasResult } from "../lib/gas.js";
 import type { ParameterRatio } from "../lib/params.js";
-import type { BenchResults, CircuitRecord } from "../lib/results.js";
+import type { BenchResults, CircuitRecord, V2GasRecord } from "../lib/results.js";
 
 export function family(r: CircuitRecord, f: ConstraintFamily): number {
   return r.constraintBreakdown.byFamily[f];
@@ -21,16 +20,10 @@ export function declared(results: BenchResults): CircuitRecord[] {
   return results.circuits.filter((r) => r.origin === "instances.json");
 }
 
-export function constraintsOf(results: BenchResults, name: string): number {
-  return results.circuits.find((r) => r.instance === name)?.circuit.constraints ?? 1;
-}
-
-export function isGasResult(gas: BenchResults["gas"]): gas is GasResult {
-  return gas !== null && !("error" in gas);
-}
-
-export function gasPairFor(results: BenchResults, name: string): GasPairResult | undefined {
-  return isGasResult(results.gas) ? results.gas.pairs.find((p) => p.step === name || p.merge === name) : undefined;
+/** Version 2's gas when the record has a measurement of it (not skipped, not failed). */
+export function measuredV2Gas(results: BenchResults): V2GasRecord | undefined {
+  const gas = results.v2Gas;
+  return gas === undefined || gas === null || "error" in gas ? undefined : gas;
 }
 
 function phaseLoads(record: CircuitRecord): number[] {

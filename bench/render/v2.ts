@@ -9,7 +9,7 @@ import { baseLayout } from "../../src/protocol/index.js";
 import type { BenchResults, CircuitRecord } from "../lib/results.js";
 import { DASH, bytes, code, count, heading, memory, percent, seconds, table, timed, type Block } from "./format.js";
 import { CIRCUIT_SOURCES } from "./paths.js";
-import { byName } from "./records.js";
+import { byName, measuredV2Gas } from "./records.js";
 
 type V2 = NonNullable<BenchResults["v2"]>;
 
@@ -83,6 +83,17 @@ export function v2SummarySection(results: BenchResults): Block[] {
       ["l", "r", "l"],
     ),
     ...runNote(v2),
+    ...gasGlance(results),
+  ];
+}
+
+/** Version 2's gas per verified step in one sentence, the table being under Gas. */
+function gasGlance(results: BenchResults): Block[] {
+  const gas = measuredV2Gas(results);
+  if (gas === undefined) return [];
+  return [
+    `Gas on LoraLedgerRegistryV2 (in-process network, ${code(gas.instances.checkpoint)}, k = ${gas.stepsPerCheckpoint}): **${count(gas.submitCheckpoints4.perStep)} per verified step** in \`submitCheckpoints\` of 4, ` +
+      `${count(gas.submitCheckpoint.perStep)} per step in a lone \`submitCheckpoint\` (${count(gas.submitCheckpoint.total)}); measured on ${gas.measuredAt}, the table is under Gas per verified step.`,
   ];
 }
 

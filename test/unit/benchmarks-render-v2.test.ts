@@ -1,11 +1,11 @@
-// BENCHMARKS.md's version 2 sections (bench/render/v2.ts): absent from the committed record, which has no
-// version 2 data, and rendered from a synthetic record that has it.
+// BENCHMARKS.md's version 2 sections (bench/render/v2.ts), rendered from a synthetic record that has every
+// role's circuits; and its gas section (bench/render/gas.ts): version 2's table, version 1's retired figures.
 import { expect } from "chai";
 
-import { readResults } from "../../bench/render/document.js";
+import { readResults, upgradeResults } from "../../bench/render/document.js";
 import { renderMarkdown } from "../../bench/render/index.js";
 import { loraCheckpointBreakdown, baseProjectionBreakdown } from "../../bench/lib/constraints.js";
-import type { BenchResults, CircuitRecord } from "../../bench/lib/results.js";
+import type { BenchResults, CircuitRecord, V1GasResult, V2GasRecord } from "../../bench/lib/results.js";
 import type { PeakMemory } from "../../bench/lib/phases.js";
 import { v2Roles } from "../../bench/lib/v2.js";
 import type { CheckpointShape, StepShape } from "../../src/protocol/index.js";
@@ -162,5 +162,168 @@ describe("BENCHMARKS.md, version 2", function () {
     const rendered = renderMarkdown(results);
     const instances = rendered.slice(rendered.indexOf("## Declared instances"), rendered.indexOf("## Gas"));
     expect(instances).not.to.include("lora_checkpoint");
+  });
+});
+
+/** A version 2 gas record with round figures: k = 2, 4 checkpoints for 1,000,000 gas (125,000 per step). */
+function v2Gas(): V2GasRecord {
+  const batch = (checkpoints: number, total: number) => ({
+    checkpoints,
+    total,
+    perCheckpoint: total / checkpoints,
+    perStep: total / checkpoints / 2,
+  });
+  return {
+    measuredAt: "2026-02-03T04:05:06.000Z",
+    command: "npm run bench -- --only gas",
+    network: "synthetic network",
+    solidity: "solc 0.8.28, optimizer 200 runs",
+    instances: {
+      checkpoint: "lora_checkpoint_8x8_r2_b2_d4_k2",
+      start: "lora_run_start_8x8_r2_b2_d4",
+      projection: "base_projection_8x8_r2_b2_d4",
+      merge: "lora_merge_block_8x8_r2_b2_d4",
+    },
+    stepsPerCheckpoint: 2,
+    checkpointPublicInputs: 5,
+    bareCheckpointVerifier: 240_000,
+    projectionBlocks: [300_000, 310_000],
+    startRun: 600_000,
+    submitCheckpoint: batch(1, 300_000),
+    submitCheckpoints2: batch(2, 540_000),
+    submitCheckpoints4: batch(4, 1_000_000),
+    mergeBlocks: [400_000],
+    proofs: { count: 11, provingSeconds: 30 },
+    seconds: 40,
+  };
+}
+
+/** Version 1's gas as records written before its registry was retired hold it, under `gas`. */
+function legacyV1Gas(): V1GasResult {
+  const steps = (count: number, perStep: number) => ({ total: perStep * count, perStep, steps: count });
+  return {
+    network: "synthetic network",
+    solidity: "solc 0.8.28, optimizer 200 runs",
+    registryHasRecordMerge: true,
+    pairs: [
+      {
+        step: "lora_step_8x8_r2_b2_d4",
+        merge: "lora_merge_8x8_r2_b2_d4",
+        verifierDeployment: "ignition",
+        mergeVerifierDeployment: "ignition",
+        bareStepVerifier: 260_000,
+        submitStep: 330_000,
+        submitStepLater: 330_000,
+        submitSteps2: steps(2, 306_000),
+        submitSteps4: steps(4, 250_000),
+        recordMerge: 321_000,
+        bareMergeVerifier: 240_000,
+        mergeNote: null,
+        proofs: { steps: 8, merges: 1, provingSeconds: 9 },
+      },
+    ],
+    errors: [],
+    seconds: 80,
+  };
+}
+
+function gasSectionOf(rendered: string): string {
+  const start = rendered.indexOf("## Gas per verified step");
+  return rendered.slice(start, rendered.indexOf("\n## ", start + 1));
+}
+
+describe("BENCHMARKS.md, gas per verified step", function () {
+  /** The committed record without any gas record, as if written by `npm run bench` on 2026-01-10. */
+  const legacy = (): BenchResults => ({
+    ...readResults(),
+    generatedAt: "2026-01-10T00:00:00.000Z",
+    command: "npm run bench",
+    v1Gas: undefined,
+    v2Gas: undefined,
+  });
+
+  it("the committed record has a version 2 measurement and version 1's retired figures, both rendered", function () {
+    const results = readResults();
+    expect(results.v2Gas, "bench/results.json has no version 2 gas: npm run bench -- --only gas").to.have.property(
+      "submitCheckpoints4",
+    );
+    const section = gasSectionOf(renderMarkdown(results));
+    expect(section).to.include("`npm run bench -- --only gas`");
+    expect(section).to.include("| transaction | gas | per checkpoint | per verified step (k = 2) |");
+    expect(section).to.match(
+      /\*\*Version 1's registry\*\* \(`LoraLedgerRegistry`, one step per proof\), \*\*retired\*\*, measured \d{4}-\d{2}-\d{2}/,
+    );
+  });
+
+  it("renders version 2's table per transaction, per checkpoint and per verified step", function () {
+    const rendered = renderMarkdown({ ...legacy(), v2Gas: v2Gas() });
+    const section = gasSectionOf(rendered);
+    expect(section).to.include("Measured by `npm run bench -- --only gas` on 2026-02-03T04:05:06.000Z");
+    expect(section).to.include("| `submitCheckpoint` (checkpoint 0) | 300,000 | 300,000 | 150,000 |");
+    expect(section).to.include("| `submitCheckpoints` of 2 (checkpoints 1-2) | 540,000 | 270,000 | 135,000 |");
+    expect(section).to.include("| `submitCheckpoints` of 4 (checkpoints 3-6) | 1,000,000 | 250,000 | **125,000** |");
+    expect(section).to.match(
+      /\| bare checkpoint verifier transaction [^|]*5 public inputs\) \| 240,000 \| 240,000 \| 120,000 \|/,
+    );
+    expect(section).to.include(
+      "| registry overhead of `submitCheckpoint` over the bare verifier | 60,000 | 60,000 | 30,000 |",
+    );
+    // Two projection blocks: the total and the range; one merge block: its figure.
+    expect(section).to.match(
+      /`submitProjectionBlock` [^|]*2 blocks[^|]*\| 610,000 in all \(300,000 … 310,000 per block\) \|/,
+    );
+    expect(section).to.match(/`submitMergeBlock` [^|]*1 block;[^|]*\| 400,000 \|/);
+    expect(section).to.match(/`startRun` [^|]*\| 600,000 \|/);
+    // No version 1 record: no historical line, and the closing summary's gas line is version 2's alone.
+    expect(section).not.to.include("Version 1's registry");
+    expect(rendered).to.include(
+      "- **Gas** (version 2, LoraLedgerRegistryV2, k = 2 steps per checkpoint): 300,000 per `submitCheckpoint`, of which 240,000 (80.0 %) is the bare Groth16 verifier transaction; 125,000 per verified step in `submitCheckpoints` of 4.",
+    );
+  });
+
+  it("keeps version 1's figures as a dated historical line beside version 2's, compared per verified step", function () {
+    const results = upgradeResults({ ...legacy(), gas: legacyV1Gas() });
+    expect(results.v1Gas?.measuredAt).to.equal("2026-01-10T00:00:00.000Z");
+    const rendered = renderMarkdown({ ...results, v2Gas: v2Gas() });
+    const section = gasSectionOf(rendered);
+    expect(section).to.include(
+      "**Version 1's registry** (`LoraLedgerRegistry`, one step per proof), **retired**, measured 2026-01-10 by `npm run bench` (historical record, not measured again): " +
+        "330,000 per `submitStep`, of which 260,000 is the bare verifier transaction; 250,000 per step in `submitSteps` of 4; 321,000 per `recordMerge` (`lora_step_8x8_r2_b2_d4`).",
+    );
+    expect(section).to.include(
+      "Per verified step, version 2 in `submitCheckpoints` of 4 costs 125,000, 50.0 % of version 1's in `submitSteps` of 4, and 150,000 alone against 330,000",
+    );
+    // The historical line follows version 2's table.
+    expect(section.indexOf("Version 1's registry")).to.be.above(section.indexOf("| `submitMergeBlock`"));
+    expect(rendered).to.include(
+      "125,000 per verified step in `submitCheckpoints` of 4 (version 1's retired registry: 250,000 per step in `submitSteps` of 4, one step per proof).",
+    );
+  });
+
+  it("says why version 2's gas is missing: never measured, --no-gas, or a failed run", function () {
+    const noGas = (results: BenchResults): string => gasSectionOf(renderMarkdown(results));
+    expect(noGas(legacy())).to.include("Not measured in this record: `npm run bench -- --only gas` measures it");
+    expect(noGas({ ...legacy(), v2Gas: null })).to.include("Not measured in this run (`--no-gas`).");
+    expect(noGas({ ...legacy(), v2Gas: { error: "no chain" } })).to.include(
+      "**Not measured**: the gas run failed: no chain",
+    );
+    for (const results of [legacy(), { ...legacy(), v2Gas: null }]) {
+      expect(renderMarkdown(results)).not.to.include("- **Gas** (version 2");
+      expect(renderMarkdown(results)).not.to.include("per verified step** in");
+    }
+  });
+
+  it("upgrades an older record: its version 1 gas becomes the retired record, a failed one is dropped, a newer one kept", function () {
+    const upgraded = upgradeResults({ ...legacy(), gas: legacyV1Gas() });
+    expect(upgraded).not.to.have.property("gas");
+    expect(upgraded.v1Gas).to.deep.equal({
+      measuredAt: "2026-01-10T00:00:00.000Z",
+      command: "npm run bench",
+      ...legacyV1Gas(),
+    });
+    expect(upgradeResults({ ...legacy(), gas: { error: "failed" } }).v1Gas).to.equal(undefined);
+    expect(upgradeResults({ ...legacy(), gas: null }).v1Gas).to.equal(undefined);
+    const kept = { measuredAt: "2025-12-01T00:00:00.000Z", command: "npm run bench -- --fresh", ...legacyV1Gas() };
+    expect(upgradeResults({ ...legacy(), v1Gas: kept, gas: legacyV1Gas() }).v1Gas).to.equal(kept);
   });
 });
