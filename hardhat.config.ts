@@ -64,6 +64,14 @@ export default defineConfig({
       url: configVariable("SEPOLIA_RPC_URL"),
       accounts: [configVariable("SEPOLIA_PRIVATE_KEY")],
     },
+    // Base Sepolia (chain id 84532), an OP Stack L2: the same Ignition module and scripts; a verified
+    // checkpoint costs the same L2 gas as on L1 at a fraction of the price, plus an L1 data fee.
+    baseSepolia: {
+      type: "http",
+      chainType: "op",
+      url: configVariable("BASE_SEPOLIA_RPC_URL"),
+      accounts: [configVariable("BASE_SEPOLIA_PRIVATE_KEY")],
+    },
   },
   // Block-explorer verification (`ignition deploy --verify` or `hardhat verify`); the key is read
   // only when used, from the keystore or the environment, never from a file in the repo.
