@@ -4,8 +4,8 @@ pragma solidity 0.8.28;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
-import {ILoraLedgerRegistryV2} from "./interfaces/ILoraLedgerRegistryV2.sol";
 import {IGroth16Verifier5, IGroth16Verifier6, IGroth16Verifier9} from "./interfaces/IGroth16Verifiers.sol";
+import {ILoraLedgerRegistryV2} from "./interfaces/ILoraLedgerRegistryV2.sol";
 
 /// @title LoraLedgerRegistryV2
 /// @notice The registry of Protocol version 2 (docs/PROTOCOL.md §11–§13): proven base projections, runs
@@ -229,7 +229,16 @@ contract LoraLedgerRegistryV2 is ILoraLedgerRegistryV2, AccessControl, Pausable 
         (uint256[5] memory inputs, address verifier, uint16 steps) = _openSubmission(run, runId);
         for (uint256 i; i < count; ++i) {
             CheckpointSubmission calldata checkpoint = checkpoints[i];
-            _verifyAndRecord(run, runId, verifier, steps, inputs, checkpoint.adapterAfter, checkpoint.loss, checkpoint.proof);
+            _verifyAndRecord(
+                run,
+                runId,
+                verifier,
+                steps,
+                inputs,
+                checkpoint.adapterAfter,
+                checkpoint.loss,
+                checkpoint.proof
+            );
         }
     }
 
@@ -254,7 +263,14 @@ contract LoraLedgerRegistryV2 is ILoraLedgerRegistryV2, AccessControl, Pausable 
         (address verifier, uint16 blocks) = _activeVerifier(circuitId, VerifierKind.MergeBlock);
         MergeProgress storage progress = _mergeProgress[keccak256(abi.encode(runId, steps, circuitId))];
         uint16 blockIndex = progress.nextBlock;
-        uint256[6] memory inputs = [run.baseRoot, adapter, uint256(run.alpha), uint256(blockIndex), progress.acc, accOut];
+        uint256[6] memory inputs = [
+            run.baseRoot,
+            adapter,
+            uint256(run.alpha),
+            uint256(blockIndex),
+            progress.acc,
+            accOut
+        ];
         if (!IGroth16Verifier6(verifier).verifyProof(proof.a, proof.b, proof.c, inputs)) {
             revert LoraLedger__InvalidMergeProof(runId, steps, blockIndex);
         }
@@ -399,7 +415,10 @@ contract LoraLedgerRegistryV2 is ILoraLedgerRegistryV2, AccessControl, Pausable 
     }
 
     /// @dev The verifier and count of a registered, non-retired circuit id of `kind` (one SLOAD), or a revert.
-    function _activeVerifier(bytes32 circuitId, VerifierKind kind) private view returns (address verifier, uint16 count) {
+    function _activeVerifier(
+        bytes32 circuitId,
+        VerifierKind kind
+    ) private view returns (address verifier, uint16 count) {
         VerifierRecord storage record = _verifiers[circuitId];
         verifier = record.verifier;
         if (verifier == address(0)) revert LoraLedger__UnknownVerifier(circuitId);

@@ -62,23 +62,26 @@ interface ILoraLedgerRegistryV2 {
     }
 
     /// @notice The verifier registered for a circuit instance, with what the registry must know of the
-    ///         instance (two storage slots; the first is all a checkpoint reads).
+    ///         instance (two storage slots; the second is all a checkpoint reads).
+    /// @param shapeId keccak256(abi.encode(d_out, d_in, rank)) of the step shape the instance serves: a
+    ///        run's start and checkpoint instances, and a continued run's and its parent's, must have
+    ///        the same shape
     /// @param verifier the generated Groth16 verifier (zero when the circuit id was never registered)
     /// @param registeredBlock the block of registration
     /// @param retired true once retired: it then accepts no new proof
     /// @param kind what the instance proves
     /// @param count the instance's steps per proof (k) for a Checkpoint, its number of column blocks of
     ///        the base model for a ProjectionBlock or MergeBlock, 1 for a RunStart
-    /// @param shapeId keccak256(abi.encode(d_out, d_in, rank)) of the instance (rank 0 for a
-    ///        ProjectionBlock): a run's start and checkpoint instances, and a continued run's and its
-    ///        parent's, must have the same shape
+    // Packed in two slots (shapeId; verifier 20 + block 8 + count 2 + kind 1 + retired 1 bytes): the rule
+    // counts the enum as a full word.
+    // solhint-disable-next-line gas-struct-packing
     struct VerifierRecord {
+        bytes32 shapeId;
         address verifier;
         uint64 registeredBlock;
-        bool retired;
-        VerifierKind kind;
         uint16 count;
-        bytes32 shapeId;
+        VerifierKind kind;
+        bool retired;
     }
 
     /// @notice The progress of a base projection of (baseRoot, datasetRoot) with one circuit instance.
@@ -130,8 +133,6 @@ interface ILoraLedgerRegistryV2 {
     struct RunStart {
         uint256 baseRoot;
         uint256 datasetRoot;
-        uint16 alpha;
-        uint16 lr;
         bytes32 startCircuitId;
         bytes32 checkpointCircuitId;
         uint256 runConfig;
@@ -139,6 +140,8 @@ interface ILoraLedgerRegistryV2 {
         uint256 seed;
         uint64 parentRunId;
         uint64 parentSteps;
+        uint16 alpha;
+        uint16 lr;
     }
 
     /// @notice The first verified proof that produced an adapter (one storage slot).

@@ -43,7 +43,10 @@ const LoraLedgerModule = buildModule("LoraLedger", (m): LoraLedgerModuleResult =
     const verifier = m.contract(contractName, [], { from: deployer });
     const registration = verifierRegistration(instance);
     if (registration === undefined) {
-      m.call(registry, "registerVerifier", [circuitIdOf(name), verifier], { id: `registerVerifier_${name}`, from: deployer });
+      m.call(registry, "registerVerifier", [circuitIdOf(name), verifier], {
+        id: `registerVerifier_${name}`,
+        from: deployer,
+      });
     } else {
       const { circuitId, kind, count, shapeId } = registration;
       m.call(registryV2, "registerVerifier", [circuitId, verifier, kind, count, shapeId], {
