@@ -43,7 +43,13 @@ import {
   type RunConfig,
 } from "../../src/protocol/index.js";
 import { noProgress, PROJECT_ROOT, proveWithInstance, releaseProverThreads } from "../../src/node/index.js";
-import { loadRunConfig, loadTask, resolveRunInstances, TrainingSession } from "../../src/training/index.js";
+import {
+  loadRunConfig,
+  loadTask,
+  resolveRunInstances,
+  TrainingSession,
+  type RunInstances,
+} from "../../src/training/index.js";
 import { LoraLedgerRegistryV2__factory, type LoraLedgerRegistryV2 } from "../../types/ethers-contracts/index.js";
 import { freePort, HARDHAT_CLI, runNodeCli, type Finished } from "../helpers/processes.js";
 
@@ -154,6 +160,8 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
   let registry: LoraLedgerRegistryV2;
   /** prove-and-submit's own setup of run 1 (its task, base, activated dataset, projection, canonical start) */
   let session: TrainingSession;
+  /** the run's checkpoint, start, projection and merge-block instances, as prove-and-submit resolves them */
+  let instances: RunInstances;
   const pageErrors: string[] = [];
 
   before(async function () {
@@ -356,7 +364,7 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     if (provider === undefined) throw new Error("no provider");
     const continuer: JsonRpcSigner = await provider.getSigner(1);
     const config = loadRunConfig(environment);
-    const instances = resolveRunInstances(config);
+    instances = resolveRunInstances(config);
     session = new TrainingSession({
       registry,
       signer: continuer,
@@ -417,14 +425,13 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     expect(await connected.innerText()).to.contain(`Chain ${CHAIN_ID}`);
     const [runOne, runTwo] = [await registry.getRun(1n), await registry.getRun(2n)];
     const F = session.shape.F;
-    const checkpointInstance = resolveRunInstances(loadRunConfig(environment)).checkpoint.name;
 
     // Columns: run, trainer, start, checkpoint instance, α, lr, steps, head.
     const rowOne = page.locator("#runs tr[data-run='1']");
     await rowOne.waitFor();
     expect((await rowOne.locator("td").allInnerTexts()).slice(2)).to.deep.equal([
       `canonical start, seed ${runOne.seed}`,
-      checkpointInstance,
+      instances.checkpoint.name,
       String(fromFixed(runOne.alpha, F)),
       String(fromFixed(runOne.lr, F)),
       String(RUN_ONE_STEPS),
@@ -456,7 +463,6 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     expect(events).to.have.length(3);
     await page.locator("#run tr[data-part=checkpoint]").nth(2).waitFor();
     expect(await page.locator("#run tr[data-part=checkpoint]").count()).to.equal(3);
-    const instance = resolveRunInstances(loadRunConfig(environment)).checkpoint;
     const expectedCurve: { steps: string; loss: number }[] = [];
     for (const { args, blockNumber, transactionHash } of events) {
       const steps = args.firstStep + args.steps;
@@ -468,10 +474,10 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
         transactionHash,
       ]);
       const cells = await row.locator("td").allInnerTexts();
-      expect(cells[0]).to.equal(`steps ${args.firstStep}–${steps - 1n} (k = ${args.steps})`);
+      expect(cells[0]).to.equal(`steps ${args.firstStep}–${steps - 1n}`);
       expect(cells[4]).to.equal(String(blockNumber));
       expect(await row.locator(".loss").getAttribute("title")).to.contain(`proven Σ E² = ${args.loss}`);
-      const meanLoss = meanLossOf(instance, args.steps, args.loss);
+      const meanLoss = meanLossOf(instances.checkpoint, args.steps, args.loss);
       if (meanLoss === undefined) throw new Error("the checkpoint instance is this checkout's");
       expectedCurve.push({ steps: String(steps), loss: meanLoss });
     }
@@ -498,8 +504,9 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
       merge.args.recorder,
       merge.transactionHash,
     ]);
-    const mergeInstance = resolveRunInstances(loadRunConfig(environment)).mergeBlock?.name;
-    expect((await mergeRow.locator("td").allInnerTexts())[3]).to.equal(mergeInstance);
+    expect(await mergeRow.locator("td strong").getAttribute("title")).to.equal(
+      `proven with ${instances.mergeBlock?.name ?? "no merge-block instance"}`,
+    );
     expect(await page.locator("#run .card-head").innerText())
       .to.contain("1 merge")
       .and.to.contain("3 checkpoints");
@@ -666,7 +673,9 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     await mergeResult.waitFor();
     expect(await mergeResult.innerText()).to.match(/✓ valid\s*\d+(\.\d+)? (ms|s)/);
     const mergeDetail = page.locator("[data-testid=merge-verify-detail]");
-    expect(await mergeDetail.innerText()).to.contain("submitMergeBlock, block 1 of 1");
+    expect(await mergeDetail.innerText())
+      .to.contain("submitMergeBlock, block 1 of 1")
+      .and.to.contain(`build/circuits/${instances.mergeBlock?.name ?? "no merge-block instance"}/`);
     const { mergedRoot } = await registry.mergeOf(1n, RUN_ONE_STEPS);
     expect(await signalsOf(mergeDetail, 6)).to.deep.equal(
       [runOne.baseRoot, runOne.head, runOne.alpha, 0n, 0n, mergedRoot].map(String),
@@ -738,7 +747,7 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
       checkpointFile,
       JSON.stringify(
         {
-          instance: resolveRunInstances(loadRunConfig(environment)).checkpoint.name,
+          instance: instances.checkpoint.name,
           encoding: "real",
           statement: {
             adapter_before: String(adapterCommitment(before.a, before.b, session.shape)),

@@ -29,7 +29,7 @@ import {
   table,
 } from "../ui/parts.js";
 import { formatLoss, lossCurve } from "./lossCurve.js";
-import { circuitName, hyperparameter, lineageList, startOf, type Actions } from "./shared.js";
+import { circuitName, hyperparameter, instanceNamed, lineageList, startOf, type Actions } from "./shared.js";
 import { verificationDetail, verifyCell } from "./verdict.js";
 
 export function renderRun(actions: Actions): void {
@@ -148,13 +148,15 @@ function runFacts(actions: Actions, run: RunSummary): HTMLElement {
   );
 }
 
-/** A row's proof cell, and the verdict row under it once verified. */
+/**
+ * A row of a run part: marked with the part it shows (data-part, data-steps: what highlightedRow and the
+ * test find), its proof cell appended, and the verdict row under it once verified.
+ */
 function verifiedRow(
   row: HTMLTableRowElement,
   run: RunSummary,
   part: RunPart,
   what: string,
-  columns: number,
   onVerify: () => void,
 ): HTMLTableRowElement[] {
   const verification = state.verifications.get(partKey(run.runId, part));
@@ -165,7 +167,11 @@ function verifiedRow(
   if (verification?.state !== "done" && verification?.state !== "failed") return [row];
   return [
     row,
-    h("tr", { class: "detail-row" }, h("td", { colspan: columns }, verificationDetail(what, part.kind, verification))),
+    h(
+      "tr",
+      { class: "detail-row" },
+      h("td", { colspan: row.cells.length }, verificationDetail(what, part.kind, verification)),
+    ),
   ];
 }
 
@@ -179,7 +185,7 @@ function startView(actions: Actions, run: RunSummary, details: RunDetails): HTML
     cell("Block", String(run.startBlock)),
     cell("Transaction", details.started === undefined ? "—" : hashCode(details.started.transactionHash)),
   );
-  const rows = verifiedRow(row, run, START_PART, `Start of run ${run.runId}`, 6, () => actions.verifyStart(run));
+  const rows = verifiedRow(row, run, START_PART, `Start of run ${run.runId}`, () => actions.verifyStart(run));
   return table(["Start", "Adapter", "Trainer", "Block", "Transaction", "Proof"], rows, "start-table");
 }
 
@@ -210,8 +216,7 @@ function checkpointsView(actions: Actions, run: RunSummary, checkpoints: readonl
       {},
       cell(
         "Steps",
-        h("strong", {}, stepRange(checkpoint)),
-        h("span", { class: "muted" }, ` (k = ${checkpoint.steps})`),
+        h("strong", { class: "nowrap", title: `k = ${checkpoint.steps} steps in one proof` }, stepRange(checkpoint)),
       ),
       cell("Adapter before → after", fieldCode(checkpoint.adapterBefore), " → ", fieldCode(checkpoint.adapterAfter)),
       cell("Proven loss (MSE)", lossCell(checkpoint)),
@@ -219,7 +224,7 @@ function checkpointsView(actions: Actions, run: RunSummary, checkpoints: readonl
       cell("Block", String(checkpoint.blockNumber)),
       cell("Transaction", hashCode(checkpoint.transactionHash)),
     );
-    return verifiedRow(row, run, checkpointPart(checkpoint), `Checkpoint of ${stepRange(checkpoint)}`, 7, () =>
+    return verifiedRow(row, run, checkpointPart(checkpoint), `Checkpoint of ${stepRange(checkpoint)}`, () =>
       actions.verifyCheckpoint(run, checkpoint),
     );
   });
@@ -242,21 +247,23 @@ function mergesView(actions: Actions, run: RunSummary, merges: readonly Verified
     const row = h(
       "tr",
       {},
-      cell("After", h("strong", {}, plural(merge.steps, "step"))),
+      cell(
+        "After",
+        h(
+          "strong",
+          { class: "nowrap", title: `proven with ${instanceNamed(merge.circuitId)?.name ?? merge.circuitId}` },
+          plural(merge.steps, "step"),
+        ),
+      ),
       cell("Adapter", fieldCode(merge.adapter)),
       cell("Merged root", fieldCode(merge.mergedRoot)),
-      cell("Instance", circuitName(merge.circuitId)),
       cell("Recorder", hashCode(merge.recorder)),
       cell("Block", String(merge.blockNumber)),
       cell("Transaction", hashCode(merge.transactionHash)),
     );
-    return verifiedRow(row, run, mergePart(merge), `Merge of the adapter after ${plural(merge.steps, "step")}`, 8, () =>
+    return verifiedRow(row, run, mergePart(merge), `Merge of the adapter after ${plural(merge.steps, "step")}`, () =>
       actions.verifyMerge(run, merge),
     );
   });
-  return table(
-    ["After", "Adapter", "Merged root", "Merge instance", "Recorder", "Block", "Transaction", "Proof"],
-    rows,
-    "merges-table",
-  );
+  return table(["After", "Adapter", "Merged root", "Recorder", "Block", "Transaction", "Proof"], rows, "merges-table");
 }
