@@ -5,49 +5,54 @@
 import {
   listRuns,
   runHistory,
+  runLineage,
   runMerges,
   type RunSummary,
+  type VerifiedCheckpoint,
   type VerifiedMerge,
-  type VerifiedStep,
 } from "../../src/chain/index.js";
-import { baseModels, connect, datasets, mergeCount, type Connection } from "./chain.js";
+import { baseModels, connect, datasets, mergeCount, projections, runStartedIn, type Connection } from "./chain.js";
 import { ActionableError, errorMessage } from "./errors.js";
 import { LEDGER_DATA_URL, type LedgerData } from "./ledgerData.js";
 import {
   beginConnection,
   beginRunSelection,
+  checkpointPart,
   isCurrent,
+  mergePart,
+  readDetails,
   selectedRunRead,
   setConnection,
   setHighlight,
   setLedgerData,
-  setMergeVerification,
   setVerification,
+  START_PART,
   state,
   storeRead,
-  storeRunReads,
+  storeRunDetails,
   type Failed,
-  type Highlight,
-  type MergeVerification,
   type RegistryReads,
+  type RunDetails,
+  type RunPart,
   type Verification,
 } from "./state.js";
 import { page } from "./ui/page.js";
 import { replace } from "./ui/dom.js";
 import { renderOverview } from "./views/overview.js";
-import { renderDatasets, renderModels } from "./views/registrations.js";
+import { renderDatasets, renderModels, renderProjections } from "./views/registrations.js";
 import { highlightedRow, renderRun } from "./views/run.js";
 import { renderRuns } from "./views/runs.js";
 import { fillInstanceSelect } from "./views/search.js";
-import { instanceOfRun, type Actions } from "./views/shared.js";
+import type { Actions } from "./views/shared.js";
 import { renderConnecting, renderConnectionFailed, renderStatus } from "./views/status.js";
-import { verifyAgain, verifyMergeAgain } from "./verify.js";
+import { verifyCheckpointAgain, verifyMergeAgain, verifyStartAgain, type Reverification } from "./verify.js";
 
 /** What the views' links and buttons call. */
 export const actions: Actions = {
   refresh: () => void connectAndLoad(),
   selectRun: (runId, highlight) => void selectRun(runId, highlight),
-  verifyStep: (run, step) => void verifyStep(run, step),
+  verifyStart: (run) => void verifyStart(run),
+  verifyCheckpoint: (run, checkpoint) => void verifyCheckpoint(run, checkpoint),
   verifyMerge: (run, merge) => void verifyMerge(run, merge),
   verifyAll: (run) => void verifyAll(run),
 };
@@ -58,6 +63,7 @@ function renderAll(): void {
   renderRun(actions);
   renderModels();
   renderDatasets();
+  renderProjections(actions);
 }
 
 /** A read that may fail: the failure is kept for the section to show. */
@@ -142,7 +148,7 @@ async function reachRegistry(url: string, generation: number): Promise<Connectio
   }
 }
 
-/** Phase 2: the runs, base models, datasets and merge count, each shown as soon as it answers. */
+/** Phase 2: the runs, base models, datasets, projections and merge count, each shown as soon as it answers. */
 async function readRegistry(connection: Connection, generation: number): Promise<void> {
   const load = async <K extends keyof RegistryReads>(
     key: K,
@@ -157,6 +163,7 @@ async function readRegistry(connection: Connection, generation: number): Promise
     load("runs", () => listRuns(connection.registry)),
     load("models", () => baseModels(connection)),
     load("datasets", () => datasets(connection)),
+    load("projections", () => projections(connection)),
     load("mergeCount", () => mergeCount(connection)),
   ]);
 }
@@ -173,8 +180,8 @@ async function openInitialRun(): Promise<void> {
 // A run
 // ---------------------------------------------------------------------------------------------
 
-/** Shows run `runId` (its history and merges read unless they are), pointing at `highlight`. */
-export async function selectRun(runId: bigint, highlight?: Highlight, scroll = true): Promise<void> {
+/** Shows run `runId` (its details read unless they are), pointing at `highlight`. */
+export async function selectRun(runId: bigint, highlight?: RunPart, scroll = true): Promise<void> {
   const connection = state.connection;
   if (connection === undefined) return;
   if (location.hash !== `#run=${runId}`)
@@ -189,18 +196,24 @@ export async function selectRun(runId: bigint, highlight?: Highlight, scroll = t
   }
 }
 
-/** A run's StepVerified and MergeVerified events; false when the answer came too late (another run or connection). */
+/** A run's checkpoints, merges, lineage and start; false when the answer came too late (another run or connection). */
 async function readRun(connection: Connection, runId: bigint): Promise<boolean> {
   const generation = state.generation;
   beginRunSelection(runId);
   renderRuns(actions);
   renderRun(actions);
-  const [steps, merges] = await Promise.all([
-    attempt(() => runHistory(connection.registry, runId)),
-    attempt(() => runMerges(connection.registry, runId)),
-  ]);
+  const { registry } = connection;
+  const details = await attempt(async (): Promise<RunDetails> => {
+    const [checkpoints, merges, lineage, started] = await Promise.all([
+      runHistory(registry, runId),
+      runMerges(registry, runId),
+      runLineage(registry, runId),
+      runStartedIn(connection, runId),
+    ]);
+    return { checkpoints, merges, lineage, started };
+  });
   if (!isCurrent(generation) || state.selectedRun !== runId) return false;
-  storeRunReads(steps, merges);
+  storeRunDetails(details);
   return true;
 }
 
@@ -208,62 +221,62 @@ async function readRun(connection: Connection, runId: bigint): Promise<boolean> 
 // Verify again
 // ---------------------------------------------------------------------------------------------
 
-async function verifyStep(run: RunSummary, step: VerifiedStep): Promise<void> {
-  const connection = state.connection;
-  const history = state.history;
-  if (connection === undefined || !Array.isArray(history)) return;
+/** Runs one verification, showing it as running, then its outcome (dropped if the page reconnected meanwhile). */
+async function verifyPart(run: RunSummary, part: RunPart, verify: () => Promise<Reverification>): Promise<void> {
   const generation = state.generation;
-  setVerification(run.runId, step.step, { state: "running" });
+  setVerification(run.runId, part, { state: "running" });
   renderRun(actions);
   let outcome: Verification;
   try {
-    const instance = instanceOfRun(run);
-    if (instance === undefined) {
-      throw new ActionableError(
-        "Unknown circuit",
-        `The run's circuit id ${run.circuitId} is the keccak256 of no instance in circuits/instances.json.`,
-        "Use the project checkout that deployed this registry.",
-      );
-    }
-    outcome = { state: "done", result: await verifyAgain(connection, run, step, history, instance) };
+    outcome = { state: "done", result: await verify() };
   } catch (error) {
     outcome = { state: "failed", error };
   }
   if (!isCurrent(generation)) return;
-  setVerification(run.runId, step.step, outcome);
+  setVerification(run.runId, part, outcome);
   renderRun(actions);
+}
+
+/** The connection and the project's instances, which every verification needs. */
+function verifier(): { connection: Connection; instances: LedgerData["instances"] } | undefined {
+  const connection = state.connection;
+  const instances = state.data?.instances;
+  return connection === undefined || instances === undefined ? undefined : { connection, instances };
+}
+
+async function verifyStart(run: RunSummary): Promise<void> {
+  const context = verifier();
+  if (context === undefined) return;
+  await verifyPart(run, START_PART, () => verifyStartAgain(context.connection, run, context.instances));
+}
+
+async function verifyCheckpoint(run: RunSummary, checkpoint: VerifiedCheckpoint): Promise<void> {
+  const context = verifier();
+  const checkpoints = readDetails()?.checkpoints;
+  if (context === undefined || checkpoints === undefined) return;
+  await verifyPart(run, checkpointPart(checkpoint), () =>
+    verifyCheckpointAgain(context.connection, run, checkpoint, checkpoints, context.instances),
+  );
 }
 
 async function verifyMerge(run: RunSummary, merge: VerifiedMerge): Promise<void> {
-  const connection = state.connection;
-  const instances = state.data?.instances;
-  if (connection === undefined || instances === undefined) return;
-  const generation = state.generation;
-  setMergeVerification(run.runId, merge.step, { state: "running" });
-  renderRun(actions);
-  let outcome: MergeVerification;
-  try {
-    outcome = { state: "done", result: await verifyMergeAgain(connection, run, merge, instances) };
-  } catch (error) {
-    outcome = { state: "failed", error };
-  }
-  if (!isCurrent(generation)) return;
-  setMergeVerification(run.runId, merge.step, outcome);
-  renderRun(actions);
+  const context = verifier();
+  if (context === undefined) return;
+  await verifyPart(run, mergePart(merge), () => verifyMergeAgain(context.connection, run, merge, context.instances));
 }
 
-/** Every step of the run, then every merge, one after the other (stops when another run is opened). */
+/** The run's start, then every checkpoint, then every merge, one after the other (stops when another run is opened). */
 async function verifyAll(run: RunSummary): Promise<void> {
-  const history = state.history;
-  if (!Array.isArray(history)) return;
-  for (const step of history) {
-    if (state.selectedRun !== run.runId) return;
-    await verifyStep(run, step);
+  const details = readDetails();
+  if (details === undefined) return;
+  const stillSelected = (): boolean => state.selectedRun === run.runId;
+  await verifyStart(run);
+  for (const checkpoint of details.checkpoints) {
+    if (!stillSelected()) return;
+    await verifyCheckpoint(run, checkpoint);
   }
-  const merges = state.merges;
-  if (!Array.isArray(merges)) return;
-  for (const merge of merges) {
-    if (state.selectedRun !== run.runId) return;
+  for (const merge of details.merges) {
+    if (!stillSelected()) return;
     await verifyMerge(run, merge);
   }
 }

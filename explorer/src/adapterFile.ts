@@ -1,7 +1,8 @@
 /**
  * An adapter file → the adapter commitment(s) it holds, computed in the browser with the project's
- * library (PROTOCOL §5, src/commitments.ts). Accepted: the prove command's input (docs/COMMANDS.md:
- * witness.adapter_a / adapter_b, and adapter_a_after / adapter_b_after when present), a plain
+ * library (PROTOCOL §5, src/protocol/commitments.ts). Accepted: the prove command's input of a
+ * checkpoint (docs/COMMANDS.md: witness.adapter_a / adapter_b, and adapter_a_after / adapter_b_after when
+ * present), a plain
  * {"adapter_a", "adapter_b"} document, both with "encoding" "real" (default) or "fixed", or the prove
  * command's answer (its statement's adapter_before / adapter_after commitments).
  */
@@ -13,7 +14,7 @@ import type { InstanceInfo } from "./ledgerData.js";
 export type Encoding = "real" | "fixed";
 
 export interface AdapterCandidate {
-  /** what this adapter is, for people ("the adapter after the step") */
+  /** what this adapter is, for people ("the adapter after the checkpoint") */
   label: string;
   /** where it came from in the file */
   source: string;
@@ -117,13 +118,13 @@ export function parseAdapterFile(
   if (isRecord(witness)) {
     if (witness.adapter_a_after !== undefined || witness.adapter_b_after !== undefined) {
       candidates.push({
-        label: "Adapter after the step",
+        label: "Adapter after the checkpoint",
         source: "witness.adapter_a_after, witness.adapter_b_after",
         commitment: commitmentOf(witness, "adapter_a_after", "adapter_b_after", "witness.", encoding, shape),
       });
     }
     candidates.push({
-      label: candidates.length > 0 ? "Adapter before the step" : "Adapter",
+      label: candidates.length > 0 ? "Adapter before the checkpoint" : "Adapter",
       source: "witness.adapter_a, witness.adapter_b",
       commitment: commitmentOf(witness, "adapter_a", "adapter_b", "witness.", encoding, shape),
     });
@@ -138,8 +139,8 @@ export function parseAdapterFile(
     (document.statement.adapter_after !== undefined || document.statement.adapter_before !== undefined)
   ) {
     for (const [key, label] of [
-      ["adapter_after", "Adapter after the step"],
-      ["adapter_before", "Adapter before the step"],
+      ["adapter_after", "Adapter after the checkpoint"],
+      ["adapter_before", "Adapter before the checkpoint"],
     ] as const) {
       const value = document.statement[key];
       if (typeof value === "string")

@@ -1,11 +1,12 @@
 /**
- * Reaching the node and the registry recorded for its chain, and the few reads of the registry the
- * query SDK (src/chain) has no function for: the page's own registrations lists and event lookups.
+ * Reaching the node and the version-2 registry (LoraLedgerRegistryV2) recorded for its chain, and the
+ * few reads of the registry the query SDK (src/chain) has no function for: the page's own lists of
+ * registrations and projections, and the events that recorded an adapter, a start or a merge.
  */
 import { JsonRpcProvider, Network } from "ethers";
-import { LoraLedgerRegistry__factory } from "../../types/ethers-contracts/factories/LoraLedgerRegistry__factory.js";
-import type { LoraLedgerRegistry } from "../../types/ethers-contracts/LoraLedgerRegistry.js";
-import { circuitIdOf, REGISTRY_FUTURE_ID } from "../../src/chain/index.js";
+import { LoraLedgerRegistryV2__factory } from "../../types/ethers-contracts/factories/LoraLedgerRegistryV2__factory.js";
+import type { LoraLedgerRegistryV2 } from "../../types/ethers-contracts/LoraLedgerRegistryV2.js";
+import { circuitIdOf, projectionStatus, REGISTRY_V2_FUTURE_ID, type ProjectionStatus } from "../../src/chain/index.js";
 import { ActionableError } from "./errors.js";
 import type { InstanceInfo, LedgerData } from "./ledgerData.js";
 
@@ -13,7 +14,7 @@ export interface Connection {
   url: string;
   chainId: bigint;
   provider: JsonRpcProvider;
-  registry: LoraLedgerRegistry;
+  registry: LoraLedgerRegistryV2;
   registryAddress: string;
   deploymentFile: string;
   deploymentBlock: bigint;
@@ -85,11 +86,11 @@ export async function connect(url: string, data: LedgerData, expectedChain: bigi
     recorded.length > 0
       ? ` Deployments are recorded for chain${recorded.length > 1 ? "s" : ""} ${recorded.join(", ")}: is this the node you meant?`
       : "";
-  const registryAddress = deployment?.addresses[REGISTRY_FUTURE_ID];
+  const registryAddress = deployment?.addresses[REGISTRY_V2_FUTURE_ID];
   if (deployment === undefined || registryAddress === undefined) {
     throw new ActionableError(
       `No deployment recorded for chain ${chainId}`,
-      `The project has no record of the registry on chain ${chainId} (deploy/deployments/chain-${chainId}/deployed_addresses.json, key ${REGISTRY_FUTURE_ID}).${elsewhere}`,
+      `The project has no record of the registry on chain ${chainId} (deploy/deployments/chain-${chainId}/deployed_addresses.json, key ${REGISTRY_V2_FUTURE_ID}).${elsewhere}`,
       `Deploy it: \`${DEPLOY_COMMAND}\``,
     );
   }
@@ -104,7 +105,7 @@ export async function connect(url: string, data: LedgerData, expectedChain: bigi
       `Remove \`deploy/deployments/chain-${chainId}\` and deploy again: \`${DEPLOY_COMMAND}\``,
     );
   }
-  const registry = LoraLedgerRegistry__factory.connect(registryAddress, provider);
+  const registry = LoraLedgerRegistryV2__factory.connect(registryAddress, provider);
   const [deploymentBlock, blockNumber] = await Promise.all([registry.deploymentBlock(), provider.getBlockNumber()]);
   return {
     url,
@@ -168,26 +169,38 @@ export interface Recorded {
   transactionHash: string;
 }
 
-/**
- * The block and transaction of the StepVerified event of run `runId`, step `step`, that produced
- * `adapter` (one filtered query: runHistory of src/chain would read the whole run).
- */
-export async function stepRecordedIn(
-  connection: Connection,
-  runId: bigint,
-  step: bigint,
-  adapter: bigint,
-): Promise<Recorded | undefined> {
-  const { registry } = connection;
-  const events = await registry.queryFilter(
-    registry.filters.StepVerified(runId, undefined, adapter),
-    Number(connection.deploymentBlock),
-  );
-  const event = events.find((found) => found.args.step === step);
+function recordedBy(event: Recorded | undefined): Recorded | undefined {
   return event === undefined ? undefined : { blockNumber: event.blockNumber, transactionHash: event.transactionHash };
 }
 
-/** The block and transaction of the MergeVerified event that recorded `mergedRoot` for `adapter`. */
+/** The RunStarted event of run `runId`: the startRun transaction whose proof started it. */
+export async function runStartedIn(connection: Connection, runId: bigint): Promise<Recorded | undefined> {
+  const { registry } = connection;
+  const events = await registry.queryFilter(registry.filters.RunStarted(runId), Number(connection.deploymentBlock));
+  return recordedBy(events[0]);
+}
+
+/**
+ * Where run `runId`'s adapter after `steps` steps was recorded: its RunStarted event for 0 steps, else
+ * the CheckpointVerified event that ended at `steps` (one filtered query: runHistory would read the run).
+ */
+export async function adapterRecordedIn(
+  connection: Connection,
+  runId: bigint,
+  steps: bigint,
+  adapter: bigint,
+): Promise<Recorded | undefined> {
+  if (steps === 0n) return runStartedIn(connection, runId);
+  const { registry } = connection;
+  // A filter takes the event's inputs in order, undefined where it does not filter (indexed ones only).
+  const events = await registry.queryFilter(
+    registry.filters.CheckpointVerified(runId, undefined, undefined, adapter),
+    Number(connection.deploymentBlock),
+  );
+  return recordedBy(events.find((event) => event.args.firstStep + event.args.steps === steps));
+}
+
+/** The MergeVerified event that recorded `mergedRoot` for run `runId`'s `adapter`. */
 export async function mergeRecordedIn(
   connection: Connection,
   runId: bigint,
@@ -199,8 +212,66 @@ export async function mergeRecordedIn(
     registry.filters.MergeVerified(runId, adapter, mergedRoot),
     Number(connection.deploymentBlock),
   );
-  const event = events[0];
-  return event === undefined ? undefined : { blockNumber: event.blockNumber, transactionHash: event.transactionHash };
+  return recordedBy(events[0]);
+}
+
+/** A verified block of a merge, from its MergeBlockVerified event. */
+export interface VerifiedMergeBlock extends Recorded {
+  blockIndex: number;
+}
+
+/** The verified blocks of the merge of run `runId`'s adapter after `steps` steps with instance `circuitId`, in order. */
+export async function mergeBlocks(
+  connection: Connection,
+  runId: bigint,
+  steps: bigint,
+  circuitId: string,
+): Promise<VerifiedMergeBlock[]> {
+  const { registry } = connection;
+  const events = await registry.queryFilter(
+    registry.filters.MergeBlockVerified(runId, undefined, circuitId),
+    Number(connection.deploymentBlock),
+  );
+  return events
+    .filter((event) => event.args.steps === steps)
+    .map((event) => ({
+      blockIndex: Number(event.args.blockIndex),
+      blockNumber: event.blockNumber,
+      transactionHash: event.transactionHash,
+    }))
+    .sort((first, second) => first.blockIndex - second.blockIndex);
+}
+
+/** The base projection of a (base model, dataset) pair, with the block and transaction that completed it. */
+export interface ProjectionEntry extends ProjectionStatus {
+  completedIn: Recorded | undefined;
+}
+
+/**
+ * Every (base model, dataset) pair with a verified projection block, complete or not: the
+ * ProjectionCompleted event of a complete one, and how far each instance got (projectionStatus).
+ */
+export async function projections(connection: Connection): Promise<ProjectionEntry[]> {
+  const { registry } = connection;
+  const fromBlock = Number(connection.deploymentBlock);
+  const [blocks, completions] = await Promise.all([
+    registry.queryFilter(registry.filters.ProjectionBlockVerified(), fromBlock),
+    registry.queryFilter(registry.filters.ProjectionCompleted(), fromBlock),
+  ]);
+  const pairKey = (baseRoot: bigint, datasetRoot: bigint): string => `${baseRoot}:${datasetRoot}`;
+  const pairs = new Map<string, { baseRoot: bigint; datasetRoot: bigint }>();
+  for (const { args } of blocks) pairs.set(pairKey(args.baseRoot, args.datasetRoot), args);
+  return Promise.all(
+    [...pairs.values()].map(async ({ baseRoot, datasetRoot }) => ({
+      ...(await projectionStatus(registry, baseRoot, datasetRoot)),
+      // The registry keeps the first completed projection of a pair: its event is the first.
+      completedIn: recordedBy(
+        completions.find(
+          (event) => pairKey(event.args.baseRoot, event.args.datasetRoot) === pairKey(baseRoot, datasetRoot),
+        ),
+      ),
+    })),
+  );
 }
 
 /** The instance a circuit id names: the registry's id of an instance is circuitIdOf(its name). */

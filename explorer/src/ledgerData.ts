@@ -2,7 +2,7 @@
  * What the page needs from the project's files, as one JSON document (served by the Vite plugin in
  * explorer/ledgerDataPlugin.ts at LEDGER_DATA_URL, written next to the page by `vite build`).
  * Shared by the plugin (Node) and the page (browser): types and constants only. The registry's key in
- * a deployment record is REGISTRY_FUTURE_ID of src/chain.
+ * a deployment record is REGISTRY_V2_FUTURE_ID of src/chain.
  */
 import type { CircuitInstance } from "../../src/protocol/index.js";
 

@@ -1,5 +1,5 @@
 /**
- * The registry explorer: what a LoraLedgerRegistry knows, read through a JSON-RPC URL with the
+ * The registry explorer: what a LoraLedgerRegistryV2 knows, read through a JSON-RPC URL with the
  * project's library (src/chain, src/protocol) and typechain types. This file boots the page: it wires
  * the top bar, the search form, the file drop and the address to the actions, then connects.
  */

@@ -2,10 +2,10 @@
  * What the page knows: the project's data, the connection, what was read from the registry, the
  * selected run and the proofs verified again. The views read it; only the functions below change it.
  */
-import type { BaseModelEntry, Connection, DatasetEntry } from "./chain.js";
-import type { RunSummary, VerifiedMerge, VerifiedStep } from "../../src/chain/index.js";
+import type { BaseModelEntry, Connection, DatasetEntry, ProjectionEntry, Recorded } from "./chain.js";
+import type { RunSummary, VerifiedCheckpoint, VerifiedMerge } from "../../src/chain/index.js";
 import type { LedgerData } from "./ledgerData.js";
-import type { MergeReverification, Reverification } from "./verify.js";
+import type { Reverification } from "./verify.js";
 
 /** A read that failed: the section shows the error. */
 export interface Failed {
@@ -17,12 +17,38 @@ export type RunRead<T> = T | "loading" | Failed;
 
 export type Outcome<T> = { state: "running" } | { state: "done"; result: T } | { state: "failed"; error: unknown };
 export type Verification = Outcome<Reverification>;
-export type MergeVerification = Outcome<MergeReverification>;
 
-/** A row of the run's view to point at: a step of its history, or the merge of a step's adapter. */
-export interface Highlight {
-  kind: "step" | "merge";
-  step: bigint;
+/** What the selected run's view shows beyond its summary. */
+export interface RunDetails {
+  /** its CheckpointVerified events, in step order */
+  checkpoints: VerifiedCheckpoint[];
+  /** its MergeVerified events, in step order */
+  merges: VerifiedMerge[];
+  /** the run, then the run it continues, … back to its canonical start (runLineage) */
+  lineage: RunSummary[];
+  /** the startRun transaction (its RunStarted event) */
+  started: Recorded | undefined;
+}
+
+/**
+ * What of a run a row shows, by the run's step count it ends at: its start (0 steps), the checkpoint
+ * that ended at `steps`, or the merge of the adapter after `steps` steps.
+ */
+export interface RunPart {
+  kind: "start" | "checkpoint" | "merge";
+  steps: bigint;
+}
+
+/** The run's start: the adapter after 0 steps. */
+export const START_PART: RunPart = { kind: "start", steps: 0n };
+
+/** A checkpoint is named by the step count it ends at: its adapter is the run's after that many steps. */
+export function checkpointPart(checkpoint: Pick<VerifiedCheckpoint, "firstStep" | "steps">): RunPart {
+  return { kind: "checkpoint", steps: checkpoint.firstStep + checkpoint.steps };
+}
+
+export function mergePart(merge: Pick<VerifiedMerge, "steps">): RunPart {
+  return { kind: "merge", steps: merge.steps };
 }
 
 interface State {
@@ -31,32 +57,30 @@ interface State {
   runs?: RunSummary[] | Failed;
   models?: BaseModelEntry[] | Failed;
   datasets?: DatasetEntry[] | Failed;
+  projections?: ProjectionEntry[] | Failed;
   /** merges recorded in the registry, every run */
   mergeCount?: number | Failed;
   selectedRun?: bigint;
-  history?: RunRead<VerifiedStep[]>;
-  /** the selected run's merges (MergeVerified events) */
-  merges?: RunRead<VerifiedMerge[]>;
-  highlight?: Highlight;
-  /** by verificationKey(runId, step) */
+  details?: RunRead<RunDetails>;
+  /** the row of the selected run's view to point at */
+  highlight?: RunPart;
+  /** by partKey(runId, part) */
   verifications: Map<string, Verification>;
-  mergeVerifications: Map<string, MergeVerification>;
   /** bumped on every (re)connection: results of an older one are dropped */
   generation: number;
 }
 
 /** The state as the views see it. */
-export type PageState = Readonly<Omit<State, "verifications" | "mergeVerifications">> & {
+export type PageState = Readonly<Omit<State, "verifications">> & {
   readonly verifications: ReadonlyMap<string, Verification>;
-  readonly mergeVerifications: ReadonlyMap<string, MergeVerification>;
 };
 
-const current: State = { verifications: new Map(), mergeVerifications: new Map(), generation: 0 };
+const current: State = { verifications: new Map(), generation: 0 };
 
 export const state: PageState = current;
 
 /** The reads of the registry made on connection, one per overview section. */
-export type RegistryReads = Pick<State, "runs" | "models" | "datasets" | "mergeCount">;
+export type RegistryReads = Pick<State, "runs" | "models" | "datasets" | "projections" | "mergeCount">;
 
 // ---------------------------------------------------------------------------------------------
 // Changes
@@ -71,12 +95,11 @@ export function beginConnection(): number {
     runs: undefined,
     models: undefined,
     datasets: undefined,
+    projections: undefined,
     mergeCount: undefined,
-    history: undefined,
-    merges: undefined,
+    details: undefined,
   });
   current.verifications.clear();
-  current.mergeVerifications.clear();
   return generation;
 }
 
@@ -93,36 +116,30 @@ export function storeRead<K extends keyof RegistryReads>(key: K, value: Registry
   reads[key] = value;
 }
 
-export function setHighlight(highlight: Highlight | undefined): void {
+export function setHighlight(highlight: RunPart | undefined): void {
   current.highlight = highlight;
 }
 
-/** A run becomes the selected one; its history and merges are being read. */
+/** A run becomes the selected one; its details are being read. */
 export function beginRunSelection(runId: bigint): void {
   current.selectedRun = runId;
-  current.history = "loading";
-  current.merges = "loading";
+  current.details = "loading";
 }
 
-export function storeRunReads(history: VerifiedStep[] | Failed, merges: VerifiedMerge[] | Failed): void {
-  current.history = history;
-  current.merges = merges;
+export function storeRunDetails(details: RunDetails | Failed): void {
+  current.details = details;
 }
 
-export function setVerification(runId: bigint, step: bigint, outcome: Verification): void {
-  current.verifications.set(verificationKey(runId, step), outcome);
-}
-
-export function setMergeVerification(runId: bigint, step: bigint, outcome: MergeVerification): void {
-  current.mergeVerifications.set(verificationKey(runId, step), outcome);
+export function setVerification(runId: bigint, part: RunPart, outcome: Verification): void {
+  current.verifications.set(partKey(runId, part), outcome);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Questions
 // ---------------------------------------------------------------------------------------------
 
-export function verificationKey(runId: bigint, step: bigint): string {
-  return `${runId}:${step}`;
+export function partKey(runId: bigint, part: RunPart): string {
+  return `${runId}:${part.kind}:${part.steps}`;
 }
 
 /** Whether `generation` is still the current connection's (an answer to an older one is dropped). */
@@ -135,11 +152,17 @@ export function runOf(runId: bigint | undefined): RunSummary | undefined {
   return Array.isArray(current.runs) ? current.runs.find((run) => run.runId === runId) : undefined;
 }
 
-/** Whether the selected run's history and merges are read (not loading, not failed). */
-export function selectedRunRead(runId: bigint): boolean {
-  return current.selectedRun === runId && Array.isArray(current.history) && Array.isArray(current.merges);
+/** The selected run's details when they are read (not loading, not failed). */
+export function readDetails(): RunDetails | undefined {
+  const details = current.details;
+  return details === undefined || details === "loading" || "error" in details ? undefined : details;
 }
 
-export function isHighlighted(kind: Highlight["kind"], step: bigint): boolean {
-  return current.highlight?.kind === kind && current.highlight.step === step;
+/** Whether run `runId` is the selected one and its details are read. */
+export function selectedRunRead(runId: bigint): boolean {
+  return current.selectedRun === runId && readDetails() !== undefined;
+}
+
+export function isHighlighted(part: RunPart): boolean {
+  return current.highlight?.kind === part.kind && current.highlight.steps === part.steps;
 }

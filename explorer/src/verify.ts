@@ -1,38 +1,56 @@
 /**
- * "Verify again": a recorded step's (or merge's) proof, decoded from the calldata of the transaction
- * that recorded it, verified in the browser with snarkjs against the instance's verification key.
+ * "Verify again": a run's start, a checkpoint or a merge, its proofs decoded from the calldata of the
+ * transactions that recorded them, verified in the browser with snarkjs against the instance's
+ * verification key, with the public inputs assembled from the registry's state and events exactly as
+ * LoraLedgerRegistryV2 assembles them (PROTOCOL §12, §13).
  */
 import type { TransactionResponse } from "ethers";
 import type { Groth16Proof, VerificationKey } from "snarkjs";
 import {
-  registryMergeInputs,
-  registryPublicInputs,
+  registryCheckpointInputs,
   type RunSummary,
+  type VerifiedCheckpoint,
   type VerifiedMerge,
-  type VerifiedStep,
 } from "../../src/chain/index.js";
-import { instanceOfCircuit, type Connection } from "./chain.js";
+import {
+  CHECKPOINT_PUBLIC_INPUTS,
+  MERGE_BLOCK_PUBLIC_INPUTS,
+  orderedPublicSignals,
+  RUN_START_PUBLIC_INPUTS,
+  type CircuitInstance,
+  type MergeBlockStatement,
+  type RunStartStatement,
+} from "../../src/protocol/index.js";
+import { instanceOfCircuit, mergeBlocks, runStartedIn, type Connection } from "./chain.js";
 import { ActionableError } from "./errors.js";
 import { verificationKeyUrl, type InstanceInfo } from "./ledgerData.js";
 
-export interface Reverification {
+/** One proof verified again. */
+export interface CheckedProof {
+  /** where the proof was decoded from, for people: "submitCheckpoints (entry 1 of 2)", "block 1 of 1" */
+  source: string;
+  transactionHash: string;
+  from: string;
   valid: boolean;
-  /** groth16.verify only */
-  verifyMilliseconds: number;
-  /** fetching the transaction and the key, decoding, verifying */
-  totalMilliseconds: number;
-  method: "submitStep" | "submitSteps";
-  /** position of the step in a submitSteps batch */
-  batchIndex: number;
-  batchSize: number;
+  /** the public inputs' names, in order (the template's pubs in circuits/instances.json) */
+  names: readonly string[];
   publicSignals: string[];
   proof: Groth16Proof;
+}
+
+/** A start, a checkpoint or a merge verified again: valid when each of its proofs is. */
+export interface Reverification {
+  valid: boolean;
   instance: string;
-  from: string;
+  proofs: CheckedProof[];
+  /** groth16.verify only, every proof */
+  verifyMilliseconds: number;
+  /** fetching the transactions and the key, decoding, verifying */
+  totalMilliseconds: number;
 }
 
 interface SolidityProofLike {
-  a: readonly [bigint, bigint] | readonly bigint[];
+  a: readonly bigint[];
   b: readonly (readonly bigint[])[];
   c: readonly bigint[];
 }
@@ -79,11 +97,30 @@ function verificationKey(instance: InstanceInfo): Promise<VerificationKey> {
   return key;
 }
 
-/** Phase 1: the transaction that recorded a step or a merge, sent to the registry itself (else its calldata is another contract's). */
+/** The instance `circuitId` names, of the template the registry asked it about. */
+function instanceFor(
+  circuitId: string,
+  template: CircuitInstance["template"],
+  instances: readonly InstanceInfo[],
+): InstanceInfo {
+  const instance = instanceOfCircuit(circuitId, instances);
+  if (instance === undefined) {
+    throw new ActionableError(
+      "Unknown circuit",
+      `The circuit id ${circuitId} is the keccak256 of no instance in circuits/instances.json.`,
+      "Use the project checkout that deployed this registry.",
+    );
+  }
+  if (instance.template !== template)
+    throw new Error(`circuit ${instance.name} is a ${instance.template} instance, not a ${template} one`);
+  return instance;
+}
+
+/** The transaction that recorded a proof, sent to the registry itself (else its calldata is another contract's). */
 async function registryTransaction(
   connection: Connection,
   transactionHash: string,
-  what: "step" | "merge",
+  what: string,
 ): Promise<TransactionResponse> {
   const transaction = await connection.provider.getTransaction(transactionHash);
   if (transaction === null)
@@ -95,225 +132,261 @@ async function registryTransaction(
   if (transaction.to?.toLowerCase() !== connection.registryAddress.toLowerCase()) {
     throw new ActionableError(
       `Cannot decode this ${what}'s proof`,
-      `Transaction ${transactionHash} was sent to ${transaction.to ?? "no address"}, not to the registry: the ${what} was ${what === "step" ? "submitted" : "recorded"} through another contract, whose calldata the page cannot decode.`,
+      `Transaction ${transactionHash} was sent to ${transaction.to ?? "no address"}, not to the registry: the ${what} was recorded through another contract, whose calldata the page cannot decode.`,
     );
   }
   return transaction;
 }
 
-/** Phase 3: groth16.verify of snarkjs's browser build (loaded on first use), timed. */
+/** The registry function a transaction calls, with its arguments; any other function is an error. */
+function decodeCall(
+  connection: Connection,
+  transaction: TransactionResponse,
+  expected: readonly string[],
+  what: string,
+): { name: string; args: readonly unknown[] } {
+  const parsed = connection.registry.interface.parseTransaction({ data: transaction.data, value: transaction.value });
+  if (parsed === null || !expected.includes(parsed.name)) {
+    throw new ActionableError(
+      `Cannot decode this ${what}'s proof`,
+      `Transaction ${transaction.hash} calls ${parsed?.name ?? "an unknown function"}, not ${expected.join(" or ")}.`,
+    );
+  }
+  return { name: parsed.name, args: parsed.args.toArray() as unknown[] };
+}
+
+/** groth16.verify of snarkjs's browser build (loaded on first use), timed. */
 async function groth16Verify(
-  keyPromise: Promise<VerificationKey>,
+  key: VerificationKey,
   publicSignals: string[],
   proof: Groth16Proof,
-): Promise<{ valid: boolean; verifyMilliseconds: number; done: number }> {
-  const key = await keyPromise;
-  // snarkjs (its browser build, resolved through the package's "browser" export) loads on first use.
+): Promise<{ valid: boolean; milliseconds: number }> {
   const { groth16 } = await import("snarkjs");
-  const verifyStarted = performance.now();
-  const valid = await groth16.verify(key, publicSignals, proof);
-  const done = performance.now();
-  return { valid, verifyMilliseconds: done - verifyStarted, done };
-}
-
-interface StepCall {
-  method: Reverification["method"];
-  batchIndex: number;
-  batchSize: number;
-  adapterAfter: bigint;
-  proof: SolidityProofLike;
-}
-
-/** Phase 2 of a step: its entry of submitStep(runId, adapterAfter, proof) or submitSteps(runId, steps[]). */
-function decodeStepCall(
-  connection: Connection,
-  transaction: TransactionResponse,
-  run: RunSummary,
-  step: VerifiedStep,
-  history: readonly VerifiedStep[],
-): StepCall {
-  const parsed = connection.registry.interface.parseTransaction({ data: transaction.data, value: transaction.value });
-  let call: StepCall;
-  if (parsed?.name === "submitStep") {
-    call = {
-      method: "submitStep",
-      batchIndex: 0,
-      batchSize: 1,
-      adapterAfter: parsed.args[1] as bigint,
-      proof: parsed.args[2] as SolidityProofLike,
-    };
-  } else if (parsed?.name === "submitSteps") {
-    const submissions = parsed.args[1] as readonly { adapterAfter: bigint; proof: SolidityProofLike }[];
-    // A batch records consecutive steps: its first is the smallest step this transaction verified.
-    const inTransaction = history
-      .filter((other) => other.transactionHash === step.transactionHash)
-      .map((other) => other.step);
-    const first = inTransaction.reduce((smallest, value) => (value < smallest ? value : smallest), step.step);
-    const batchIndex = Number(step.step - first);
-    const submission = submissions[batchIndex];
-    if (submission === undefined)
-      throw new Error(
-        `step ${step.step} is not in the submitSteps batch of ${submissions.length} of ${step.transactionHash}`,
-      );
-    call = {
-      method: "submitSteps",
-      batchIndex,
-      batchSize: submissions.length,
-      adapterAfter: submission.adapterAfter,
-      proof: submission.proof,
-    };
-  } else {
-    throw new ActionableError(
-      "Cannot decode this step's proof",
-      `Transaction ${step.transactionHash} calls ${parsed?.name ?? "an unknown function"}, not submitStep or submitSteps.`,
-    );
-  }
-  if (parsed.args[0] !== run.runId)
-    throw new Error(
-      `transaction ${step.transactionHash} submits to run ${String(parsed.args[0])}, not run ${run.runId}`,
-    );
-  if (call.adapterAfter !== step.adapterAfter)
-    throw new Error(`the calldata claims adapter ${call.adapterAfter}, the StepVerified event ${step.adapterAfter}`);
-  return call;
-}
-
-/** A recorded step's proof, decoded from its transaction's calldata, verified against the instance's key. */
-export async function verifyAgain(
-  connection: Connection,
-  run: RunSummary,
-  step: VerifiedStep,
-  history: readonly VerifiedStep[],
-  instance: InstanceInfo,
-): Promise<Reverification> {
   const started = performance.now();
-  const keyPromise = verificationKey(instance);
-  const transaction = await registryTransaction(connection, step.transactionHash, "step");
-  const call = decodeStepCall(connection, transaction, run, step, history);
-  // The registry assembles the public inputs itself (PROTOCOL §7), from the run as it was before the
-  // step (head = the step's adapterBefore, nextStep = the step); the submitter is the transaction's sender.
-  const runBefore = {
-    baseRoot: run.baseRoot,
-    datasetRoot: run.datasetRoot,
-    hparamsHash: run.hparamsHash,
-    head: step.adapterBefore,
-    nextStep: step.step,
-  };
-  const publicSignals = registryPublicInputs(runBefore, step.adapterAfter, transaction.from).map(String);
-  const proof = snarkjsProof(call.proof);
-  const { valid, verifyMilliseconds, done } = await groth16Verify(keyPromise, publicSignals, proof);
-  return {
-    valid,
-    verifyMilliseconds,
-    totalMilliseconds: done - started,
-    method: call.method,
-    batchIndex: call.batchIndex,
-    batchSize: call.batchSize,
-    publicSignals,
-    proof,
-    instance: instance.name,
-    from: transaction.from,
-  };
+  const valid = await groth16.verify(key, publicSignals, proof);
+  return { valid, milliseconds: performance.now() - started };
 }
 
-export interface MergeReverification {
-  valid: boolean;
-  verifyMilliseconds: number;
-  totalMilliseconds: number;
-  publicSignals: string[];
-  proof: Groth16Proof;
-  /** the LoraMerge instance the calldata's mergeCircuitId names */
-  instance: string;
-  mergeCircuitId: string;
-  from: string;
-}
-
-interface MergeCall {
-  mergeCircuitId: string;
-  mergedRoot: bigint;
+interface DecodedProof extends Omit<CheckedProof, "valid" | "publicSignals" | "proof"> {
+  publicInputs: readonly bigint[];
   proof: SolidityProofLike;
 }
 
-/** Phase 2 of a merge: recordMerge(runId, step, mergeCircuitId, mergedRoot, proof), checked against its MergeVerified event. */
-function decodeMergeCall(
-  connection: Connection,
-  transaction: TransactionResponse,
-  run: RunSummary,
-  merge: VerifiedMerge,
-  adapter: bigint,
-): MergeCall {
-  const parsed = connection.registry.interface.parseTransaction({ data: transaction.data, value: transaction.value });
-  if (parsed?.name !== "recordMerge") {
-    throw new ActionableError(
-      "Cannot decode this merge's proof",
-      `Transaction ${merge.transactionHash} calls ${parsed?.name ?? "an unknown function"}, not recordMerge.`,
-    );
+/** Verifies each decoded proof against the instance's key; the whole is valid when each is. */
+async function verifyEach(
+  started: number,
+  instance: InstanceInfo,
+  keyPromise: Promise<VerificationKey>,
+  decoded: readonly DecodedProof[],
+): Promise<Reverification> {
+  const key = await keyPromise;
+  const proofs: CheckedProof[] = [];
+  let verifyMilliseconds = 0;
+  for (const entry of decoded) {
+    const publicSignals = entry.publicInputs.map(String);
+    const proof = snarkjsProof(entry.proof);
+    const { valid, milliseconds } = await groth16Verify(key, publicSignals, proof);
+    verifyMilliseconds += milliseconds;
+    const { source, transactionHash, from, names } = entry;
+    proofs.push({ source, transactionHash, from, names, valid, publicSignals, proof });
   }
-  const [runId, step, mergeCircuitId, mergedRoot, proof] = parsed.args as unknown as [
-    bigint,
-    bigint,
-    string,
-    bigint,
-    SolidityProofLike,
-  ];
-  if (runId !== run.runId)
-    throw new Error(`transaction ${merge.transactionHash} records a merge of run ${runId}, not run ${run.runId}`);
-  if (step !== merge.step)
-    throw new Error(`the calldata names step ${step}, the MergeVerified event step ${merge.step}`);
-  if (mergedRoot !== merge.mergedRoot)
-    throw new Error(`the calldata claims merged root ${mergedRoot}, the MergeVerified event ${merge.mergedRoot}`);
-  if (adapter !== merge.adapter)
-    throw new Error(
-      `adapterAfterStep(${run.runId}, ${merge.step}) is ${adapter}, the MergeVerified event names ${merge.adapter}`,
-    );
-  return { mergeCircuitId, mergedRoot, proof };
+  return {
+    valid: proofs.length > 0 && proofs.every((proof) => proof.valid),
+    instance: instance.name,
+    proofs,
+    verifyMilliseconds,
+    totalMilliseconds: performance.now() - started,
+  };
 }
 
-/** The LoraMerge instance a merge's circuit id names. */
-function mergeInstance(mergeCircuitId: string, instances: readonly InstanceInfo[]): InstanceInfo {
-  const instance = instanceOfCircuit(mergeCircuitId, instances);
-  if (instance === undefined) {
-    throw new ActionableError(
-      "Unknown merge circuit",
-      `The merge's circuit id ${mergeCircuitId} is the keccak256 of no instance in circuits/instances.json.`,
-      "Use the project checkout that deployed this registry.",
-    );
-  }
-  if (instance.template !== "LoraMerge")
-    throw new Error(`the merge names circuit ${instance.name}, a ${instance.template} instance, not a LoraMerge one`);
-  return instance;
+// ---------------------------------------------------------------------------------------------
+// The run's start: startRun(start, proof)
+// ---------------------------------------------------------------------------------------------
+
+interface RunStartCall {
+  startCircuitId: string;
+  checkpointCircuitId: string;
+  runConfig: bigint;
+  adapterStart: bigint;
+  seed: bigint;
+  parentRunId: bigint;
+  parentSteps: bigint;
+  alpha: bigint;
+  lr: bigint;
 }
 
 /**
- * A recorded merge's proof, decoded from its recordMerge(runId, step, mergeCircuitId, mergedRoot, proof)
- * calldata, verified against the merge instance's key with the public inputs the registry assembles:
- * [run.baseRoot, adapterAfterStep(runId, step), run.hparamsHash, mergedRoot].
+ * The run's start proof, decoded from the startRun calldata of its RunStarted transaction, verified with
+ * the LoraRunStart instance the calldata names against [runConfig, adapterStart, seed, fromHead,
+ * baseRoot, datasetRoot, projectionId, α̂, l̂]: the registry took the first from the calldata (kept in
+ * the run) and the projection id from its own state (kept in the run too).
+ */
+export async function verifyStartAgain(
+  connection: Connection,
+  run: RunSummary,
+  instances: readonly InstanceInfo[],
+): Promise<Reverification> {
+  const started = performance.now();
+  const recorded = await runStartedIn(connection, run.runId);
+  if (recorded === undefined) throw new Error(`no RunStarted event of run ${run.runId}`);
+  const transaction = await registryTransaction(connection, recorded.transactionHash, "run start");
+  const { args } = decodeCall(connection, transaction, ["startRun"], "run start");
+  const [start, proof] = args as [RunStartCall, SolidityProofLike];
+  if (start.runConfig !== run.runConfig || start.adapterStart !== run.adapterStart)
+    throw new Error(`transaction ${transaction.hash} starts another run than run ${run.runId}`);
+  const instance = instanceFor(start.startCircuitId, "LoraRunStart", instances);
+  const statement: RunStartStatement = {
+    runConfig: run.runConfig,
+    adapterStart: run.adapterStart,
+    seed: run.origin.kind === "seed" ? run.origin.seed : 0n,
+    fromHead: run.origin.kind === "parent" ? 1n : 0n,
+    baseRoot: run.baseRoot,
+    datasetRoot: run.datasetRoot,
+    projectionId: run.projectionId,
+    alpha: run.alpha,
+    lr: run.lr,
+  };
+  return verifyEach(started, instance, verificationKey(instance), [
+    {
+      source: "startRun",
+      transactionHash: transaction.hash,
+      from: transaction.from,
+      names: RUN_START_PUBLIC_INPUTS,
+      publicInputs: orderedPublicSignals("LoraRunStart", statement),
+      proof,
+    },
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A checkpoint: submitCheckpoint(runId, adapterAfter, loss, proof) or submitCheckpoints(runId, [...])
+// ---------------------------------------------------------------------------------------------
+
+interface CheckpointCall {
+  source: string;
+  adapterAfter: bigint;
+  loss: bigint;
+  proof: SolidityProofLike;
+}
+
+/** A checkpoint's entry in its transaction's calldata, checked against its CheckpointVerified event. */
+function decodeCheckpointCall(
+  connection: Connection,
+  transaction: TransactionResponse,
+  run: RunSummary,
+  checkpoint: VerifiedCheckpoint,
+  checkpoints: readonly VerifiedCheckpoint[],
+): CheckpointCall {
+  const { name, args } = decodeCall(connection, transaction, ["submitCheckpoint", "submitCheckpoints"], "checkpoint");
+  if (args[0] !== run.runId)
+    throw new Error(`transaction ${transaction.hash} submits to run ${String(args[0])}, not run ${run.runId}`);
+  let call: CheckpointCall;
+  if (name === "submitCheckpoint") {
+    const [, adapterAfter, loss, proof] = args as [bigint, bigint, bigint, SolidityProofLike];
+    call = { source: "submitCheckpoint", adapterAfter, loss, proof };
+  } else {
+    const submissions = args[1] as readonly { adapterAfter: bigint; loss: bigint; proof: SolidityProofLike }[];
+    // A batch records consecutive checkpoints of the run: the entry is the checkpoint's position among them.
+    const batchIndex = checkpoints
+      .filter((other) => other.transactionHash === checkpoint.transactionHash && other.runId === checkpoint.runId)
+      .filter((other) => other.firstStep < checkpoint.firstStep).length;
+    const submission = submissions[batchIndex];
+    if (submission === undefined)
+      throw new Error(
+        `the checkpoint from step ${checkpoint.firstStep} is not in the submitCheckpoints batch of ${submissions.length} of ${transaction.hash}`,
+      );
+    call = {
+      source: `submitCheckpoints (entry ${batchIndex + 1} of ${submissions.length})`,
+      adapterAfter: submission.adapterAfter,
+      loss: submission.loss,
+      proof: submission.proof,
+    };
+  }
+  if (call.adapterAfter !== checkpoint.adapterAfter || call.loss !== checkpoint.loss)
+    throw new Error(`the calldata's adapter and loss are not the CheckpointVerified event's (${transaction.hash})`);
+  return call;
+}
+
+/**
+ * A checkpoint's proof, decoded from its transaction's calldata, verified with the run's checkpoint
+ * instance against [runConfig, adapterBefore, adapterAfter, firstStep · 2^160 + submitter, loss]: the
+ * run as it was before the checkpoint (head = adapterBefore, nextStep = firstStep), the claimed adapter
+ * and loss, and the transaction's sender.
+ */
+export async function verifyCheckpointAgain(
+  connection: Connection,
+  run: RunSummary,
+  checkpoint: VerifiedCheckpoint,
+  checkpoints: readonly VerifiedCheckpoint[],
+  instances: readonly InstanceInfo[],
+): Promise<Reverification> {
+  const started = performance.now();
+  const instance = instanceFor(run.checkpointCircuitId, "LoraCheckpoint", instances);
+  const keyPromise = verificationKey(instance);
+  const transaction = await registryTransaction(connection, checkpoint.transactionHash, "checkpoint");
+  const call = decodeCheckpointCall(connection, transaction, run, checkpoint, checkpoints);
+  const runBefore = { runConfig: run.runConfig, head: checkpoint.adapterBefore, nextStep: checkpoint.firstStep };
+  return verifyEach(started, instance, keyPromise, [
+    {
+      source: call.source,
+      transactionHash: transaction.hash,
+      from: transaction.from,
+      names: CHECKPOINT_PUBLIC_INPUTS,
+      publicInputs: registryCheckpointInputs(runBefore, call.adapterAfter, call.loss, transaction.from),
+      proof: call.proof,
+    },
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A merge: submitMergeBlock(runId, steps, circuitId, accOut, proof), block by block
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A merge's proofs, one per block, decoded from the submitMergeBlock calldata of each block's
+ * MergeBlockVerified transaction, verified with the merge-block instance of the merge record against
+ * [run.baseRoot, adapterAt(run, steps), run.α̂, blockIndex, accIn, accOut]: accIn is the previous
+ * block's accOut (0 for the first), and the last block's accOut is the merged root.
  */
 export async function verifyMergeAgain(
   connection: Connection,
   run: RunSummary,
   merge: VerifiedMerge,
   instances: readonly InstanceInfo[],
-): Promise<MergeReverification> {
+): Promise<Reverification> {
   const started = performance.now();
-  const [transaction, adapter] = await Promise.all([
-    registryTransaction(connection, merge.transactionHash, "merge"),
-    connection.registry.adapterAfterStep(run.runId, merge.step),
-  ]);
-  const call = decodeMergeCall(connection, transaction, run, merge, adapter);
-  const instance = mergeInstance(call.mergeCircuitId, instances);
+  const instance = instanceFor(merge.circuitId, "LoraMergeBlock", instances);
   const keyPromise = verificationKey(instance);
-  // The registry assembles the public inputs itself (PROTOCOL §9): nothing of them comes from the caller but mergedRoot.
-  const publicSignals = registryMergeInputs(run, adapter, call.mergedRoot).map(String);
-  const proof = snarkjsProof(call.proof);
-  const { valid, verifyMilliseconds, done } = await groth16Verify(keyPromise, publicSignals, proof);
-  return {
-    valid,
-    verifyMilliseconds,
-    totalMilliseconds: done - started,
-    publicSignals,
-    proof,
-    instance: instance.name,
-    mergeCircuitId: call.mergeCircuitId,
-    from: transaction.from,
-  };
+  const blocks = await mergeBlocks(connection, run.runId, merge.steps, merge.circuitId);
+  const decoded: DecodedProof[] = [];
+  let accIn = 0n;
+  for (const [position, block] of blocks.entries()) {
+    if (block.blockIndex !== position)
+      throw new Error(`block ${position} of the merge has no MergeBlockVerified event`);
+    const transaction = await registryTransaction(connection, block.transactionHash, "merge block");
+    const { args } = decodeCall(connection, transaction, ["submitMergeBlock"], "merge block");
+    const [runId, steps, circuitId, accOut, proof] = args as [bigint, bigint, string, bigint, SolidityProofLike];
+    if (runId !== run.runId || steps !== merge.steps || circuitId.toLowerCase() !== merge.circuitId.toLowerCase())
+      throw new Error(`transaction ${transaction.hash} submits a block of another merge`);
+    const statement: MergeBlockStatement = {
+      baseRoot: run.baseRoot,
+      adapter: merge.adapter,
+      alpha: run.alpha,
+      blockIndex: BigInt(block.blockIndex),
+      accIn,
+      accOut,
+    };
+    decoded.push({
+      source: `submitMergeBlock, block ${position + 1} of ${blocks.length}`,
+      transactionHash: transaction.hash,
+      from: transaction.from,
+      names: MERGE_BLOCK_PUBLIC_INPUTS,
+      publicInputs: orderedPublicSignals("LoraMergeBlock", statement),
+      proof,
+    });
+    accIn = accOut;
+  }
+  if (accIn !== merge.mergedRoot)
+    throw new Error(`the last block's accOut is ${accIn}, the MergeVerified event's merged root ${merge.mergedRoot}`);
+  return verifyEach(started, instance, keyPromise, decoded);
 }

@@ -312,3 +312,20 @@ export async function projectionStatus(
   );
   return { baseRoot, datasetRoot, projectionId: projectionId === 0n ? undefined : projectionId, progress };
 }
+
+/**
+ * A run's lineage back to its canonical start: the run itself, then the run it continues (parentRunId,
+ * after parentSteps steps), and so on, ending with the run that started from a seed (PROTOCOL §12).
+ */
+export async function runLineage(registry: LoraLedgerRegistryV2, runId: bigint): Promise<RunSummary[]> {
+  let run = await getRunSummary(registry, runId);
+  const lineage = [run];
+  while (run.origin.kind === "parent") {
+    const { parentRunId } = run.origin;
+    // A parent existed when its child started, so its id is smaller: the walk ends.
+    if (parentRunId >= run.runId) throw new Error(`run ${run.runId} names run ${parentRunId} as its parent`);
+    run = await getRunSummary(registry, parentRunId);
+    lineage.push(run);
+  }
+  return lineage;
+}

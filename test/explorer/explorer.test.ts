@@ -1,7 +1,9 @@
-// The registry explorer (explorer/) in real headless Chromium against a real `npx hardhat node`:
-// the page before and after a deployment, a recorded run's history and merge, provenance searches from
-// dropped adapter files, pasted commitments and a pasted merged root, and "verify again" of every step
-// and of the merge in the browser.
+// The registry explorer (explorer/) in real headless Chromium against a real `npx hardhat node` and
+// LoraLedgerRegistryV2: the page before and after a deployment; run 1 recorded by prove-and-submit (base
+// projection, canonical start, checkpoints, merge) and run 2 continuing it (its start and a checkpoint
+// proven here with src/protocol); the runs, a run's checkpoints and loss curve, its merge, the base
+// projections; provenance searches from dropped adapter files, pasted commitments and a pasted merged
+// root (with a continued run's lineage); and "verify again" of starts, checkpoints and merges in the browser.
 // Run only this file: npx hardhat test mocha test/explorer/explorer.test.ts
 import { spawn, type ChildProcess } from "node:child_process";
 import {
@@ -17,15 +19,38 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { JsonRpcProvider, ZeroAddress } from "ethers";
+import { JsonRpcProvider, ZeroAddress, type JsonRpcSigner } from "ethers";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { REGISTRY_FUTURE_ID as EXPLORER_REGISTRY_FUTURE_ID } from "../../src/chain/index.js";
-import { recordedRegistryAddress, REGISTRY_FUTURE_ID } from "../../src/hardhat/index.js";
-import { makeStep, fromFixedMatrix } from "../../src/protocol/index.js";
-import { defaultInstance, getInstance, PROJECT_ROOT } from "../../src/node/index.js";
-import type { Matrix } from "../../src/protocol/index.js";
-import { loadRunConfig, loadTask } from "../../src/training/index.js";
-import { LoraLedgerRegistry__factory, type LoraLedgerRegistry } from "../../types/ethers-contracts/index.js";
+import {
+  meanLossOf,
+  registryCheckpointInputs,
+  registryProof,
+  circuitIdOf,
+  REGISTRY_V2_FUTURE_ID as EXPLORER_REGISTRY_FUTURE_ID,
+} from "../../src/chain/index.js";
+import { recordedRegistryAddress, REGISTRY_V2_FUTURE_ID } from "../../src/hardhat/index.js";
+import {
+  adapterCommitment,
+  buildCheckpointCircuitInput,
+  decimalRecord,
+  fromFixed,
+  fromFixedMatrix,
+  makeCheckpoint,
+  orderedPublicSignals,
+  runStartStatement,
+  type Adapter,
+  type MadeCheckpoint,
+  type RunConfig,
+} from "../../src/protocol/index.js";
+import { noProgress, PROJECT_ROOT, proveWithInstance, releaseProverThreads } from "../../src/node/index.js";
+import {
+  loadRunConfig,
+  loadTask,
+  resolveRunInstances,
+  TrainingSession,
+  type RunInstances,
+} from "../../src/training/index.js";
+import { LoraLedgerRegistryV2__factory, type LoraLedgerRegistryV2 } from "../../types/ethers-contracts/index.js";
 import { freePort, HARDHAT_CLI, runNodeCli, type Finished } from "../helpers/processes.js";
 
 const CHAIN_ID = 31339n; // its own chain id: its Ignition records (deploy/deployments/chain-31339) never mix with a developer's
@@ -38,8 +63,11 @@ const WORK_DIR = path.join(ARTIFACTS, "runs");
 const DOCS_SCREENSHOT = path.join(PROJECT_ROOT, "docs", "explorer.png");
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
-/** Hardhat's first account: prove-and-submit's trainer and submitter. */
+/** Hardhat's first account: prove-and-submit's trainer and submitter (run 1). */
 const SUBMITTER = 0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266n;
+/** Run 1's steps per prove-and-submit call: one checkpoint alone (submitCheckpoint), then two in one submitCheckpoints. */
+const FIRST_STEPS = 2n;
+const RUN_ONE_STEPS = 6n;
 
 /** A long-running child in its own process group, its output kept (and drained, so it never blocks). */
 interface Service {
@@ -129,7 +157,11 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
   let siteUrl: string;
   let environment: NodeJS.ProcessEnv;
   let provider: JsonRpcProvider | undefined;
-  let registry: LoraLedgerRegistry;
+  let registry: LoraLedgerRegistryV2;
+  /** prove-and-submit's own setup of run 1 (its task, base, activated dataset, projection, canonical start) */
+  let session: TrainingSession;
+  /** the run's checkpoint, start, projection and merge-block instances, as prove-and-submit resolves them */
+  let instances: RunInstances;
   const pageErrors: string[] = [];
 
   before(async function () {
@@ -138,10 +170,9 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
         `Chromium is missing (${CHROMIUM}): the explorer test drives Debian's chromium with playwright-core (Playwright's own browser download does not work here). Install it: apt-get update && apt-get install -y chromium`,
       );
     }
-    expect(
-      EXPLORER_REGISTRY_FUTURE_ID,
-      "explorer/src/ledgerData.ts names the registry as src/hardhat/deployment.ts does",
-    ).to.equal(REGISTRY_FUTURE_ID);
+    expect(EXPLORER_REGISTRY_FUTURE_ID, "the explorer names the registry as src/hardhat/deployment.ts does").to.equal(
+      REGISTRY_V2_FUTURE_ID,
+    );
     rmSync(DEPLOYMENT_DIR, { recursive: true, force: true });
     rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -214,6 +245,7 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
   });
 
   after(async function () {
+    await releaseProverThreads();
     provider?.destroy();
     if (context !== undefined) {
       await Promise.race([
@@ -257,7 +289,45 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     await page.screenshot({ path: path.join(ARTIFACTS, "no-deployment.png") });
   });
 
-  it("deploys with Ignition and records a run (submitStep, then submitSteps) and the merge of its final adapter", async function () {
+  /** The whole values behind the shortened hashes and commitments of `locator` (their data-full), in order. */
+  async function fullValues(locator: ReturnType<Page["locator"]>): Promise<(string | null)[]> {
+    return locator
+      .locator("code.hash")
+      .evaluateAll((codes: { getAttribute(name: string): string | null }[]) =>
+        codes.map((code) => code.getAttribute("data-full")),
+      );
+  }
+
+  /** Run 1's checkpoint from `firstStep` with `config` and `adapter`, as prove-and-submit makes it (src/protocol). */
+  function checkpointOf(config: RunConfig, adapter: Adapter, firstStep: bigint, submitter: bigint): MadeCheckpoint {
+    const { dataset, commitment, projection } = session.setup;
+    return makeCheckpoint({
+      shape: session.shape,
+      config,
+      projection: projection.w,
+      dataset,
+      commitment,
+      adapter,
+      firstStep,
+      submitter,
+    });
+  }
+
+  function adapterAfter(made: MadeCheckpoint): Adapter {
+    const last = made.witness.adapters.at(-1);
+    if (last === undefined) throw new Error("a checkpoint has its adapters");
+    return last;
+  }
+
+  /** Run 1's adapter after `steps` steps, replayed from its canonical start. */
+  function runOneAdapter(steps: bigint): Adapter {
+    let adapter = session.start;
+    for (let first = 0n; first < steps; first += BigInt(session.shape.steps))
+      adapter = adapterAfter(checkpointOf(session.setup.config, adapter, first, SUBMITTER));
+    return adapter;
+  }
+
+  it("deploys with Ignition, records run 1 with prove-and-submit and run 2 continuing it after 2 steps", async function () {
     const deployed = await run(
       HARDHAT_CLI,
       ["ignition", "deploy", "deploy/modules/LoraLedger.ts", "--network", "localhost"],
@@ -266,78 +336,160 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     );
     expect(deployed.code, deployed.stderr + deployed.stdout).to.equal(0);
     const address = recordedRegistryAddress(CHAIN_ID);
-    expect(address, "Ignition records the registry's address for the chain").to.be.a("string");
-    registry = LoraLedgerRegistry__factory.connect(address ?? "", provider);
+    expect(address, "Ignition records the version-2 registry's address for the chain").to.be.a("string");
+    registry = LoraLedgerRegistryV2__factory.connect(address ?? "", provider);
 
-    // Step 0 alone (submitStep), then steps 1 and 2 in one transaction (submitSteps): the page
-    // decodes both calls. Only the second call merges (LORA_MERGE is on by default): the merge of the
-    // final adapter, step 2's (recordMerge), is the run's only one.
+    // Run 1: the projection, the canonical start and steps 0–1 alone (submitCheckpoint), no merge; then
+    // steps 2–5 as two checkpoints in one transaction (submitCheckpoints) and the merge of the adapter
+    // after 6 steps (submitMergeBlock), the run's only one.
     const first = await run(HARDHAT_CLI, ["run", "scripts/prove-and-submit.ts", "--network", "localhost"], {
       ...environment,
-      LORA_STEPS: "1",
+      LORA_STEPS: String(FIRST_STEPS),
       LORA_MERGE: "false",
     });
     expect(first.code, first.stderr).to.equal(0);
     const rest = await run(HARDHAT_CLI, ["run", "scripts/prove-and-submit.ts", "--network", "localhost"], {
       ...environment,
-      LORA_STEPS: "3",
+      LORA_STEPS: String(RUN_ONE_STEPS),
       LORA_SUBMIT_BATCH: "2",
       LORA_MERGE: "true",
     });
     expect(rest.code, rest.stderr).to.equal(0);
-    expect((await registry.getRun(1n)).nextStep).to.equal(3n);
-    expect(
-      (await registry.mergeOf(await registry.adapterAfterStep(1n, 0n))).recorder,
-      "step 0's adapter is not merged",
-    ).to.equal(ZeroAddress);
-    const merge = await registry.mergeOf(await registry.adapterAfterStep(1n, 2n));
-    expect(merge.recorder, "step 2's adapter is merged").to.not.equal(ZeroAddress);
-    expect(merge.step).to.equal(2n);
+    expect((await registry.getRun(1n)).nextStep).to.equal(RUN_ONE_STEPS);
+    expect((await registry.mergeOf(1n, FIRST_STEPS)).recorder, "no merge after 2 steps").to.equal(ZeroAddress);
+    expect((await registry.mergeOf(1n, RUN_ONE_STEPS)).recorder, "the merge after 6 steps").to.not.equal(ZeroAddress);
+
+    // Run 2: account 1 continues run 1's adapter after 2 steps with twice its α (LoraRunStart from a
+    // verified head), and proves one checkpoint; prove-and-submit's own setup gives the same task.
+    if (provider === undefined) throw new Error("no provider");
+    const continuer: JsonRpcSigner = await provider.getSigner(1);
+    const config = loadRunConfig(environment);
+    instances = resolveRunInstances(config);
+    session = new TrainingSession({
+      registry,
+      signer: continuer,
+      chainId: CHAIN_ID,
+      instances,
+      task: loadTask(instances.checkpoint.params, config),
+      config,
+      progress: noProgress,
+    });
+    const parent = runOneAdapter(FIRST_STEPS);
+    const parentHead = adapterCommitment(parent.a, parent.b, session.shape);
+    expect(parentHead, "the replay gives run 1's adapter after 2 steps").to.equal(
+      await registry.adapterAt(1n, FIRST_STEPS),
+    );
+    const continued: RunConfig = { ...session.setup.config, alpha: session.setup.config.alpha * 2n };
+    const statement = runStartStatement(continued, { parentHead });
+    const started = await proveWithInstance(instances.start.name, decimalRecord(statement));
+    expect(started.publicSignals).to.deep.equal(orderedPublicSignals("LoraRunStart", statement).map(String));
+    const asContinuer = registry.connect(continuer);
+    await (
+      await asContinuer.startRun(
+        {
+          baseRoot: continued.baseRoot,
+          datasetRoot: continued.datasetRoot,
+          alpha: continued.alpha,
+          lr: continued.lr,
+          startCircuitId: circuitIdOf(instances.start.name),
+          checkpointCircuitId: circuitIdOf(instances.checkpoint.name),
+          runConfig: statement.runConfig,
+          adapterStart: parentHead,
+          seed: 0n,
+          parentRunId: 1n,
+          parentSteps: FIRST_STEPS,
+        },
+        registryProof(started.proof),
+      )
+    ).wait();
+    const made = checkpointOf(continued, parent, 0n, BigInt(await continuer.getAddress()));
+    const proven = await proveWithInstance(
+      instances.checkpoint.name,
+      buildCheckpointCircuitInput(made.statement, made.witness),
+    );
+    await (
+      await asContinuer.submitCheckpoint(
+        2n,
+        made.statement.adapterAfter,
+        made.statement.loss,
+        registryProof(proven.proof),
+      )
+    ).wait();
+    expect((await registry.getRun(2n)).nextStep).to.equal(BigInt(session.shape.steps));
   });
 
-  it("lists the run and its history as the chain records it", async function () {
+  it("lists the runs with their configuration and start, a continued run's lineage, and the base projection", async function () {
     await page.goto(siteUrl);
     const connected = page.locator("[data-testid=connected]");
     await connected.waitFor();
     expect(await connected.innerText()).to.contain(`Chain ${CHAIN_ID}`);
-    const run = await registry.getRun(1n);
+    const [runOne, runTwo] = [await registry.getRun(1n), await registry.getRun(2n)];
+    const F = session.shape.F;
 
-    const runRow = page.locator("#runs tr[data-run='1']");
-    await runRow.waitFor();
-    const runCells = await runRow.locator("td").allInnerTexts();
-    expect(runCells[0]).to.contain("1");
-    expect(runCells[2]).to.equal(defaultCircuit());
-    expect(runCells[5]).to.equal("3");
-    expect(
-      await runRow
-        .locator("code.hash")
-        .evaluateAll((codes: { getAttribute(name: string): string | null }[]) =>
-          codes.map((code) => code.getAttribute("data-full")),
-        ),
-    ).to.deep.equal([run.trainer, hex64(run.hparamsHash), hex64(run.head)]);
+    // Columns: run, trainer, start, checkpoint instance, α, lr, steps, head.
+    const rowOne = page.locator("#runs tr[data-run='1']");
+    await rowOne.waitFor();
+    expect((await rowOne.locator("td").allInnerTexts()).slice(2)).to.deep.equal([
+      `canonical start, seed ${runOne.seed}`,
+      instances.checkpoint.name,
+      String(fromFixed(runOne.alpha, F)),
+      String(fromFixed(runOne.lr, F)),
+      String(RUN_ONE_STEPS),
+      hex64(runOne.head).slice(0, 10) + "…" + hex64(runOne.head).slice(-6),
+    ]);
+    expect(await fullValues(rowOne)).to.deep.equal([runOne.trainer, hex64(runOne.head)]);
+    const rowTwo = page.locator("#runs tr[data-run='2']");
+    const cellsTwo = await rowTwo.locator("td").allInnerTexts();
+    expect(cellsTwo[2]).to.equal(`continues run 1 after ${FIRST_STEPS} steps`);
+    expect(cellsTwo[4]).to.equal(String(fromFixed(runTwo.alpha, F)));
+    expect(runTwo.alpha).to.equal(runOne.alpha * 2n);
 
+    // The newest run opens first: run 2, with its lineage back to run 1's canonical start.
+    const lineage = page.locator("#run [data-testid=lineage] li");
+    await lineage.nth(1).waitFor();
+    expect(await lineage.allInnerTexts()).to.deep.equal([
+      `Run 2: continues run 1 after ${FIRST_STEPS} steps`,
+      `Run 1: canonical start, seed ${runOne.seed}`,
+    ]);
+    expect(await page.locator("#run tr[data-part=checkpoint]").count()).to.equal(1);
+
+    // Run 1: its checkpoints as the CheckpointVerified events say, and their proven loss.
+    await rowOne.locator("td").nth(6).click();
+    await page.locator("#run .card-head h2", { hasText: "Run 1" }).waitFor();
     const events = await registry.queryFilter(
-      registry.filters.StepVerified(1n),
+      registry.filters.CheckpointVerified(1n),
       Number(await registry.deploymentBlock()),
     );
-    const rows = page.locator("#run tr[data-step]");
-    await rows.nth(2).waitFor();
-    expect(await rows.count()).to.equal(3);
-    for (const event of events) {
-      const row = page.locator(`#run tr[data-step='${event.args.step}']`);
-      expect(
-        await row
-          .locator("code.hash")
-          .evaluateAll((codes: { getAttribute(name: string): string | null }[]) =>
-            codes.map((code) => code.getAttribute("data-full")),
-          ),
-      ).to.deep.equal([hex64(event.args.adapterAfter), event.args.submitter, event.transactionHash]);
-      expect((await row.locator("td").allInnerTexts())[3]).to.equal(String(event.blockNumber));
+    expect(events).to.have.length(3);
+    await page.locator("#run tr[data-part=checkpoint]").nth(2).waitFor();
+    expect(await page.locator("#run tr[data-part=checkpoint]").count()).to.equal(3);
+    const expectedCurve: { steps: string; loss: number }[] = [];
+    for (const { args, blockNumber, transactionHash } of events) {
+      const steps = args.firstStep + args.steps;
+      const row = page.locator(`#run tr[data-part=checkpoint][data-steps='${steps}']`);
+      expect(await fullValues(row)).to.deep.equal([
+        hex64(args.adapterBefore),
+        hex64(args.adapterAfter),
+        args.submitter,
+        transactionHash,
+      ]);
+      const cells = await row.locator("td").allInnerTexts();
+      expect(cells[0]).to.equal(`steps ${args.firstStep}–${steps - 1n}`);
+      expect(cells[4]).to.equal(String(blockNumber));
+      expect(await row.locator(".loss").getAttribute("title")).to.contain(`proven Σ E² = ${args.loss}`);
+      const meanLoss = meanLossOf(instances.checkpoint, args.steps, args.loss);
+      if (meanLoss === undefined) throw new Error("the checkpoint instance is this checkout's");
+      expectedCurve.push({ steps: String(steps), loss: meanLoss });
     }
-    expect(await page.locator("#models tbody tr").count()).to.equal(1);
-    expect(await page.locator("#datasets tbody tr").count()).to.equal(1);
+    const points = await page
+      .locator("[data-testid=loss-curve] circle.point")
+      .evaluateAll((circles: { getAttribute(name: string): string | null }[]) =>
+        circles.map((circle) => ({ steps: circle.getAttribute("data-steps"), loss: circle.getAttribute("data-loss") })),
+      );
+    expect(points.map((point) => point.steps)).to.deep.equal(expectedCurve.map((point) => point.steps));
+    points.forEach((point, index) => expect(Number(point.loss)).to.equal(expectedCurve[index]?.loss));
 
-    // The run's merges, from its MergeVerified events: one, of step 2's adapter.
+    // Its merge, from its MergeVerified event: the adapter after 6 steps.
     const merges = await registry.queryFilter(
       registry.filters.MergeVerified(1n),
       Number(await registry.deploymentBlock()),
@@ -345,48 +497,68 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     expect(merges).to.have.length(1);
     const [merge] = merges;
     if (merge === undefined) throw new Error("no MergeVerified event");
-    const mergeRows = page.locator("#run tr[data-merge-step]");
-    await mergeRows.first().waitFor();
-    expect(await mergeRows.count()).to.equal(1);
-    const mergeRow = page.locator("#run tr[data-merge-step='2']");
-    expect(
-      await mergeRow
-        .locator("code.hash")
-        .evaluateAll((codes: { getAttribute(name: string): string | null }[]) =>
-          codes.map((code) => code.getAttribute("data-full")),
-        ),
-    ).to.deep.equal([
-      hex64(await registry.adapterAfterStep(1n, 2n)),
+    const mergeRow = page.locator(`#run tr[data-part=merge][data-steps='${RUN_ONE_STEPS}']`);
+    expect(await fullValues(mergeRow)).to.deep.equal([
+      hex64(await registry.adapterAt(1n, RUN_ONE_STEPS)),
       hex64(merge.args.mergedRoot),
       merge.args.recorder,
       merge.transactionHash,
     ]);
-    const mergeCells = await mergeRow.locator("td").allInnerTexts();
-    expect(mergeCells[0]).to.equal("2");
-    expect(mergeCells[4]).to.equal(String(merge.blockNumber));
-    expect(await page.locator("#run .card-head").innerText()).to.contain("1 merge");
-    expect(await page.locator("#overview").innerText()).to.match(/1\s*recorded merges/);
+    expect(await mergeRow.locator("td strong").getAttribute("title")).to.equal(
+      `proven with ${instances.mergeBlock?.name ?? "no merge-block instance"}`,
+    );
+    expect(await page.locator("#run .card-head").innerText())
+      .to.contain("1 merge")
+      .and.to.contain("3 checkpoints");
+
+    // The base projection of the pair, complete, and the registrations.
+    const projectionRows = page.locator("#projections tr[data-projection]");
+    expect(await projectionRows.count()).to.equal(1);
+    const [completed] = await registry.queryFilter(
+      registry.filters.ProjectionCompleted(),
+      Number(await registry.deploymentBlock()),
+    );
+    if (completed === undefined) throw new Error("no ProjectionCompleted event");
+    expect(await projectionRows.first().getAttribute("data-projection")).to.equal("complete");
+    expect(await fullValues(projectionRows.first())).to.deep.equal([
+      hex64(runOne.baseRoot),
+      hex64(runOne.datasetRoot),
+      hex64(await registry.projectionOf(runOne.baseRoot, runOne.datasetRoot)),
+      completed.transactionHash,
+    ]);
+    expect(await projectionRows.first().locator("td").last().innerText()).to.equal("#1, #2");
+    expect(await page.locator("#models tbody tr").count()).to.equal(1);
+    expect(await page.locator("#datasets tbody tr").count()).to.equal(1);
+    const overview = await page.locator("#overview").innerText();
+    expect(overview)
+      .to.match(/2\s*runs/)
+      .and.to.match(/8\s*verified steps/);
+    expect(overview)
+      .to.match(/1\s*recorded merges/)
+      .and.to.match(/1\s*complete projections/);
   });
 
-  it("finds a produced adapter from a dropped file (run 1, step 1) and says 'not recorded' for others", async function () {
-    const { stepOneFile, initialFile } = writeAdapterFiles();
-    await page.setInputFiles("#adapter-file", stepOneFile);
+  it("answers provenance searches: dropped files, pasted adapters and a merged root, a continued run's lineage, and 'not verified'", async function () {
+    const { checkpointFile, startFile } = writeAdapterFiles();
     const results = page.locator("[data-testid=provenance-result]");
+    await page.setInputFiles("#adapter-file", checkpointFile);
     await results.nth(1).waitFor();
     const [after, before] = await results.allInnerTexts();
-    expect(after).to.contain("Adapter after the step").and.to.contain("Recorded").and.to.contain("run 1, step 1");
-    expect(after).to.contain(hex64(await registry.adapterAfterStep(1n, 1n)));
-    expect(before).to.contain("Adapter before the step").and.to.contain("run 1, step 0");
-
+    expect(after)
+      .to.contain("Adapter after the checkpoint")
+      .and.to.contain("Verified")
+      .and.to.contain("run 1 after 4 steps");
+    expect(after).to.contain(hex64(await registry.adapterAt(1n, 4n)));
+    expect(before).to.contain("Adapter before the checkpoint").and.to.contain("run 1 after 2 steps");
     expect(await results.nth(0).locator("[data-testid=adapter-merge]").innerText()).to.contain("no merge recorded");
 
-    // Pasted: the run's head (step 2), with the merged root recorded for it; then that merged root,
-    // which the registry traces back to run 1, step 2; then a commitment nobody produced.
+    // Pasted: run 1's head, with the merged root recorded for it; then that merged root, which the
+    // registry traces back to run 1 after 6 steps.
     const head = (await registry.getRun(1n)).head;
-    const { mergedRoot } = await registry.mergeOf(head);
+    const { mergedRoot } = await registry.mergeOf(1n, RUN_ONE_STEPS);
     await page.fill("#search-input", `0x${head.toString(16)}`);
     await page.click("#search-form button[type=submit]");
-    const headResult = page.locator("[data-testid=provenance-result]", { hasText: "run 1, step 2" });
+    const headResult = page.locator("[data-testid=provenance-result]", { hasText: "run 1 after 6 steps" });
     await headResult.waitFor();
     expect(await headResult.locator("[data-testid=adapter-merge] code.hash").getAttribute("data-full")).to.equal(
       hex64(mergedRoot),
@@ -397,61 +569,117 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     const mergedResult = page.locator("[data-testid=provenance-result]", { hasText: "Recorded merge" });
     await mergedResult.waitFor();
     expect(await results.count()).to.equal(1);
-    const mergedText = await mergedResult.innerText();
-    expect(mergedText)
+    expect(await mergedResult.innerText())
       .to.contain("Merged root")
       .and.to.contain(hex64(mergedRoot))
       .and.to.contain("W0 + α·B·A")
-      .and.to.contain("run 1, step 2");
+      .and.to.contain("run 1 after 6 steps");
     expect(await mergedResult.locator("code.hash").first().getAttribute("data-full"), "the adapter merged").to.equal(
       hex64(head),
     );
     await page.locator("#provenance").screenshot({ path: path.join(ARTIFACTS, "merged-root-search.png") });
 
+    // Run 2's head: produced by run 2 after 2 steps, which continues run 1 after 2 steps, which starts
+    // from seed 1: the lineage back to the canonical start, and where the checkpoint was recorded.
+    const headTwo = (await registry.getRun(2n)).head;
+    await page.fill("#search-input", headTwo.toString());
+    await page.click("#search-form button[type=submit]");
+    const continuedResult = page.locator("[data-testid=provenance-result]", { hasText: "run 2 after 2 steps" });
+    await continuedResult.waitFor();
+    expect(await continuedResult.locator("[data-testid=lineage] li").allInnerTexts()).to.deep.equal([
+      `Run 2: continues run 1 after ${FIRST_STEPS} steps`,
+      `Run 1: canonical start, seed ${session.seed}`,
+    ]);
+    const [checkpointTwo] = await registry.queryFilter(
+      registry.filters.CheckpointVerified(2n),
+      Number(await registry.deploymentBlock()),
+    );
+    expect(await fullValues(continuedResult)).to.include(checkpointTwo?.transactionHash);
+
     await page.fill("#search-input", "0x1234");
     await page.click("#search-form button[type=submit]");
-    const unknown = page.locator("[data-testid=provenance-result]", { hasText: "Not recorded" });
+    const unknown = page.locator("[data-testid=provenance-result]", { hasText: "Not verified" });
     await unknown.waitFor();
     expect(await results.count()).to.equal(1);
     expect(await unknown.innerText()).to.contain("no merge recorded in it has this merged root");
 
-    // A file of the run's initial adapter (fixed encoding, no instance: the page's choice): not
-    // produced by any verified step, and the page says where it comes from.
-    await page.setInputFiles("#adapter-file", initialFile);
-    const initial = page.locator("[data-testid=provenance-result]", { hasText: "initial adapter of run 1" });
-    await initial.waitFor();
-    expect(await initial.innerText()).to.contain("Not recorded");
+    // A file of run 1's canonical start (fixed encoding, no instance: the page's choice): its provenance
+    // is run 1 after 0 steps, proven by the run's start.
+    await page.setInputFiles("#adapter-file", startFile);
+    const start = page.locator("[data-testid=provenance-result]", { hasText: "run 1 after 0 steps" });
+    await start.waitFor();
+    expect(await start.innerText()).to.contain(`canonical start from seed ${session.seed}`);
 
-    // The produced one again, for the screenshots.
+    // The checkpoint file again, for the screenshots.
     await page.fill("#search-input", "");
-    await page.setInputFiles("#adapter-file", stepOneFile);
-    await page.locator("[data-testid=provenance-result]", { hasText: "run 1, step 1" }).waitFor();
+    await page.setInputFiles("#adapter-file", checkpointFile);
+    await page.locator("[data-testid=provenance-result]", { hasText: "run 1 after 4 steps" }).waitFor();
   });
 
-  it("verifies every recorded step and the merge again in the browser (snarkjs), from submitStep, submitSteps and recordMerge calldata", async function () {
-    const stepOne = page.locator("#run tr[data-step='1']");
-    await stepOne.locator("[data-testid=verify-again]").click();
-    const result = stepOne.locator("[data-testid=verify-result]");
-    await result.waitFor();
-    expect(await result.innerText()).to.match(/✓ valid\s*\d+(\.\d+)? (ms|s)/);
-    expect(await page.locator("[data-testid=verify-detail]").first().innerText()).to.contain(
-      "submitSteps (entry 1 of 2)",
+  it("verifies starts, checkpoints and the merge again in the browser (snarkjs), from startRun, submitCheckpoint(s) and submitMergeBlock calldata", async function () {
+    const runOne = await registry.getRun(1n);
+    await page.locator("#run .card-head h2", { hasText: "Run 1" }).waitFor();
+    const signalsOf = (detail: ReturnType<Page["locator"]>, count: number) =>
+      detail
+        .locator(".signals dd code")
+        .allTextContents()
+        .then((texts) => texts.slice(0, count));
+
+    // The checkpoint of steps 2–3: entry 1 of the submitCheckpoints batch, inputs as the registry assembles them.
+    const [, second] = await registry.queryFilter(
+      registry.filters.CheckpointVerified(1n),
+      Number(await registry.deploymentBlock()),
+    );
+    if (second === undefined) throw new Error("no second checkpoint");
+    const checkpointRow = page.locator("#run tr[data-part=checkpoint][data-steps='4']");
+    await checkpointRow.locator("[data-testid=checkpoint-verify-again]").click();
+    const checkpointResult = checkpointRow.locator("[data-testid=checkpoint-verify-result]");
+    await checkpointResult.waitFor();
+    expect(await checkpointResult.innerText()).to.match(/✓ valid\s*\d+(\.\d+)? (ms|s)/);
+    const checkpointDetail = page.locator("[data-testid=checkpoint-verify-detail]");
+    expect(await checkpointDetail.innerText()).to.contain("submitCheckpoints (entry 1 of 2)");
+    expect(await signalsOf(checkpointDetail, 5)).to.deep.equal(
+      registryCheckpointInputs(
+        { runConfig: runOne.runConfig, head: second.args.adapterBefore, nextStep: second.args.firstStep },
+        second.args.adapterAfter,
+        second.args.loss,
+        second.args.submitter,
+      ).map(String),
     );
 
-    // The merge: recordMerge calldata, public inputs [baseRoot, adapter, hparamsHash, mergedRoot], the merge instance's key.
-    const mergeRow = page.locator("#run tr[data-merge-step='2']");
+    // The run's start: startRun calldata, [runConfig, adapterStart, seed, fromHead, base, dataset, projection, α̂, l̂].
+    const startRow = page.locator("#run tr[data-part=start]");
+    await startRow.locator("[data-testid=start-verify-again]").click();
+    await startRow.locator("[data-testid=start-verify-result]").waitFor();
+    expect(await startRow.locator("[data-testid=start-verify-result]").innerText()).to.contain("✓ valid");
+    expect(await signalsOf(page.locator("[data-testid=start-verify-detail]"), 9)).to.deep.equal(
+      [
+        runOne.runConfig,
+        runOne.adapterStart,
+        runOne.seed,
+        0n,
+        runOne.baseRoot,
+        runOne.datasetRoot,
+        runOne.projectionId,
+        runOne.alpha,
+        runOne.lr,
+      ].map(String),
+    );
+
+    // The merge: each block's submitMergeBlock calldata, [baseRoot, adapter, α̂, block, accIn, accOut].
+    const mergeRow = page.locator(`#run tr[data-part=merge][data-steps='${RUN_ONE_STEPS}']`);
     await mergeRow.locator("[data-testid=merge-verify-again]").click();
     const mergeResult = mergeRow.locator("[data-testid=merge-verify-result]");
     await mergeResult.waitFor();
     expect(await mergeResult.innerText()).to.match(/✓ valid\s*\d+(\.\d+)? (ms|s)/);
     const mergeDetail = page.locator("[data-testid=merge-verify-detail]");
     expect(await mergeDetail.innerText())
-      .to.contain("recordMerge calldata")
-      .and.to.contain("lora_merge_8x8_r2_b2_d4");
-    const run = await registry.getRun(1n);
-    const { mergedRoot } = await registry.mergeOf(run.head);
-    const signals = await mergeDetail.locator(".signals dd code").allTextContents();
-    expect(signals.slice(0, 4)).to.deep.equal([run.baseRoot, run.head, run.hparamsHash, mergedRoot].map(String));
+      .to.contain("submitMergeBlock, block 1 of 1")
+      .and.to.contain(`build/circuits/${instances.mergeBlock?.name ?? "no merge-block instance"}/`);
+    const { mergedRoot } = await registry.mergeOf(1n, RUN_ONE_STEPS);
+    expect(await signalsOf(mergeDetail, 6)).to.deep.equal(
+      [runOne.baseRoot, runOne.head, runOne.alpha, 0n, 0n, mergedRoot].map(String),
+    );
     await page.screenshot({ path: path.join(ARTIFACTS, "desktop.png"), fullPage: true });
     // Refresh the README's screenshot only when asked, so a test run leaves the tree clean.
     if (process.env.LORA_UPDATE_DOCS_SCREENSHOT === "1")
@@ -460,20 +688,41 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     await page.getByRole("button", { name: "Verify all again" }).click();
     // (expressions as strings: the root tsconfig has no DOM types)
     await page.waitForFunction(
-      'document.querySelectorAll("[data-testid=verify-result]").length === 3 && document.querySelectorAll("[data-testid=merge-verify-result]").length === 1 && document.querySelectorAll(".badge.running").length === 0',
+      'document.querySelectorAll("[data-testid=start-verify-result]").length === 1 && document.querySelectorAll("[data-testid=checkpoint-verify-result]").length === 3 && document.querySelectorAll("[data-testid=merge-verify-result]").length === 1 && document.querySelectorAll(".badge.running").length === 0',
     );
-    const verdicts = await page.locator("[data-testid=verify-result]").allInnerTexts();
-    expect(verdicts).to.have.length(3);
+    const verdicts = await page.locator("[data-testid$=-verify-result]").allInnerTexts();
+    expect(verdicts).to.have.length(5);
     for (const verdict of verdicts) expect(verdict).to.contain("✓ valid");
-    const details = await page.locator("[data-testid=verify-detail]").allInnerTexts();
-    expect(details.join("\n")).to.contain("submitStep calldata").and.to.contain("submitSteps (entry 2 of 2)");
-    const mergeVerdicts = await page.locator("[data-testid=merge-verify-result]").allInnerTexts();
-    expect(mergeVerdicts).to.have.length(1);
-    expect(mergeVerdicts[0]).to.contain("✓ valid");
+    const details = await page.locator("[data-testid=checkpoint-verify-detail]").allInnerTexts();
+    expect(details.join("\n")).to.contain("submitCheckpoint,").and.to.contain("submitCheckpoints (entry 2 of 2)");
     console.log(
-      `      verify again in Chromium: ${verdicts.map((verdict) => verdict.replace(/\s+/g, " ")).join("; ")}; merge ${(mergeVerdicts[0] ?? "").replace(/\s+/g, " ")}`,
+      `      verify again in Chromium: ${verdicts.map((verdict) => verdict.replace(/\s+/g, " ")).join("; ")}`,
     );
     await page.screenshot({ path: path.join(ARTIFACTS, "desktop-verified.png"), fullPage: true });
+
+    // Run 2's start continues a verified head: seed 0, fromHead 1, its own α; and its checkpoint.
+    const runTwo = await registry.getRun(2n);
+    await page.locator("#runs tr[data-run='2'] td").nth(6).click();
+    await page.locator("#run .card-head h2", { hasText: "Run 2" }).waitFor();
+    await page.locator("#run [data-testid=start-verify-again]").click();
+    await page.locator("#run [data-testid=start-verify-result]").waitFor();
+    expect(await page.locator("#run [data-testid=start-verify-result]").innerText()).to.contain("✓ valid");
+    expect(await signalsOf(page.locator("[data-testid=start-verify-detail]"), 9)).to.deep.equal(
+      [
+        runTwo.runConfig,
+        runTwo.adapterStart,
+        0n,
+        1n,
+        runTwo.baseRoot,
+        runTwo.datasetRoot,
+        runTwo.projectionId,
+        runTwo.alpha,
+        runTwo.lr,
+      ].map(String),
+    );
+    await page.locator("#run [data-testid=checkpoint-verify-again]").click();
+    await page.locator("#run [data-testid=checkpoint-verify-result]").waitFor();
+    expect(await page.locator("#run [data-testid=checkpoint-verify-result]").innerText()).to.contain("✓ valid");
 
     await page.setViewportSize(PHONE);
     await page.evaluate("window.scrollTo(0, 0)");
@@ -484,53 +733,45 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     expect(pageErrors, "uncaught errors in the page").to.deep.equal([]);
   });
 
-  function defaultCircuit(): string {
-    const config = loadRunConfig(environment);
-    return config.instance === undefined ? defaultInstance().name : config.instance;
-  }
-
-  /** The adapter after step 1 as the prove command's input (real encoding), and the initial one as {"adapter_a", "adapter_b"} (fixed). */
-  function writeAdapterFiles(): { stepOneFile: string; initialFile: string } {
-    const config = loadRunConfig({ ...environment, LORA_STEPS: "3" });
-    const instance = config.instance === undefined ? defaultInstance() : getInstance(config.instance);
-    const task = loadTask(instance.params, config);
-    const F = instance.params.F;
-    let a: Matrix = task.a;
-    let b: Matrix = task.b;
-    let stepOne: unknown;
-    for (let step = 0n; step <= 1n; step++) {
-      const made = makeStep({ ...task, a, b, step, submitter: SUBMITTER });
-      if (step === 1n) {
-        stepOne = {
-          instance: instance.name,
+  /**
+   * Run 1's checkpoint of steps 2–3 as the prove command's input (real encoding: the adapters before and
+   * after it), and run 1's canonical start as {"adapter_a", "adapter_b"} (fixed encoding, no instance).
+   */
+  function writeAdapterFiles(): { checkpointFile: string; startFile: string } {
+    const F = session.shape.F;
+    const before = runOneAdapter(2n);
+    const after = runOneAdapter(4n);
+    const checkpointFile = path.join(ARTIFACTS, "checkpoint-steps-2-3.prove-input.json");
+    const startFile = path.join(ARTIFACTS, "adapter-start.fixed.json");
+    writeFileSync(
+      checkpointFile,
+      JSON.stringify(
+        {
+          instance: instances.checkpoint.name,
           encoding: "real",
           statement: {
-            adapter_before: String(made.statement.adapterBefore),
-            adapter_after: String(made.statement.adapterAfter),
-            step: 1,
+            adapter_before: String(adapterCommitment(before.a, before.b, session.shape)),
+            adapter_after: String(adapterCommitment(after.a, after.b, session.shape)),
           },
           witness: {
-            adapter_a: fromFixedMatrix(a, F),
-            adapter_b: fromFixedMatrix(b, F),
-            adapter_a_after: fromFixedMatrix(made.witness.aNext, F),
-            adapter_b_after: fromFixedMatrix(made.witness.bNext, F),
+            adapter_a: fromFixedMatrix(before.a, F),
+            adapter_b: fromFixedMatrix(before.b, F),
+            adapter_a_after: fromFixedMatrix(after.a, F),
+            adapter_b_after: fromFixedMatrix(after.b, F),
           },
-        };
-      }
-      a = made.witness.aNext;
-      b = made.witness.bNext;
-    }
-    const stepOneFile = path.join(ARTIFACTS, "adapter-step-1.prove-input.json");
-    const initialFile = path.join(ARTIFACTS, "adapter-initial.fixed.json");
-    writeFileSync(stepOneFile, JSON.stringify(stepOne, null, 2));
+        },
+        null,
+        2,
+      ),
+    );
     writeFileSync(
-      initialFile,
+      startFile,
       JSON.stringify({
         encoding: "fixed",
-        adapter_a: task.a.map((row) => row.map(String)),
-        adapter_b: task.b.map((row) => row.map(String)),
+        adapter_a: session.start.a.map((row) => row.map(String)),
+        adapter_b: session.start.b.map((row) => row.map(String)),
       }),
     );
-    return { stepOneFile, initialFile };
+    return { checkpointFile, startFile };
   }
 });

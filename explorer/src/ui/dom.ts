@@ -19,6 +19,20 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
+const SVG_NAMESPACE = "http://www.w3.org/2000/svg";
+
+/** An SVG element (h makes HTML elements, which an <svg> does not draw). */
+export function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string | number> = {},
+  ...children: (Child | Child[])[]
+): SVGElementTagNameMap[K] {
+  const element = document.createElementNS(SVG_NAMESPACE, tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
+  append(element, children);
+  return element;
+}
+
 function append(parent: Node, children: (Child | Child[])[]): void {
   for (const child of children.flat()) {
     if (child === null || child === undefined || child === false) continue;

@@ -18,4 +18,5 @@ export const page = {
   run: byId("run"),
   models: byId("models"),
   datasets: byId("datasets"),
+  projections: byId("projections"),
 };

@@ -1,4 +1,4 @@
-/** The overview tiles: runs, verified steps, recorded merges, base models and datasets ("…" while read). */
+/** The overview tiles: runs, verified steps, recorded merges, complete base projections, base models and datasets ("…" while read). */
 import { state } from "../state.js";
 import { h, replace } from "../ui/dom.js";
 import { page } from "../ui/page.js";
@@ -23,9 +23,15 @@ export function renderOverview(): void {
     tile("runs", runs === undefined ? undefined : String(runs.length)),
     tile(
       "verified steps",
-      runs === undefined ? undefined : String(runs.reduce((total, run) => total + run.verifiedSteps, 0n)),
+      runs === undefined ? undefined : String(runs.reduce((total, run) => total + run.nextStep, 0n)),
     ),
     tile("recorded merges", typeof state.mergeCount === "number" ? String(state.mergeCount) : undefined),
+    tile(
+      "complete projections",
+      Array.isArray(state.projections)
+        ? String(state.projections.filter((entry) => entry.projectionId !== undefined).length)
+        : undefined,
+    ),
     tile("base models", Array.isArray(state.models) ? String(state.models.length) : undefined),
     tile("datasets", Array.isArray(state.datasets) ? String(state.datasets.length) : undefined),
   );

@@ -1,32 +1,38 @@
 /** The answers of a provenance search: one card per commitment and what the registry says of it. */
-import type { AdapterProvenance, MergedProvenance, RunSummary } from "../../../src/chain/index.js";
+import type { AdapterProvenance, MergedProvenance, RunContext, RunSummary } from "../../../src/chain/index.js";
 import { toHex32 } from "../../../src/protocol/index.js";
 import type { AdapterCandidate } from "../adapterFile.js";
 import type { Recorded } from "../chain.js";
-import { state } from "../state.js";
 import { h, hashCode } from "../ui/dom.js";
 import { errorBox, fact, fieldCode, plural } from "../ui/parts.js";
-import { runLink, type Actions } from "./shared.js";
+import { adapterLink, lineageList, runAfterSteps, runLink, type Actions } from "./shared.js";
 
 /** A commitment to look up: an adapter's; a pasted one is also looked up as a merged root. */
 export interface SearchCandidate extends AdapterCandidate {
   mergedRootToo?: boolean;
 }
 
-/** What the registry says of one candidate: recorded as an adapter, as a merged root, or neither. */
+/** What the registry says of one candidate: produced by a verified proof, a recorded merged root, or neither. */
 export interface Answer {
   candidate: SearchCandidate;
-  provenance?: { found: Extract<AdapterProvenance, { verified: true }>; recorded: Recorded | undefined };
-  merged?: { found: Extract<MergedProvenance, { verified: true }>; recorded: Recorded | undefined };
+  provenance?: {
+    found: Extract<AdapterProvenance, { verified: true }>;
+    recorded: Recorded | undefined;
+    /** the producing run back to its canonical start (runLineage) */
+    lineage: RunSummary[];
+  };
+  merged?: {
+    found: Extract<MergedProvenance, { verified: true }>;
+    recorded: Recorded | undefined;
+    lineage: RunSummary[];
+  };
 }
 
 export function answerCards(actions: Actions, answer: Answer): HTMLElement[] {
   const cards: HTMLElement[] = [];
-  if (answer.provenance !== undefined)
-    cards.push(provenanceCard(actions, answer.candidate, answer.provenance.found, answer.provenance.recorded));
-  if (answer.merged !== undefined)
-    cards.push(mergedCard(actions, answer.candidate, answer.merged.found, answer.merged.recorded));
-  return cards.length > 0 ? cards : [notRecordedCard(actions, answer.candidate)];
+  if (answer.provenance !== undefined) cards.push(provenanceCard(actions, answer.candidate, answer.provenance));
+  if (answer.merged !== undefined) cards.push(mergedCard(actions, answer.candidate, answer.merged));
+  return cards.length > 0 ? cards : [notVerifiedCard(answer.candidate)];
 }
 
 export function failedCard(candidate: SearchCandidate, error: unknown): HTMLElement {
@@ -43,12 +49,8 @@ function candidateHead(candidate: AdapterCandidate, label = candidate.label): HT
   );
 }
 
-function contextFacts(provenance: {
-  run: RunSummary;
-  baseModel: { uri: string };
-  dataset: { size: bigint; uri: string };
-}): HTMLElement[] {
-  const { run, baseModel, dataset } = provenance;
+function contextFacts(context: RunContext): HTMLElement[] {
+  const { run, baseModel, dataset } = context;
   return [
     fact("Base model", fieldCode(run.baseRoot), baseModel.uri ? ` ${baseModel.uri}` : ""),
     fact(
@@ -56,6 +58,7 @@ function contextFacts(provenance: {
       fieldCode(run.datasetRoot),
       ` ${plural(dataset.size, "example")}${dataset.uri ? ` · ${dataset.uri}` : ""}`,
     ),
+    fact("Trainer", hashCode(run.trainer)),
   ];
 }
 
@@ -65,10 +68,12 @@ function recordedFact(recorded: Recorded | undefined): HTMLElement | null {
     : fact("Recorded in", `block ${recorded.blockNumber} · `, hashCode(recorded.transactionHash));
 }
 
-function notRecordedCard(actions: Actions, candidate: SearchCandidate): HTMLElement {
-  const initialOf = Array.isArray(state.runs)
-    ? state.runs.filter((run) => run.initialAdapter === candidate.commitment)
-    : [];
+/** The run's way back to its canonical start (only worth a fact for a continued run). */
+function lineageFact(actions: Actions, lineage: readonly RunSummary[]): HTMLElement | null {
+  return lineage.length > 1 ? fact("Lineage", lineageList(actions, lineage)) : null;
+}
+
+function notVerifiedCard(candidate: SearchCandidate): HTMLElement {
   return h(
     "div",
     { class: "result not-found", "data-testid": "provenance-result" },
@@ -76,30 +81,27 @@ function notRecordedCard(actions: Actions, candidate: SearchCandidate): HTMLElem
     h(
       "p",
       { class: "answer" },
-      h("span", { class: "badge warn" }, "Not recorded"),
+      h("span", { class: "badge warn" }, "Not verified"),
       candidate.mergedRootToo === true
-        ? " No verified step of this registry produced this adapter, and no merge recorded in it has this merged root."
-        : " No verified step of this registry produced this adapter.",
+        ? " No verified proof of this registry (a run's start or a checkpoint) produced this adapter, and no merge recorded in it has this merged root."
+        : " No verified proof of this registry (a run's start or a checkpoint) produced this adapter.",
     ),
-    initialOf.length === 0
-      ? null
-      : h(
-          "p",
-          { class: "muted" },
-          `It is the initial adapter of run${initialOf.length > 1 ? "s" : ""} `,
-          initialOf.flatMap((run, index) => [index > 0 ? ", " : "", runLink(actions, run.runId, String(run.runId))]),
-          ": where training started, not something it produced.",
-        ),
   );
 }
 
 function provenanceCard(
   actions: Actions,
   candidate: SearchCandidate,
-  provenance: Extract<AdapterProvenance, { verified: true }>,
-  recorded: Recorded | undefined,
+  answer: NonNullable<Answer["provenance"]>,
 ): HTMLElement {
-  const { run, runId, step, merge } = provenance;
+  const { found, recorded, lineage } = answer;
+  const { run, runId, steps, merge } = found;
+  const how =
+    steps === 0n
+      ? run.origin.kind === "seed"
+        ? ` (its canonical start from seed ${run.origin.seed}, proven by LoraRunStart). `
+        : " (its start). "
+      : " (verified training). ";
   return h(
     "div",
     { class: "result found", "data-testid": "provenance-result" },
@@ -107,37 +109,33 @@ function provenanceCard(
     h(
       "p",
       { class: "answer" },
-      h("span", { class: "badge good" }, "Recorded"),
+      h("span", { class: "badge good" }, "Verified"),
       " Produced by ",
-      h("strong", {}, `run ${runId}, step ${step}`),
-      " (verified training). ",
-      runLink(actions, runId, `Open run ${runId} →`, { kind: "step", step }),
+      h("strong", {}, runAfterSteps(runId, steps)),
+      how,
+      adapterLink(actions, runId, steps, `Open run ${runId} →`),
     ),
     h(
       "dl",
       { class: "facts compact" },
-      contextFacts(provenance),
-      fact("Trainer", hashCode(run.trainer)),
+      contextFacts(found),
       recordedFact(recorded),
+      lineageFact(actions, lineage),
       h(
         "div",
         { class: "fact", "data-testid": "adapter-merge" },
         h("dt", {}, "Merged weights"),
         merge === undefined
           ? h("dd", { class: "muted" }, "no merge recorded")
-          : h("dd", {}, fieldCode(merge.mergedRoot), " ", runLink(actions, runId, "merge →", { kind: "merge", step })),
+          : h("dd", {}, fieldCode(merge.mergedRoot), " ", runLink(actions, runId, "merge →", { kind: "merge", steps })),
       ),
     ),
   );
 }
 
-function mergedCard(
-  actions: Actions,
-  candidate: SearchCandidate,
-  merged: Extract<MergedProvenance, { verified: true }>,
-  recorded: Recorded | undefined,
-): HTMLElement {
-  const { run, runId, step } = merged;
+function mergedCard(actions: Actions, candidate: SearchCandidate, answer: NonNullable<Answer["merged"]>): HTMLElement {
+  const { found, recorded, lineage } = answer;
+  const { runId, steps } = found;
   return h(
     "div",
     { class: "result found", "data-testid": "provenance-result" },
@@ -147,18 +145,18 @@ function mergedCard(
       { class: "answer" },
       h("span", { class: "badge good" }, "Recorded merge"),
       " These merged weights are exactly W0 + α·B·A of the adapter of ",
-      h("strong", {}, `run ${runId}, step ${step}`),
-      " (proven, PROTOCOL §9). ",
-      runLink(actions, runId, `Open run ${runId} →`, { kind: "merge", step }),
+      h("strong", {}, runAfterSteps(runId, steps)),
+      " (proven block by block, PROTOCOL §13). ",
+      runLink(actions, runId, `Open run ${runId} →`, { kind: "merge", steps }),
     ),
     h(
       "dl",
       { class: "facts compact" },
-      fact("Adapter", fieldCode(merged.adapter)),
-      contextFacts(merged),
-      fact("Trainer", hashCode(run.trainer)),
-      fact("Merge recorded by", hashCode(merged.recorder)),
+      fact("Adapter", fieldCode(found.adapter)),
+      contextFacts(found),
+      fact("Merge recorded by", hashCode(found.recorder)),
       recordedFact(recorded),
+      lineageFact(actions, lineage),
     ),
   );
 }

@@ -1,8 +1,13 @@
-/** The base models and datasets registered in the registry (BaseModelRegistered, DatasetRegistered). */
+/**
+ * The registrations view: the base models and datasets registered in the registry (BaseModelRegistered,
+ * DatasetRegistered) and the base projection of each (base model, dataset) pair.
+ */
+import type { ProjectionEntry } from "../chain.js";
 import { state } from "../state.js";
 import { h, hashCode, replace } from "../ui/dom.js";
 import { page } from "../ui/page.js";
-import { cardHeader, cell, empty, errorBox, fieldCode, loading, table } from "../ui/parts.js";
+import { cardHeader, cell, empty, errorBox, fieldCode, loading, plural, table } from "../ui/parts.js";
+import { circuitName, runLink, type Actions } from "./shared.js";
 
 function uriOrDash(uri: string): string | HTMLElement {
   return uri || h("span", { class: "muted" }, "—");
@@ -71,4 +76,88 @@ export function renderDatasets(): void {
     ),
   );
   replace(page.datasets, head, table(["Dataset root", "Examples", "Registrant", "URI", "Block"], rows));
+}
+
+/** Whether the pair's projection is complete (its id), else how far each instance's blocks got. */
+function projectionStatusCell(entry: ProjectionEntry): HTMLElement {
+  if (entry.projectionId !== undefined)
+    return h("span", {}, h("span", { class: "badge good" }, "complete"), " ", fieldCode(entry.projectionId));
+  return h(
+    "span",
+    {},
+    h("span", { class: "badge warn" }, "incomplete"),
+    entry.progress.flatMap((progress) => [
+      " ",
+      `${progress.nextBlock} of ${plural(progress.blocks, "block")} (`,
+      circuitName(progress.circuitId),
+      ")",
+    ]),
+  );
+}
+
+/** The runs on a (base model, dataset) pair, as links. */
+function runsOn(actions: Actions, entry: ProjectionEntry): HTMLElement | string {
+  const runs = Array.isArray(state.runs)
+    ? state.runs.filter((run) => run.baseRoot === entry.baseRoot && run.datasetRoot === entry.datasetRoot)
+    : [];
+  if (runs.length === 0) return h("span", { class: "muted" }, "none");
+  return h(
+    "span",
+    {},
+    runs.flatMap((run, index) => [index > 0 ? ", " : "", runLink(actions, run.runId, `#${run.runId}`)]),
+  );
+}
+
+/**
+ * The base projections (PROTOCOL §11): per (base model, dataset) pair with a verified block, whether it is
+ * complete (ProjectionCompleted): a run can start on a pair only then.
+ */
+export function renderProjections(actions: Actions): void {
+  const head = cardHeader("Base projections");
+  const entries = state.projections;
+  if (entries === undefined) {
+    replace(page.projections, head, loading("Reading ProjectionBlockVerified and ProjectionCompleted events…"));
+    return;
+  }
+  if (!Array.isArray(entries)) {
+    replace(page.projections, head, errorBox(entries.error, "Cannot read the base projections"));
+    return;
+  }
+  if (entries.length === 0) {
+    replace(
+      page.projections,
+      head,
+      empty(
+        "No base projection proven",
+        "A run starts only on a (base model, dataset) pair whose projection is complete; prove-and-submit proves its own (submitProjectionBlock, anyone may).",
+      ),
+    );
+    return;
+  }
+  const rows = entries.map((entry) =>
+    h(
+      "tr",
+      { "data-projection": entry.projectionId === undefined ? "incomplete" : "complete" },
+      cell("Base root", fieldCode(entry.baseRoot)),
+      cell("Dataset root", fieldCode(entry.datasetRoot)),
+      cell("Projection", projectionStatusCell(entry)),
+      cell(
+        "Completed in",
+        entry.completedIn === undefined
+          ? h("span", { class: "muted" }, "—")
+          : h("span", {}, `block ${entry.completedIn.blockNumber} · `, hashCode(entry.completedIn.transactionHash)),
+      ),
+      cell("Runs", runsOn(actions, entry)),
+    ),
+  );
+  replace(
+    page.projections,
+    head,
+    h(
+      "p",
+      { class: "muted section-note" },
+      "The base model read once per (base model, dataset), block by block (BaseProjectionBlock, PROTOCOL §11); its id is bound into every run on the pair.",
+    ),
+    table(["Base root", "Dataset root", "Projection", "Completed in", "Runs"], rows, "projections-table"),
+  );
 }

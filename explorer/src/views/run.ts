@@ -1,6 +1,19 @@
-/** The selected run: its facts, its verified history and the merges recorded for its adapters. */
-import type { RunSummary, VerifiedMerge, VerifiedStep } from "../../../src/chain/index.js";
-import { isHighlighted, runOf, state, verificationKey, type Highlight, type RunRead } from "../state.js";
+/**
+ * The selected run: its configuration in the clear, its start and lineage, its loss curve, its verified
+ * checkpoints and the merges recorded for its adapters, each with "verify again".
+ */
+import type { RunSummary, VerifiedCheckpoint, VerifiedMerge } from "../../../src/chain/index.js";
+import {
+  checkpointPart,
+  isHighlighted,
+  mergePart,
+  partKey,
+  runOf,
+  START_PART,
+  state,
+  type RunDetails,
+  type RunPart,
+} from "../state.js";
 import { h, hashCode, replace } from "../ui/dom.js";
 import { page } from "../ui/page.js";
 import {
@@ -15,8 +28,9 @@ import {
   RECORD_COMMAND,
   table,
 } from "../ui/parts.js";
-import { circuitName, instanceOfRun, type Actions } from "./shared.js";
-import { mergeVerificationDetail, verificationDetail, verifyCell } from "./verdict.js";
+import { formatLoss, lossCurve } from "./lossCurve.js";
+import { circuitName, hyperparameter, instanceNamed, lineageList, startOf, type Actions } from "./shared.js";
+import { verificationDetail, verifyCell } from "./verdict.js";
 
 export function renderRun(actions: Actions): void {
   const run = runOf(state.selectedRun);
@@ -25,59 +39,98 @@ export function renderRun(actions: Actions): void {
     replace(page.run);
     return;
   }
+  const details = state.details;
+  if (details === undefined || details === "loading") {
+    replace(
+      page.run,
+      runHeader(actions, run, undefined),
+      runFacts(actions, run),
+      loading(`Reading run ${run.runId}'s events…`),
+    );
+    return;
+  }
+  if ("error" in details) {
+    replace(
+      page.run,
+      runHeader(actions, run, undefined),
+      runFacts(actions, run),
+      errorBox(details.error, "Cannot read the run"),
+    );
+    return;
+  }
   replace(
     page.run,
-    runHeader(actions, run),
-    runFacts(run),
-    h("h3", {}, "History"),
-    historyView(actions, run, state.history),
+    runHeader(actions, run, details),
+    runFacts(actions, run),
+    details.lineage.length > 1
+      ? [
+          h("h3", {}, "Lineage"),
+          h(
+            "p",
+            { class: "muted section-note" },
+            "Back to its canonical start: every adapter the registry vouches for descends, by verified proofs only, from a canonical initialization.",
+          ),
+          lineageList(actions, details.lineage),
+        ]
+      : null,
+    h("h3", {}, "Start"),
+    startView(actions, run, details),
+    h("h3", {}, "Loss curve"),
+    details.checkpoints.length === 0
+      ? h("p", { class: "muted" }, "No verified checkpoint yet: no proven loss.")
+      : lossCurve(details.checkpoints),
+    h("h3", {}, "Checkpoints"),
+    checkpointsView(actions, run, details.checkpoints),
     h("h3", {}, "Merged weights"),
     h(
       "p",
       { class: "muted section-note" },
-      "Each merge proves that the merged root commits to the exact W_eff = W0 + α·B·A of a verified adapter of this run, on its base model (LoraMerge, PROTOCOL §9).",
+      "Each merge proves, block by block, that the merged root commits to the exact W_eff = W0 + α·B·A of the run's adapter after that many steps, on its base model and α (LoraMergeBlock, PROTOCOL §13).",
     ),
-    mergesView(actions, run, state.merges),
+    mergesView(actions, run, details.merges),
   );
 }
 
 /** The row of the run's view that `highlight` points at, if shown. */
-export function highlightedRow(highlight: Highlight | undefined): Element | null {
+export function highlightedRow(highlight: RunPart | undefined): Element | null {
   if (highlight === undefined) return null;
-  return page.run.querySelector(
-    highlight.kind === "step" ? `tr[data-step="${highlight.step}"]` : `tr[data-merge-step="${highlight.step}"]`,
-  );
+  return page.run.querySelector(`tr[data-part="${highlight.kind}"][data-steps="${highlight.steps}"]`);
 }
 
-function runHeader(actions: Actions, run: RunSummary): HTMLElement {
-  const { history, merges } = state;
-  const canVerifyAll = Array.isArray(history) && history.length > 0 && instanceOfRun(run) !== undefined;
+function runHeader(actions: Actions, run: RunSummary, details: RunDetails | undefined): HTMLElement {
   return cardHeader(
     `Run ${run.runId}`,
-    h("span", { class: "pill" }, plural(run.verifiedSteps, "verified step")),
-    Array.isArray(merges) && merges.length > 0
-      ? h("span", { class: "pill merge" }, plural(merges.length, "merge"))
+    h("span", { class: "pill" }, plural(run.nextStep, "verified step")),
+    details === undefined ? null : h("span", { class: "pill" }, plural(details.checkpoints.length, "checkpoint")),
+    details !== undefined && details.merges.length > 0
+      ? h("span", { class: "pill merge" }, plural(details.merges.length, "merge"))
       : null,
-    canVerifyAll
-      ? h(
+    details === undefined
+      ? null
+      : h(
           "button",
           { type: "button", class: "secondary push", onclick: () => actions.verifyAll(run) },
           "Verify all again",
-        )
-      : null,
+        ),
   );
 }
 
-function runFacts(run: RunSummary): HTMLElement {
+function runFacts(actions: Actions, run: RunSummary): HTMLElement {
   const model = Array.isArray(state.models) ? state.models.find((entry) => entry.baseRoot === run.baseRoot) : undefined;
   const dataset = Array.isArray(state.datasets)
     ? state.datasets.find((entry) => entry.datasetRoot === run.datasetRoot)
     : undefined;
+  const k = run.checkpointInstance?.params.steps;
   return h(
     "dl",
-    { class: "facts" },
-    fact("Owner", hashCode(run.trainer)),
-    fact("Circuit", circuitName(run.circuitId)),
+    { class: "facts", "data-testid": "run-facts" },
+    fact("Trainer", hashCode(run.trainer)),
+    fact("Start", startOf(actions, run)),
+    fact(
+      "Checkpoint instance",
+      circuitName(run.checkpointCircuitId),
+      k === undefined ? null : h("span", { class: "muted" }, ` k = ${plural(k, "step")} per proof`),
+    ),
     fact("Base model", fieldCode(run.baseRoot), model?.uri ? h("span", { class: "muted" }, ` ${model.uri}`) : null),
     fact(
       "Dataset",
@@ -86,84 +139,131 @@ function runFacts(run: RunSummary): HTMLElement {
         ? null
         : h("span", { class: "muted" }, ` ${plural(dataset.size, "example")}${dataset.uri ? ` · ${dataset.uri}` : ""}`),
     ),
-    fact("Hyperparameters hash", fieldCode(run.hparamsHash)),
-    fact("Initial adapter", fieldCode(run.initialAdapter)),
-    fact("Head", fieldCode(run.head)),
+    fact("Base projection", fieldCode(run.projectionId)),
+    fact("α (LoRA scale)", hyperparameter(run, run.alpha), h("span", { class: "muted" }, ` α̂ = ${run.alpha}`)),
+    fact("lr (learning rate)", hyperparameter(run, run.lr), h("span", { class: "muted" }, ` l̂ = ${run.lr}`)),
+    fact("Run configuration", fieldCode(run.runConfig)),
+    fact("Head", fieldCode(run.head), h("span", { class: "muted" }, ` after ${plural(run.nextStep, "step")}`)),
     fact("Started in block", String(run.startBlock)),
   );
 }
 
-function historyView(actions: Actions, run: RunSummary, history: RunRead<VerifiedStep[]> | undefined): HTMLElement {
-  if (history === undefined || history === "loading")
-    return loading(`Reading the StepVerified events of run ${run.runId}…`);
-  if (!Array.isArray(history)) return errorBox(history.error, "Cannot read the run's history");
-  if (history.length === 0)
-    return empty(
-      "No verified step yet",
-      "The run starts from its initial adapter. Prove and submit its steps: ",
-      h("code", { class: "command" }, RECORD_COMMAND),
-    );
-  const rows: HTMLTableRowElement[] = [];
-  for (const step of history) {
-    const verification = state.verifications.get(verificationKey(run.runId, step.step));
-    rows.push(
-      h(
-        "tr",
-        { "data-step": String(step.step), class: isHighlighted("step", step.step) ? "highlight" : undefined },
-        cell("Step", h("strong", {}, String(step.step))),
-        cell("Adapter", fieldCode(step.adapterAfter)),
-        cell("Submitter", hashCode(step.submitter)),
-        cell("Block", String(step.blockNumber)),
-        cell("Transaction", hashCode(step.transactionHash)),
-        cell(
-          "Proof",
-          verifyCell(verification, "verify", () => actions.verifyStep(run, step)),
-        ),
-      ),
-    );
-    if (verification?.state === "done" || verification?.state === "failed") {
-      rows.push(h("tr", { class: "detail-row" }, h("td", { colspan: 6 }, verificationDetail(step, verification))));
-    }
-  }
-  return table(["Step", "Adapter commitment", "Submitter", "Block", "Transaction", "Proof"], rows, "history-table");
+/**
+ * A row of a run part: marked with the part it shows (data-part, data-steps: what highlightedRow and the
+ * test find), its proof cell appended, and the verdict row under it once verified.
+ */
+function verifiedRow(
+  row: HTMLTableRowElement,
+  run: RunSummary,
+  part: RunPart,
+  what: string,
+  onVerify: () => void,
+): HTMLTableRowElement[] {
+  const verification = state.verifications.get(partKey(run.runId, part));
+  row.setAttribute("data-part", part.kind);
+  row.setAttribute("data-steps", String(part.steps));
+  if (isHighlighted(part)) row.classList.add("highlight");
+  row.append(cell("Proof", verifyCell(verification, part.kind, onVerify)));
+  if (verification?.state !== "done" && verification?.state !== "failed") return [row];
+  return [
+    row,
+    h(
+      "tr",
+      { class: "detail-row" },
+      h("td", { colspan: row.cells.length }, verificationDetail(what, part.kind, verification)),
+    ),
+  ];
 }
 
-function mergesView(actions: Actions, run: RunSummary, merges: RunRead<VerifiedMerge[]> | undefined): HTMLElement {
-  if (merges === undefined || merges === "loading")
-    return loading(`Reading the MergeVerified events of run ${run.runId}…`);
-  if (!Array.isArray(merges)) return errorBox(merges.error, "Cannot read the run's merges");
-  if (merges.length === 0) {
+function startView(actions: Actions, run: RunSummary, details: RunDetails): HTMLElement {
+  const row = h(
+    "tr",
+    {},
+    cell("Start", startOf(actions, run)),
+    cell("Adapter", fieldCode(run.adapterStart)),
+    cell("Trainer", hashCode(run.trainer)),
+    cell("Block", String(run.startBlock)),
+    cell("Transaction", details.started === undefined ? "—" : hashCode(details.started.transactionHash)),
+  );
+  const rows = verifiedRow(row, run, START_PART, `Start of run ${run.runId}`, () => actions.verifyStart(run));
+  return table(["Start", "Adapter", "Trainer", "Block", "Transaction", "Proof"], rows, "start-table");
+}
+
+/** "steps 2–3" (or "step 2" when k = 1): the steps a checkpoint proves. */
+function stepRange(checkpoint: VerifiedCheckpoint): string {
+  const last = checkpoint.firstStep + checkpoint.steps - 1n;
+  return last === checkpoint.firstStep ? `step ${last}` : `steps ${checkpoint.firstStep}–${last}`;
+}
+
+function lossCell(checkpoint: VerifiedCheckpoint): HTMLElement {
+  return h(
+    "span",
+    { class: "loss", title: `proven Σ E² = ${checkpoint.loss} (E at scale 2^3F)` },
+    checkpoint.meanLoss === undefined ? `Σ E² ${checkpoint.loss}` : formatLoss(checkpoint.meanLoss),
+  );
+}
+
+function checkpointsView(actions: Actions, run: RunSummary, checkpoints: readonly VerifiedCheckpoint[]): HTMLElement {
+  if (checkpoints.length === 0)
     return empty(
-      "No merge recorded",
-      "Anyone can prove and record the merged weights of a verified adapter of this run with recordMerge; ",
+      "No verified checkpoint yet",
+      "The run is at its start. Prove and submit its checkpoints: ",
+      h("code", { class: "command" }, RECORD_COMMAND),
+    );
+  const rows = checkpoints.flatMap((checkpoint) => {
+    const row = h(
+      "tr",
+      {},
+      cell(
+        "Steps",
+        h("strong", { class: "nowrap", title: `k = ${checkpoint.steps} steps in one proof` }, stepRange(checkpoint)),
+      ),
+      cell("Adapter before → after", fieldCode(checkpoint.adapterBefore), " → ", fieldCode(checkpoint.adapterAfter)),
+      cell("Proven loss (MSE)", lossCell(checkpoint)),
+      cell("Submitter", hashCode(checkpoint.submitter)),
+      cell("Block", String(checkpoint.blockNumber)),
+      cell("Transaction", hashCode(checkpoint.transactionHash)),
+    );
+    return verifiedRow(row, run, checkpointPart(checkpoint), `Checkpoint of ${stepRange(checkpoint)}`, () =>
+      actions.verifyCheckpoint(run, checkpoint),
+    );
+  });
+  return table(
+    ["Steps", "Adapter before → after", "Proven loss (MSE)", "Submitter", "Block", "Transaction", "Proof"],
+    rows,
+    "checkpoints-table",
+  );
+}
+
+function mergesView(actions: Actions, run: RunSummary, merges: readonly VerifiedMerge[]): HTMLElement {
+  if (merges.length === 0)
+    return empty(
+      "No merge recorded for this run",
+      "Anyone can prove the merged weights of a verified adapter of the run and submit them block by block (submitMergeBlock); ",
       h("code", { class: "command" }, RECORD_COMMAND),
       " ends with the merge of the run's final adapter (unless LORA_MERGE=false).",
     );
-  }
-  const rows: HTMLTableRowElement[] = [];
-  for (const merge of merges) {
-    const verification = state.mergeVerifications.get(verificationKey(run.runId, merge.step));
-    rows.push(
-      h(
-        "tr",
-        { "data-merge-step": String(merge.step), class: isHighlighted("merge", merge.step) ? "highlight" : undefined },
-        cell("Step", h("strong", {}, String(merge.step))),
-        cell("Adapter", fieldCode(merge.adapter)),
-        cell("Merged root", fieldCode(merge.mergedRoot)),
-        cell("Recorder", hashCode(merge.recorder)),
-        cell("Block", String(merge.blockNumber)),
-        cell("Transaction", hashCode(merge.transactionHash)),
-        cell(
-          "Proof",
-          verifyCell(verification, "merge-verify", () => actions.verifyMerge(run, merge)),
+  const rows = merges.flatMap((merge) => {
+    const row = h(
+      "tr",
+      {},
+      cell(
+        "After",
+        h(
+          "strong",
+          { class: "nowrap", title: `proven with ${instanceNamed(merge.circuitId)?.name ?? merge.circuitId}` },
+          plural(merge.steps, "step"),
         ),
       ),
+      cell("Adapter", fieldCode(merge.adapter)),
+      cell("Merged root", fieldCode(merge.mergedRoot)),
+      cell("Recorder", hashCode(merge.recorder)),
+      cell("Block", String(merge.blockNumber)),
+      cell("Transaction", hashCode(merge.transactionHash)),
     );
-    if (verification?.state === "done" || verification?.state === "failed") {
-      rows.push(
-        h("tr", { class: "detail-row" }, h("td", { colspan: 7 }, mergeVerificationDetail(merge, verification))),
-      );
-    }
-  }
-  return table(["Step", "Adapter", "Merged root", "Recorder", "Block", "Transaction", "Proof"], rows, "merges-table");
+    return verifiedRow(row, run, mergePart(merge), `Merge of the adapter after ${plural(merge.steps, "step")}`, () =>
+      actions.verifyMerge(run, merge),
+    );
+  });
+  return table(["After", "Adapter", "Merged root", "Recorder", "Block", "Transaction", "Proof"], rows, "merges-table");
 }

@@ -1,9 +1,9 @@
-/** The runs table: every run of the registry, newest first; a click opens it. */
+/** The runs table: every run of the registry, newest first, its configuration in the clear; a click opens it. */
 import { state } from "../state.js";
 import { h, hashCode, replace } from "../ui/dom.js";
 import { page } from "../ui/page.js";
 import { cardHeader, cell, empty, errorBox, fieldCode, loading, RECORD_COMMAND, table } from "../ui/parts.js";
-import { circuitName, runLink, type Actions } from "./shared.js";
+import { circuitName, hyperparameter, runLink, startOf, type Actions } from "./shared.js";
 
 export function renderRuns(actions: Actions): void {
   const head = cardHeader("Runs");
@@ -29,16 +29,18 @@ export function renderRuns(actions: Actions): void {
         onclick: () => actions.selectRun(run.runId),
       },
       cell("Run", runLink(actions, run.runId, `#${run.runId}`)),
-      cell("Owner", hashCode(run.trainer)),
-      cell("Circuit", circuitName(run.circuitId)),
-      cell("Hyperparameters", fieldCode(run.hparamsHash)),
+      cell("Trainer", hashCode(run.trainer)),
+      cell("Start", startOf(actions, run)),
+      cell("Checkpoint instance", circuitName(run.checkpointCircuitId)),
+      cell("α", hyperparameter(run, run.alpha)),
+      cell("lr", hyperparameter(run, run.lr)),
+      cell("Steps", h("strong", {}, String(run.nextStep))),
       cell("Head", fieldCode(run.head)),
-      cell("Steps", h("strong", {}, String(run.verifiedSteps))),
     ),
   );
   replace(
     page.runs,
     head,
-    table(["Run", "Owner", "Circuit", "Hyperparameters hash", "Head", "Steps"], rows, "runs-table"),
+    table(["Run", "Trainer", "Start", "Checkpoint instance", "α", "lr", "Steps", "Head"], rows, "runs-table"),
   );
 }

@@ -2,9 +2,9 @@
  * Provenance search: a pasted commitment (looked up as an adapter and as a merged root) or an adapter
  * file (its commitments computed in this browser), asked of the registry; the answers go under the form.
  */
-import { adapterProvenance, mergeProvenance } from "../../../src/chain/index.js";
+import { adapterProvenance, mergeProvenance, runLineage } from "../../../src/chain/index.js";
 import type { Encoding } from "../adapterFile.js";
-import { mergeRecordedIn, stepRecordedIn, type Connection } from "../chain.js";
+import { adapterRecordedIn, mergeRecordedIn, type Connection } from "../chain.js";
 import { AdapterFileError, parseCommitment } from "../commitment.js";
 import { ActionableError } from "../errors.js";
 import type { InstanceInfo } from "../ledgerData.js";
@@ -18,11 +18,11 @@ import type { Actions } from "./shared.js";
 /** The instances a file's adapter can be read with (the file's own "instance" wins). */
 export function fillInstanceSelect(instances: readonly InstanceInfo[]): void {
   const current = page.instanceSelect.value;
-  // Runs are trained with step circuits; other templates (merge proofs) share their shapes.
-  const steps = instances.filter((instance) => instance.template === "LoraStep");
+  // Runs are proven with checkpoint circuits; the other templates of a run share their shapes.
+  const checkpoints = instances.filter((instance) => instance.template === "LoraCheckpoint");
   replace(
     page.instanceSelect,
-    (steps.length > 0 ? steps : instances).map((instance) => {
+    (checkpoints.length > 0 ? checkpoints : instances).map((instance) => {
       const { dIn, dOut, rank } = instance.params;
       return h("option", { value: instance.name }, `${instance.name} (A ${rank}×${dIn}, B ${dOut}×${rank})`);
     }),
@@ -134,7 +134,10 @@ async function lookUp(actions: Actions, candidates: SearchCandidate[], intro: HT
   replace(page.provenance, intro, cards.flat());
 }
 
-/** provenanceOf (and mergedProvenanceOf for a pasted value), with the block and transaction that recorded each. */
+/**
+ * provenanceOf (and mergedProvenanceOf for a pasted value), with the block and transaction that recorded
+ * each, and the lineage of the run named, back to its canonical start.
+ */
 async function ask(connection: Connection, candidate: SearchCandidate): Promise<Answer> {
   const { registry } = connection;
   const [provenance, merged] = await Promise.all([
@@ -143,16 +146,19 @@ async function ask(connection: Connection, candidate: SearchCandidate): Promise<
   ]);
   const answer: Answer = { candidate };
   if (provenance.verified) {
-    answer.provenance = {
-      found: provenance,
-      recorded: await stepRecordedIn(connection, provenance.runId, provenance.step, candidate.commitment),
-    };
+    const { runId, steps } = provenance;
+    const [recorded, lineage] = await Promise.all([
+      adapterRecordedIn(connection, runId, steps, candidate.commitment),
+      runLineage(registry, runId),
+    ]);
+    answer.provenance = { found: provenance, recorded, lineage };
   }
   if (merged?.verified === true) {
-    answer.merged = {
-      found: merged,
-      recorded: await mergeRecordedIn(connection, merged.runId, merged.adapter, merged.mergedRoot),
-    };
+    const [recorded, lineage] = await Promise.all([
+      mergeRecordedIn(connection, merged.runId, merged.adapter, merged.mergedRoot),
+      runLineage(registry, merged.runId),
+    ]);
+    answer.merged = { found: merged, recorded, lineage };
   }
   return answer;
 }

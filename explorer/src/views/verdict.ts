@@ -1,149 +1,106 @@
 /** "Verify again" in a row: its button, its verdict badge, and the verdict with the public inputs under it. */
-import type { Groth16Proof } from "snarkjs";
-import { MERGE_PUBLIC_INPUTS, STEP_PUBLIC_INPUTS } from "../../../src/protocol/index.js";
-import type { VerifiedMerge, VerifiedStep } from "../../../src/chain/index.js";
-import type { MergeVerification, Outcome, Verification } from "../state.js";
-import { h, hashCode, milliseconds, type Child } from "../ui/dom.js";
+import type { RunPart, Verification } from "../state.js";
+import type { CheckedProof, Reverification } from "../verify.js";
+import { h, hashCode, milliseconds } from "../ui/dom.js";
 import { errorBox } from "../ui/parts.js";
 
-/** The proof cell of a step or a merge; `testId` prefixes the button's and the verdict's data-testid. */
+/** The proof cell of a row; its button's and badge's data-testid are `<kind>-verify-again` and `<kind>-verify-result`. */
 export function verifyCell(
-  verification: Outcome<{ valid: boolean; verifyMilliseconds: number }> | undefined,
-  testId: string,
+  verification: Verification | undefined,
+  kind: RunPart["kind"],
   onVerify: () => void,
 ): HTMLElement {
   if (verification?.state === "running")
     return h("span", { class: "badge running" }, h("span", { class: "spinner", "aria-hidden": "true" }), "verifying…");
   const button = h(
     "button",
-    { type: "button", class: "small", "data-testid": `${testId}-again`, onclick: onVerify },
+    { type: "button", class: "small", "data-testid": `${kind}-verify-again`, onclick: onVerify },
     verification === undefined ? "Verify again" : "Again",
   );
   if (verification === undefined) return button;
   if (verification.state === "failed")
     return h("span", { class: "verify" }, h("span", { class: "badge bad" }, "error"), button);
-  const { valid, verifyMilliseconds } = verification.result;
+  const { valid, verifyMilliseconds, proofs } = verification.result;
   return h(
     "span",
     { class: "verify" },
     h(
       "span",
-      { class: `badge ${valid ? "good" : "bad"}`, "data-testid": `${testId}-result` },
+      { class: `badge ${valid ? "good" : "bad"}`, "data-testid": `${kind}-verify-result` },
       valid ? "✓ valid" : "✗ invalid",
+      proofs.length > 1 ? ` (${proofs.length} proofs)` : null,
       h("span", { class: "time" }, milliseconds(verifyMilliseconds)),
     ),
     button,
   );
 }
 
-interface Verdict {
-  valid: boolean;
-  testId: string;
-  verdict: string;
-  body: Child[];
-  summary: string;
-  names: readonly string[];
-  publicSignals: string[];
-  proof: Groth16Proof;
+function timing(result: Reverification): string {
+  return ` groth16.verify in this browser took ${milliseconds(result.verifyMilliseconds)} (${milliseconds(result.totalMilliseconds)} with fetching the transactions and the key). `;
 }
 
-/** The verdict of a proof verified again, with its public inputs and the proof. */
-function verdictBox(options: Verdict): HTMLElement {
-  const { valid, proof } = options;
+/** One proof's public inputs, by name, and the proof itself. */
+function proofDetails(proof: CheckedProof, several: boolean): HTMLElement {
   return h(
-    "div",
-    { class: `verify-detail ${valid ? "good" : "bad"}`, "data-testid": options.testId },
+    "details",
+    {},
     h(
-      "p",
+      "summary",
       {},
-      h("strong", {}, options.verdict),
-      ...options.body,
-      valid ? null : " If the circuit was rebuilt since the deployment, the local key is not the deployed verifier's.",
+      several ? `${proof.source}: ${proof.valid ? "valid" : "does NOT verify"}. ` : "",
+      "Public inputs and proof",
     ),
     h(
-      "details",
-      {},
-      h("summary", {}, options.summary),
+      "dl",
+      { class: "signals" },
+      proof.names.flatMap((name, index) => [
+        h("dt", {}, name),
+        h("dd", {}, h("code", { class: "whole" }, proof.publicSignals[index] ?? "")),
+      ]),
+      h("dt", {}, "proof"),
       h(
-        "dl",
-        { class: "signals" },
-        options.names.flatMap((name, index) => [
-          h("dt", {}, name),
-          h("dd", {}, h("code", { class: "whole" }, options.publicSignals[index] ?? "")),
-        ]),
-        h("dt", {}, "proof"),
+        "dd",
+        {},
         h(
-          "dd",
-          {},
-          h("code", { class: "whole" }, JSON.stringify({ pi_a: proof.pi_a, pi_b: proof.pi_b, pi_c: proof.pi_c })),
+          "code",
+          { class: "whole" },
+          JSON.stringify({ pi_a: proof.proof.pi_a, pi_b: proof.proof.pi_b, pi_c: proof.proof.pi_c }),
         ),
       ),
     ),
   );
 }
 
-function timing(result: { verifyMilliseconds: number; totalMilliseconds: number }): string {
-  return ` groth16.verify in this browser took ${milliseconds(result.verifyMilliseconds)} (${milliseconds(result.totalMilliseconds)} with fetching the transaction and the key). `;
-}
-
-function keyFile(instance: string): HTMLElement {
-  return h("code", {}, `build/circuits/${instance}/verification_key.json`);
-}
-
+/** The verdict of a start, checkpoint or merge verified again (`what` names it), with each proof's public inputs. */
 export function verificationDetail(
-  step: VerifiedStep,
+  what: string,
+  kind: RunPart["kind"],
   verification: Extract<Verification, { state: "done" | "failed" }>,
 ): HTMLElement {
-  if (verification.state === "failed")
-    return errorBox(verification.error, `Step ${step.step} could not be verified again`);
+  if (verification.state === "failed") return errorBox(verification.error, `${what} could not be verified again`);
   const result = verification.result;
-  const where =
-    result.method === "submitStep"
-      ? "submitStep"
-      : `submitSteps (entry ${result.batchIndex + 1} of ${result.batchSize})`;
-  return verdictBox({
-    valid: result.valid,
-    testId: "verify-detail",
-    verdict: result.valid ? `Step ${step.step}: the proof is valid.` : `Step ${step.step}: the proof does NOT verify.`,
-    body: [
+  const several = result.proofs.length > 1;
+  return h(
+    "div",
+    { class: `verify-detail ${result.valid ? "good" : "bad"}`, "data-testid": `${kind}-verify-detail` },
+    h(
+      "p",
+      {},
+      h("strong", {}, result.valid ? `${what}: the proof is valid.` : `${what}: the proof does NOT verify.`),
       timing(result),
-      `Proof decoded from the ${where} calldata of `,
-      hashCode(step.transactionHash),
-      "; verification key ",
-      keyFile(result.instance),
+      "Decoded from the calldata of ",
+      result.proofs.flatMap((proof, index) => [
+        index > 0 ? "; " : "",
+        `${proof.source}, `,
+        hashCode(proof.transactionHash),
+      ]),
+      "; public inputs assembled as the registry does; verification key ",
+      h("code", {}, `build/circuits/${result.instance}/verification_key.json`),
       ".",
-    ],
-    summary: "Public inputs (PROTOCOL §7) and proof",
-    names: STEP_PUBLIC_INPUTS,
-    publicSignals: result.publicSignals,
-    proof: result.proof,
-  });
-}
-
-export function mergeVerificationDetail(
-  merge: VerifiedMerge,
-  verification: Extract<MergeVerification, { state: "done" | "failed" }>,
-): HTMLElement {
-  if (verification.state === "failed")
-    return errorBox(verification.error, `The merge of step ${merge.step}'s adapter could not be verified again`);
-  const result = verification.result;
-  return verdictBox({
-    valid: result.valid,
-    testId: "merge-verify-detail",
-    verdict: result.valid
-      ? `Merge of step ${merge.step}'s adapter: the proof is valid.`
-      : `Merge of step ${merge.step}'s adapter: the proof does NOT verify.`,
-    body: [
-      timing(result),
-      "Proof decoded from the recordMerge calldata of ",
-      hashCode(merge.transactionHash),
-      ` (merge circuit ${result.instance}); public inputs from the run and adapterAfterStep(${merge.step}); verification key `,
-      keyFile(result.instance),
-      ".",
-    ],
-    summary: "Public inputs (PROTOCOL §9) and proof",
-    names: MERGE_PUBLIC_INPUTS,
-    publicSignals: result.publicSignals,
-    proof: result.proof,
-  });
+      result.valid
+        ? null
+        : " If the circuit was rebuilt since the deployment, the local key is not the deployed verifier's.",
+    ),
+    result.proofs.map((proof) => proofDetails(proof, several)),
+  );
 }
