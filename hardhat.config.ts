@@ -25,6 +25,9 @@ export default defineConfig({
   solidity: {
     version: SOLC_VERSION,
     path: SOLCJS_PATH,
+    // The registry links poseidon-solidity's PoseidonT4: Hardhat builds an npm file's artifacts only when
+    // it is listed here, and the Ignition module deploys the library from them.
+    npmFilesToBuild: ["poseidon-solidity/PoseidonT4.sol"],
     settings: {
       optimizer: {
         enabled: true,

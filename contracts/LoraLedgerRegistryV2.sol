@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {PoseidonT4} from "poseidon-solidity/PoseidonT4.sol";
 
 import {IGroth16Verifier5, IGroth16Verifier6, IGroth16Verifier9} from "./interfaces/IGroth16Verifiers.sol";
 import {ILoraLedgerRegistryV2} from "./interfaces/ILoraLedgerRegistryV2.sol";
@@ -10,10 +11,12 @@ import {ILoraLedgerRegistryV2} from "./interfaces/ILoraLedgerRegistryV2.sol";
 /// @title LoraLedgerRegistryV2
 /// @notice The registry of Protocol version 2 (docs/PROTOCOL.md §11–§13): proven base projections, runs
 ///         from a proven start, checkpoints of k steps with their proven loss, and merges in blocks bound
-///         to a run and step count. See ILoraLedgerRegistryV2 for the model. Not upgradeable.
+///         to their adapter's run and step count. See ILoraLedgerRegistryV2 for the model. Not upgradeable.
 /// @dev Every verifier is called with a high-level call to a view function (STATICCALL): it cannot
 ///      re-enter or observe a half-updated run. Verifiers are checked by kind before use, so a verifier
-///      of one statement is never asked about another's public inputs.
+///      of one statement is never asked about another's public inputs. A checkpoint writes at most one
+///      new storage slot (its adapter's provenance, when the adapter is new); its history is in events.
+///      Registration hashes with PoseidonT4 (poseidon-solidity, circomlib's parameters), a linked library.
 contract LoraLedgerRegistryV2 is ILoraLedgerRegistryV2, AccessControl, Pausable {
     /// @inheritdoc ILoraLedgerRegistryV2
     uint256 public constant SNARK_SCALAR_FIELD =
@@ -28,14 +31,22 @@ contract LoraLedgerRegistryV2 is ILoraLedgerRegistryV2, AccessControl, Pausable 
     /// @dev The submitter's bits in a checkpoint's packed public input nextStep · 2^160 + submitter.
     uint256 private constant SUBMITTER_BITS = 160;
 
+    /// @dev PROTOCOL §5 and §11's domain tags of the dataset and base model roots.
+    uint256 private constant TAG_DATASET = 4;
+    uint256 private constant TAG_BASE_MODEL = 10;
+
     /// @inheritdoc ILoraLedgerRegistryV2
     uint256 public immutable deploymentBlock;
 
     /// @inheritdoc ILoraLedgerRegistryV2
     uint256 public runCount;
 
+    /// @dev stored without uri: each publisher's is in _baseModelUris
     mapping(uint256 baseRoot => BaseModel model) private _baseModels;
+    mapping(uint256 baseRoot => mapping(address publisher => string uri)) private _baseModelUris;
+    /// @dev stored without uri: each publisher's is in _datasetUris
     mapping(uint256 datasetRoot => Dataset dataset) private _datasets;
+    mapping(uint256 datasetRoot => mapping(address publisher => string uri)) private _datasetUris;
     mapping(bytes32 circuitId => VerifierRecord record) private _verifiers;
     /// @dev keyed by keccak256(baseRoot, datasetRoot, circuitId)
     mapping(bytes32 key => ProjectionProgress progress) private _projectionProgress;
@@ -43,12 +54,11 @@ contract LoraLedgerRegistryV2 is ILoraLedgerRegistryV2, AccessControl, Pausable 
     mapping(bytes32 key => uint256 projectionId) private _projections;
     mapping(uint256 runId => Run run) private _runs;
     mapping(uint256 runId => mapping(address prover => bool)) private _provers;
-    mapping(uint256 runId => mapping(uint64 steps => uint256 adapter)) private _adapterAt;
     mapping(uint256 adapter => AdapterProvenance provenance) private _provenance;
-    /// @dev keyed by keccak256(runId, steps, circuitId)
+    /// @dev keyed by keccak256(adapter, circuitId)
     mapping(bytes32 key => MergeProgress progress) private _mergeProgress;
-    mapping(uint256 runId => mapping(uint64 steps => MergeRecord merge)) private _merges;
-    mapping(uint256 mergedRoot => MergedProvenance provenance) private _mergedProvenance;
+    mapping(uint256 adapter => MergeRecord merge) private _merges;
+    mapping(uint256 mergedRoot => uint256 adapter) private _mergedAdapter;
 
     /// @notice Grants the registry's roles to `admin` and records the deployment block.
     /// @param admin receives DEFAULT_ADMIN_ROLE, VERIFIER_ADMIN_ROLE and PAUSER_ROLE
@@ -65,29 +75,45 @@ contract LoraLedgerRegistryV2 is ILoraLedgerRegistryV2, AccessControl, Pausable 
     // ---------------------------------------------------------------------------------------------
 
     /// @inheritdoc ILoraLedgerRegistryV2
-    function registerBaseModel(uint256 baseRoot, string calldata uri) external {
-        _requireValidRoot(baseRoot);
+    function registerBaseModel(
+        uint256 treeRoot,
+        uint64 blocks,
+        string calldata uri
+    ) external returns (uint256 baseRoot) {
+        if (treeRoot >= SNARK_SCALAR_FIELD) revert LoraLedger__InvalidTreeRoot(treeRoot);
+        if (blocks == 0) revert LoraLedger__InvalidBlockCount(blocks);
+        baseRoot = PoseidonT4.hash([TAG_BASE_MODEL, treeRoot, uint256(blocks)]);
         BaseModel storage model = _baseModels[baseRoot];
-        address registrant = model.registrant;
-        if (registrant != address(0)) revert LoraLedger__BaseModelAlreadyRegistered(baseRoot, registrant);
-        model.registrant = msg.sender;
-        model.registeredBlock = uint64(block.number);
-        model.uri = uri;
-        emit BaseModelRegistered(baseRoot, msg.sender, uri);
+        if (model.registrant == address(0)) {
+            model.registrant = msg.sender;
+            model.registeredBlock = uint64(block.number);
+            model.blocks = blocks;
+            model.treeRoot = treeRoot;
+            emit BaseModelRegistered(baseRoot, msg.sender, treeRoot, blocks);
+        }
+        _baseModelUris[baseRoot][msg.sender] = uri;
+        emit BaseModelUriPublished(baseRoot, msg.sender, uri);
     }
 
     /// @inheritdoc ILoraLedgerRegistryV2
-    function registerDataset(uint256 datasetRoot, uint64 size, string calldata uri) external {
-        _requireValidRoot(datasetRoot);
+    function registerDataset(
+        uint256 treeRoot,
+        uint64 size,
+        string calldata uri
+    ) external returns (uint256 datasetRoot) {
+        if (treeRoot >= SNARK_SCALAR_FIELD) revert LoraLedger__InvalidTreeRoot(treeRoot);
         if (size == 0) revert LoraLedger__InvalidDatasetSize(size);
+        datasetRoot = PoseidonT4.hash([TAG_DATASET, treeRoot, uint256(size)]);
         Dataset storage dataset = _datasets[datasetRoot];
-        address registrant = dataset.registrant;
-        if (registrant != address(0)) revert LoraLedger__DatasetAlreadyRegistered(datasetRoot, registrant);
-        dataset.registrant = msg.sender;
-        dataset.registeredBlock = uint64(block.number);
-        dataset.size = size;
-        dataset.uri = uri;
-        emit DatasetRegistered(datasetRoot, msg.sender, size, uri);
+        if (dataset.registrant == address(0)) {
+            dataset.registrant = msg.sender;
+            dataset.registeredBlock = uint64(block.number);
+            dataset.size = size;
+            dataset.treeRoot = treeRoot;
+            emit DatasetRegistered(datasetRoot, msg.sender, treeRoot, size);
+        }
+        _datasetUris[datasetRoot][msg.sender] = uri;
+        emit DatasetUriPublished(datasetRoot, msg.sender, uri);
     }
 
     /// @inheritdoc ILoraLedgerRegistryV2
@@ -149,9 +175,9 @@ contract LoraLedgerRegistryV2 is ILoraLedgerRegistryV2, AccessControl, Pausable 
         uint256 accOut,
         Proof calldata proof
     ) external whenNotPaused {
-        if (_baseModels[baseRoot].registrant == address(0)) revert LoraLedger__UnknownBaseModel(baseRoot);
-        if (_datasets[datasetRoot].registrant == address(0)) revert LoraLedger__UnknownDataset(datasetRoot);
         (address verifier, uint16 blocks) = _activeVerifier(circuitId, VerifierKind.ProjectionBlock);
+        _requireBaseBlocks(baseRoot, circuitId, blocks);
+        if (_datasets[datasetRoot].registrant == address(0)) revert LoraLedger__UnknownDataset(datasetRoot);
         ProjectionProgress storage progress = _projectionProgress[
             keccak256(abi.encode(baseRoot, datasetRoot, circuitId))
         ];
@@ -248,20 +274,19 @@ contract LoraLedgerRegistryV2 is ILoraLedgerRegistryV2, AccessControl, Pausable 
 
     /// @inheritdoc ILoraLedgerRegistryV2
     function submitMergeBlock(
-        uint256 runId,
-        uint64 steps,
+        uint256 adapter,
         bytes32 circuitId,
         uint256 accOut,
         Proof calldata proof
     ) external whenNotPaused {
-        Run storage run = _runs[runId];
-        if (run.trainer == address(0)) revert LoraLedger__UnknownRun(runId);
-        uint256 adapter = _adapterAt[runId][steps];
-        if (adapter == 0) revert LoraLedger__StepNotVerified(runId, steps);
-        MergeRecord storage record = _merges[runId][steps];
-        if (record.recorder != address(0)) revert LoraLedger__MergeAlreadyRecorded(runId, steps, record.mergedRoot);
+        AdapterProvenance memory producer = _provenance[adapter];
+        if (producer.runId == 0) revert LoraLedger__AdapterNotVerified(adapter);
+        MergeRecord storage record = _merges[adapter];
+        if (record.recorder != address(0)) revert LoraLedger__MergeAlreadyRecorded(adapter, record.mergedRoot);
+        Run storage run = _runs[producer.runId];
         (address verifier, uint16 blocks) = _activeVerifier(circuitId, VerifierKind.MergeBlock);
-        MergeProgress storage progress = _mergeProgress[keccak256(abi.encode(runId, steps, circuitId))];
+        _requireBaseBlocks(run.baseRoot, circuitId, blocks);
+        MergeProgress storage progress = _mergeProgress[keccak256(abi.encode(adapter, circuitId))];
         uint16 blockIndex = progress.nextBlock;
         uint256[6] memory inputs = [
             run.baseRoot,
@@ -272,7 +297,7 @@ contract LoraLedgerRegistryV2 is ILoraLedgerRegistryV2, AccessControl, Pausable 
             accOut
         ];
         if (!IGroth16Verifier6(verifier).verifyProof(proof.a, proof.b, proof.c, inputs)) {
-            revert LoraLedger__InvalidMergeProof(runId, steps, blockIndex);
+            revert LoraLedger__InvalidMergeProof(adapter, blockIndex);
         }
 
         progress.acc = accOut;
@@ -280,16 +305,14 @@ contract LoraLedgerRegistryV2 is ILoraLedgerRegistryV2, AccessControl, Pausable 
         unchecked {
             progress.nextBlock = blockIndex + 1;
         }
-        emit MergeBlockVerified(runId, steps, circuitId, blockIndex);
+        emit MergeBlockVerified(adapter, circuitId, blockIndex, producer.runId, producer.steps);
         if (blockIndex + 1 == blocks) {
             record.mergedRoot = accOut;
             record.recorder = msg.sender;
             record.circuitId = circuitId;
-            // The first merge recorded for a merged root keeps it (two adapters can merge alike).
-            if (_mergedProvenance[accOut].runId == 0) {
-                _mergedProvenance[accOut] = MergedProvenance({runId: uint192(runId), steps: steps});
-            }
-            emit MergeVerified(runId, adapter, accOut, steps, msg.sender);
+            // The first adapter recorded for a merged root keeps it (two adapters can merge alike).
+            if (_mergedAdapter[accOut] == 0) _mergedAdapter[accOut] = adapter;
+            emit MergeVerified(producer.runId, adapter, accOut, producer.steps, msg.sender);
         }
     }
 
@@ -298,13 +321,25 @@ contract LoraLedgerRegistryV2 is ILoraLedgerRegistryV2, AccessControl, Pausable 
     // ---------------------------------------------------------------------------------------------
 
     /// @inheritdoc ILoraLedgerRegistryV2
-    function getBaseModel(uint256 baseRoot) external view returns (BaseModel memory) {
-        return _baseModels[baseRoot];
+    function getBaseModel(uint256 baseRoot) external view returns (BaseModel memory model) {
+        model = _baseModels[baseRoot];
+        model.uri = _baseModelUris[baseRoot][model.registrant];
     }
 
     /// @inheritdoc ILoraLedgerRegistryV2
-    function getDataset(uint256 datasetRoot) external view returns (Dataset memory) {
-        return _datasets[datasetRoot];
+    function getDataset(uint256 datasetRoot) external view returns (Dataset memory dataset) {
+        dataset = _datasets[datasetRoot];
+        dataset.uri = _datasetUris[datasetRoot][dataset.registrant];
+    }
+
+    /// @inheritdoc ILoraLedgerRegistryV2
+    function baseModelUri(uint256 baseRoot, address publisher) external view returns (string memory) {
+        return _baseModelUris[baseRoot][publisher];
+    }
+
+    /// @inheritdoc ILoraLedgerRegistryV2
+    function datasetUri(uint256 datasetRoot, address publisher) external view returns (string memory) {
+        return _datasetUris[datasetRoot][publisher];
     }
 
     /// @inheritdoc ILoraLedgerRegistryV2
@@ -327,9 +362,8 @@ contract LoraLedgerRegistryV2 is ILoraLedgerRegistryV2, AccessControl, Pausable 
     }
 
     /// @inheritdoc ILoraLedgerRegistryV2
-    function getRun(uint256 runId) external view returns (Run memory run) {
-        run = _runs[runId];
-        if (run.trainer == address(0)) revert LoraLedger__UnknownRun(runId);
+    function getRun(uint256 runId) external view returns (Run memory) {
+        return _runs[runId];
     }
 
     /// @inheritdoc ILoraLedgerRegistryV2
@@ -346,55 +380,58 @@ contract LoraLedgerRegistryV2 is ILoraLedgerRegistryV2, AccessControl, Pausable 
     }
 
     /// @inheritdoc ILoraLedgerRegistryV2
-    function adapterAt(uint256 runId, uint64 steps) external view returns (uint256 adapter) {
-        if (_runs[runId].trainer == address(0)) revert LoraLedger__UnknownRun(runId);
-        adapter = _adapterAt[runId][steps];
-        if (adapter == 0) revert LoraLedger__StepNotVerified(runId, steps);
+    function provenanceOf(uint256 adapter) public view returns (Provenance memory answer) {
+        AdapterProvenance memory producer = _provenance[adapter];
+        if (producer.runId == 0) return answer;
+        Run storage run = _runs[producer.runId];
+        VerifierRecord storage record = _verifiers[run.checkpointCircuitId];
+        answer = Provenance({
+            verified: true,
+            runId: producer.runId,
+            steps: producer.steps,
+            runSteps: run.nextStep,
+            baseRoot: run.baseRoot,
+            datasetRoot: run.datasetRoot,
+            projectionId: run.projectionId,
+            alpha: run.alpha,
+            lr: run.lr,
+            seed: run.seed,
+            parentRunId: run.parentRunId,
+            parentSteps: run.parentSteps,
+            checkpointCircuitId: run.checkpointCircuitId,
+            verifier: record.verifier,
+            verifierRetired: record.retired
+        });
     }
 
     /// @inheritdoc ILoraLedgerRegistryV2
-    function provenanceOf(
-        uint256 adapter
-    ) external view returns (bool verified, uint256 runId, uint64 steps, uint256 baseRoot, uint256 datasetRoot) {
-        AdapterProvenance memory provenance = _provenance[adapter];
-        if (provenance.runId == 0) return (false, 0, 0, 0, 0);
-        Run storage run = _runs[provenance.runId];
-        return (true, provenance.runId, provenance.steps, run.baseRoot, run.datasetRoot);
+    function lineageOf(uint256 adapter, uint256 maxRuns) external view returns (Provenance[] memory lineage) {
+        Provenance[] memory found = new Provenance[](maxRuns);
+        uint256 count;
+        Provenance memory entry = provenanceOf(adapter);
+        while (entry.verified && count < maxRuns) {
+            found[count++] = entry;
+            if (entry.parentRunId == 0) break;
+            // A continued run's start was produced first by its parent: follow it.
+            entry = provenanceOf(_runs[entry.runId].adapterStart);
+        }
+        lineage = new Provenance[](count);
+        for (uint256 i; i < count; ++i) lineage[i] = found[i];
     }
 
     /// @inheritdoc ILoraLedgerRegistryV2
-    function mergeProgress(
-        uint256 runId,
-        uint64 steps,
-        bytes32 circuitId
-    ) external view returns (MergeProgress memory) {
-        return _mergeProgress[keccak256(abi.encode(runId, steps, circuitId))];
+    function mergeProgress(uint256 adapter, bytes32 circuitId) external view returns (MergeProgress memory) {
+        return _mergeProgress[keccak256(abi.encode(adapter, circuitId))];
     }
 
     /// @inheritdoc ILoraLedgerRegistryV2
-    function mergeOf(uint256 runId, uint64 steps) external view returns (MergeRecord memory) {
-        return _merges[runId][steps];
+    function mergeOf(uint256 adapter) external view returns (MergeRecord memory) {
+        return _merges[adapter];
     }
 
     /// @inheritdoc ILoraLedgerRegistryV2
-    function mergedProvenanceOf(
-        uint256 mergedRoot
-    )
-        external
-        view
-        returns (bool verified, uint256 runId, uint64 steps, uint256 adapter, uint256 baseRoot, uint256 datasetRoot)
-    {
-        MergedProvenance memory provenance = _mergedProvenance[mergedRoot];
-        if (provenance.runId == 0) return (false, 0, 0, 0, 0, 0);
-        Run storage run = _runs[provenance.runId];
-        return (
-            true,
-            provenance.runId,
-            provenance.steps,
-            _adapterAt[provenance.runId][provenance.steps],
-            run.baseRoot,
-            run.datasetRoot
-        );
+    function mergedAdapterOf(uint256 mergedRoot) external view returns (uint256) {
+        return _mergedAdapter[mergedRoot];
     }
 
     /// @notice ERC-165: AccessControl's interfaces and ILoraLedgerRegistryV2.
@@ -405,10 +442,6 @@ contract LoraLedgerRegistryV2 is ILoraLedgerRegistryV2, AccessControl, Pausable 
     // ---------------------------------------------------------------------------------------------
     // Internals
     // ---------------------------------------------------------------------------------------------
-
-    function _requireValidRoot(uint256 root) private pure {
-        if (root == 0 || root >= SNARK_SCALAR_FIELD) revert LoraLedger__InvalidRoot(root);
-    }
 
     function _requireFieldElement(uint256 value) private pure {
         if (value >= SNARK_SCALAR_FIELD) revert LoraLedger__NotAFieldElement(value);
@@ -427,21 +460,27 @@ contract LoraLedgerRegistryV2 is ILoraLedgerRegistryV2, AccessControl, Pausable 
         count = record.count;
     }
 
+    /// @dev The base model is registered and has as many column blocks as the instance proves.
+    function _requireBaseBlocks(uint256 baseRoot, bytes32 circuitId, uint16 count) private view {
+        BaseModel storage model = _baseModels[baseRoot];
+        if (model.registrant == address(0)) revert LoraLedger__UnknownBaseModel(baseRoot);
+        if (model.blocks != count) revert LoraLedger__BlockCountMismatch(circuitId, count, model.blocks);
+    }
+
     function _requireSameShape(bytes32 circuitId, bytes32 otherCircuitId, bytes32 otherShapeId) private view {
         if (_verifiers[circuitId].shapeId != otherShapeId) revert LoraLedger__ShapeMismatch(circuitId, otherCircuitId);
     }
 
     /**
-     * @dev A continued run starts from its parent's verified adapter after parentSteps steps, on the same
+     * @dev A continued run starts from a verified adapter (its first producer is the parent) on the same
      * base model, with a checkpoint instance of the parent's shape, and names no seed.
      */
     function _requireVerifiedParent(RunStart calldata start, bytes32 shapeId) private view {
         if (start.seed != 0) revert LoraLedger__InvalidStart();
-        Run storage parent = _runs[start.parentRunId];
-        if (parent.trainer == address(0)) revert LoraLedger__UnknownRun(start.parentRunId);
-        uint256 parentAdapter = _adapterAt[start.parentRunId][start.parentSteps];
-        if (parentAdapter == 0 || parentAdapter != start.adapterStart || parent.baseRoot != start.baseRoot) {
-            revert LoraLedger__NotAVerifiedParent(start.parentRunId, start.parentSteps);
+        uint256 parentRunId = _provenance[start.adapterStart].runId;
+        Run storage parent = _runs[parentRunId];
+        if (parentRunId == 0 || parent.baseRoot != start.baseRoot) {
+            revert LoraLedger__NotAVerifiedParent(start.adapterStart);
         }
         _requireSameShape(parent.checkpointCircuitId, start.checkpointCircuitId, shapeId);
     }
@@ -458,7 +497,7 @@ contract LoraLedgerRegistryV2 is ILoraLedgerRegistryV2, AccessControl, Pausable 
         inputs[0] = start.runConfig;
         inputs[1] = start.adapterStart;
         inputs[2] = start.seed;
-        inputs[3] = start.parentRunId != 0 ? 1 : 0;
+        inputs[3] = start.continued ? 1 : 0;
         inputs[4] = start.baseRoot;
         inputs[5] = start.datasetRoot;
         inputs[6] = projectionId;
@@ -483,11 +522,7 @@ contract LoraLedgerRegistryV2 is ILoraLedgerRegistryV2, AccessControl, Pausable 
         _activeVerifier(start.checkpointCircuitId, VerifierKind.Checkpoint);
         bytes32 shapeId = _verifiers[start.checkpointCircuitId].shapeId;
         _requireSameShape(start.startCircuitId, start.checkpointCircuitId, shapeId);
-        if (start.parentRunId != 0) {
-            _requireVerifiedParent(start, shapeId);
-        } else if (start.parentSteps != 0) {
-            revert LoraLedger__InvalidStart();
-        }
+        if (start.continued) _requireVerifiedParent(start, shapeId);
     }
 
     /// @dev Stores a verified start: the run, its adapter at step 0 and, for a canonical start, the
@@ -503,13 +538,17 @@ contract LoraLedgerRegistryV2 is ILoraLedgerRegistryV2, AccessControl, Pausable 
         run.projectionId = projectionId;
         run.adapterStart = start.adapterStart;
         run.seed = start.seed;
-        run.parentRunId = start.parentRunId;
-        run.parentSteps = start.parentSteps;
         run.alpha = start.alpha;
         run.lr = start.lr;
         run.startBlock = uint64(block.number);
-        _adapterAt[runId][0] = start.adapterStart;
-        if (_provenance[start.adapterStart].runId == 0) {
+        AdapterProvenance memory parent = _provenance[start.adapterStart];
+        if (start.continued) {
+            // _checkStart made sure the start is a verified adapter: its first producer is the parent.
+            // runId <= runCount < 2^64, so the parent's id fits.
+            run.parentRunId = uint64(parent.runId);
+            run.parentSteps = parent.steps;
+        } else if (parent.runId == 0) {
+            // A canonical start is its adapter's origin, unless an earlier run had the same one.
             _provenance[start.adapterStart] = AdapterProvenance({runId: uint192(runId), steps: 0});
         }
         emit RunStarted(
@@ -519,8 +558,8 @@ contract LoraLedgerRegistryV2 is ILoraLedgerRegistryV2, AccessControl, Pausable 
             msg.sender,
             start.runConfig,
             start.adapterStart,
-            start.parentRunId,
-            start.parentSteps
+            run.parentRunId,
+            run.parentSteps
         );
     }
 
@@ -574,7 +613,6 @@ contract LoraLedgerRegistryV2 is ILoraLedgerRegistryV2, AccessControl, Pausable 
         uint256 adapterBefore = inputs[1];
         run.head = adapterAfter;
         run.nextStep = next;
-        _adapterAt[runId][next] = adapterAfter;
         // The first verified producer of an adapter keeps its provenance, so a checkpoint that changes
         // nothing (adapterAfter = adapterBefore, which has one already) gives no new provenance.
         if (_provenance[adapterAfter].runId == 0) {

@@ -19,10 +19,15 @@ pragma solidity ^0.8.28;
 ///         The registry assembles every proof's public inputs itself from its own state, so a proof is
 ///         accepted only for the run's current head, next step index, configuration and submitter.
 ///         `provenanceOf(adapter)` answers "which verified run produced this adapter, after how many
-///         steps, from which base model and dataset"; every adapter it vouches for descends, through
-///         verified proofs only, from a canonical initialization.
+///         steps, from which base model and dataset, with which hyperparameters, checked by which
+///         verifier (and is it retired)"; `lineageOf(adapter)` follows continued runs back to their
+///         canonical start. Every adapter the registry vouches for descends, through verified proofs
+///         only, from a canonical initialization.
 /// @dev All commitments are BN254 scalar field elements. A step count `steps` names the adapter after
-///      that many verified steps of a run (0: the run's start). Every struct, event and error is here.
+///      that many verified steps of a run (0: the run's start). Storage holds what a contract must check
+///      (roots, runs' heads, each adapter's first producer, merges); a run's history (every checkpoint's
+///      adapters and loss) is in its events, which the SDK reads. Lookups of unknown keys return zeros;
+///      calls that need an existing entity revert. Every struct, event and error is here.
 interface ILoraLedgerRegistryV2 {
     // ---------------------------------------------------------------------------------------------
     // Structs and enums
@@ -37,27 +42,36 @@ interface ILoraLedgerRegistryV2 {
         MergeBlock
     }
 
-    /// @notice A registered base model.
-    /// @param registrant who registered it (never zero for a registered model)
+    /// @notice A registered base model: baseRoot = Poseidon([10, treeRoot, blocks]) (PROTOCOL §11),
+    ///         computed by the registry from the values given, so `blocks` is a fact.
+    /// @param registrant who registered it first (never zero for a registered model)
     /// @param registeredBlock the block of registration
-    /// @param uri where the weights can be found (free text; not verified on-chain)
+    /// @param blocks the number of column blocks W0 is committed in
+    /// @param treeRoot the root of the tree of block commitments
+    /// @param uri where the registrant says the weights are (free text, not verified on-chain; anyone may
+    ///        publish their own, see baseModelUri)
     struct BaseModel {
         address registrant;
         uint64 registeredBlock;
+        uint64 blocks;
+        uint256 treeRoot;
         string uri;
     }
 
-    /// @notice A registered dataset (in version 2 an activated dataset: its leaves commit the base
-    ///         model's outputs, PROTOCOL §11, so its root is specific to one base model).
-    /// @param registrant who registered it (never zero for a registered dataset)
+    /// @notice A registered (activated) dataset: datasetRoot = Poseidon([4, treeRoot, size]) (PROTOCOL
+    ///         §5, §11), computed by the registry from the values given, so `size` is the size the
+    ///         proofs use. Its leaves commit the base model's outputs: the root is specific to one base.
+    /// @param registrant who registered it first (never zero for a registered dataset)
     /// @param registeredBlock the block of registration
-    /// @param size the number of examples as declared by the registrant (the proofs use the size
-    ///        committed inside datasetRoot)
-    /// @param uri where the examples can be found (free text; not verified on-chain)
+    /// @param size the number of examples
+    /// @param treeRoot the root of the example tree
+    /// @param uri where the registrant says the examples are (free text, not verified on-chain; anyone
+    ///        may publish their own, see datasetUri)
     struct Dataset {
         address registrant;
         uint64 registeredBlock;
         uint64 size;
+        uint256 treeRoot;
         string uri;
     }
 
@@ -127,9 +141,9 @@ interface ILoraLedgerRegistryV2 {
         uint64 startBlock;
     }
 
-    /// @notice What startRun needs. A canonical start has parentRunId = 0 and names its seed; a
-    ///         continued run names the parent's run and step count, seed = 0, and adapterStart equal to
-    ///         the parent's verified adapter after parentSteps steps.
+    /// @notice What startRun needs. A canonical start (continued = false) names its seed and the
+    ///         canonical adapter of that seed; a continued run (continued = true, seed = 0) names a
+    ///         verified adapter as adapterStart, and its parent is that adapter's first producer.
     struct RunStart {
         uint256 baseRoot;
         uint256 datasetRoot;
@@ -138,8 +152,7 @@ interface ILoraLedgerRegistryV2 {
         uint256 runConfig;
         uint256 adapterStart;
         uint256 seed;
-        uint64 parentRunId;
-        uint64 parentSteps;
+        bool continued;
         uint16 alpha;
         uint16 lr;
     }
@@ -150,6 +163,34 @@ interface ILoraLedgerRegistryV2 {
     struct AdapterProvenance {
         uint192 runId;
         uint64 steps;
+    }
+
+    /// @notice The registry's answer about an adapter (provenanceOf), and one run of a lineage (lineageOf).
+    /// @param verified false (and everything zero) when no verified proof produced the adapter
+    /// @param runId the run whose proof produced it first
+    /// @param steps that run's step count after which it is the run's head (0: the run's start)
+    /// @param runSteps the run's verified steps now (its nextStep)
+    /// @param baseRoot, datasetRoot, projectionId, alpha, lr the run's configuration, in the clear
+    /// @param seed the run's canonical seed (0 for a continued run)
+    /// @param parentRunId, parentSteps the run this one continues, after how many steps (0, 0: canonical)
+    /// @param checkpointCircuitId the run's checkpoint instance; verifier its verifier
+    /// @param verifierRetired whether that verifier is retired (no new checkpoint of the run is accepted)
+    struct Provenance {
+        bool verified;
+        uint256 runId;
+        uint64 steps;
+        uint64 runSteps;
+        uint256 baseRoot;
+        uint256 datasetRoot;
+        uint256 projectionId;
+        uint16 alpha;
+        uint16 lr;
+        uint256 seed;
+        uint64 parentRunId;
+        uint64 parentSteps;
+        bytes32 checkpointCircuitId;
+        address verifier;
+        bool verifierRetired;
     }
 
     /// @notice A Groth16 proof in the EVM's coordinate order (src/protocol toSolidityProof).
@@ -166,7 +207,7 @@ interface ILoraLedgerRegistryV2 {
         Proof proof;
     }
 
-    /// @notice The progress of a merge of a run's adapter after `steps` steps with one circuit instance.
+    /// @notice The progress of a merge of an adapter with one circuit instance.
     /// @param acc the chained hash after the verified blocks (the merged root once complete)
     /// @param nextBlock the index of the next block to verify
     struct MergeProgress {
@@ -174,7 +215,7 @@ interface ILoraLedgerRegistryV2 {
         uint16 nextBlock;
     }
 
-    /// @notice The merge recorded for a run's adapter after `steps` steps.
+    /// @notice The merge recorded for an adapter, on its first producer's base model and α.
     /// @param mergedRoot the commitment to the exact merged weights (PROTOCOL §13); 0 when none
     /// @param recorder who submitted the last block
     /// @param circuitId the LoraMergeBlock instance that proved it
@@ -184,21 +225,21 @@ interface ILoraLedgerRegistryV2 {
         bytes32 circuitId;
     }
 
-    /// @notice The first merge recorded for a merged root (one storage slot).
-    struct MergedProvenance {
-        uint192 runId;
-        uint64 steps;
-    }
-
     // ---------------------------------------------------------------------------------------------
     // Events
     // ---------------------------------------------------------------------------------------------
 
-    /// @notice A base model commitment was registered.
-    event BaseModelRegistered(uint256 indexed baseRoot, address indexed registrant, string uri);
+    /// @notice A base model commitment was registered: baseRoot = Poseidon([10, treeRoot, blocks]).
+    event BaseModelRegistered(uint256 indexed baseRoot, address indexed registrant, uint256 treeRoot, uint64 blocks);
 
-    /// @notice A dataset commitment was registered.
-    event DatasetRegistered(uint256 indexed datasetRoot, address indexed registrant, uint64 size, string uri);
+    /// @notice `publisher` says the weights of `baseRoot` are at `uri` (anyone may publish, any time).
+    event BaseModelUriPublished(uint256 indexed baseRoot, address indexed publisher, string uri);
+
+    /// @notice A dataset commitment was registered: datasetRoot = Poseidon([4, treeRoot, size]).
+    event DatasetRegistered(uint256 indexed datasetRoot, address indexed registrant, uint256 treeRoot, uint64 size);
+
+    /// @notice `publisher` says the examples of `datasetRoot` are at `uri` (anyone may publish, any time).
+    event DatasetUriPublished(uint256 indexed datasetRoot, address indexed publisher, string uri);
 
     /// @notice A verifier was registered for a circuit instance (circuitId = keccak256(instance name)).
     event VerifierRegistered(
@@ -225,7 +266,7 @@ interface ILoraLedgerRegistryV2 {
     event ProjectionCompleted(uint256 indexed baseRoot, uint256 indexed datasetRoot, uint256 projectionId);
 
     /// @notice A run was started by `trainer` from `adapterStart` (the canonical initialization of the
-    ///         run's seed, or the parent's adapter after parentSteps steps when parentRunId != 0).
+    ///         run's seed, or, when parentRunId != 0, the parent's adapter after parentSteps steps).
     event RunStarted(
         uint256 indexed runId,
         uint256 indexed baseRoot,
@@ -253,11 +294,18 @@ interface ILoraLedgerRegistryV2 {
         address indexed submitter
     );
 
-    /// @notice Block `blockIndex` of the merge of run `runId`'s adapter after `steps` steps was verified.
-    event MergeBlockVerified(uint256 indexed runId, uint64 steps, bytes32 indexed circuitId, uint16 blockIndex);
+    /// @notice Block `blockIndex` of the merge of `adapter` (run `runId`'s after `steps` steps) was verified.
+    event MergeBlockVerified(
+        uint256 indexed adapter,
+        bytes32 indexed circuitId,
+        uint16 blockIndex,
+        uint256 runId,
+        uint64 steps
+    );
 
     /// @notice Every block of a merge was verified: `mergedRoot` commits to the exact merged weights of
-    ///         `adapter`, run `runId`'s adapter after `steps` steps, on the run's base model and α.
+    ///         `adapter`, run `runId`'s adapter after `steps` steps (its first producer), on the run's
+    ///         base model and α.
     event MergeVerified(
         uint256 indexed runId,
         uint256 indexed adapter,
@@ -273,17 +321,14 @@ interface ILoraLedgerRegistryV2 {
     /// @notice An address argument that must be set was zero.
     error LoraLedger__ZeroAddress();
 
-    /// @notice A base model or dataset root was zero or not below the field modulus.
-    error LoraLedger__InvalidRoot(uint256 root);
-
     /// @notice A dataset was declared with zero examples.
     error LoraLedger__InvalidDatasetSize(uint64 size);
 
-    /// @notice The base model root is registered already (by `registrant`).
-    error LoraLedger__BaseModelAlreadyRegistered(uint256 baseRoot, address registrant);
+    /// @notice A base model was declared with zero blocks.
+    error LoraLedger__InvalidBlockCount(uint64 blocks);
 
-    /// @notice The dataset root is registered already (by `registrant`).
-    error LoraLedger__DatasetAlreadyRegistered(uint256 datasetRoot, address registrant);
+    /// @notice A tree root given for registration was not below the field modulus.
+    error LoraLedger__InvalidTreeRoot(uint256 treeRoot);
 
     /// @notice No base model is registered under this root.
     error LoraLedger__UnknownBaseModel(uint256 baseRoot);
@@ -316,6 +361,9 @@ interface ILoraLedgerRegistryV2 {
     ///         instances, or a continued run's checkpoint instance and its parent's).
     error LoraLedger__ShapeMismatch(bytes32 circuitId, bytes32 otherCircuitId);
 
+    /// @notice A projection or merge instance's block count is not the base model's.
+    error LoraLedger__BlockCountMismatch(bytes32 circuitId, uint16 count, uint64 blocks);
+
     /// @notice The projection block's proof did not verify for [baseRoot, datasetRoot, blockIndex, accIn, accOut].
     error LoraLedger__InvalidProjectionProof(uint256 baseRoot, uint256 datasetRoot, uint16 blockIndex);
 
@@ -328,12 +376,12 @@ interface ILoraLedgerRegistryV2 {
     /// @notice α̂ or l̂ is 0: a run that trains nothing is not a valid configuration (PROTOCOL §12).
     error LoraLedger__ZeroHyperparameter(uint16 alpha, uint16 lr);
 
-    /// @notice A continued run named a seed (it must be 0), or a canonical start named a parent step.
+    /// @notice A continued run named a seed (it must be 0).
     error LoraLedger__InvalidStart();
 
-    /// @notice A continued run's adapterStart is not the parent's verified adapter after parentSteps steps,
-    ///         or the parent is on another base model.
-    error LoraLedger__NotAVerifiedParent(uint256 parentRunId, uint64 parentSteps);
+    /// @notice A continued run's adapterStart was produced by no verified proof, or by a run on another
+    ///         base model.
+    error LoraLedger__NotAVerifiedParent(uint256 adapterStart);
 
     /// @notice The run start's proof did not verify for the inputs the registry assembled.
     error LoraLedger__InvalidStartProof();
@@ -358,14 +406,14 @@ interface ILoraLedgerRegistryV2 {
     /// @notice submitCheckpoints was called with no checkpoint.
     error LoraLedger__EmptyBatch(uint256 runId);
 
-    /// @notice The run has no verified adapter after `steps` steps.
-    error LoraLedger__StepNotVerified(uint256 runId, uint64 steps);
+    /// @notice No verified proof produced this adapter: it cannot be merged.
+    error LoraLedger__AdapterNotVerified(uint256 adapter);
 
     /// @notice The merge block's proof did not verify for [baseRoot, adapter, alpha, blockIndex, accIn, accOut].
-    error LoraLedger__InvalidMergeProof(uint256 runId, uint64 steps, uint16 blockIndex);
+    error LoraLedger__InvalidMergeProof(uint256 adapter, uint16 blockIndex);
 
-    /// @notice A merge of this run's adapter after `steps` steps is recorded already, to `mergedRoot`.
-    error LoraLedger__MergeAlreadyRecorded(uint256 runId, uint64 steps, uint256 mergedRoot);
+    /// @notice A merge of this adapter is recorded already, to `mergedRoot`.
+    error LoraLedger__MergeAlreadyRecorded(uint256 adapter, uint256 mergedRoot);
 
     // ---------------------------------------------------------------------------------------------
     // Roles and constants
@@ -384,11 +432,18 @@ interface ILoraLedgerRegistryV2 {
     // Registration
     // ---------------------------------------------------------------------------------------------
 
-    /// @notice Registers a base model commitment (anyone, once per root).
-    function registerBaseModel(uint256 baseRoot, string calldata uri) external;
+    /// @notice Registers the base model Poseidon([10, treeRoot, blocks]) and returns its root (the first
+    ///         caller is its registrant; a later call registers nothing new), and publishes msg.sender's
+    ///         uri for it. Front-running takes nothing: the root and block count are facts, and every
+    ///         publisher's uri is its own.
+    function registerBaseModel(
+        uint256 treeRoot,
+        uint64 blocks,
+        string calldata uri
+    ) external returns (uint256 baseRoot);
 
-    /// @notice Registers a dataset commitment (anyone, once per root).
-    function registerDataset(uint256 datasetRoot, uint64 size, string calldata uri) external;
+    /// @notice Registers the dataset Poseidon([4, treeRoot, size]) and returns its root, as registerBaseModel.
+    function registerDataset(uint256 treeRoot, uint64 size, string calldata uri) external returns (uint256 datasetRoot);
 
     /// @notice Registers the verifier of a circuit instance with its kind, count and shape id
     ///         (VERIFIER_ADMIN_ROLE; src/chain `verifierRegistration` computes them from
@@ -451,18 +506,13 @@ interface ILoraLedgerRegistryV2 {
     // Merges (anyone: a merge block is a public fact about the run's public commitments)
     // ---------------------------------------------------------------------------------------------
 
-    /// @notice Verifies the next block of the merge of run `runId`'s adapter after `steps` steps, proven
-    ///         with `circuitId` (a MergeBlock instance). Public inputs: [run.baseRoot,
-    ///         adapterAt(runId, steps), run.alpha, nextBlock, acc, accOut]. The last block records the
-    ///         merge: its accOut is the merged root. Merges are kept per run and step count, so no one
-    ///         can take another run's merge record first.
-    function submitMergeBlock(
-        uint256 runId,
-        uint64 steps,
-        bytes32 circuitId,
-        uint256 accOut,
-        Proof calldata proof
-    ) external;
+    /// @notice Verifies the next block of the merge of a verified `adapter`, proven with `circuitId` (a
+    ///         MergeBlock instance), on the base model and α of the run that produced it first (its
+    ///         provenance). Public inputs: [run.baseRoot, adapter, run.alpha, nextBlock, acc, accOut]. The
+    ///         last block records the merge: its accOut is the merged root. A merge is bound to the run
+    ///         and step of its adapter, so a run started from someone else's adapter with another α
+    ///         cannot record a merge of it under that α.
+    function submitMergeBlock(uint256 adapter, bytes32 circuitId, uint256 accOut, Proof calldata proof) external;
 
     // ---------------------------------------------------------------------------------------------
     // Views
@@ -474,11 +524,17 @@ interface ILoraLedgerRegistryV2 {
     /// @notice The number of runs started (run ids are 1..runCount).
     function runCount() external view returns (uint256);
 
-    /// @notice A base model (all zero when not registered).
+    /// @notice A base model (all zero when not registered); its uri is the registrant's.
     function getBaseModel(uint256 baseRoot) external view returns (BaseModel memory);
 
-    /// @notice A dataset (all zero when not registered).
+    /// @notice A dataset (all zero when not registered); its uri is the registrant's.
     function getDataset(uint256 datasetRoot) external view returns (Dataset memory);
+
+    /// @notice The uri `publisher` published for a base model ("" when none).
+    function baseModelUri(uint256 baseRoot, address publisher) external view returns (string memory);
+
+    /// @notice The uri `publisher` published for a dataset ("" when none).
+    function datasetUri(uint256 datasetRoot, address publisher) external view returns (string memory);
 
     /// @notice A circuit instance's verifier record (all zero when never registered).
     function verifierOf(bytes32 circuitId) external view returns (VerifierRecord memory);
@@ -493,7 +549,7 @@ interface ILoraLedgerRegistryV2 {
         bytes32 circuitId
     ) external view returns (ProjectionProgress memory);
 
-    /// @notice A run; reverts with LoraLedger__UnknownRun for an unknown id.
+    /// @notice A run (all zero, trainer included, for an unknown id).
     function getRun(uint256 runId) external view returns (Run memory);
 
     /// @notice Whether `account` is an authorized prover of run `runId` (the trainer is not listed).
@@ -504,29 +560,24 @@ interface ILoraLedgerRegistryV2 {
     ///         or an authorized prover.
     function canSubmit(uint256 runId, address account) external view returns (bool);
 
-    /// @notice The run's verified adapter after `steps` steps (0: its start; then every checkpoint
-    ///         boundary); reverts with LoraLedger__UnknownRun or LoraLedger__StepNotVerified.
-    function adapterAt(uint256 runId, uint64 steps) external view returns (uint256);
+    /// @notice Was `adapter` produced by a verified proof (a canonical start or a checkpoint): by which run,
+    ///         after how many steps, with which configuration, checked by which verifier and is it retired
+    ///         (the first such proof; `verified` false and all zero when none). A checkpoint that changes
+    ///         nothing gives no adapter a provenance it did not have.
+    function provenanceOf(uint256 adapter) external view returns (Provenance memory);
 
-    /// @notice Was `adapter` produced by a verified proof (a canonical start or a checkpoint), and by which
-    ///         run, after how many steps, on which base model and dataset (the first such proof). All zero
-    ///         when not. A checkpoint that changes nothing gives no adapter a provenance it did not have.
-    function provenanceOf(
-        uint256 adapter
-    ) external view returns (bool verified, uint256 runId, uint64 steps, uint256 baseRoot, uint256 datasetRoot);
+    /// @notice `adapter`'s lineage: its provenance, then the provenance of each run's start back to a
+    ///         canonical one (the last entry's parentRunId is 0), at most `maxRuns` entries. Empty when the
+    ///         adapter is not verified.
+    function lineageOf(uint256 adapter, uint256 maxRuns) external view returns (Provenance[] memory);
 
-    /// @notice The progress of the merge of run `runId`'s adapter after `steps` steps with `circuitId`.
-    function mergeProgress(uint256 runId, uint64 steps, bytes32 circuitId) external view returns (MergeProgress memory);
+    /// @notice The progress of the merge of `adapter` with `circuitId`.
+    function mergeProgress(uint256 adapter, bytes32 circuitId) external view returns (MergeProgress memory);
 
-    /// @notice The merge recorded for run `runId`'s adapter after `steps` steps (all zero when none).
-    function mergeOf(uint256 runId, uint64 steps) external view returns (MergeRecord memory);
+    /// @notice The merge recorded for `adapter` (all zero when none).
+    function mergeOf(uint256 adapter) external view returns (MergeRecord memory);
 
-    /// @notice Where merged weights came from: the first run and step count whose adapter's merge was
-    ///         proven to be `mergedRoot`, with the adapter, base model and dataset. All zero when none.
-    function mergedProvenanceOf(
-        uint256 mergedRoot
-    )
-        external
-        view
-        returns (bool verified, uint256 runId, uint64 steps, uint256 adapter, uint256 baseRoot, uint256 datasetRoot);
+    /// @notice The adapter whose merge was first proven to be `mergedRoot` (0 when none); its provenance
+    ///         names the run, step count, base model, dataset and α.
+    function mergedAdapterOf(uint256 mergedRoot) external view returns (uint256 adapter);
 }

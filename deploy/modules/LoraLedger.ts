@@ -36,7 +36,12 @@ export type LoraLedgerModuleResult = {
 // Ignition future ids must be alphanumeric/underscore: instance names are (instances.json's schema).
 const LoraLedgerModule = buildModule("LoraLedger", (m): LoraLedgerModuleResult => {
   const deployer = m.getAccount(0);
-  const registryV2 = m.contract("LoraLedgerRegistryV2", [deployer], { from: deployer });
+  // The registry computes registered roots with Poseidon (poseidon-solidity's linked PoseidonT4).
+  const poseidon = m.library("PoseidonT4", { from: deployer });
+  const registryV2 = m.contract("LoraLedgerRegistryV2", [deployer], {
+    from: deployer,
+    libraries: { PoseidonT4: poseidon },
+  });
   const verifiers: Record<string, NamedArtifactContractDeploymentFuture<string>> = {};
   for (const { name, circuitId, kind, count, shapeId } of deployedRegistrations()) {
     const contractName = verifierContractName(name);
