@@ -13,7 +13,7 @@ import type { ContractTransactionReceipt } from "ethers";
 import hre, { network } from "hardhat";
 import { z } from "zod";
 import LoraLedgerModule from "../deploy/modules/LoraLedger.js";
-import { checkpointSubmission, circuitIdOf, registryProof } from "../src/chain/index.js";
+import { checkpointSubmission, circuitIdOf, registryProof, startedRunId } from "../src/chain/index.js";
 import { gasResultSchema, type CheckpointBatchGas, type GasResult } from "./lib/gas.js";
 import { RESULT_FILE_ENV } from "./lib/phases.js";
 import {
@@ -72,10 +72,16 @@ function solidityDescription(): string {
   return `solc ${compiler.version}, optimizer ${optimizer.enabled ? `${optimizer.runs} runs` : "off"}`;
 }
 
-async function gasOf(send: () => Promise<{ wait(): Promise<ContractTransactionReceipt | null> }>): Promise<number> {
+async function receiptOf(
+  send: () => Promise<{ wait(): Promise<ContractTransactionReceipt | null> }>,
+): Promise<ContractTransactionReceipt> {
   const receipt = await (await send()).wait();
   if (receipt === null || receipt.status !== 1) throw new Error("a measured transaction failed");
-  return Number(receipt.gasUsed);
+  return receipt;
+}
+
+async function gasOf(send: () => Promise<{ wait(): Promise<ContractTransactionReceipt | null> }>): Promise<number> {
+  return Number((await receiptOf(send)).gasUsed);
 }
 
 function requireCompanion(template: "LoraRunStart" | "BaseProjectionBlock" | "LoraMergeBlock") {
@@ -112,8 +118,8 @@ try {
 
   const task = syntheticTask(shape, { seed: 1, datasetSize: 2 ** shape.depth });
   const { base, dataset, commitment, projection, config } = setUpRun({ ...task, shape });
-  await (await registry.registerBaseModel(base.root, "")).wait();
-  await (await registry.registerDataset(commitment.datasetRoot, commitment.size, "")).wait();
+  await (await registry.registerBaseModel(base.treeRoot, base.layout.blocks, "")).wait();
+  await (await registry.registerDataset(commitment.treeRoot, commitment.size, "")).wait();
 
   const projectionBlocks: number[] = [];
   for (let block = 0; block < base.layout.blocks; block++) {
@@ -136,7 +142,7 @@ try {
   const adapterStart = adapterCommitment(start.a, start.b, shape);
   const statement = runStartStatement(config, { seed: SEED, adapterStart });
   const startProof = registryProof(await prove(instances.start.name, decimalRecord(statement)));
-  const startRun = await gasOf(() =>
+  const startReceipt = await receiptOf(() =>
     registry.startRun(
       {
         baseRoot: base.root,
@@ -148,13 +154,13 @@ try {
         runConfig: statement.runConfig,
         adapterStart,
         seed: SEED,
-        parentRunId: 0n,
-        parentSteps: 0n,
+        continued: false,
       },
       startProof,
     ),
   );
-  const runId = await registry.runCount();
+  const startRun = Number(startReceipt.gasUsed);
+  const runId = startedRunId(registry, startReceipt);
 
   // Checkpoints 0 (alone), 1-2 (a batch of 2) and 3-6 (a batch of 4), each from the previous head.
   const submitter = BigInt(await trainer.getAddress());
@@ -216,7 +222,12 @@ try {
     const proof = registryProof(await prove(instances.merge.name, input.circuitInput));
     mergeBlocks.push(
       await gasOf(() =>
-        registry.submitMergeBlock(runId, firstStep, circuitIdOf(instances.merge.name), input.statement.accOut, proof),
+        registry.submitMergeBlock(
+          adapterCommitment(adapter.a, adapter.b, shape),
+          circuitIdOf(instances.merge.name),
+          input.statement.accOut,
+          proof,
+        ),
       ),
     );
   }

@@ -4,7 +4,7 @@
  * base projection of a (base model, dataset) pair got. Events are read from the registry's deployment
  * block on. Browser-safe: the explorer uses it as is.
  */
-import { ZeroAddress } from "ethers";
+import { ZeroAddress, type TransactionReceipt } from "ethers";
 import { checkpointMeanLoss, type CheckpointShape, type CircuitInstance } from "../protocol/index.js";
 import type { LoraLedgerRegistryV2 } from "../../types/ethers-contracts/index.js";
 import { instanceOfCircuitId } from "./registry.js";
@@ -60,7 +60,10 @@ export interface RunContext {
   dataset: { registrant: string; size: bigint; uri: string };
 }
 
-/** A merge the registry recorded for a run's adapter after `steps` steps (its last merge block). */
+/**
+ * A merge the registry recorded for an adapter (its last merge block), on the base model and α of the run
+ * that produced the adapter first, after `steps` steps.
+ */
 export interface RecordedMerge {
   runId: bigint;
   steps: bigint;
@@ -78,16 +81,31 @@ export interface VerifiedMerge extends RecordedMerge {
   transactionHash: string;
 }
 
-/** "Was this adapter produced by verified training, and from which base model and dataset?" */
+/** The verifier that checked a run's checkpoints, and whether it is retired. */
+export interface CheckingVerifier {
+  circuitId: string;
+  /** the instance of this checkout's circuits/instances.json with that id, if any */
+  instance: CircuitInstance | undefined;
+  verifier: string;
+  retired: boolean;
+}
+
+/**
+ * "Was this adapter produced by verified training, and how?": the first run and its step count whose
+ * proof produced it, with the run's configuration and registrations, the verifier that checked it, and
+ * its lineage: that run, then each run it continues, back to a canonical start (lineageOf).
+ */
 export type AdapterProvenance =
   | { verified: false; adapter: bigint }
   | ({
       verified: true;
       adapter: bigint;
-      /** the first run, and its step count, whose verified proof produced the adapter */
       runId: bigint;
       steps: bigint;
-      /** the merge recorded for that run's adapter after `steps` steps, if any */
+      verifier: CheckingVerifier;
+      /** the producing run first; each run's step count is where its child starts (the adapter's, first) */
+      lineage: { run: RunSummary; steps: bigint; verifier: CheckingVerifier }[];
+      /** the merge recorded for the adapter, if any */
       merge?: RecordedMerge;
     } & RunContext);
 
@@ -129,6 +147,18 @@ async function fromBlock(registry: LoraLedgerRegistryV2): Promise<number> {
 }
 
 const byBigint = (first: bigint, second: bigint): number => (first < second ? -1 : first > second ? 1 : 0);
+
+/**
+ * The id of the run a startRun transaction started, from the RunStarted event in its own receipt: the only
+ * race-free way (another transaction may start a run between reading runCount and this one).
+ */
+export function startedRunId(registry: LoraLedgerRegistryV2, receipt: TransactionReceipt): bigint {
+  for (const log of receipt.logs) {
+    const parsed = registry.interface.parseLog(log);
+    if (parsed?.name === "RunStarted") return parsed.args.runId as bigint;
+  }
+  throw new Error(`transaction ${receipt.hash} started no run (no RunStarted event)`);
+}
 
 export async function getRunSummary(registry: LoraLedgerRegistryV2, runId: bigint): Promise<RunSummary> {
   const run = await registry.getRun(runId);
@@ -200,48 +230,60 @@ export async function runContext(registry: LoraLedgerRegistryV2, runId: bigint):
   };
 }
 
-/** The merge recorded for run `runId`'s adapter after `steps` steps, if any (mergeOf). */
-export async function mergeOfRunStep(
+/** The merge recorded for `adapter`, if any (mergeOf), with the run and step count that produced it. */
+export async function mergeOfAdapter(
   registry: LoraLedgerRegistryV2,
-  runId: bigint,
-  steps: bigint,
+  adapter: bigint,
 ): Promise<RecordedMerge | undefined> {
-  const record = await registry.mergeOf(runId, steps);
+  const record = await registry.mergeOf(adapter);
   if (record.recorder === ZeroAddress) return undefined;
+  const provenance = await registry.provenanceOf(adapter);
   return {
-    runId,
-    steps,
-    adapter: await registry.adapterAt(runId, steps),
+    runId: provenance.runId,
+    steps: provenance.steps,
+    adapter,
     mergedRoot: record.mergedRoot,
     recorder: record.recorder,
     circuitId: record.circuitId,
   };
 }
 
-/**
- * The merge recorded for `adapter` at its provenance (the first run and step count that produced it), if
- * any. Merges are recorded per run and step count, so another run that reached the same adapter may hold
- * another record: runMerges lists a run's own.
- */
-export async function mergeOfAdapter(
-  registry: LoraLedgerRegistryV2,
-  adapter: bigint,
-): Promise<RecordedMerge | undefined> {
-  const [verified, runId, steps] = await registry.provenanceOf(adapter);
-  return verified ? mergeOfRunStep(registry, runId, steps) : undefined;
+function checkingVerifier(answer: {
+  checkpointCircuitId: string;
+  verifier: string;
+  verifierRetired: boolean;
+}): CheckingVerifier {
+  return {
+    circuitId: answer.checkpointCircuitId,
+    instance: instanceOfCircuitId(answer.checkpointCircuitId),
+    verifier: answer.verifier,
+    retired: answer.verifierRetired,
+  };
 }
 
-/** "Was this adapter produced by verified training, and from which base model and dataset?" (and its merge, if recorded) */
+/** The longest lineage an answer follows (lineageOf's bound; a longer one is cut there). */
+export const MAX_LINEAGE = 64n;
+
+/** "Was this adapter produced by verified training, and how?" (provenanceOf and lineageOf, with context) */
 export async function adapterProvenance(registry: LoraLedgerRegistryV2, adapter: bigint): Promise<AdapterProvenance> {
-  const [verified, runId, steps] = await registry.provenanceOf(adapter);
-  if (!verified) return { verified: false, adapter };
-  const merge = await mergeOfRunStep(registry, runId, steps);
+  const answer = await registry.provenanceOf(adapter);
+  if (!answer.verified) return { verified: false, adapter };
+  const lineage = await Promise.all(
+    (await registry.lineageOf(adapter, MAX_LINEAGE)).map(async (entry) => ({
+      run: await getRunSummary(registry, entry.runId),
+      steps: entry.steps,
+      verifier: checkingVerifier(entry),
+    })),
+  );
+  const merge = await mergeOfAdapter(registry, adapter);
   return {
     verified: true,
     adapter,
-    runId,
-    steps,
-    ...(await runContext(registry, runId)),
+    runId: answer.runId,
+    steps: answer.steps,
+    verifier: checkingVerifier(answer),
+    lineage,
+    ...(await runContext(registry, answer.runId)),
     ...(merge === undefined ? {} : { merge }),
   };
 }
@@ -256,8 +298,8 @@ export async function runMerges(registry: LoraLedgerRegistryV2, runId: bigint): 
       adapter: event.args.adapter,
       mergedRoot: event.args.mergedRoot,
       recorder: event.args.recorder,
-      // The event names no instance: the record does (one record per run and step count).
-      circuitId: (await registry.mergeOf(event.args.runId, event.args.steps)).circuitId,
+      // The event names no instance: the record does (one record per adapter).
+      circuitId: (await registry.mergeOf(event.args.adapter)).circuitId,
       blockNumber: event.blockNumber,
       transactionHash: event.transactionHash,
     })),
@@ -271,19 +313,10 @@ export async function runMerges(registry: LoraLedgerRegistryV2, runId: bigint): 
  * model and dataset.
  */
 export async function mergeProvenance(registry: LoraLedgerRegistryV2, mergedRoot: bigint): Promise<MergedProvenance> {
-  const [verified, runId, steps, adapter] = await registry.mergedProvenanceOf(mergedRoot);
-  if (!verified) return { verified: false, mergedRoot };
-  const record = await registry.mergeOf(runId, steps);
-  return {
-    verified: true,
-    mergedRoot,
-    adapter,
-    runId,
-    steps,
-    recorder: record.recorder,
-    circuitId: record.circuitId,
-    ...(await runContext(registry, runId)),
-  };
+  const adapter = await registry.mergedAdapterOf(mergedRoot);
+  const merge = adapter === 0n ? undefined : await mergeOfAdapter(registry, adapter);
+  if (merge === undefined) return { verified: false, mergedRoot };
+  return { verified: true, ...merge, mergedRoot, ...(await runContext(registry, merge.runId)) };
 }
 
 /**

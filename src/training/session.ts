@@ -28,7 +28,7 @@ import {
   type SyntheticTask,
 } from "../protocol/index.js";
 import type { LoraLedgerRegistryV2 } from "../../types/ethers-contracts/index.js";
-import { checkpointSubmission, circuitIdOf, registryProof } from "../chain/index.js";
+import { checkpointSubmission, circuitIdOf, registryProof, startedRunId } from "../chain/index.js";
 import { proveWithInstance, readJsonIfExists, writeJsonAtomic, type Progress } from "../node/index.js";
 import type { RunConfig } from "./config.js";
 import type { RunInstances } from "./instances.js";
@@ -228,12 +228,14 @@ export class TrainingSession {
     const { base, commitment } = this.setup;
     if ((await registry.getBaseModel(base.root)).registrant === ZeroAddress) {
       progress.step(`registering base model ${toHex32(base.root)}`);
-      await this.wait("registerBaseModel", () => registry.registerBaseModel(base.root, config.modelUri));
+      await this.wait("registerBaseModel", () =>
+        registry.registerBaseModel(base.treeRoot, base.layout.blocks, config.modelUri),
+      );
     }
     if ((await registry.getDataset(commitment.datasetRoot)).registrant === ZeroAddress) {
       progress.step(`registering activated dataset ${toHex32(commitment.datasetRoot)} (${commitment.size} examples)`);
       await this.wait("registerDataset", () =>
-        registry.registerDataset(commitment.datasetRoot, commitment.size, config.datasetUri),
+        registry.registerDataset(commitment.treeRoot, commitment.size, config.datasetUri),
       );
     }
   }
@@ -347,17 +349,12 @@ export class TrainingSession {
           runConfig: statement.runConfig,
           adapterStart: this.adapterStart,
           seed: this.seed,
-          parentRunId: 0n,
-          parentSteps: 0n,
+          continued: false,
         },
         registryProof(proven.proof),
       ),
     );
-    for (const log of receipt.logs) {
-      const parsed = registry.interface.parseLog(log);
-      if (parsed?.name === "RunStarted") return parsed.args.runId as bigint;
-    }
-    throw new Error("startRun succeeded but emitted no RunStarted event");
+    return startedRunId(registry, receipt);
   }
 
   /** The checkpoint of k steps from `adapter` at `firstStep`, with the exact reference. */
@@ -491,11 +488,9 @@ export class TrainingSession {
     const { base } = this.setup;
     const merged = mergeInBlocks(this.shape, task.w0, head.a, head.b, task.alpha);
     const adapter = adapterCommitment(head.a, head.b, this.shape);
-    const onChainAdapter = await registry.adapterAt(runId, steps);
-    if (adapter !== onChainAdapter) {
-      throw new Error(
-        `run ${runId}'s adapter after ${steps} steps is ${toHex32(onChainAdapter)} on-chain, ${toHex32(adapter)} here`,
-      );
+    const onChainHead = (await registry.getRun(runId)).head;
+    if (adapter !== onChainHead) {
+      throw new Error(`run ${runId}'s head is ${toHex32(onChainHead)} on-chain, ${toHex32(adapter)} here`);
     }
     const blocks = merged.layout.blocks;
     const report = {
@@ -509,11 +504,13 @@ export class TrainingSession {
       gasUsed: 0n,
     };
 
-    const recorded = await registry.mergeOf(runId, steps);
+    // A merge is recorded per adapter, on the α of the run that produced it first (an earlier run with
+    // this configuration may have, when training repeats itself exactly).
+    const recorded = await registry.mergeOf(adapter);
     if (recorded.recorder !== ZeroAddress) {
       if (recorded.mergedRoot !== merged.root) {
         throw new Error(
-          `the registry records merged root ${toHex32(recorded.mergedRoot)} for run ${runId} after ${steps} steps, not ${toHex32(merged.root)} as computed here`,
+          `the registry records merged root ${toHex32(recorded.mergedRoot)} for the adapter ${toHex32(adapter)}, not ${toHex32(merged.root)} as computed here`,
         );
       }
       progress.step(`merge of the adapter after ${steps} steps is recorded already (by ${recorded.recorder})`);
@@ -521,10 +518,10 @@ export class TrainingSession {
     }
 
     const circuitId = circuitIdOf(mergeInstance.name);
-    const onChain = await registry.mergeProgress(runId, steps, circuitId);
+    const onChain = await registry.mergeProgress(adapter, circuitId);
     if (onChain.acc !== merged.accumulators[Number(onChain.nextBlock)]) {
       throw new Error(
-        `the registry's merge progress of run ${runId} after ${steps} steps (block ${onChain.nextBlock}) is not this merge's`,
+        `the registry's merge progress of the adapter ${toHex32(adapter)} (block ${onChain.nextBlock}) is not this merge's`,
       );
     }
     let reused = false;
@@ -548,7 +545,7 @@ export class TrainingSession {
       reused ||= proven.provingSeconds === undefined;
       progress.step(`${label}: submitting`);
       const receipt = await this.wait("submitMergeBlock", () =>
-        registry.submitMergeBlock(runId, steps, circuitId, input.statement.accOut, registryProof(proven.proof)),
+        registry.submitMergeBlock(adapter, circuitId, input.statement.accOut, registryProof(proven.proof)),
       );
       report.submittedBlocks++;
       report.provingSeconds += proven.provingSeconds ?? 0;
