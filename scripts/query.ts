@@ -115,6 +115,16 @@ try {
         `  run ${answer.runId} after ${answer.steps} steps (trainer ${answer.run.trainer}; the run has ${answer.run.nextStep} verified steps)`,
       );
       for (const line of runLines(answer)) console.log(line);
+      const { verifier } = answer;
+      console.log(
+        `  checked by ${verifier.instance?.name ?? verifier.circuitId} (verifier ${verifier.verifier}${verifier.retired ? ", RETIRED: the run accepts no new checkpoint" : ""})`,
+      );
+      console.log(`  lineage, back to its canonical start:`);
+      for (const { run, steps } of answer.lineage) {
+        console.log(
+          `    run ${run.runId} after ${steps} of its ${run.nextStep} steps: base ${toHex32(run.baseRoot)}, dataset ${toHex32(run.datasetRoot)}, alpha^ ${run.alpha}, lr^ ${run.lr}, ${originText(run)}`,
+        );
+      }
       if (answer.merge !== undefined)
         console.log(
           `  its merged weights W0 + alpha B A: merged root ${toHex32(answer.merge.mergedRoot)} (recorded by ${answer.merge.recorder})`,

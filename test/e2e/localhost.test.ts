@@ -157,6 +157,10 @@ describe("end to end on npx hardhat node (127.0.0.1)", function () {
     expect(provenance.code, provenance.stderr).to.equal(0);
     expect(provenance.stdout).to.match(/was produced by verified training:\n\s+run 1 after 6 steps/);
     expect(provenance.stdout).to.match(/its merged weights W0 \+ alpha B A: merged root/);
+    expect(provenance.stdout).to.match(/checked by lora_checkpoint_\w+ \(verifier 0x[0-9a-fA-F]{40}\)/);
+    expect(provenance.stdout).to.match(
+      /lineage, back to its canonical start:\n\s+run 1 after 6 of its 6 steps: .*canonical/,
+    );
     const merged = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], {
       ...environment,
       LORA_MERGED_ROOT: `0x${merge.mergedRoot.toString(16)}`,
