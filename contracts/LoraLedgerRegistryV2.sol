@@ -410,7 +410,8 @@ contract LoraLedgerRegistryV2 is ILoraLedgerRegistryV2, AccessControl, Pausable 
         uint256 count;
         Provenance memory entry = provenanceOf(adapter);
         while (entry.verified && count < maxRuns) {
-            found[count++] = entry;
+            found[count] = entry;
+            ++count;
             if (entry.parentRunId == 0) break;
             // A continued run's start was produced first by its parent: follow it.
             entry = provenanceOf(_runs[entry.runId].adapterStart);

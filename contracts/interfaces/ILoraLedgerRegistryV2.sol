@@ -176,21 +176,21 @@ interface ILoraLedgerRegistryV2 {
     /// @param checkpointCircuitId the run's checkpoint instance; verifier its verifier
     /// @param verifierRetired whether that verifier is retired (no new checkpoint of the run is accepted)
     struct Provenance {
-        bool verified;
         uint256 runId;
-        uint64 steps;
-        uint64 runSteps;
         uint256 baseRoot;
         uint256 datasetRoot;
         uint256 projectionId;
-        uint16 alpha;
-        uint16 lr;
         uint256 seed;
-        uint64 parentRunId;
-        uint64 parentSteps;
         bytes32 checkpointCircuitId;
         address verifier;
+        bool verified;
         bool verifierRetired;
+        uint16 alpha;
+        uint16 lr;
+        uint64 steps;
+        uint64 runSteps;
+        uint64 parentRunId;
+        uint64 parentSteps;
     }
 
     /// @notice A Groth16 proof in the EVM's coordinate order (src/protocol toSolidityProof).
