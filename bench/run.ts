@@ -4,7 +4,8 @@
 // shapes, the Freivalds merge beside LoraMerge). Measures constraints, compile / setup / witness /
 // proving / verification time, peak memory of each phase, proof size, where the constraints go, version 2's
 // gas per verified step on LoraLedgerRegistryV2 on Hardhat's in-process network (bench/gasV2.ts, with the
-// instances built by default, whichever circuits are benchmarked), and the LoRA parameter ratio.
+// instances built by default and the test shape at k = 4, whichever circuits are benchmarked), and the LoRA
+// parameter ratio.
 // Writes bench/results.json and BENCHMARKS.md; progress goes to stderr.
 //   npm run bench                                  every declared instance and every comparison circuit
 //   npm run bench -- NAME [NAME...]                those circuits (instances or comparison circuits)
@@ -14,7 +15,8 @@
 //   npm run bench -- --no-gas                      skip the gas measurement (npx hardhat run bench/gasV2.ts)
 //   npm run bench -- --only v2                     only protocol version 2's circuits (bench/lib/v2.ts) and its gas, merged
 //                                                  into the existing bench/results.json: its other records are kept
-//   npm run bench -- --only gas                    only version 2's gas (1-2 minutes), merged likewise as `v2Gas`
+//   npm run bench -- --only gas                    only version 2's gas (about 2 minutes, plus a few to build the k = 4
+//                                                  checkpoint instance when missing: PTAU), merged likewise as `v2Gas`
 //   npm run bench -- --fresh                       compile and set up instances from scratch (in a scratch copy)
 //   npm run bench -- --runs N                      N proving runs (median reported; default 5)
 //   npm run bench -- --keep-scratch                keep build/bench-scratch/ afterwards

@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT } from "../../src/node/index.js";
+import { v2GasRecordSchema } from "../lib/gas.js";
 import type { BenchResults, V1GasResult } from "../lib/results.js";
 import { renderMarkdown } from "./index.js";
 
@@ -19,9 +20,20 @@ type StoredResults = BenchResults & { gas?: V1GasResult | { error: string } | nu
  * describes) becomes `v1Gas`, dated by that run; a failed or skipped measurement is not worth keeping.
  */
 export function upgradeResults(stored: StoredResults): BenchResults {
-  const { gas, ...results } = stored;
+  const { gas, ...current } = stored;
+  const results = withCurrentV2Gas(current);
   if (gas === undefined || gas === null || "error" in gas || results.v1Gas !== undefined) return results;
   return { ...results, v1Gas: { measuredAt: results.generatedAt, command: results.command, ...gas } };
+}
+
+/**
+ * A version 2 gas measurement of an earlier bench/gasV2.ts (before the batch of 8, the other k and the
+ * floors) lacks figures the section states: it is dropped, and the section says how to measure it again.
+ */
+function withCurrentV2Gas(results: BenchResults): BenchResults {
+  const gas = results.v2Gas;
+  if (gas === undefined || gas === null || "error" in gas || v2GasRecordSchema.safeParse(gas).success) return results;
+  return { ...results, v2Gas: undefined };
 }
 
 export function readResults(file: string = RESULTS_FILE): BenchResults {

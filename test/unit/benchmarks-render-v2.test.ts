@@ -165,13 +165,17 @@ describe("BENCHMARKS.md, version 2", function () {
   });
 });
 
-/** A version 2 gas record with round figures: k = 2, 4 checkpoints for 1,000,000 gas (125,000 per step). */
+/**
+ * A version 2 gas record with round figures: k = 2, 4 checkpoints for 1,000,000 gas (125,000 per step), 8 for
+ * 1,920,000 (120,000); a lone k = 4 checkpoint for 310,000 (77,500 per step); one new storage slot per checkpoint.
+ */
 function v2Gas(): V2GasRecord {
-  const batch = (checkpoints: number, total: number) => ({
+  const batch = (checkpoints: number, total: number, k = 2) => ({
     checkpoints,
     total,
     perCheckpoint: total / checkpoints,
-    perStep: total / checkpoints / 2,
+    perStep: total / checkpoints / k,
+    newStorageSlots: checkpoints,
   });
   return {
     measuredAt: "2026-02-03T04:05:06.000Z",
@@ -187,13 +191,25 @@ function v2Gas(): V2GasRecord {
     stepsPerCheckpoint: 2,
     checkpointPublicInputs: 5,
     bareCheckpointVerifier: 240_000,
+    bareProjectionVerifier: 250_000,
+    bareStartVerifier: 270_000,
+    bareMergeVerifier: 255_000,
     projectionBlocks: [300_000, 310_000],
     startRun: 600_000,
     submitCheckpoint: batch(1, 300_000),
     submitCheckpoints2: batch(2, 540_000),
     submitCheckpoints4: batch(4, 1_000_000),
+    submitCheckpoints8: batch(8, 1_920_000),
+    otherStepCounts: [
+      {
+        instance: "lora_checkpoint_8x8_r2_b2_d4_k4",
+        stepsPerCheckpoint: 4,
+        bareCheckpointVerifier: 240_000,
+        submitCheckpoint: batch(1, 310_000, 4),
+      },
+    ],
     mergeBlocks: [400_000],
-    proofs: { count: 11, provingSeconds: 30 },
+    proofs: { count: 19, provingSeconds: 30 },
     seconds: 40,
   };
 }
@@ -247,9 +263,17 @@ describe("BENCHMARKS.md, gas per verified step", function () {
     expect(results.v2Gas, "bench/results.json has no version 2 gas: npm run bench -- --only gas").to.have.property(
       "submitCheckpoints4",
     );
+    expect(results.v2Gas, "bench/results.json's version 2 gas has no batch of 8").to.have.property(
+      "submitCheckpoints8",
+    );
+    const measured = results.v2Gas as V2GasRecord;
+    expect(measured.otherStepCounts.map((other) => other.stepsPerCheckpoint)).to.include(4);
     const section = gasSectionOf(renderMarkdown(results));
     expect(section).to.include("`npm run bench -- --only gas`");
-    expect(section).to.include("| transaction | gas | per checkpoint | per verified step (k = 2) |");
+    expect(section).to.include(
+      "| transaction | gas | floor | per checkpoint | floor per checkpoint | per verified step | floor per step |",
+    );
+    expect(section).to.match(/- \*\*At most 1 new storage slot per step\*\*: [^\n]*\*\*met\*\*\./);
     expect(section).to.match(
       /\*\*Version 1's registry\*\* \(`LoraLedgerRegistry`, one step per proof\), \*\*retired\*\*, measured \d{4}-\d{2}-\d{2}/,
     );
@@ -259,21 +283,31 @@ describe("BENCHMARKS.md, gas per verified step", function () {
     const rendered = renderMarkdown({ ...legacy(), v2Gas: v2Gas() });
     const section = gasSectionOf(rendered);
     expect(section).to.include("Measured by `npm run bench -- --only gas` on 2026-02-03T04:05:06.000Z");
-    expect(section).to.include("| `submitCheckpoint` (checkpoint 0) | 300,000 | 300,000 | 150,000 |");
-    expect(section).to.include("| `submitCheckpoints` of 2 (checkpoints 1-2) | 540,000 | 270,000 | 135,000 |");
-    expect(section).to.include("| `submitCheckpoints` of 4 (checkpoints 3-6) | 1,000,000 | 250,000 | **125,000** |");
-    expect(section).to.match(
-      /\| bare checkpoint verifier transaction [^|]*5 public inputs\) \| 240,000 \| 240,000 \| 120,000 \|/,
+    // Each figure beside its floor: the bare verifier call of the proof's instance (as many as the batch has).
+    expect(section).to.include(
+      "| `submitCheckpoint` (k = 2, checkpoint 0) | 300,000 | 240,000 | 300,000 | 240,000 | 150,000 | 120,000 |",
     );
     expect(section).to.include(
-      "| registry overhead of `submitCheckpoint` over the bare verifier | 60,000 | 60,000 | 30,000 |",
+      "| `submitCheckpoints` of 2 (k = 2, checkpoints 1-2) | 540,000 | 480,000 | 270,000 | 240,000 | 135,000 | 120,000 |",
     );
-    // Two projection blocks: the total and the range; one merge block: its figure.
+    expect(section).to.include(
+      "| `submitCheckpoints` of 4 (k = 2, checkpoints 3-6) | 1,000,000 | 960,000 | 250,000 | 240,000 | 125,000 | 120,000 |",
+    );
+    expect(section).to.include(
+      "| `submitCheckpoints` of 8 (k = 2, checkpoints 7-14) | 1,920,000 | 1,920,000 | 240,000 | 240,000 | **120,000** | 120,000 |",
+    );
+    expect(section).to.include(
+      "| `submitCheckpoint` (k = 4, `lora_checkpoint_8x8_r2_b2_d4_k4`, checkpoint 0 of a run of its own) | 310,000 | 240,000 | 310,000 | 240,000 | 77,500 | 60,000 |",
+    );
+    // Two projection blocks: the total and the range, beside the floor of both; one merge block: its figure.
     expect(section).to.match(
-      /`submitProjectionBlock` [^|]*2 blocks[^|]*\| 610,000 in all \(300,000 … 310,000 per block\) \|/,
+      /`submitProjectionBlock` [^|]*2 blocks[^|]*\| 610,000 in all \(300,000 … 310,000 per block\) \| 500,000 in all \(250,000 per block\) \| – \|/,
     );
-    expect(section).to.match(/`submitMergeBlock` [^|]*1 block;[^|]*\| 400,000 \|/);
-    expect(section).to.match(/`startRun` [^|]*\| 600,000 \|/);
+    expect(section).to.match(/`submitMergeBlock` [^|]*1 block;[^|]*\| 400,000 \| 255,000 \| – \|/);
+    expect(section).to.match(/`startRun` [^|]*\| 600,000 \| 270,000 \| – \|/);
+    expect(section).to.include(
+      "Over the floor, the registry's bookkeeping costs 60,000 in a lone `submitCheckpoint` at k = 2 (70,000 at k = 4) and 0 per checkpoint in `submitCheckpoints` of 8",
+    );
     // No version 1 record: no historical line, and the closing summary's gas line is version 2's alone.
     expect(section).not.to.include("Version 1's registry");
     expect(rendered).to.include(
@@ -293,10 +327,47 @@ describe("BENCHMARKS.md, gas per verified step", function () {
     expect(section).to.include(
       "Per verified step, version 2 in `submitCheckpoints` of 4 costs 125,000, 50.0 % of version 1's in `submitSteps` of 4, and 150,000 alone against 330,000",
     );
+    // The first target names version 1's figure when the record has it.
+    expect(section).to.include(
+      "- **One proof at most 280,000 gas** (version 1: 330,000 per `submitStep`, one step per proof): a lone `submitCheckpoint` costs 300,000 at k = 2, 310,000 at k = 4",
+    );
     // The historical line follows version 2's table.
     expect(section.indexOf("Version 1's registry")).to.be.above(section.indexOf("| `submitMergeBlock`"));
     expect(rendered).to.include(
       "125,000 per verified step in `submitCheckpoints` of 4 (version 1's retired registry: 250,000 per step in `submitSteps` of 4, one step per proof).",
+    );
+  });
+
+  it("states each target of the issue with the figure it is judged on and whether it is met", function () {
+    const targets = (gas: V2GasRecord): string[] =>
+      gasSectionOf(renderMarkdown({ ...legacy(), v2Gas: gas }))
+        .split("\n")
+        .filter((line) => line.startsWith("- **"));
+    const [oneProof, atK4, slots] = targets(v2Gas());
+    expect(oneProof).to.equal(
+      "- **One proof at most 280,000 gas**: a lone `submitCheckpoint` costs 300,000 at k = 2, 310,000 at k = 4 (floor 240,000, the bare verifier call; 240,000 per proof in `submitCheckpoints` of 8): **not met**.",
+    );
+    expect(atK4).to.equal(
+      "- **A checkpoint of k = 4 steps at most 80,000 gas per step**: a lone `submitCheckpoint` of `lora_checkpoint_8x8_r2_b2_d4_k4` costs 310,000, 77,500 per step (floor 60,000): **met**.",
+    );
+    expect(slots).to.equal(
+      "- **At most 1 new storage slot per step**: every checkpoint transaction measured turned 1 of the registry's storage slots from zero to non-zero per checkpoint, at most 0.50 per verified step: **met**.",
+    );
+    // Cheaper proofs meet the first target; a dearer k = 4 checkpoint or two new slots per step miss theirs.
+    const cheaper = v2Gas();
+    cheaper.submitCheckpoint = { ...cheaper.submitCheckpoint, total: 270_000 };
+    const [k4] = cheaper.otherStepCounts;
+    if (k4 === undefined) throw new Error("no k = 4 figure");
+    k4.submitCheckpoint = { ...k4.submitCheckpoint, total: 340_000, perStep: 85_000, newStorageSlots: 9 };
+    const [cheaperOneProof, dearerAtK4, moreSlots] = targets(cheaper);
+    expect(cheaperOneProof).to.match(/270,000 at k = 2, 340,000 at k = 4 .*: \*\*not met\*\*\.$/);
+    expect(dearerAtK4).to.match(/85,000 per step \(floor 60,000\): \*\*not met\*\*\.$/);
+    expect(moreSlots).to.match(/turned 1 or 9 of .* at most 2\.25 per verified step: \*\*not met\*\*\.$/);
+    k4.submitCheckpoint = { ...k4.submitCheckpoint, total: 275_000, perStep: 68_750, newStorageSlots: 1 };
+    expect(targets(cheaper)[0]).to.match(/: \*\*met\*\*\.$/);
+    // Without a k = 4 measurement, the second target says so.
+    expect(targets({ ...v2Gas(), otherStepCounts: [] })[1]).to.equal(
+      "- **A checkpoint of k = 4 steps at most 80,000 gas per step**: not measured in this record (no k = 4 instance of the test shape).",
     );
   });
 
@@ -325,5 +396,14 @@ describe("BENCHMARKS.md, gas per verified step", function () {
     expect(upgradeResults({ ...legacy(), gas: null }).v1Gas).to.equal(undefined);
     const kept = { measuredAt: "2025-12-01T00:00:00.000Z", command: "npm run bench -- --fresh", ...legacyV1Gas() };
     expect(upgradeResults({ ...legacy(), v1Gas: kept, gas: legacyV1Gas() }).v1Gas).to.equal(kept);
+  });
+
+  it("drops a version 2 gas record of an earlier bench/gasV2.ts (no batch of 8, no floors), which the section cannot state", function () {
+    const { submitCheckpoints8, otherStepCounts, bareStartVerifier, ...earlier } = v2Gas();
+    expect([submitCheckpoints8.checkpoints, otherStepCounts.length, bareStartVerifier]).to.deep.equal([8, 1, 270_000]);
+    const upgraded = upgradeResults({ ...legacy(), v2Gas: earlier as V2GasRecord });
+    expect(upgraded.v2Gas).to.equal(undefined);
+    expect(gasSectionOf(renderMarkdown(upgraded))).to.include("Not measured in this record");
+    expect(upgradeResults({ ...legacy(), v2Gas: v2Gas() }).v2Gas).to.deep.equal(v2Gas());
   });
 });
