@@ -70,7 +70,10 @@ const SUBMITTER = 0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266n;
 /** Run 1's steps per prove-and-submit call: one checkpoint alone (submitCheckpoint), then two in one submitCheckpoints. */
 const FIRST_STEPS = 2n;
 const RUN_ONE_STEPS = 6n;
-/** Where account 2 says run 1's base model and dataset are: publishers other than the registrant. */
+/** Where prove-and-submit (the registrant) says run 1's base model and dataset are. */
+const REGISTRANT_MODEL_URI = "https://models.example/lora-ledger/base-model.json";
+const REGISTRANT_DATASET_URI = "https://data.example/lora-ledger/dataset.json";
+/** Where account 2 says they are: a publisher other than the registrant. */
 const MIRROR_MODEL_URI = "https://mirror.example/lora-ledger/base-model.json";
 const MIRROR_DATASET_URI = "https://mirror.example/lora-ledger/dataset.json";
 
@@ -151,6 +154,8 @@ function chromiumPids(userDataDir: string): number[] {
   return pids;
 }
 
+/** "1 block", "2 blocks": a count as the page writes it. */
+const counted = (count: bigint, word: string): string => `${count} ${word}${count === 1n ? "" : "s"}`;
 const hex64 = (value: bigint): string => `0x${value.toString(16).padStart(64, "0")}`;
 
 /**
@@ -196,7 +201,14 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     const [nodePort, sitePort] = [await freePort(), await freePort()];
     rpcUrl = `http://127.0.0.1:${nodePort}`;
     siteUrl = `http://127.0.0.1:${sitePort}/`;
-    environment = { ...process.env, LORA_LOCALHOST_URL: rpcUrl, LORA_WORK_DIR: WORK_DIR, LORA_EXPLORER_RPC: rpcUrl };
+    environment = {
+      ...process.env,
+      LORA_LOCALHOST_URL: rpcUrl,
+      LORA_WORK_DIR: WORK_DIR,
+      LORA_EXPLORER_RPC: rpcUrl,
+      LORA_MODEL_URI: REGISTRANT_MODEL_URI,
+      LORA_DATASET_URI: REGISTRANT_DATASET_URI,
+    };
 
     const node = startService(
       "hardhat node",
@@ -530,8 +542,8 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
       [lineageTwo, runTwo],
       [lineageOne, runOne],
     ] as const) {
-      expect(cells[2]).to.contain(`${blocks} blocks`);
-      expect(cells[3]).to.contain(`${size} examples`);
+      expect(cells[2]).to.contain(counted(blocks, "block"));
+      expect(cells[3]).to.contain(counted(size, "example"));
       expect(cells.slice(4, 6)).to.deep.equal([String(fromFixed(run.alpha, F)), String(fromFixed(run.lr, F))]);
       expect(cells[7]).to.equal("active");
     }
@@ -624,20 +636,33 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     // The registrations: the block count and size (facts: the registry computed the roots from them), the
     // registrant's uri, and account 2's.
     const mirror = (await provider?.getSigner(2))?.address;
-    for (const [selector, registered, cellsExpected, mirrorUri] of [
-      ["#models", await registry.getBaseModel(runOne.baseRoot), [String(blocks)], MIRROR_MODEL_URI],
-      ["#datasets", await registry.getDataset(runOne.datasetRoot), [String(size)], MIRROR_DATASET_URI],
+    for (const [selector, registered, cellsExpected, registrantUri, mirrorUri] of [
+      [
+        "#models",
+        await registry.getBaseModel(runOne.baseRoot),
+        [String(blocks)],
+        REGISTRANT_MODEL_URI,
+        MIRROR_MODEL_URI,
+      ],
+      [
+        "#datasets",
+        await registry.getDataset(runOne.datasetRoot),
+        [String(size)],
+        REGISTRANT_DATASET_URI,
+        MIRROR_DATASET_URI,
+      ],
     ] as const) {
       const rows = page.locator(`${selector} tbody tr`);
       expect(await rows.count()).to.equal(1);
       const cells = (await rows.first().locator("td").allInnerTexts()).map((text) => text.trim());
       expect(cells.slice(1, 2)).to.deep.equal(cellsExpected);
-      expect(cells[3], "the registrant's uri").to.equal(registered.uri === "" ? "—" : registered.uri);
+      expect(registered.uri, "getBaseModel/getDataset: the registrant's uri").to.equal(registrantUri);
+      expect(cells[3], "the registrant's uri").to.equal(registrantUri);
       expect(cells[4]).to.contain(mirrorUri);
       expect(await fullValues(rows.first().locator("[data-testid=other-uris]"))).to.deep.equal([mirror]);
       expect(await fullValues(rows.first())).to.include(registered.registrant);
     }
-    await keepScreenshot(page.locator(".two-columns"), "registrations.png", "explorer-registrations.png");
+    await keepScreenshot(page.locator("#registrations"), "registrations.png", "explorer-registrations.png");
     const overview = await page.locator("#overview").innerText();
     expect(overview)
       .to.match(/2\s*runs/)
@@ -864,7 +889,9 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     // Refresh reads everything again; the page still shows run 2 (#run=2).
     await page.getByRole("button", { name: "Refresh" }).click();
     const banner = page.locator("#run [data-testid=retired-banner]");
+    // The banner shows from the verifiers read on connection; the lineage once the run's details are read.
     await banner.waitFor();
+    await page.locator("#run [data-testid=lineage] tr[data-run='1']").waitFor();
     expect(await page.locator("#run .card-head h2").innerText()).to.equal("Run 2");
     expect(await banner.innerText())
       .to.contain("Run 2's checkpoint verifier is retired")

@@ -15,6 +15,7 @@ import {
   retiredVerifierBanner,
   runAfterSteps,
   runLink,
+  uriNote,
   type Actions,
 } from "./shared.js";
 
@@ -65,11 +66,12 @@ function candidateHead(candidate: AdapterCandidate, label = candidate.label): HT
 function contextFacts(context: RunContext): HTMLElement[] {
   const { run, baseModel, dataset } = context;
   return [
-    fact("Base model", baseModelOf(run.baseRoot), baseModel.uri ? ` · ${baseModel.uri}` : ""),
+    fact("Base model", baseModelOf(run.baseRoot), uriNote(baseModel.uri)),
     fact(
       "Dataset",
       fieldCode(run.datasetRoot),
-      ` ${plural(dataset.size, "example")}${dataset.uri ? ` · ${dataset.uri}` : ""}`,
+      h("span", { class: "muted" }, ` ${plural(dataset.size, "example")}`),
+      uriNote(dataset.uri),
     ),
     fact("Trainer", hashCode(run.trainer)),
   ];
@@ -134,7 +136,7 @@ function provenanceCard(
       : " (verified training). ";
   return h(
     "div",
-    { class: "result found", "data-testid": "provenance-result" },
+    { class: found.verifier.retired ? "result found retired" : "result found", "data-testid": "provenance-result" },
     candidateHead(candidate, candidate.mergedRootToo === true ? "Adapter commitment" : candidate.label),
     h(
       "p",
@@ -171,7 +173,10 @@ function mergedCard(actions: Actions, candidate: SearchCandidate, answer: NonNul
   const { runId, steps } = found;
   return h(
     "div",
-    { class: "result found", "data-testid": "provenance-result" },
+    {
+      class: adapter?.verifier.retired === true ? "result found retired" : "result found",
+      "data-testid": "provenance-result",
+    },
     candidateHead(candidate, "Merged root"),
     h(
       "p",

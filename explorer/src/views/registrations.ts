@@ -11,8 +11,8 @@ import { page } from "../ui/page.js";
 import { cardHeader, cell, empty, errorBox, fieldCode, loading, plural, table } from "../ui/parts.js";
 import { circuitName, runLink, verifierBadge, type Actions } from "./shared.js";
 
-function uriOrDash(uri: string): string | HTMLElement {
-  return uri || h("span", { class: "muted" }, "—");
+function uriOrDash(uri: string): HTMLElement {
+  return uri === "" ? h("span", { class: "muted" }, "—") : h("span", { class: "uri" }, uri);
 }
 
 /** Other publishers' uris, each with its publisher (anyone may publish where they say the data is). */

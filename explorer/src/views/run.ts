@@ -40,6 +40,7 @@ import {
   lineageTable,
   retiredVerifierBanner,
   startOf,
+  uriNote,
   verifierBadge,
   type Actions,
 } from "./shared.js";
@@ -162,12 +163,8 @@ function runFacts(actions: Actions, run: RunSummary, details: RunDetails | undef
       k === undefined ? null : h("span", { class: "muted" }, ` k = ${plural(k, "step")} per proof `),
       verifier === undefined ? null : verifierBadge(verifier.retired),
     ),
-    fact("Base model", baseModelOf(run.baseRoot), model?.uri ? h("span", { class: "muted" }, ` · ${model.uri}`) : null),
-    fact(
-      "Dataset",
-      datasetOf(run.datasetRoot),
-      dataset?.uri ? h("span", { class: "muted" }, ` · ${dataset.uri}`) : null,
-    ),
+    fact("Base model", baseModelOf(run.baseRoot), uriNote(model?.uri ?? "")),
+    fact("Dataset", datasetOf(run.datasetRoot), uriNote(dataset?.uri ?? "")),
     fact("Base projection", fieldCode(run.projectionId)),
     fact("α (LoRA scale)", hyperparameter(run, run.alpha), h("span", { class: "muted" }, ` α̂ = ${run.alpha}`)),
     fact("lr (learning rate)", hyperparameter(run, run.lr), h("span", { class: "muted" }, ` l̂ = ${run.lr}`)),

@@ -89,6 +89,11 @@ export function datasetOf(datasetRoot: bigint): HTMLElement {
   );
 }
 
+/** " · uri" after a root: where its registrant says the data is (nothing when it said nothing). */
+export function uriNote(uri: string): HTMLElement | null {
+  return uri === "" ? null : h("span", { class: "muted uri" }, ` · ${uri}`);
+}
+
 /** "active" or a loud "retired" badge: a retired verifier accepts no new proof (the reason is usually unsoundness). */
 export function verifierBadge(retired: boolean): HTMLElement {
   return retired
