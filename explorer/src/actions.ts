@@ -5,13 +5,22 @@
 import {
   listRuns,
   runHistory,
-  runLineage,
   runMerges,
   type RunSummary,
   type VerifiedCheckpoint,
   type VerifiedMerge,
 } from "../../src/chain/index.js";
-import { baseModels, connect, datasets, mergeCount, projections, runStartedIn, type Connection } from "./chain.js";
+import {
+  baseModels,
+  connect,
+  datasets,
+  mergeCount,
+  projections,
+  runLineageWithVerifiers,
+  runStartedIn,
+  verifiers,
+  type Connection,
+} from "./chain.js";
 import { ActionableError, errorMessage } from "./errors.js";
 import { LEDGER_DATA_URL, type LedgerData } from "./ledgerData.js";
 import {
@@ -39,7 +48,7 @@ import {
 import { page } from "./ui/page.js";
 import { replace } from "./ui/dom.js";
 import { renderOverview } from "./views/overview.js";
-import { renderDatasets, renderModels, renderProjections } from "./views/registrations.js";
+import { renderDatasets, renderModels, renderProjections, renderVerifiers } from "./views/registrations.js";
 import { highlightedRow, renderRun } from "./views/run.js";
 import { renderRuns } from "./views/runs.js";
 import { fillInstanceSelect } from "./views/search.js";
@@ -64,6 +73,7 @@ function renderAll(): void {
   renderModels();
   renderDatasets();
   renderProjections(actions);
+  renderVerifiers();
 }
 
 /** A read that may fail: the failure is kept for the section to show. */
@@ -148,7 +158,7 @@ async function reachRegistry(url: string, generation: number): Promise<Connectio
   }
 }
 
-/** Phase 2: the runs, base models, datasets, projections and merge count, each shown as soon as it answers. */
+/** Phase 2: the runs, base models, datasets, projections, merge count and verifiers, each shown as soon as it answers. */
 async function readRegistry(connection: Connection, generation: number): Promise<void> {
   const load = async <K extends keyof RegistryReads>(
     key: K,
@@ -165,6 +175,7 @@ async function readRegistry(connection: Connection, generation: number): Promise
     load("datasets", () => datasets(connection)),
     load("projections", () => projections(connection)),
     load("mergeCount", () => mergeCount(connection)),
+    load("verifiers", () => verifiers(connection)),
   ]);
 }
 
@@ -207,7 +218,7 @@ async function readRun(connection: Connection, runId: bigint): Promise<boolean> 
     const [checkpoints, merges, lineage, started] = await Promise.all([
       runHistory(registry, runId),
       runMerges(registry, runId),
-      runLineage(registry, runId),
+      runLineageWithVerifiers(connection, runId),
       runStartedIn(connection, runId),
     ]);
     return { checkpoints, merges, lineage, started };
@@ -238,20 +249,20 @@ async function verifyPart(run: RunSummary, part: RunPart, verify: () => Promise<
 }
 
 /** The connection and the project's instances, which every verification needs. */
-function verifier(): { connection: Connection; instances: LedgerData["instances"] } | undefined {
+function verificationContext(): { connection: Connection; instances: LedgerData["instances"] } | undefined {
   const connection = state.connection;
   const instances = state.data?.instances;
   return connection === undefined || instances === undefined ? undefined : { connection, instances };
 }
 
 async function verifyStart(run: RunSummary): Promise<void> {
-  const context = verifier();
+  const context = verificationContext();
   if (context === undefined) return;
   await verifyPart(run, START_PART, () => verifyStartAgain(context.connection, run, context.instances));
 }
 
 async function verifyCheckpoint(run: RunSummary, checkpoint: VerifiedCheckpoint): Promise<void> {
-  const context = verifier();
+  const context = verificationContext();
   const checkpoints = readDetails()?.checkpoints;
   if (context === undefined || checkpoints === undefined) return;
   await verifyPart(run, checkpointPart(checkpoint), () =>
@@ -260,7 +271,7 @@ async function verifyCheckpoint(run: RunSummary, checkpoint: VerifiedCheckpoint)
 }
 
 async function verifyMerge(run: RunSummary, merge: VerifiedMerge): Promise<void> {
-  const context = verifier();
+  const context = verificationContext();
   if (context === undefined) return;
   await verifyPart(run, mergePart(merge), () => verifyMergeAgain(context.connection, run, merge, context.instances));
 }

@@ -1,12 +1,21 @@
 /**
  * Reaching the node and the version-2 registry (LoraLedgerRegistryV2) recorded for its chain, and the
  * few reads of the registry the query SDK (src/chain) has no function for: the page's own lists of
- * registrations and projections, and the events that recorded an adapter, a start or a merge.
+ * registrations, verifiers and projections, a run's lineage with its verifiers, and the events that
+ * recorded an adapter, a start or a merge.
  */
 import { JsonRpcProvider, Network } from "ethers";
-import { LoraLedgerRegistryV2__factory } from "../../types/ethers-contracts/factories/LoraLedgerRegistryV2__factory.js";
-import type { LoraLedgerRegistryV2 } from "../../types/ethers-contracts/LoraLedgerRegistryV2.js";
-import { circuitIdOf, projectionStatus, REGISTRY_V2_FUTURE_ID, type ProjectionStatus } from "../../src/chain/index.js";
+import { LoraLedgerRegistryV2__factory, type LoraLedgerRegistryV2 } from "../../types/ethers-contracts/index.js";
+import {
+  circuitIdOf,
+  instanceOfCircuitId,
+  projectionStatus,
+  REGISTRY_V2_FUTURE_ID,
+  runLineage,
+  type CheckingVerifier,
+  type ProjectionStatus,
+  type RunSummary,
+} from "../../src/chain/index.js";
 import { ActionableError } from "./errors.js";
 import type { InstanceInfo, LedgerData } from "./ledgerData.js";
 
@@ -119,39 +128,97 @@ export async function connect(url: string, data: LedgerData, expectedChain: bigi
   };
 }
 
-export interface BaseModelEntry {
-  baseRoot: bigint;
-  registrant: string;
+/** A uri a publisher says the weights or examples are at (free text: the registry does not check it). */
+export interface PublishedUri {
+  publisher: string;
   uri: string;
+}
+
+/** A registration: its root was computed by the registry from the tree root and the count, so the count is a fact. */
+interface Registration {
+  registrant: string;
+  treeRoot: bigint;
+  /** the registrant's uri ("" when none) */
+  uri: string;
+  /** every other publisher's uri, in the order they first published */
+  otherUris: PublishedUri[];
   blockNumber: number;
   transactionHash: string;
 }
 
-export interface DatasetEntry extends Omit<BaseModelEntry, "baseRoot"> {
+export interface BaseModelEntry extends Registration {
+  baseRoot: bigint;
+  /** the number of column blocks W0 is committed in */
+  blocks: bigint;
+}
+
+export interface DatasetEntry extends Registration {
   datasetRoot: bigint;
+  /** the number of examples */
   size: bigint;
 }
 
+/** Each root's publishers (by lowercase address) and their current uri: a publisher may publish again, the last event wins. */
+function urisByRoot<Event extends { args: { publisher: string; uri: string } }>(
+  events: readonly Event[],
+  rootOf: (event: Event) => bigint,
+): Map<bigint, Map<string, PublishedUri>> {
+  const byRoot = new Map<bigint, Map<string, PublishedUri>>();
+  for (const event of events) {
+    const publishers = byRoot.get(rootOf(event)) ?? new Map<string, PublishedUri>();
+    const { publisher, uri } = event.args;
+    publishers.set(publisher.toLowerCase(), { publisher, uri });
+    byRoot.set(rootOf(event), publishers);
+  }
+  return byRoot;
+}
+
+function registrationUris(
+  publishers: ReadonlyMap<string, PublishedUri> | undefined,
+  registrant: string,
+): Pick<Registration, "uri" | "otherUris"> {
+  const own = registrant.toLowerCase();
+  return {
+    uri: publishers?.get(own)?.uri ?? "",
+    otherUris: [...(publishers?.entries() ?? [])].filter(([publisher]) => publisher !== own).map(([, entry]) => entry),
+  };
+}
+
+/** The registered base models (BaseModelRegistered) with every publisher's uri (BaseModelUriPublished). */
 export async function baseModels(connection: Connection): Promise<BaseModelEntry[]> {
   const { registry } = connection;
-  const events = await registry.queryFilter(registry.filters.BaseModelRegistered(), Number(connection.deploymentBlock));
-  return events.map((event) => ({
+  const fromBlock = Number(connection.deploymentBlock);
+  const [registered, published] = await Promise.all([
+    registry.queryFilter(registry.filters.BaseModelRegistered(), fromBlock),
+    registry.queryFilter(registry.filters.BaseModelUriPublished(), fromBlock),
+  ]);
+  const uris = urisByRoot(published, (event) => event.args.baseRoot);
+  return registered.map((event) => ({
     baseRoot: event.args.baseRoot,
     registrant: event.args.registrant,
-    uri: event.args.uri,
+    treeRoot: event.args.treeRoot,
+    blocks: event.args.blocks,
+    ...registrationUris(uris.get(event.args.baseRoot), event.args.registrant),
     blockNumber: event.blockNumber,
     transactionHash: event.transactionHash,
   }));
 }
 
+/** The registered datasets (DatasetRegistered) with every publisher's uri (DatasetUriPublished). */
 export async function datasets(connection: Connection): Promise<DatasetEntry[]> {
   const { registry } = connection;
-  const events = await registry.queryFilter(registry.filters.DatasetRegistered(), Number(connection.deploymentBlock));
-  return events.map((event) => ({
+  const fromBlock = Number(connection.deploymentBlock);
+  const [registered, published] = await Promise.all([
+    registry.queryFilter(registry.filters.DatasetRegistered(), fromBlock),
+    registry.queryFilter(registry.filters.DatasetUriPublished(), fromBlock),
+  ]);
+  const uris = urisByRoot(published, (event) => event.args.datasetRoot);
+  return registered.map((event) => ({
     datasetRoot: event.args.datasetRoot,
     registrant: event.args.registrant,
+    treeRoot: event.args.treeRoot,
     size: event.args.size,
-    uri: event.args.uri,
+    ...registrationUris(uris.get(event.args.datasetRoot), event.args.registrant),
     blockNumber: event.blockNumber,
     transactionHash: event.transactionHash,
   }));
@@ -220,20 +287,18 @@ export interface VerifiedMergeBlock extends Recorded {
   blockIndex: number;
 }
 
-/** The verified blocks of the merge of run `runId`'s adapter after `steps` steps with instance `circuitId`, in order. */
+/** The verified blocks of the merge of `adapter` with instance `circuitId`, in order. */
 export async function mergeBlocks(
   connection: Connection,
-  runId: bigint,
-  steps: bigint,
+  adapter: bigint,
   circuitId: string,
 ): Promise<VerifiedMergeBlock[]> {
   const { registry } = connection;
   const events = await registry.queryFilter(
-    registry.filters.MergeBlockVerified(runId, undefined, circuitId),
+    registry.filters.MergeBlockVerified(adapter, circuitId),
     Number(connection.deploymentBlock),
   );
   return events
-    .filter((event) => event.args.steps === steps)
     .map((event) => ({
       blockIndex: Number(event.args.blockIndex),
       blockNumber: event.blockNumber,
@@ -277,4 +342,79 @@ export async function projections(connection: Connection): Promise<ProjectionEnt
 /** The instance a circuit id names: the registry's id of an instance is circuitIdOf(its name). */
 export function instanceOfCircuit(circuitId: string, instances: readonly InstanceInfo[]): InstanceInfo | undefined {
   return instances.find((instance) => circuitIdOf(instance.name) === circuitId.toLowerCase());
+}
+
+/** A registered verifier: its record, the instance it names here, and where it was retired, if it was. */
+export interface VerifierEntry extends CheckingVerifier {
+  kind: number;
+  count: number;
+  registeredBlock: bigint;
+  /** the VerifierRetired event; undefined while the verifier is active */
+  retiredIn: Recorded | undefined;
+}
+
+/**
+ * Every verifier the registry registered (VerifierRegistered), with its record now (verifierOf: retired
+ * or not, the registry's own answer) and the VerifierRetired event of a retired one, by circuit id.
+ */
+export async function verifiers(connection: Connection): Promise<Map<string, VerifierEntry>> {
+  const { registry } = connection;
+  const fromBlock = Number(connection.deploymentBlock);
+  const [registered, retirements] = await Promise.all([
+    registry.queryFilter(registry.filters.VerifierRegistered(), fromBlock),
+    registry.queryFilter(registry.filters.VerifierRetired(), fromBlock),
+  ]);
+  const entries = await Promise.all(
+    registered.map(async (event): Promise<VerifierEntry> => {
+      const circuitId = event.args.circuitId.toLowerCase();
+      const record = await registry.verifierOf(circuitId);
+      return {
+        circuitId,
+        instance: instanceOfCircuitId(circuitId),
+        verifier: record.verifier,
+        retired: record.retired,
+        kind: Number(record.kind),
+        count: Number(record.count),
+        registeredBlock: record.registeredBlock,
+        retiredIn: record.retired
+          ? recordedBy(retirements.find((retirement) => retirement.args.circuitId.toLowerCase() === circuitId))
+          : undefined,
+      };
+    }),
+  );
+  return new Map(entries.map((entry) => [entry.circuitId, entry]));
+}
+
+/** One run of a lineage: the run, the step count of it the chain continues from, and its checkpoint verifier. */
+export interface LineageEntry {
+  run: RunSummary;
+  /** the run's own head step count for the first entry; else the step count its child started from */
+  steps: bigint;
+  verifier: CheckingVerifier;
+}
+
+/**
+ * Run `runId`'s lineage back to its canonical start (runLineage, from each run's parentRunId), each run
+ * with its checkpoint verifier as the registry knows it now (verifierOf): the run page's lineage. An
+ * adapter's lineage is lineageOf's (adapterProvenance), which starts at the adapter's first producer.
+ */
+export async function runLineageWithVerifiers(connection: Connection, runId: bigint): Promise<LineageEntry[]> {
+  const { registry } = connection;
+  const runs = await runLineage(registry, runId);
+  return Promise.all(
+    runs.map(async (run, index): Promise<LineageEntry> => {
+      const child = runs[index - 1];
+      const record = await registry.verifierOf(run.checkpointCircuitId);
+      return {
+        run,
+        steps: child?.origin.kind === "parent" ? child.origin.parentSteps : run.nextStep,
+        verifier: {
+          circuitId: run.checkpointCircuitId,
+          instance: instanceOfCircuitId(run.checkpointCircuitId),
+          verifier: record.verifier,
+          retired: record.retired,
+        },
+      };
+    }),
+  );
 }

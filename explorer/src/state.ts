@@ -2,7 +2,15 @@
  * What the page knows: the project's data, the connection, what was read from the registry, the
  * selected run and the proofs verified again. The views read it; only the functions below change it.
  */
-import type { BaseModelEntry, Connection, DatasetEntry, ProjectionEntry, Recorded } from "./chain.js";
+import type {
+  BaseModelEntry,
+  Connection,
+  DatasetEntry,
+  LineageEntry,
+  ProjectionEntry,
+  Recorded,
+  VerifierEntry,
+} from "./chain.js";
 import type { RunSummary, VerifiedCheckpoint, VerifiedMerge } from "../../src/chain/index.js";
 import type { LedgerData } from "./ledgerData.js";
 import type { Reverification } from "./verify.js";
@@ -24,8 +32,8 @@ export interface RunDetails {
   checkpoints: VerifiedCheckpoint[];
   /** its MergeVerified events, in step order */
   merges: VerifiedMerge[];
-  /** the run, then the run it continues, … back to its canonical start (runLineage) */
-  lineage: RunSummary[];
+  /** the run, then the run it continues, … back to its canonical start, each with its checkpoint verifier */
+  lineage: LineageEntry[];
   /** the startRun transaction (its RunStarted event) */
   started: Recorded | undefined;
 }
@@ -60,6 +68,8 @@ interface State {
   projections?: ProjectionEntry[] | Failed;
   /** merges recorded in the registry, every run */
   mergeCount?: number | Failed;
+  /** every registered verifier, by circuit id (lowercase) */
+  verifiers?: ReadonlyMap<string, VerifierEntry> | Failed;
   selectedRun?: bigint;
   details?: RunRead<RunDetails>;
   /** the row of the selected run's view to point at */
@@ -80,7 +90,7 @@ const current: State = { verifications: new Map(), generation: 0 };
 export const state: PageState = current;
 
 /** The reads of the registry made on connection, one per overview section. */
-export type RegistryReads = Pick<State, "runs" | "models" | "datasets" | "projections" | "mergeCount">;
+export type RegistryReads = Pick<State, "runs" | "models" | "datasets" | "projections" | "mergeCount" | "verifiers">;
 
 // ---------------------------------------------------------------------------------------------
 // Changes
@@ -97,6 +107,7 @@ export function beginConnection(): number {
     datasets: undefined,
     projections: undefined,
     mergeCount: undefined,
+    verifiers: undefined,
     details: undefined,
   });
   current.verifications.clear();
@@ -161,6 +172,17 @@ export function readDetails(): RunDetails | undefined {
 /** Whether run `runId` is the selected one and its details are read. */
 export function selectedRunRead(runId: bigint): boolean {
   return current.selectedRun === runId && readDetails() !== undefined;
+}
+
+/** The registered verifiers by circuit id, when they are read (not loading, not failed). */
+export function readVerifiers(): ReadonlyMap<string, VerifierEntry> | undefined {
+  const verifiers = current.verifiers;
+  return verifiers === undefined || "error" in verifiers ? undefined : verifiers;
+}
+
+/** The registered verifier of `circuitId`, when the verifiers are read. */
+export function verifierEntry(circuitId: string): VerifierEntry | undefined {
+  return readVerifiers()?.get(circuitId.toLowerCase());
 }
 
 export function isHighlighted(part: RunPart): boolean {

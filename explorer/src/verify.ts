@@ -209,8 +209,7 @@ interface RunStartCall {
   runConfig: bigint;
   adapterStart: bigint;
   seed: bigint;
-  parentRunId: bigint;
-  parentSteps: bigint;
+  continued: boolean;
   alpha: bigint;
   lr: bigint;
 }
@@ -232,14 +231,15 @@ export async function verifyStartAgain(
   const transaction = await registryTransaction(connection, recorded.transactionHash, "run start");
   const { args } = decodeCall(connection, transaction, ["startRun"], "run start");
   const [start, proof] = args as [RunStartCall, SolidityProofLike];
-  if (start.runConfig !== run.runConfig || start.adapterStart !== run.adapterStart)
+  const continued = run.origin.kind === "parent";
+  if (start.runConfig !== run.runConfig || start.adapterStart !== run.adapterStart || start.continued !== continued)
     throw new Error(`transaction ${transaction.hash} starts another run than run ${run.runId}`);
   const instance = instanceFor(start.startCircuitId, "LoraRunStart", instances);
   const statement: RunStartStatement = {
     runConfig: run.runConfig,
     adapterStart: run.adapterStart,
     seed: run.origin.kind === "seed" ? run.origin.seed : 0n,
-    fromHead: run.origin.kind === "parent" ? 1n : 0n,
+    fromHead: continued ? 1n : 0n,
     baseRoot: run.baseRoot,
     datasetRoot: run.datasetRoot,
     projectionId: run.projectionId,
@@ -339,14 +339,15 @@ export async function verifyCheckpointAgain(
 }
 
 // ---------------------------------------------------------------------------------------------
-// A merge: submitMergeBlock(runId, steps, circuitId, accOut, proof), block by block
+// A merge: submitMergeBlock(adapter, circuitId, accOut, proof), block by block
 // ---------------------------------------------------------------------------------------------
 
 /**
  * A merge's proofs, one per block, decoded from the submitMergeBlock calldata of each block's
  * MergeBlockVerified transaction, verified with the merge-block instance of the merge record against
- * [run.baseRoot, adapterAt(run, steps), run.α̂, blockIndex, accIn, accOut]: accIn is the previous
- * block's accOut (0 for the first), and the last block's accOut is the merged root.
+ * [run.baseRoot, adapter, run.α̂, blockIndex, accIn, accOut], `run` being the adapter's first producer
+ * (its provenance, the MergeVerified event's run): accIn is the previous block's accOut (0 for the
+ * first), and the last block's accOut is the merged root.
  */
 export async function verifyMergeAgain(
   connection: Connection,
@@ -355,9 +356,13 @@ export async function verifyMergeAgain(
   instances: readonly InstanceInfo[],
 ): Promise<Reverification> {
   const started = performance.now();
+  if (merge.runId !== run.runId)
+    throw new Error(
+      `the merge of ${merge.adapter} is on run ${merge.runId}'s base model and α, not run ${run.runId}'s`,
+    );
   const instance = instanceFor(merge.circuitId, "LoraMergeBlock", instances);
   const keyPromise = verificationKey(instance);
-  const blocks = await mergeBlocks(connection, run.runId, merge.steps, merge.circuitId);
+  const blocks = await mergeBlocks(connection, merge.adapter, merge.circuitId);
   const decoded: DecodedProof[] = [];
   let accIn = 0n;
   for (const [position, block] of blocks.entries()) {
@@ -365,8 +370,8 @@ export async function verifyMergeAgain(
       throw new Error(`block ${position} of the merge has no MergeBlockVerified event`);
     const transaction = await registryTransaction(connection, block.transactionHash, "merge block");
     const { args } = decodeCall(connection, transaction, ["submitMergeBlock"], "merge block");
-    const [runId, steps, circuitId, accOut, proof] = args as [bigint, bigint, string, bigint, SolidityProofLike];
-    if (runId !== run.runId || steps !== merge.steps || circuitId.toLowerCase() !== merge.circuitId.toLowerCase())
+    const [adapter, circuitId, accOut, proof] = args as [bigint, string, bigint, SolidityProofLike];
+    if (adapter !== merge.adapter || circuitId.toLowerCase() !== merge.circuitId.toLowerCase())
       throw new Error(`transaction ${transaction.hash} submits a block of another merge`);
     const statement: MergeBlockStatement = {
       baseRoot: run.baseRoot,

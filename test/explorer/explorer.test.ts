@@ -1,9 +1,11 @@
 // The registry explorer (explorer/) in real headless Chromium against a real `npx hardhat node` and
 // LoraLedgerRegistryV2: the page before and after a deployment; run 1 recorded by prove-and-submit (base
 // projection, canonical start, checkpoints, merge) and run 2 continuing it (its start and a checkpoint
-// proven here with src/protocol); the runs, a run's checkpoints and loss curve, its merge, the base
-// projections; provenance searches from dropped adapter files, pasted commitments and a pasted merged
-// root (with a continued run's lineage); and "verify again" of starts, checkpoints and merges in the browser.
+// proven here with src/protocol); the runs, a run's lineage, checkpoints and loss curve, its merge, the
+// base projections, the registrations (block count, size, every publisher's uri); provenance searches
+// from dropped adapter files, pasted commitments and a pasted merged root (with a continued run's
+// lineage); "verify again" of starts, checkpoints and merges in the browser; and the warnings once the
+// runs' checkpoint verifier is retired.
 // Run only this file: npx hardhat test mocha test/explorer/explorer.test.ts
 import { spawn, type ChildProcess } from "node:child_process";
 import {
@@ -20,7 +22,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { JsonRpcProvider, ZeroAddress, type JsonRpcSigner } from "ethers";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
 import {
   meanLossOf,
   registryCheckpointInputs,
@@ -60,7 +62,7 @@ const DEPLOYMENT_DIR = path.join(PROJECT_ROOT, "deploy", "deployments", `chain-$
 const ARTIFACTS = path.join(PROJECT_ROOT, "build", "test-artifacts", "explorer");
 const SITE = path.join(ARTIFACTS, "site");
 const WORK_DIR = path.join(ARTIFACTS, "runs");
-const DOCS_SCREENSHOT = path.join(PROJECT_ROOT, "docs", "explorer.png");
+const DOCS = path.join(PROJECT_ROOT, "docs");
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
 /** Hardhat's first account: prove-and-submit's trainer and submitter (run 1). */
@@ -68,6 +70,12 @@ const SUBMITTER = 0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266n;
 /** Run 1's steps per prove-and-submit call: one checkpoint alone (submitCheckpoint), then two in one submitCheckpoints. */
 const FIRST_STEPS = 2n;
 const RUN_ONE_STEPS = 6n;
+/** Where prove-and-submit (the registrant) says run 1's base model and dataset are. */
+const REGISTRANT_MODEL_URI = "https://models.example/lora-ledger/base-model.json";
+const REGISTRANT_DATASET_URI = "https://data.example/lora-ledger/dataset.json";
+/** Where account 2 says they are: a publisher other than the registrant. */
+const MIRROR_MODEL_URI = "https://mirror.example/lora-ledger/base-model.json";
+const MIRROR_DATASET_URI = "https://mirror.example/lora-ledger/dataset.json";
 
 /** A long-running child in its own process group, its output kept (and drained, so it never blocks). */
 interface Service {
@@ -146,7 +154,20 @@ function chromiumPids(userDataDir: string): number[] {
   return pids;
 }
 
+/** "1 block", "2 blocks": a count as the page writes it. */
+const counted = (count: bigint, word: string): string => `${count} ${word}${count === 1n ? "" : "s"}`;
 const hex64 = (value: bigint): string => `0x${value.toString(16).padStart(64, "0")}`;
+
+/**
+ * A screenshot kept in the test's artifacts, and copied to docs/ (where README.md and docs/EXPLORER.md
+ * show it) only with LORA_UPDATE_DOCS_SCREENSHOT=1, so a test run leaves the tree clean.
+ */
+async function keepScreenshot(target: Page | Locator, file: string, docsFile?: string): Promise<void> {
+  const artifact = path.join(ARTIFACTS, file);
+  await target.screenshot({ path: artifact, ...("goto" in target ? { fullPage: true } : {}) });
+  if (docsFile !== undefined && process.env.LORA_UPDATE_DOCS_SCREENSHOT === "1")
+    copyFileSync(artifact, path.join(DOCS, docsFile));
+}
 
 describe("registry explorer in headless Chromium (explorer/)", function () {
   const services: Service[] = [];
@@ -180,7 +201,14 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     const [nodePort, sitePort] = [await freePort(), await freePort()];
     rpcUrl = `http://127.0.0.1:${nodePort}`;
     siteUrl = `http://127.0.0.1:${sitePort}/`;
-    environment = { ...process.env, LORA_LOCALHOST_URL: rpcUrl, LORA_WORK_DIR: WORK_DIR, LORA_EXPLORER_RPC: rpcUrl };
+    environment = {
+      ...process.env,
+      LORA_LOCALHOST_URL: rpcUrl,
+      LORA_WORK_DIR: WORK_DIR,
+      LORA_EXPLORER_RPC: rpcUrl,
+      LORA_MODEL_URI: REGISTRANT_MODEL_URI,
+      LORA_DATASET_URI: REGISTRANT_DATASET_URI,
+    };
 
     const node = startService(
       "hardhat node",
@@ -327,6 +355,21 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     return adapter;
   }
 
+  /**
+   * Run `runId`'s adapter after `steps` steps, as the chain recorded it: its start, else the adapterAfter
+   * of the CheckpointVerified event that ended at `steps` (the registry keeps only each run's head).
+   */
+  async function recordedAdapter(runId: bigint, steps: bigint): Promise<bigint> {
+    if (steps === 0n) return (await registry.getRun(runId)).adapterStart;
+    const events = await registry.queryFilter(
+      registry.filters.CheckpointVerified(runId),
+      Number(await registry.deploymentBlock()),
+    );
+    const ending = events.find((event) => event.args.firstStep + event.args.steps === steps);
+    if (ending === undefined) throw new Error(`no checkpoint of run ${runId} ends at ${steps} steps`);
+    return ending.args.adapterAfter;
+  }
+
   it("deploys with Ignition, records run 1 with prove-and-submit and run 2 continuing it after 2 steps", async function () {
     const deployed = await run(
       HARDHAT_CLI,
@@ -355,13 +398,30 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
       LORA_MERGE: "true",
     });
     expect(rest.code, rest.stderr).to.equal(0);
-    expect((await registry.getRun(1n)).nextStep).to.equal(RUN_ONE_STEPS);
-    expect((await registry.mergeOf(1n, FIRST_STEPS)).recorder, "no merge after 2 steps").to.equal(ZeroAddress);
-    expect((await registry.mergeOf(1n, RUN_ONE_STEPS)).recorder, "the merge after 6 steps").to.not.equal(ZeroAddress);
+    const runOne = await registry.getRun(1n);
+    expect(runOne.nextStep).to.equal(RUN_ONE_STEPS);
+    expect(
+      (await registry.mergeOf(await recordedAdapter(1n, FIRST_STEPS))).recorder,
+      "no merge after 2 steps",
+    ).to.equal(ZeroAddress);
+    expect((await registry.mergeOf(runOne.head)).recorder, "the merge after 6 steps").to.not.equal(ZeroAddress);
+
+    // Account 2 publishes where it says run 1's base model and dataset are: the same roots (registration
+    // is idempotent), another publisher's uri.
+    if (provider === undefined) throw new Error("no provider");
+    const mirror = registry.connect(await provider.getSigner(2));
+    const [model, dataset] = [
+      await registry.getBaseModel(runOne.baseRoot),
+      await registry.getDataset(runOne.datasetRoot),
+    ];
+    await (await mirror.registerBaseModel(model.treeRoot, model.blocks, MIRROR_MODEL_URI)).wait();
+    await (await mirror.registerDataset(dataset.treeRoot, dataset.size, MIRROR_DATASET_URI)).wait();
+    expect((await registry.getBaseModel(runOne.baseRoot)).registrant, "the registrant stays").to.equal(
+      model.registrant,
+    );
 
     // Run 2: account 1 continues run 1's adapter after 2 steps with twice its α (LoraRunStart from a
     // verified head), and proves one checkpoint; prove-and-submit's own setup gives the same task.
-    if (provider === undefined) throw new Error("no provider");
     const continuer: JsonRpcSigner = await provider.getSigner(1);
     const config = loadRunConfig(environment);
     instances = resolveRunInstances(config);
@@ -377,8 +437,13 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     const parent = runOneAdapter(FIRST_STEPS);
     const parentHead = adapterCommitment(parent.a, parent.b, session.shape);
     expect(parentHead, "the replay gives run 1's adapter after 2 steps").to.equal(
-      await registry.adapterAt(1n, FIRST_STEPS),
+      await recordedAdapter(1n, FIRST_STEPS),
     );
+    const parentProvenance = await registry.provenanceOf(parentHead);
+    expect(
+      [parentProvenance.runId, parentProvenance.steps],
+      "the parent is the adapter's first producer",
+    ).to.deep.equal([1n, FIRST_STEPS]);
     const continued: RunConfig = { ...session.setup.config, alpha: session.setup.config.alpha * 2n };
     const statement = runStartStatement(continued, { parentHead });
     const started = await proveWithInstance(instances.start.name, decimalRecord(statement));
@@ -396,8 +461,7 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
           runConfig: statement.runConfig,
           adapterStart: parentHead,
           seed: 0n,
-          parentRunId: 1n,
-          parentSteps: FIRST_STEPS,
+          continued: true,
         },
         registryProof(started.proof),
       )
@@ -415,8 +479,23 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
         registryProof(proven.proof),
       )
     ).wait();
-    expect((await registry.getRun(2n)).nextStep).to.equal(BigInt(session.shape.steps));
+    const runTwo = await registry.getRun(2n);
+    expect(runTwo.nextStep).to.equal(BigInt(session.shape.steps));
+    expect([runTwo.parentRunId, runTwo.parentSteps], "the registry names the parent").to.deep.equal([1n, FIRST_STEPS]);
   });
+
+  /** A lineage table's rows: run, the step count it continues from, and whether its verifier is retired. */
+  async function lineageRows(
+    lineage: Locator,
+  ): Promise<{ run: string | null; steps: string | null; retired: string | null }[]> {
+    return lineage.locator("tr[data-run]").evaluateAll((rows: { getAttribute(name: string): string | null }[]) =>
+      rows.map((row) => ({
+        run: row.getAttribute("data-run"),
+        steps: row.getAttribute("data-steps"),
+        retired: row.getAttribute("data-retired"),
+      })),
+    );
+  }
 
   it("lists the runs with their configuration and start, a continued run's lineage, and the base projection", async function () {
     await page.goto(siteUrl);
@@ -444,14 +523,38 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     expect(cellsTwo[4]).to.equal(String(fromFixed(runTwo.alpha, F)));
     expect(runTwo.alpha).to.equal(runOne.alpha * 2n);
 
-    // The newest run opens first: run 2, with its lineage back to run 1's canonical start.
-    const lineage = page.locator("#run [data-testid=lineage] li");
-    await lineage.nth(1).waitFor();
-    expect(await lineage.allInnerTexts()).to.deep.equal([
-      `Run 2: continues run 1 after ${FIRST_STEPS} steps`,
-      `Run 1: canonical start, seed ${runOne.seed}`,
+    // The newest run opens first: run 2, with its lineage back to run 1's canonical start: each run's
+    // start, base model (its block count), dataset (its size), α, lr and step count.
+    const lineage = page.locator("#run [data-testid=lineage]");
+    await lineage.locator("tr[data-run='1']").waitFor();
+    expect(await lineageRows(lineage)).to.deep.equal([
+      { run: "2", steps: String(runTwo.nextStep), retired: "false" },
+      { run: "1", steps: String(FIRST_STEPS), retired: "false" },
+    ]);
+    const { blocks } = await registry.getBaseModel(runOne.baseRoot);
+    const { size } = await registry.getDataset(runOne.datasetRoot);
+    const lineageCells = async (runId: bigint) =>
+      (await lineage.locator(`tr[data-run='${runId}'] td`).allInnerTexts()).map((text) => text.trim());
+    const [lineageTwo, lineageOne] = [await lineageCells(2n), await lineageCells(1n)];
+    expect(lineageTwo.slice(0, 2)).to.deep.equal(["Run 2", `continues run 1 after ${FIRST_STEPS} steps`]);
+    expect(lineageOne.slice(0, 2)).to.deep.equal(["Run 1", `canonical start, seed ${runOne.seed}`]);
+    for (const [cells, run] of [
+      [lineageTwo, runTwo],
+      [lineageOne, runOne],
+    ] as const) {
+      expect(cells[2]).to.contain(counted(blocks, "block"));
+      expect(cells[3]).to.contain(counted(size, "example"));
+      expect(cells.slice(4, 6)).to.deep.equal([String(fromFixed(run.alpha, F)), String(fromFixed(run.lr, F))]);
+      expect(cells[7]).to.equal("active");
+    }
+    expect(lineageTwo[6]).to.equal(`${runTwo.nextStep} steps`);
+    expect(lineageOne[6]).to.equal(`${FIRST_STEPS} steps of ${RUN_ONE_STEPS} verified`);
+    expect(await fullValues(lineage.locator("tr[data-run='2']"))).to.deep.equal([
+      hex64(runTwo.baseRoot),
+      hex64(runTwo.datasetRoot),
     ]);
     expect(await page.locator("#run tr[data-part=checkpoint]").count()).to.equal(1);
+    await keepScreenshot(page.locator("#run"), "lineage.png", "explorer-lineage.png");
 
     // Run 1: its checkpoints as the CheckpointVerified events say, and their proven loss.
     await rowOne.locator("td").nth(6).click();
@@ -488,6 +591,7 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
       );
     expect(points.map((point) => point.steps)).to.deep.equal(expectedCurve.map((point) => point.steps));
     points.forEach((point, index) => expect(Number(point.loss)).to.equal(expectedCurve[index]?.loss));
+    await keepScreenshot(page.locator("[data-testid=loss-curve]"), "loss-curve.png", "explorer-loss-curve.png");
 
     // Its merge, from its MergeVerified event: the adapter after 6 steps.
     const merges = await registry.queryFilter(
@@ -499,7 +603,7 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     if (merge === undefined) throw new Error("no MergeVerified event");
     const mergeRow = page.locator(`#run tr[data-part=merge][data-steps='${RUN_ONE_STEPS}']`);
     expect(await fullValues(mergeRow)).to.deep.equal([
-      hex64(await registry.adapterAt(1n, RUN_ONE_STEPS)),
+      hex64(runOne.head),
       hex64(merge.args.mergedRoot),
       merge.args.recorder,
       merge.transactionHash,
@@ -527,15 +631,46 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
       completed.transactionHash,
     ]);
     expect(await projectionRows.first().locator("td").last().innerText()).to.equal("#1, #2");
-    expect(await page.locator("#models tbody tr").count()).to.equal(1);
-    expect(await page.locator("#datasets tbody tr").count()).to.equal(1);
+    await keepScreenshot(page.locator("#projections"), "projection.png", "explorer-projection.png");
+
+    // The registrations: the block count and size (facts: the registry computed the roots from them), the
+    // registrant's uri, and account 2's.
+    const mirror = (await provider?.getSigner(2))?.address;
+    for (const [selector, registered, cellsExpected, registrantUri, mirrorUri] of [
+      [
+        "#models",
+        await registry.getBaseModel(runOne.baseRoot),
+        [String(blocks)],
+        REGISTRANT_MODEL_URI,
+        MIRROR_MODEL_URI,
+      ],
+      [
+        "#datasets",
+        await registry.getDataset(runOne.datasetRoot),
+        [String(size)],
+        REGISTRANT_DATASET_URI,
+        MIRROR_DATASET_URI,
+      ],
+    ] as const) {
+      const rows = page.locator(`${selector} tbody tr`);
+      expect(await rows.count()).to.equal(1);
+      const cells = (await rows.first().locator("td").allInnerTexts()).map((text) => text.trim());
+      expect(cells.slice(1, 2)).to.deep.equal(cellsExpected);
+      expect(registered.uri, "getBaseModel/getDataset: the registrant's uri").to.equal(registrantUri);
+      expect(cells[3], "the registrant's uri").to.equal(registrantUri);
+      expect(cells[4]).to.contain(mirrorUri);
+      expect(await fullValues(rows.first().locator("[data-testid=other-uris]"))).to.deep.equal([mirror]);
+      expect(await fullValues(rows.first())).to.include(registered.registrant);
+    }
+    await keepScreenshot(page.locator("#registrations"), "registrations.png", "explorer-registrations.png");
     const overview = await page.locator("#overview").innerText();
     expect(overview)
       .to.match(/2\s*runs/)
       .and.to.match(/8\s*verified steps/);
     expect(overview)
       .to.match(/1\s*recorded merges/)
-      .and.to.match(/1\s*complete projections/);
+      .and.to.match(/1\s*complete projections/)
+      .and.to.match(/0\s*retired verifiers/);
   });
 
   it("answers provenance searches: dropped files, pasted adapters and a merged root, a continued run's lineage, and 'not verified'", async function () {
@@ -548,14 +683,18 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
       .to.contain("Adapter after the checkpoint")
       .and.to.contain("Verified")
       .and.to.contain("run 1 after 4 steps");
-    expect(after).to.contain(hex64(await registry.adapterAt(1n, 4n)));
+    expect(after).to.contain(hex64(await recordedAdapter(1n, 4n)));
     expect(before).to.contain("Adapter before the checkpoint").and.to.contain("run 1 after 2 steps");
     expect(await results.nth(0).locator("[data-testid=adapter-merge]").innerText()).to.contain("no merge recorded");
+    // A canonical run's lineage is itself, at the adapter's step count, with its checkpoint verifier.
+    expect(await lineageRows(results.nth(0).locator("[data-testid=lineage]"))).to.deep.equal([
+      { run: "1", steps: "4", retired: "false" },
+    ]);
 
     // Pasted: run 1's head, with the merged root recorded for it; then that merged root, which the
     // registry traces back to run 1 after 6 steps.
     const head = (await registry.getRun(1n)).head;
-    const { mergedRoot } = await registry.mergeOf(1n, RUN_ONE_STEPS);
+    const { mergedRoot } = await registry.mergeOf((await registry.getRun(1n)).head);
     await page.fill("#search-input", `0x${head.toString(16)}`);
     await page.click("#search-form button[type=submit]");
     const headResult = page.locator("[data-testid=provenance-result]", { hasText: "run 1 after 6 steps" });
@@ -586,10 +725,15 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     await page.click("#search-form button[type=submit]");
     const continuedResult = page.locator("[data-testid=provenance-result]", { hasText: "run 2 after 2 steps" });
     await continuedResult.waitFor();
-    expect(await continuedResult.locator("[data-testid=lineage] li").allInnerTexts()).to.deep.equal([
-      `Run 2: continues run 1 after ${FIRST_STEPS} steps`,
-      `Run 1: canonical start, seed ${session.seed}`,
+    const continuedLineage = continuedResult.locator("[data-testid=lineage]");
+    expect(await lineageRows(continuedLineage)).to.deep.equal([
+      { run: "2", steps: String(session.shape.steps), retired: "false" },
+      { run: "1", steps: String(FIRST_STEPS), retired: "false" },
     ]);
+    expect(
+      (await continuedLineage.locator("tr[data-run] td:nth-child(2)").allInnerTexts()).map((text) => text.trim()),
+    ).to.deep.equal([`continues run 1 after ${FIRST_STEPS} steps`, `canonical start, seed ${session.seed}`]);
+    expect(await continuedResult.locator("h4").innerText()).to.equal("Lineage: 2 runs back to a canonical start");
     const [checkpointTwo] = await registry.queryFilter(
       registry.filters.CheckpointVerified(2n),
       Number(await registry.deploymentBlock()),
@@ -676,14 +820,11 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     expect(await mergeDetail.innerText())
       .to.contain("submitMergeBlock, block 1 of 1")
       .and.to.contain(`build/circuits/${instances.mergeBlock?.name ?? "no merge-block instance"}/`);
-    const { mergedRoot } = await registry.mergeOf(1n, RUN_ONE_STEPS);
+    const { mergedRoot } = await registry.mergeOf((await registry.getRun(1n)).head);
     expect(await signalsOf(mergeDetail, 6)).to.deep.equal(
       [runOne.baseRoot, runOne.head, runOne.alpha, 0n, 0n, mergedRoot].map(String),
     );
-    await page.screenshot({ path: path.join(ARTIFACTS, "desktop.png"), fullPage: true });
-    // Refresh the README's screenshot only when asked, so a test run leaves the tree clean.
-    if (process.env.LORA_UPDATE_DOCS_SCREENSHOT === "1")
-      copyFileSync(path.join(ARTIFACTS, "desktop.png"), DOCS_SCREENSHOT);
+    await keepScreenshot(page, "desktop.png", "explorer.png");
 
     await page.getByRole("button", { name: "Verify all again" }).click();
     // (expressions as strings: the root tsconfig has no DOM types)
@@ -698,7 +839,7 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     console.log(
       `      verify again in Chromium: ${verdicts.map((verdict) => verdict.replace(/\s+/g, " ")).join("; ")}`,
     );
-    await page.screenshot({ path: path.join(ARTIFACTS, "desktop-verified.png"), fullPage: true });
+    await keepScreenshot(page, "desktop-verified.png");
 
     // Run 2's start continues a verified head: seed 0, fromHead 1, its own α; and its checkpoint.
     const runTwo = await registry.getRun(2n);
@@ -728,8 +869,69 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     await page.evaluate("window.scrollTo(0, 0)");
     const width = await page.evaluate<number>("document.documentElement.scrollWidth");
     expect(width, "nothing overflows the phone width").to.be.at.most(PHONE.width);
-    await page.screenshot({ path: path.join(ARTIFACTS, "phone.png"), fullPage: true });
+    await keepScreenshot(page, "phone.png");
     await page.setViewportSize(DESKTOP);
+    expect(pageErrors, "uncaught errors in the page").to.deep.equal([]);
+  });
+
+  it("warns loudly once the runs' checkpoint verifier is retired: run pages, the runs, provenance answers, lineages and the verifiers", async function () {
+    // The deployer holds VERIFIER_ADMIN_ROLE; both runs use the same checkpoint instance.
+    if (provider === undefined) throw new Error("no provider");
+    const admin = registry.connect(await provider.getSigner(0));
+    const checkpointCircuitId = circuitIdOf(instances.checkpoint.name);
+    const retirement = await (await admin.retireVerifier(checkpointCircuitId)).wait();
+    if (retirement === null) throw new Error("retireVerifier: no receipt");
+    const runTwo = await registry.getRun(2n);
+    const provenance = await registry.provenanceOf(runTwo.head);
+    expect(provenance.verifierRetired, "provenanceOf says so").to.equal(true);
+    expect((await registry.verifierOf(checkpointCircuitId)).retired).to.equal(true);
+
+    // Refresh reads everything again; the page still shows run 2 (#run=2).
+    await page.getByRole("button", { name: "Refresh" }).click();
+    const banner = page.locator("#run [data-testid=retired-banner]");
+    // The banner shows from the verifiers read on connection; the lineage once the run's details are read.
+    await banner.waitFor();
+    await page.locator("#run [data-testid=lineage] tr[data-run='1']").waitFor();
+    expect(await page.locator("#run .card-head h2").innerText()).to.equal("Run 2");
+    expect(await banner.innerText())
+      .to.contain("Run 2's checkpoint verifier is retired")
+      .and.to.contain(instances.checkpoint.name)
+      .and.to.contain(`block ${retirement.blockNumber}`)
+      .and.to.contain("accepts no new checkpoint");
+    expect(await fullValues(banner)).to.deep.equal([provenance.verifier, retirement.hash]);
+    expect(await page.locator("#run [data-testid=run-facts] [data-testid=verifier-retired]").count()).to.equal(1);
+    expect(await lineageRows(page.locator("#run [data-testid=lineage]"))).to.deep.equal([
+      { run: "2", steps: String(runTwo.nextStep), retired: "true" },
+      { run: "1", steps: String(FIRST_STEPS), retired: "true" },
+    ]);
+    for (const runId of ["1", "2"])
+      expect(await page.locator(`#runs tr[data-run='${runId}'] [data-testid=verifier-retired]`).count()).to.equal(1);
+    expect(await page.locator("#overview").innerText()).to.match(/1\s*retired verifiers/);
+    const retiredRow = page.locator(`#verifiers tr[data-circuit='${checkpointCircuitId}']`);
+    expect(await retiredRow.getAttribute("data-retired")).to.equal("true");
+    expect(await fullValues(retiredRow)).to.deep.equal([provenance.verifier, retirement.hash]);
+    expect(
+      await page.locator("#verifiers tr[data-retired=false]").count(),
+      "the other instances stay active",
+    ).to.be.above(0);
+    await page.evaluate("window.scrollTo(0, 0)");
+    await keepScreenshot(page.locator("#run"), "retired.png", "explorer-retired.png");
+    await keepScreenshot(page.locator("#verifiers"), "retired-verifiers.png");
+
+    // A provenance answer of run 2's head says so too.
+    await page.fill("#search-input", runTwo.head.toString());
+    await page.click("#search-form button[type=submit]");
+    const answer = page.locator("[data-testid=provenance-result]", { hasText: "run 2 after 2 steps" });
+    await answer.waitFor();
+    expect(await answer.locator(".answer").innerText()).to.contain("Verified by a retired verifier");
+    expect(await answer.locator("[data-testid=retired-banner]").innerText()).to.contain(
+      "Run 2's checkpoint verifier is retired",
+    );
+    expect(await lineageRows(answer.locator("[data-testid=lineage]"))).to.deep.equal([
+      { run: "2", steps: String(session.shape.steps), retired: "true" },
+      { run: "1", steps: String(FIRST_STEPS), retired: "true" },
+    ]);
+    await keepScreenshot(page.locator("#provenance"), "retired-provenance.png");
     expect(pageErrors, "uncaught errors in the page").to.deep.equal([]);
   });
 

@@ -19,4 +19,5 @@ export const page = {
   models: byId("models"),
   datasets: byId("datasets"),
   projections: byId("projections"),
+  verifiers: byId("verifiers"),
 };

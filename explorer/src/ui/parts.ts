@@ -41,7 +41,9 @@ export function table(headers: string[], rows: HTMLTableRowElement[], className 
         h(
           "tr",
           {},
-          headers.map((header) => h("th", { scope: "col" }, header)),
+          headers.map((header) =>
+            h("th", { scope: "col", class: /[\u0370-\u03ff]/.test(header) ? "keep-case" : undefined }, header),
+          ),
         ),
       ),
       h("tbody", {}, rows),

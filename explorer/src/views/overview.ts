@@ -1,12 +1,15 @@
-/** The overview tiles: runs, verified steps, recorded merges, complete base projections, base models and datasets ("…" while read). */
-import { state } from "../state.js";
+/**
+ * The overview tiles: runs, verified steps, recorded merges, complete base projections, base models,
+ * datasets and retired verifiers ("…" while read).
+ */
+import { readVerifiers, state } from "../state.js";
 import { h, replace } from "../ui/dom.js";
 import { page } from "../ui/page.js";
 
-function tile(label: string, value: string | undefined): HTMLElement {
+function tile(label: string, value: string | undefined, alarming = false): HTMLElement {
   return h(
     "div",
-    { class: "tile" },
+    { class: alarming ? "tile alarming" : "tile" },
     h("span", { class: "tile-value" }, value ?? "…"),
     h("span", { class: "tile-label" }, label),
   );
@@ -18,6 +21,8 @@ export function renderOverview(): void {
     return;
   }
   const runs = Array.isArray(state.runs) ? state.runs : undefined;
+  const verifiers = readVerifiers();
+  const retired = verifiers === undefined ? undefined : [...verifiers.values()].filter((entry) => entry.retired).length;
   replace(
     page.overview,
     tile("runs", runs === undefined ? undefined : String(runs.length)),
@@ -34,5 +39,6 @@ export function renderOverview(): void {
     ),
     tile("base models", Array.isArray(state.models) ? String(state.models.length) : undefined),
     tile("datasets", Array.isArray(state.datasets) ? String(state.datasets.length) : undefined),
+    tile("retired verifiers", retired === undefined ? undefined : String(retired), (retired ?? 0) > 0),
   );
 }

@@ -1,30 +1,44 @@
-/** The answers of a provenance search: one card per commitment and what the registry says of it. */
-import type { AdapterProvenance, MergedProvenance, RunContext, RunSummary } from "../../../src/chain/index.js";
+/**
+ * The answers of a provenance search: one card per commitment and what the registry says of it, with the
+ * lineage back to a canonical start and a loud warning when the producing run's verifier is retired.
+ */
+import type { AdapterProvenance, MergedProvenance, RunContext } from "../../../src/chain/index.js";
 import { toHex32 } from "../../../src/protocol/index.js";
 import type { AdapterCandidate } from "../adapterFile.js";
 import type { Recorded } from "../chain.js";
 import { h, hashCode } from "../ui/dom.js";
 import { errorBox, fact, fieldCode, plural } from "../ui/parts.js";
-import { adapterLink, lineageList, runAfterSteps, runLink, type Actions } from "./shared.js";
+import {
+  adapterLink,
+  baseModelOf,
+  lineageTable,
+  retiredVerifierBanner,
+  runAfterSteps,
+  runLink,
+  uriNote,
+  type Actions,
+} from "./shared.js";
 
 /** A commitment to look up: an adapter's; a pasted one is also looked up as a merged root. */
 export interface SearchCandidate extends AdapterCandidate {
   mergedRootToo?: boolean;
 }
 
+export type VerifiedAdapter = Extract<AdapterProvenance, { verified: true }>;
+
 /** What the registry says of one candidate: produced by a verified proof, a recorded merged root, or neither. */
 export interface Answer {
   candidate: SearchCandidate;
   provenance?: {
-    found: Extract<AdapterProvenance, { verified: true }>;
+    /** provenanceOf and lineageOf: the producing run back to its canonical start, with each run's verifier */
+    found: VerifiedAdapter;
     recorded: Recorded | undefined;
-    /** the producing run back to its canonical start (runLineage) */
-    lineage: RunSummary[];
   };
   merged?: {
     found: Extract<MergedProvenance, { verified: true }>;
     recorded: Recorded | undefined;
-    lineage: RunSummary[];
+    /** the merged adapter's provenance, for its lineage and verifier */
+    adapter: VerifiedAdapter | undefined;
   };
 }
 
@@ -52,11 +66,12 @@ function candidateHead(candidate: AdapterCandidate, label = candidate.label): HT
 function contextFacts(context: RunContext): HTMLElement[] {
   const { run, baseModel, dataset } = context;
   return [
-    fact("Base model", fieldCode(run.baseRoot), baseModel.uri ? ` ${baseModel.uri}` : ""),
+    fact("Base model", baseModelOf(run.baseRoot), uriNote(baseModel.uri)),
     fact(
       "Dataset",
       fieldCode(run.datasetRoot),
-      ` ${plural(dataset.size, "example")}${dataset.uri ? ` · ${dataset.uri}` : ""}`,
+      h("span", { class: "muted" }, ` ${plural(dataset.size, "example")}`),
+      uriNote(dataset.uri),
     ),
     fact("Trainer", hashCode(run.trainer)),
   ];
@@ -68,9 +83,26 @@ function recordedFact(recorded: Recorded | undefined): HTMLElement | null {
     : fact("Recorded in", `block ${recorded.blockNumber} · `, hashCode(recorded.transactionHash));
 }
 
-/** The run's way back to its canonical start (only worth a fact for a continued run). */
-function lineageFact(actions: Actions, lineage: readonly RunSummary[]): HTMLElement | null {
-  return lineage.length > 1 ? fact("Lineage", lineageList(actions, lineage)) : null;
+/** The producing run, then each run it continues, back to its canonical start (lineageOf). */
+function lineageBlock(actions: Actions, found: VerifiedAdapter | undefined): HTMLElement | null {
+  if (found === undefined) return null;
+  return h(
+    "div",
+    { class: "answer-lineage" },
+    h(
+      "h4",
+      {},
+      found.lineage.length > 1
+        ? `Lineage: ${plural(found.lineage.length, "run")} back to a canonical start`
+        : "Lineage",
+    ),
+    lineageTable(actions, found.lineage),
+  );
+}
+
+/** The retired-verifier warning of the adapter's producing run, when its verifier is retired. */
+function retiredWarning(found: VerifiedAdapter | undefined): HTMLElement | null {
+  return found?.verifier.retired === true ? retiredVerifierBanner(found.runId, found.verifier) : null;
 }
 
 function notVerifiedCard(candidate: SearchCandidate): HTMLElement {
@@ -94,7 +126,7 @@ function provenanceCard(
   candidate: SearchCandidate,
   answer: NonNullable<Answer["provenance"]>,
 ): HTMLElement {
-  const { found, recorded, lineage } = answer;
+  const { found, recorded } = answer;
   const { run, runId, steps, merge } = found;
   const how =
     steps === 0n
@@ -104,23 +136,25 @@ function provenanceCard(
       : " (verified training). ";
   return h(
     "div",
-    { class: "result found", "data-testid": "provenance-result" },
+    { class: found.verifier.retired ? "result found retired" : "result found", "data-testid": "provenance-result" },
     candidateHead(candidate, candidate.mergedRootToo === true ? "Adapter commitment" : candidate.label),
     h(
       "p",
       { class: "answer" },
-      h("span", { class: "badge good" }, "Verified"),
+      found.verifier.retired
+        ? h("span", { class: "badge bad" }, "Verified by a retired verifier")
+        : h("span", { class: "badge good" }, "Verified"),
       " Produced by ",
       h("strong", {}, runAfterSteps(runId, steps)),
       how,
       adapterLink(actions, runId, steps, `Open run ${runId} →`),
     ),
+    retiredWarning(found),
     h(
       "dl",
       { class: "facts compact" },
       contextFacts(found),
       recordedFact(recorded),
-      lineageFact(actions, lineage),
       h(
         "div",
         { class: "fact", "data-testid": "adapter-merge" },
@@ -130,15 +164,19 @@ function provenanceCard(
           : h("dd", {}, fieldCode(merge.mergedRoot), " ", runLink(actions, runId, "merge →", { kind: "merge", steps })),
       ),
     ),
+    lineageBlock(actions, found),
   );
 }
 
 function mergedCard(actions: Actions, candidate: SearchCandidate, answer: NonNullable<Answer["merged"]>): HTMLElement {
-  const { found, recorded, lineage } = answer;
+  const { found, recorded, adapter } = answer;
   const { runId, steps } = found;
   return h(
     "div",
-    { class: "result found", "data-testid": "provenance-result" },
+    {
+      class: adapter?.verifier.retired === true ? "result found retired" : "result found",
+      "data-testid": "provenance-result",
+    },
     candidateHead(candidate, "Merged root"),
     h(
       "p",
@@ -149,6 +187,7 @@ function mergedCard(actions: Actions, candidate: SearchCandidate, answer: NonNul
       " (proven block by block, PROTOCOL §13). ",
       runLink(actions, runId, `Open run ${runId} →`, { kind: "merge", steps }),
     ),
+    retiredWarning(adapter),
     h(
       "dl",
       { class: "facts compact" },
@@ -156,7 +195,7 @@ function mergedCard(actions: Actions, candidate: SearchCandidate, answer: NonNul
       contextFacts(found),
       fact("Merge recorded by", hashCode(found.recorder)),
       recordedFact(recorded),
-      lineageFact(actions, lineage),
     ),
+    lineageBlock(actions, adapter),
   );
 }

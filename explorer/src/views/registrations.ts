@@ -1,17 +1,43 @@
 /**
  * The registrations view: the base models and datasets registered in the registry (BaseModelRegistered,
- * DatasetRegistered) and the base projection of each (base model, dataset) pair.
+ * DatasetRegistered) with their block count or size and every publisher's uri, the base projection of
+ * each (base model, dataset) pair, and the registered verifiers (a retired one flagged).
  */
-import type { ProjectionEntry } from "../chain.js";
+import { VERIFIER_KIND } from "../../../src/chain/index.js";
+import type { ProjectionEntry, PublishedUri, VerifierEntry } from "../chain.js";
 import { state } from "../state.js";
 import { h, hashCode, replace } from "../ui/dom.js";
 import { page } from "../ui/page.js";
 import { cardHeader, cell, empty, errorBox, fieldCode, loading, plural, table } from "../ui/parts.js";
-import { circuitName, runLink, type Actions } from "./shared.js";
+import { circuitName, runLink, verifierBadge, type Actions } from "./shared.js";
 
-function uriOrDash(uri: string): string | HTMLElement {
-  return uri || h("span", { class: "muted" }, "—");
+function uriOrDash(uri: string): HTMLElement {
+  return uri === "" ? h("span", { class: "muted" }, "—") : h("span", { class: "uri" }, uri);
 }
+
+/** Other publishers' uris, each with its publisher (anyone may publish where they say the data is). */
+function otherUris(uris: readonly PublishedUri[]): HTMLElement {
+  if (uris.length === 0) return h("span", { class: "muted" }, "—");
+  return h(
+    "ul",
+    { class: "uris", "data-testid": "other-uris" },
+    uris.map((entry) =>
+      h("li", {}, uriOrDash(entry.uri), h("span", { class: "muted" }, " by "), hashCode(entry.publisher)),
+    ),
+  );
+}
+
+/** A count the registry computed the root from: a fact, not a claim. */
+function provenCount(count: bigint, formula: string): HTMLElement {
+  return h(
+    "strong",
+    { class: "fact-count", title: `a fact: the registry computed the root as ${formula}` },
+    String(count),
+  );
+}
+
+const URI_NOTE =
+  "A URI is its publisher's claim of where the data is (the registry does not check it); anyone may publish their own.";
 
 export function renderModels(): void {
   const head = cardHeader("Base models");
@@ -35,14 +61,26 @@ export function renderModels(): void {
   const rows = models.map((model) =>
     h(
       "tr",
-      {},
+      { "data-root": String(model.baseRoot) },
       cell("Base root", fieldCode(model.baseRoot)),
+      cell("Blocks", provenCount(model.blocks, "Poseidon([10, treeRoot, blocks])")),
       cell("Registrant", hashCode(model.registrant)),
-      cell("URI", uriOrDash(model.uri)),
+      cell("Registrant's URI", uriOrDash(model.uri)),
+      cell("Other URIs", otherUris(model.otherUris)),
       cell("Block", String(model.blockNumber)),
     ),
   );
-  replace(page.models, head, table(["Base root", "Registrant", "URI", "Block"], rows));
+  replace(
+    page.models,
+    head,
+    h(
+      "p",
+      { class: "muted section-note" },
+      "The block count is a fact: the registry computed the root, Poseidon([10, treeRoot, blocks]), from it. ",
+      URI_NOTE,
+    ),
+    table(["Base root", "Blocks", "Registrant", "Registrant's URI", "Other URIs", "Block"], rows, "models-table"),
+  );
 }
 
 export function renderDatasets(): void {
@@ -67,15 +105,30 @@ export function renderDatasets(): void {
   const rows = entries.map((entry) =>
     h(
       "tr",
-      {},
+      { "data-root": String(entry.datasetRoot) },
       cell("Dataset root", fieldCode(entry.datasetRoot)),
-      cell("Examples", String(entry.size)),
+      cell("Examples", provenCount(entry.size, "Poseidon([4, treeRoot, size])")),
       cell("Registrant", hashCode(entry.registrant)),
-      cell("URI", uriOrDash(entry.uri)),
+      cell("Registrant's URI", uriOrDash(entry.uri)),
+      cell("Other URIs", otherUris(entry.otherUris)),
       cell("Block", String(entry.blockNumber)),
     ),
   );
-  replace(page.datasets, head, table(["Dataset root", "Examples", "Registrant", "URI", "Block"], rows));
+  replace(
+    page.datasets,
+    head,
+    h(
+      "p",
+      { class: "muted section-note" },
+      "The size is a fact: the registry computed the root, Poseidon([4, treeRoot, size]), from it, and every proof on the dataset uses it. ",
+      URI_NOTE,
+    ),
+    table(
+      ["Dataset root", "Examples", "Registrant", "Registrant's URI", "Other URIs", "Block"],
+      rows,
+      "datasets-table",
+    ),
+  );
 }
 
 /** Whether the pair's projection is complete (its id), else how far each instance's blocks got. */
@@ -159,5 +212,68 @@ export function renderProjections(actions: Actions): void {
       "The base model read once per (base model, dataset), block by block (BaseProjectionBlock, PROTOCOL §11); its id is bound into every run on the pair.",
     ),
     table(["Base root", "Dataset root", "Projection", "Completed in", "Runs"], rows, "projections-table"),
+  );
+}
+
+const KIND_NAMES = new Map<number, string>(Object.entries(VERIFIER_KIND).map(([name, value]) => [value, name]));
+
+function verifierStatus(entry: VerifierEntry): HTMLElement {
+  return h(
+    "span",
+    {},
+    verifierBadge(entry.retired),
+    entry.retiredIn === undefined
+      ? null
+      : h(
+          "span",
+          { class: "muted" },
+          ` in block ${entry.retiredIn.blockNumber} · `,
+          hashCode(entry.retiredIn.transactionHash),
+        ),
+  );
+}
+
+/**
+ * The verifiers the registry registered, one per circuit instance: a retired one accepts no new proof, and
+ * the runs it checked are flagged wherever they are shown.
+ */
+export function renderVerifiers(): void {
+  const head = cardHeader("Verifiers");
+  const entries = state.verifiers;
+  if (entries === undefined) {
+    replace(page.verifiers, head, loading("Reading VerifierRegistered and VerifierRetired events…"));
+    return;
+  }
+  if ("error" in entries) {
+    replace(page.verifiers, head, errorBox(entries.error, "Cannot read the verifiers"));
+    return;
+  }
+  const verifiers = [...entries.values()];
+  if (verifiers.length === 0) {
+    replace(
+      page.verifiers,
+      head,
+      empty("No verifier registered", "The deployment registers them (VERIFIER_ADMIN_ROLE)."),
+    );
+    return;
+  }
+  // Retired ones first: they are what a reader must not miss.
+  verifiers.sort((first, second) => Number(second.retired) - Number(first.retired));
+  const rows = verifiers.map((entry) =>
+    h(
+      "tr",
+      { "data-circuit": entry.circuitId, "data-retired": String(entry.retired) },
+      cell("Instance", circuitName(entry.circuitId)),
+      cell("Kind", KIND_NAMES.get(entry.kind) ?? String(entry.kind)),
+      cell("Count", String(entry.count)),
+      cell("Verifier", hashCode(entry.verifier)),
+      cell("Registered in", `block ${entry.registeredBlock}`),
+      cell("Status", verifierStatus(entry)),
+    ),
+  );
+  replace(
+    page.verifiers,
+    head,
+    table(["Instance", "Kind", "Count", "Verifier", "Registered in", "Status"], rows, "verifiers-table"),
   );
 }

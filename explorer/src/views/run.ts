@@ -1,8 +1,9 @@
 /**
- * The selected run: its configuration in the clear, its start and lineage, its loss curve, its verified
- * checkpoints and the merges recorded for its adapters, each with "verify again".
+ * The selected run: a loud warning when its checkpoint verifier is retired, its configuration in the
+ * clear, its start and lineage, its loss curve, its verified checkpoints and the merges recorded for its
+ * adapters, each with "verify again".
  */
-import type { RunSummary, VerifiedCheckpoint, VerifiedMerge } from "../../../src/chain/index.js";
+import type { CheckingVerifier, RunSummary, VerifiedCheckpoint, VerifiedMerge } from "../../../src/chain/index.js";
 import {
   checkpointPart,
   isHighlighted,
@@ -11,6 +12,7 @@ import {
   runOf,
   START_PART,
   state,
+  verifierEntry,
   type RunDetails,
   type RunPart,
 } from "../state.js";
@@ -29,7 +31,19 @@ import {
   table,
 } from "../ui/parts.js";
 import { formatLoss, lossCurve } from "./lossCurve.js";
-import { circuitName, hyperparameter, instanceNamed, lineageList, startOf, type Actions } from "./shared.js";
+import {
+  baseModelOf,
+  circuitName,
+  datasetOf,
+  hyperparameter,
+  instanceNamed,
+  lineageTable,
+  retiredVerifierBanner,
+  startOf,
+  uriNote,
+  verifierBadge,
+  type Actions,
+} from "./shared.js";
 import { verificationDetail, verifyCell } from "./verdict.js";
 
 export function renderRun(actions: Actions): void {
@@ -44,7 +58,8 @@ export function renderRun(actions: Actions): void {
     replace(
       page.run,
       runHeader(actions, run, undefined),
-      runFacts(actions, run),
+      retiredWarning(run, undefined),
+      runFacts(actions, run, undefined),
       loading(`Reading run ${run.runId}'s events…`),
     );
     return;
@@ -53,7 +68,8 @@ export function renderRun(actions: Actions): void {
     replace(
       page.run,
       runHeader(actions, run, undefined),
-      runFacts(actions, run),
+      retiredWarning(run, undefined),
+      runFacts(actions, run, undefined),
       errorBox(details.error, "Cannot read the run"),
     );
     return;
@@ -61,16 +77,17 @@ export function renderRun(actions: Actions): void {
   replace(
     page.run,
     runHeader(actions, run, details),
-    runFacts(actions, run),
+    retiredWarning(run, details),
+    runFacts(actions, run, details),
     details.lineage.length > 1
       ? [
           h("h3", {}, "Lineage"),
           h(
             "p",
             { class: "muted section-note" },
-            "Back to its canonical start: every adapter the registry vouches for descends, by verified proofs only, from a canonical initialization.",
+            "Back to its canonical start: each run continues its parent's adapter after the steps shown, on its own dataset, α and lr; every adapter the registry vouches for descends, by verified proofs only, from a canonical initialization.",
           ),
-          lineageList(actions, details.lineage),
+          lineageTable(actions, details.lineage),
         ]
       : null,
     h("h3", {}, "Start"),
@@ -115,12 +132,26 @@ function runHeader(actions: Actions, run: RunSummary, details: RunDetails | unde
   );
 }
 
-function runFacts(actions: Actions, run: RunSummary): HTMLElement {
+/**
+ * The run's checkpoint verifier as the registry answers now: verifierOf, read with the run's lineage (its
+ * first entry); until then the one read on connection.
+ */
+function runVerifier(run: RunSummary, details: RunDetails | undefined): CheckingVerifier | undefined {
+  return details?.lineage[0]?.verifier ?? verifierEntry(run.checkpointCircuitId);
+}
+
+function retiredWarning(run: RunSummary, details: RunDetails | undefined): HTMLElement | null {
+  const verifier = runVerifier(run, details);
+  return verifier?.retired === true ? retiredVerifierBanner(run.runId, verifier) : null;
+}
+
+function runFacts(actions: Actions, run: RunSummary, details: RunDetails | undefined): HTMLElement {
   const model = Array.isArray(state.models) ? state.models.find((entry) => entry.baseRoot === run.baseRoot) : undefined;
   const dataset = Array.isArray(state.datasets)
     ? state.datasets.find((entry) => entry.datasetRoot === run.datasetRoot)
     : undefined;
   const k = run.checkpointInstance?.params.steps;
+  const verifier = runVerifier(run, details);
   return h(
     "dl",
     { class: "facts", "data-testid": "run-facts" },
@@ -129,16 +160,11 @@ function runFacts(actions: Actions, run: RunSummary): HTMLElement {
     fact(
       "Checkpoint instance",
       circuitName(run.checkpointCircuitId),
-      k === undefined ? null : h("span", { class: "muted" }, ` k = ${plural(k, "step")} per proof`),
+      k === undefined ? null : h("span", { class: "muted" }, ` k = ${plural(k, "step")} per proof `),
+      verifier === undefined ? null : verifierBadge(verifier.retired),
     ),
-    fact("Base model", fieldCode(run.baseRoot), model?.uri ? h("span", { class: "muted" }, ` ${model.uri}`) : null),
-    fact(
-      "Dataset",
-      fieldCode(run.datasetRoot),
-      dataset === undefined
-        ? null
-        : h("span", { class: "muted" }, ` ${plural(dataset.size, "example")}${dataset.uri ? ` · ${dataset.uri}` : ""}`),
-    ),
+    fact("Base model", baseModelOf(run.baseRoot), uriNote(model?.uri ?? "")),
+    fact("Dataset", datasetOf(run.datasetRoot), uriNote(dataset?.uri ?? "")),
     fact("Base projection", fieldCode(run.projectionId)),
     fact("α (LoRA scale)", hyperparameter(run, run.alpha), h("span", { class: "muted" }, ` α̂ = ${run.alpha}`)),
     fact("lr (learning rate)", hyperparameter(run, run.lr), h("span", { class: "muted" }, ` l̂ = ${run.lr}`)),

@@ -1,9 +1,12 @@
-/** The runs table: every run of the registry, newest first, its configuration in the clear; a click opens it. */
-import { state } from "../state.js";
+/**
+ * The runs table: every run of the registry, newest first, its configuration in the clear (a retired
+ * checkpoint verifier flagged); a click opens it.
+ */
+import { state, verifierEntry } from "../state.js";
 import { h, hashCode, replace } from "../ui/dom.js";
 import { page } from "../ui/page.js";
 import { cardHeader, cell, empty, errorBox, fieldCode, loading, RECORD_COMMAND, table } from "../ui/parts.js";
-import { circuitName, hyperparameter, runLink, startOf, type Actions } from "./shared.js";
+import { circuitName, hyperparameter, runLink, startOf, verifierBadge, type Actions } from "./shared.js";
 
 export function renderRuns(actions: Actions): void {
   const head = cardHeader("Runs");
@@ -31,7 +34,11 @@ export function renderRuns(actions: Actions): void {
       cell("Run", runLink(actions, run.runId, `#${run.runId}`)),
       cell("Trainer", hashCode(run.trainer)),
       cell("Start", startOf(actions, run)),
-      cell("Checkpoint instance", circuitName(run.checkpointCircuitId)),
+      cell(
+        "Checkpoint instance",
+        circuitName(run.checkpointCircuitId),
+        verifierEntry(run.checkpointCircuitId)?.retired === true ? h("span", {}, " ", verifierBadge(true)) : null,
+      ),
       cell("α", hyperparameter(run, run.alpha)),
       cell("lr", hyperparameter(run, run.lr)),
       cell("Steps", h("strong", {}, String(run.nextStep))),

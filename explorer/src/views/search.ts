@@ -2,7 +2,7 @@
  * Provenance search: a pasted commitment (looked up as an adapter and as a merged root) or an adapter
  * file (its commitments computed in this browser), asked of the registry; the answers go under the form.
  */
-import { adapterProvenance, mergeProvenance, runLineage } from "../../../src/chain/index.js";
+import { adapterProvenance, mergeProvenance } from "../../../src/chain/index.js";
 import type { Encoding } from "../adapterFile.js";
 import { adapterRecordedIn, mergeRecordedIn, type Connection } from "../chain.js";
 import { AdapterFileError, parseCommitment } from "../commitment.js";
@@ -118,8 +118,8 @@ async function lookUp(actions: Actions, candidates: SearchCandidate[], intro: HT
   }
   const generation = state.generation;
   const asked = candidates.some((candidate) => candidate.mergedRootToo === true)
-    ? "provenanceOf, mergedProvenanceOf"
-    : "provenanceOf";
+    ? "provenanceOf, lineageOf, mergedAdapterOf"
+    : "provenanceOf, lineageOf";
   replace(page.provenance, intro, loading(`Asking the registry (${asked})…`));
   const cards = await Promise.all(
     candidates.map(async (candidate) => {
@@ -135,8 +135,8 @@ async function lookUp(actions: Actions, candidates: SearchCandidate[], intro: HT
 }
 
 /**
- * provenanceOf (and mergedProvenanceOf for a pasted value), with the block and transaction that recorded
- * each, and the lineage of the run named, back to its canonical start.
+ * provenanceOf and lineageOf (and mergedAdapterOf for a pasted value), with the block and transaction
+ * that recorded each; a merged root's adapter is asked too, for its lineage and verifier.
  */
 async function ask(connection: Connection, candidate: SearchCandidate): Promise<Answer> {
   const { registry } = connection;
@@ -147,18 +147,15 @@ async function ask(connection: Connection, candidate: SearchCandidate): Promise<
   const answer: Answer = { candidate };
   if (provenance.verified) {
     const { runId, steps } = provenance;
-    const [recorded, lineage] = await Promise.all([
-      adapterRecordedIn(connection, runId, steps, candidate.commitment),
-      runLineage(registry, runId),
-    ]);
-    answer.provenance = { found: provenance, recorded, lineage };
+    const recorded = await adapterRecordedIn(connection, runId, steps, candidate.commitment);
+    answer.provenance = { found: provenance, recorded };
   }
   if (merged?.verified === true) {
-    const [recorded, lineage] = await Promise.all([
+    const [recorded, adapter] = await Promise.all([
       mergeRecordedIn(connection, merged.runId, merged.adapter, merged.mergedRoot),
-      runLineage(registry, merged.runId),
+      adapterProvenance(registry, merged.adapter),
     ]);
-    answer.merged = { found: merged, recorded, lineage };
+    answer.merged = { found: merged, recorded, adapter: adapter.verified ? adapter : undefined };
   }
   return answer;
 }

@@ -1,10 +1,13 @@
-/** What several views show the same way: a run's link, its start and lineage, a circuit's name, α and lr; and what they can ask for. */
-import type { RunSummary, VerifiedCheckpoint, VerifiedMerge } from "../../../src/chain/index.js";
+/**
+ * What several views show the same way: a run's link, its start and lineage, a retired verifier's
+ * warning, a circuit's name, α and lr; and what they can ask for.
+ */
+import type { CheckingVerifier, RunSummary, VerifiedCheckpoint, VerifiedMerge } from "../../../src/chain/index.js";
 import { fromFixed } from "../../../src/protocol/index.js";
-import { instanceOfCircuit } from "../chain.js";
-import { state, type RunPart } from "../state.js";
+import { instanceOfCircuit, type LineageEntry, type Recorded } from "../chain.js";
+import { state, verifierEntry, type RunPart } from "../state.js";
 import { h, hashCode } from "../ui/dom.js";
-import { plural } from "../ui/parts.js";
+import { cell, fieldCode, plural, table } from "../ui/parts.js";
 
 /** What a view's links and buttons ask for (explorer/src/actions.ts does it). */
 export interface Actions {
@@ -62,12 +65,104 @@ export function startOf(actions: Actions, run: RunSummary): HTMLElement {
   );
 }
 
-/** A run's lineage (runLineage: the run, its parent, … its canonical start), one line per run. */
-export function lineageList(actions: Actions, lineage: readonly RunSummary[]): HTMLElement {
+/** A base model's root with its block count (a fact: the registry computed the root from it). */
+export function baseModelOf(baseRoot: bigint): HTMLElement {
+  const model = Array.isArray(state.models) ? state.models.find((entry) => entry.baseRoot === baseRoot) : undefined;
   return h(
-    "ol",
-    { class: "lineage", "data-testid": "lineage" },
-    lineage.map((run) => h("li", {}, runLink(actions, run.runId, `Run ${run.runId}`), ": ", startOf(actions, run))),
+    "span",
+    {},
+    fieldCode(baseRoot),
+    model === undefined ? null : h("span", { class: "muted" }, ` ${plural(model.blocks, "block")}`),
+  );
+}
+
+/** A dataset's root with its size (a fact: the registry computed the root from it). */
+export function datasetOf(datasetRoot: bigint): HTMLElement {
+  const dataset = Array.isArray(state.datasets)
+    ? state.datasets.find((entry) => entry.datasetRoot === datasetRoot)
+    : undefined;
+  return h(
+    "span",
+    {},
+    fieldCode(datasetRoot),
+    dataset === undefined ? null : h("span", { class: "muted" }, ` ${plural(dataset.size, "example")}`),
+  );
+}
+
+/** " · uri" after a root: where its registrant says the data is (nothing when it said nothing). */
+export function uriNote(uri: string): HTMLElement | null {
+  return uri === "" ? null : h("span", { class: "muted uri" }, ` · ${uri}`);
+}
+
+/** "active" or a loud "retired" badge: a retired verifier accepts no new proof (the reason is usually unsoundness). */
+export function verifierBadge(retired: boolean): HTMLElement {
+  return retired
+    ? h("span", { class: "badge bad", "data-testid": "verifier-retired" }, "⚠ verifier retired")
+    : h("span", { class: "badge good" }, "active");
+}
+
+/**
+ * The warning a run page and a provenance answer open with when the run's checkpoint verifier is retired:
+ * the proofs it accepted stay recorded, but whoever retired it no longer vouches for them.
+ */
+export function retiredVerifierBanner(runId: bigint, verifier: CheckingVerifier): HTMLElement {
+  const retiredIn: Recorded | undefined = verifierEntry(verifier.circuitId)?.retiredIn;
+  return h(
+    "div",
+    { class: "notice retired", role: "alert", "data-testid": "retired-banner" },
+    h("strong", {}, `⚠ Run ${runId}'s checkpoint verifier is retired`),
+    h(
+      "p",
+      {},
+      "The verifier of ",
+      circuitName(verifier.circuitId),
+      " (",
+      hashCode(verifier.verifier),
+      ") was retired",
+      retiredIn === undefined ? "" : [` in block ${retiredIn.blockNumber} (`, hashCode(retiredIn.transactionHash), ")"],
+      ": the registry accepts no new checkpoint of this run. The proofs it accepted before stay recorded, but a verifier is retired when its circuit or key is no longer trusted: do not rely on this run's checkpoints without knowing why.",
+    ),
+  );
+}
+
+/** "S of N verified steps": the step count a lineage continues from, and how far the run got. */
+function lineageSteps(entry: LineageEntry): HTMLElement {
+  const { steps, run } = entry;
+  return h(
+    "span",
+    { class: "nowrap" },
+    h("strong", {}, plural(steps, "step")),
+    steps === run.nextStep ? null : h("span", { class: "muted" }, ` of ${run.nextStep} verified`),
+  );
+}
+
+/**
+ * A lineage (the run or adapter's producer first, back to a canonical start), one row per run with its
+ * start, base model, dataset, α, lr, the step count the chain continues from and its checkpoint verifier.
+ */
+export function lineageTable(actions: Actions, lineage: readonly LineageEntry[]): HTMLElement {
+  const rows = lineage.map((entry) =>
+    h(
+      "tr",
+      {
+        "data-run": String(entry.run.runId),
+        "data-steps": String(entry.steps),
+        "data-retired": String(entry.verifier.retired),
+      },
+      cell("Run", adapterLink(actions, entry.run.runId, entry.steps, `Run ${entry.run.runId}`)),
+      cell("Start", startOf(actions, entry.run)),
+      cell("Base model", baseModelOf(entry.run.baseRoot)),
+      cell("Dataset", datasetOf(entry.run.datasetRoot)),
+      cell("α", hyperparameter(entry.run, entry.run.alpha)),
+      cell("lr", hyperparameter(entry.run, entry.run.lr)),
+      cell("Steps", lineageSteps(entry)),
+      cell("Checkpoint verifier", verifierBadge(entry.verifier.retired)),
+    ),
+  );
+  return h(
+    "div",
+    { "data-testid": "lineage" },
+    table(["Run", "Start", "Base model", "Dataset", "α", "lr", "Steps", "Checkpoint verifier"], rows, "lineage-table"),
   );
 }
 
