@@ -13,9 +13,12 @@ import {
   PUBLIC_SIGNAL_NAMES,
   STEP_PUBLIC_INPUTS,
   TEMPLATES,
+  orderedPublicSignals,
+  packStepSubmitter,
   parseInstancesFile,
   type TemplateName,
 } from "../../src/protocol/index.js";
+import { registryCheckpointInputs } from "../../src/chain/index.js";
 import { INSTANCES_FILE, PROJECT_ROOT, instanceArtifacts } from "../../src/node/index.js";
 import { loadSymbols, readR1csHeader } from "../helpers/circuit.js";
 
@@ -47,9 +50,6 @@ function templateInterface(
   }));
   return { params, inputs };
 }
-
-/** camelCase → SCREAMING_SNAKE: adapterBefore → ADAPTER_BEFORE. */
-const screamingSnake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
 
 describe("the circuit interface (circuits/instances.json templates)", function () {
   for (const name of TEMPLATE_NAMES) {
@@ -97,19 +97,18 @@ describe("the circuit interface (circuits/instances.json templates)", function (
     });
   }
 
-  it("the registry's IN_* indices (contracts/LoraLedgerRegistry.sol) follow LoraStep's pubs", function () {
-    const solidity = readFileSync(path.join(PROJECT_ROOT, "contracts", "LoraLedgerRegistry.sol"), "utf8");
-    const indices = [
-      ...solidity.matchAll(/uint256\s+(?:private\s+|internal\s+|public\s+)?constant\s+IN_(\w+)\s*=\s*(\d+)\s*;/g),
-    ].map((m) => ({
-      name: m[1] ?? "",
-      index: Number(m[2]),
-    }));
-    expect(indices.map((entry) => entry.index).sort((a, b) => a - b)).to.deep.equal(
-      STEP_PUBLIC_INPUTS.map((_, i) => i),
+  it("the registry's checkpoint inputs (registryCheckpointInputs, as LoraLedgerRegistryV2 assembles them) follow LoraCheckpoint's pubs", function () {
+    const submitter = "0x00000000000000000000000000000000000000aa";
+    const assembled = registryCheckpointInputs({ runConfig: 11n, head: 22n, nextStep: 3n }, 44n, 55n, submitter);
+    expect(assembled).to.deep.equal(
+      orderedPublicSignals("LoraCheckpoint", {
+        runConfig: 11n,
+        adapterBefore: 22n,
+        adapterAfter: 44n,
+        stepSubmitter: packStepSubmitter(3n, BigInt(submitter)),
+        loss: 55n,
+      }),
     );
-    const byIndex = [...indices].sort((a, b) => a.index - b.index).map((entry) => entry.name);
-    expect(byIndex).to.deep.equal(TEMPLATES.LoraStep.pubs.map(screamingSnake));
   });
 
   it("every TypeScript order is the data's", function () {
