@@ -143,7 +143,10 @@ export async function runPhase<T extends { selfMaxRssKiB: number }>(
     });
     const wallSeconds = (performance.now() - started) / 1000;
     if (code !== 0 || !existsSync(resultFile))
-      throw new Error(`benchmark phase "${args.join(" ")}" failed (exit code ${code})`);
+      // Paths relative to the repository: the message lands in BENCHMARKS.md, read on other machines.
+      throw new Error(
+        `benchmark phase "${args.map((arg) => (path.isAbsolute(arg) ? path.relative(PROJECT_ROOT, arg) : arg)).join(" ")}" failed (exit code ${code})`,
+      );
     const result = schema.parse(JSON.parse(readFileSync(resultFile, "utf8")));
     const treeMaxRssKiB = useTime && existsSync(timeFile) ? parseGnuTime(readFileSync(timeFile, "utf8")) : undefined;
     const peakKiB = Math.max(treeMaxRssKiB ?? 0, result.selfMaxRssKiB);
