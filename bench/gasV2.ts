@@ -32,7 +32,7 @@ import {
   buildCheckpointCircuitInput,
   canonicalInit,
   decimalRecord,
-  makeCheckpoint,
+  makeRunCheckpoint,
   mergeBlockInput,
   mergeInBlocks,
   projectionBlockInput,
@@ -187,7 +187,8 @@ try {
   }
 
   const task = syntheticTask(shape, { seed: 1, datasetSize: 2 ** shape.depth });
-  const { base, dataset, commitment, projection, config } = setUpRun({ ...task, shape });
+  const run = setUpRun({ ...task, shape });
+  const { base, commitment, projection, config } = run;
   await (await registry.registerBaseModel(base.treeRoot, base.layout.blocks, "")).wait();
   await (await registry.registerDataset(commitment.treeRoot, commitment.size, "")).wait();
 
@@ -253,16 +254,7 @@ try {
         const submissions: CheckpointSubmission[] = [];
         const proven: ProvenStatement[] = [];
         for (let index = 0; index < count; index++) {
-          const made = makeCheckpoint({
-            shape: runShape,
-            config,
-            projection: projection.w,
-            dataset,
-            commitment,
-            adapter,
-            firstStep,
-            submitter,
-          });
+          const made = makeRunCheckpoint(run, { shape: runShape, adapter, firstStep, submitter });
           const provenCheckpoint = await proveWithSignals(
             instance.name,
             buildCheckpointCircuitInput(made.statement, made.witness),

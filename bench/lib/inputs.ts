@@ -8,7 +8,7 @@
 import {
   buildCheckpointCircuitInput,
   canonicalInit,
-  makeCheckpoint,
+  makeRunCheckpoint,
   projectionBlockInput,
   type CheckpointShape,
   makeStep,
@@ -79,13 +79,8 @@ export function v2Run(shape: StepShape) {
 
 /** The checkpoint of steps BENCH_STEP … BENCH_STEP + k − 1 from the run's canonical start. */
 export function checkpointInput(shape: CheckpointShape): { circuitInput: Record<string, unknown>; loss: number } {
-  const run = v2Run(shape);
-  const made = makeCheckpoint({
+  const made = makeRunCheckpoint(v2Run(shape), {
     shape,
-    config: run.config,
-    projection: run.projection.w,
-    dataset: run.dataset,
-    commitment: run.commitment,
     adapter: canonicalInit(BENCH_INIT_SEED, shape),
     firstStep: BENCH_STEP,
     submitter: BENCH_SUBMITTER,

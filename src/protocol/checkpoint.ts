@@ -101,6 +101,32 @@ export function setUpRun(task: {
   return { base, dataset, commitment, projection, config };
 }
 
+/** A version-2 run as setUpRun sets it up. */
+export type RunSetup = ReturnType<typeof setUpRun>;
+
+/**
+ * makeCheckpoint on a run set up by setUpRun: its activated dataset, their commitment, its projection w
+ * and its configuration, unless `at.config` is another (a run continued with other hyperparameters).
+ */
+export function makeRunCheckpoint(
+  run: Pick<RunSetup, "dataset" | "commitment" | "projection" | "config">,
+  at: {
+    readonly shape: CheckpointShape;
+    readonly adapter: Adapter;
+    readonly firstStep: bigint;
+    readonly submitter: bigint;
+    readonly config?: RunConfig;
+  },
+): MadeCheckpoint {
+  return makeCheckpoint({
+    ...at,
+    config: at.config ?? run.config,
+    projection: run.projection.w,
+    dataset: run.dataset,
+    commitment: run.commitment,
+  });
+}
+
 export function validateCheckpointShape(shape: CheckpointShape): void {
   validateShape(shape);
   if (!Number.isSafeInteger(shape.steps) || shape.steps < 1)

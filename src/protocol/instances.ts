@@ -389,13 +389,18 @@ export function findInstance(file: InstancesFile, name: string): CircuitInstance
   return found;
 }
 
-/** The first instance declared of `template`: the test suite and the demo default to it. */
+/**
+ * The first instance of `template` built by default: the test suite and the demo default to it, so it is
+ * one `npm run build:circuits` builds.
+ */
 export function firstInstanceOf(
   file: InstancesFile,
   template: CircuitInstance["template"] = "LoraStep",
 ): CircuitInstance {
-  const first = file.instances.find((instance) => instance.template === template);
-  if (first === undefined) throw new Error(`circuits/instances.json declares no ${template} instance`);
+  const first = file.instances.find((instance) => instance.template === template && instance.buildByDefault);
+  if (first === undefined) {
+    throw new Error(`circuits/instances.json declares no ${template} instance built by default`);
+  }
   return first;
 }
 

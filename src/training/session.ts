@@ -11,7 +11,7 @@ import {
   decimalRecord,
   forwardFromActivations,
   LoraLedgerError,
-  makeCheckpoint,
+  makeRunCheckpoint,
   meanSquaredError,
   mergeBlockInput,
   mergeInBlocks,
@@ -359,17 +359,7 @@ export class TrainingSession {
 
   /** The checkpoint of k steps from `adapter` at `firstStep`, with the exact reference. */
   private checkpoint(adapter: Adapter, firstStep: bigint, submitter: bigint): MadeCheckpoint {
-    const { dataset, commitment, projection, config } = this.setup;
-    return makeCheckpoint({
-      shape: this.shape,
-      config,
-      projection: projection.w,
-      dataset,
-      commitment,
-      adapter,
-      firstStep,
-      submitter,
-    });
+    return makeRunCheckpoint(this.setup, { shape: this.shape, adapter, firstStep, submitter });
   }
 
   private datasetLoss(adapter: Adapter): number {

@@ -10,18 +10,17 @@ import {
   canonicalInit,
   checkpointPublicSignals,
   decimalRecord,
-  makeCheckpoint,
+  makeRunCheckpoint,
   mergeBlockInput,
   mergeInBlocks,
   projectionBlockInput,
   runStartStatement,
   syntheticTask,
   type CheckpointShape,
-  type CircuitInstance,
   setUpRun,
 } from "../../src/protocol/index.js";
 import {
-  loadInstances,
+  defaultInstance,
   proveWithInstance,
   releaseProverThreads,
   verifyWithInstance,
@@ -31,38 +30,24 @@ import { WitnessTester } from "../helpers/witnessTester.js";
 
 const SUBMITTER = 0x3c44cdddb6a900fa2b585dd299e03d12fa4293bcn;
 
-function testInstance(template: CircuitInstance["template"]): CircuitInstance {
-  const found = loadInstances().instances.find((instance) => instance.template === template && instance.buildByDefault);
-  if (found === undefined) throw new Error(`circuits/instances.json has no ${template} instance built by default`);
-  return found;
-}
-
-const checkpointInstance = testInstance("LoraCheckpoint");
+const checkpointInstance = defaultInstance("LoraCheckpoint");
 const shape = checkpointInstance.params as CheckpointShape;
 const instances = {
-  projection: testInstance("BaseProjectionBlock"),
-  start: testInstance("LoraRunStart"),
+  projection: defaultInstance("BaseProjectionBlock"),
+  start: defaultInstance("LoraRunStart"),
   checkpoint: checkpointInstance,
-  merge: testInstance("LoraMergeBlock"),
+  merge: defaultInstance("LoraMergeBlock"),
 };
 
 /** One run of version 2 from scratch: the reference's statements and circuit inputs of every proof. */
 function run() {
   const task = syntheticTask(shape, { seed: 11, datasetSize: 9 });
-  const { base, dataset, commitment, projection, config } = setUpRun({ ...task, shape });
+  const run = setUpRun({ ...task, shape });
+  const { base, commitment, projection, config } = run;
   const seed = 20261201n;
   const start = canonicalInit(seed, shape);
   const startStatement = runStartStatement(config, { seed, adapterStart: adapterCommitment(start.a, start.b, shape) });
-  const checkpoint = makeCheckpoint({
-    shape,
-    config,
-    projection: projection.w,
-    dataset,
-    commitment,
-    adapter: start,
-    firstStep: 0n,
-    submitter: SUBMITTER,
-  });
+  const checkpoint = makeRunCheckpoint(run, { shape, adapter: start, firstStep: 0n, submitter: SUBMITTER });
   const head = checkpoint.witness.adapters[shape.steps];
   if (head === undefined) throw new Error("no adapter after the checkpoint");
   const merged = mergeInBlocks(shape, task.w0, head.a, head.b, task.alpha);

@@ -37,7 +37,7 @@ import {
   decimalRecord,
   fromFixed,
   fromFixedMatrix,
-  makeCheckpoint,
+  makeRunCheckpoint,
   orderedPublicSignals,
   runStartStatement,
   type Adapter,
@@ -328,17 +328,7 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
 
   /** Run 1's checkpoint from `firstStep` with `config` and `adapter`, as prove-and-submit makes it (src/protocol). */
   function checkpointOf(config: RunConfig, adapter: Adapter, firstStep: bigint, submitter: bigint): MadeCheckpoint {
-    const { dataset, commitment, projection } = session.setup;
-    return makeCheckpoint({
-      shape: session.shape,
-      config,
-      projection: projection.w,
-      dataset,
-      commitment,
-      adapter,
-      firstStep,
-      submitter,
-    });
+    return makeRunCheckpoint(session.setup, { shape: session.shape, config, adapter, firstStep, submitter });
   }
 
   function adapterAfter(made: MadeCheckpoint): Adapter {

@@ -23,7 +23,7 @@ import {
   canonicalInit,
   checkpointPublicSignals,
   decimalRecord,
-  makeCheckpoint,
+  makeRunCheckpoint,
   mergeBlockInput,
   mergeInBlocks,
   orderedPublicSignals,
@@ -38,16 +38,10 @@ import {
   type RunConfig,
   type SolidityProof,
 } from "../../src/protocol/index.js";
-import { loadInstances, proveWithInstance, releaseProverThreads } from "../../src/node/index.js";
+import { defaultInstance, proveWithInstance, releaseProverThreads } from "../../src/node/index.js";
 import type { LoraLedgerRegistryV2 } from "../../types/ethers-contracts/index.js";
 
 const { ethers, ignition, networkHelpers } = await network.create();
-
-function defaultInstance(template: CircuitInstance["template"]): CircuitInstance {
-  const found = loadInstances().instances.find((instance) => instance.template === template && instance.buildByDefault);
-  if (found === undefined) throw new Error(`circuits/instances.json has no ${template} instance built by default`);
-  return found;
-}
 
 const instances = {
   projection: defaultInstance("BaseProjectionBlock"),
@@ -64,7 +58,8 @@ const ids = {
 const shape = instances.checkpoint.params as CheckpointShape;
 const k = BigInt(shape.steps);
 const task = syntheticTask(shape, { seed: 5, datasetSize: 11 });
-const { base, dataset, commitment, projection, config } = setUpRun({ ...task, shape });
+const run = setUpRun({ ...task, shape });
+const { base, commitment, projection, config } = run;
 /** run 2's configuration: run 1's base, dataset and projection with twice its α */
 const continuedConfig: RunConfig = { ...config, alpha: config.alpha * 2n };
 const SEED = 20261202n;
@@ -97,16 +92,7 @@ async function proveCheckpoint(
   submitter: string,
   runConfig: RunConfig = config,
 ): Promise<ProvenCheckpoint> {
-  const made = makeCheckpoint({
-    shape,
-    config: runConfig,
-    projection: projection.w,
-    dataset,
-    commitment,
-    adapter,
-    firstStep,
-    submitter: BigInt(submitter),
-  });
+  const made = makeRunCheckpoint(run, { shape, config: runConfig, adapter, firstStep, submitter: BigInt(submitter) });
   const { statement } = made;
   // What the registry assembles from the run's state is exactly the proof's public signals.
   const assembled = registryCheckpointInputs(
@@ -299,6 +285,12 @@ describe("LoraLedgerRegistryV2 (real Groth16 proofs of the 8x8 version-2 instanc
     return receipt.gasUsed;
   }
 
+  /** The pair's one projection block, as proven, submitted by `from` under `circuitId`. */
+  const submitProjection = (from: HardhatEthersSigner = admin, circuitId = ids.projection) =>
+    registry
+      .connect(from)
+      .submitProjectionBlock(base.root, commitment.datasetRoot, circuitId, projection.id, proofs.projection);
+
   // ---- Fixtures ----
 
   async function use(fixture: () => Promise<LoraLedgerRegistryV2>): Promise<void> {
@@ -323,11 +315,7 @@ describe("LoraLedgerRegistryV2 (real Groth16 proofs of the 8x8 version-2 instanc
   /** registered + the base projection of the pair verified (submitted by a stranger: anyone may). */
   async function projected(): Promise<LoraLedgerRegistryV2> {
     await use(registered);
-    gas["projection block (8x8: the whole base)"] = await gasOf(
-      registry
-        .connect(attacker)
-        .submitProjectionBlock(base.root, commitment.datasetRoot, ids.projection, projection.id, proofs.projection),
-    );
+    gas["projection block (8x8: the whole base)"] = await gasOf(submitProjection(attacker));
     return registry;
   }
 
@@ -439,11 +427,8 @@ describe("LoraLedgerRegistryV2 (real Groth16 proofs of the 8x8 version-2 instanc
       }
       expect((await registry.verifierOf(ids.checkpoint)).count).to.equal(k);
       // Version-1 instances are not registered: no registry accepts their statements.
-      const v1 = loadInstances().instances.find(
-        (instance) => instance.template === "LoraStep" && instance.buildByDefault,
-      );
-      if (v1 !== undefined)
-        expect((await registry.verifierOf(circuitIdOf(v1.name))).verifier).to.equal(ethers.ZeroAddress);
+      const v1 = defaultInstance("LoraStep");
+      expect((await registry.verifierOf(circuitIdOf(v1.name))).verifier).to.equal(ethers.ZeroAddress);
     });
 
     it("rejects metadata that cannot be right, and a second registration of a circuit id", async function () {
@@ -502,38 +487,20 @@ describe("LoraLedgerRegistryV2 (real Groth16 proofs of the 8x8 version-2 instanc
       await (
         await registry.registerVerifier(twoBlocks, record.verifier, VERIFIER_KIND.ProjectionBlock, 2, record.shapeId)
       ).wait();
-      await expect(
-        registry.submitProjectionBlock(base.root, commitment.datasetRoot, twoBlocks, projection.id, proofs.projection),
-      )
+      await expect(submitProjection(admin, twoBlocks))
         .to.be.revertedWithCustomError(registry, "LoraLedger__BlockCountMismatch")
         .withArgs(twoBlocks, 2, BigInt(base.layout.blocks));
     });
 
     it("the last block completes the projection, once", async function () {
       await use(registered);
-      await expect(
-        registry.submitProjectionBlock(
-          base.root,
-          commitment.datasetRoot,
-          ids.projection,
-          projection.id,
-          proofs.projection,
-        ),
-      )
+      await expect(submitProjection())
         .to.emit(registry, "ProjectionCompleted")
         .withArgs(base.root, commitment.datasetRoot, projection.id);
       expect(await registry.projectionOf(base.root, commitment.datasetRoot)).to.equal(projection.id);
       const progress = await registry.projectionProgress(base.root, commitment.datasetRoot, ids.projection);
       expect([progress.acc, progress.nextBlock]).to.deep.equal([projection.id, 1n]);
-      await expect(
-        registry.submitProjectionBlock(
-          base.root,
-          commitment.datasetRoot,
-          ids.projection,
-          projection.id,
-          proofs.projection,
-        ),
-      ).to.be.revertedWithCustomError(registry, "LoraLedger__ProjectionAlreadyComplete");
+      await expect(submitProjection()).to.be.revertedWithCustomError(registry, "LoraLedger__ProjectionAlreadyComplete");
     });
   });
 
@@ -786,13 +753,7 @@ describe("LoraLedgerRegistryV2 (real Groth16 proofs of the 8x8 version-2 instanc
     await (await registry.connect(admin).pause()).wait();
     const first = checkpointAt(0);
     for (const call of [
-      registry.submitProjectionBlock(
-        base.root,
-        commitment.datasetRoot,
-        ids.projection,
-        projection.id,
-        proofs.projection,
-      ),
+      submitProjection(),
       registry.connect(trainer).startRun(startRequest(), proofs.start),
       registry.connect(trainer).submitCheckpoint(1n, first.adapterAfter, first.loss, first.proof),
       registry.submitMergeBlock(checkpointAt(1).adapterAfter, ids.merge, proofs.merge.mergedRoot, proofs.merge.proof),

@@ -23,7 +23,7 @@ import {
   initBound,
   loraStep,
   loraStepFromActivations,
-  makeCheckpoint,
+  makeRunCheckpoint,
   mergeInBlocks,
   mergedBits,
   mergedWeights,
@@ -355,15 +355,12 @@ describe("protocol v2: run configuration and the packed step/submitter", () => {
 describe("protocol v2: checkpoints", () => {
   const shape = SHAPE;
   const task = syntheticTask(shape, { seed: 17, datasetSize: 13 });
-  const { dataset, commitment, projection, config } = setUpRun(task);
+  const run = setUpRun(task);
+  const { commitment, config } = run;
 
   it("k = 3 equals three chained loraStep calls on the batches steps 5, 6, 7 select, and loss = Σ E² of them", () => {
-    const made = makeCheckpoint({
+    const made = makeRunCheckpoint(run, {
       shape: { ...shape, steps: 3 },
-      config,
-      projection: projection.w,
-      dataset,
-      commitment,
       adapter: { a: task.a, b: task.b },
       firstStep: 5n,
       submitter: SUBMITTER,
@@ -413,12 +410,9 @@ describe("protocol v2: checkpoints", () => {
 
   it("refuses a dataset commitment that is not the run's", () => {
     expect(() =>
-      makeCheckpoint({
+      makeRunCheckpoint(run, {
         shape: { ...shape, steps: 1 },
         config: { ...config, datasetRoot: config.datasetRoot + 1n },
-        projection: projection.w,
-        dataset,
-        commitment,
         adapter: { a: task.a, b: task.b },
         firstStep: 0n,
         submitter: SUBMITTER,

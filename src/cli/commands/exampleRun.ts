@@ -9,7 +9,7 @@ import {
   adapterCommitment,
   baseProjection,
   canonicalInit,
-  makeCheckpoint,
+  makeRunCheckpoint,
   mergeBlockInput,
   mergeInBlocks,
   projectionBlockInput,
@@ -207,16 +207,7 @@ function checkpointDocument(
   const step = checkpointStep(options.step, shape.steps);
   const submitter = BigInt(checkedSubmitter(options.submitter));
   const adapter = adapterBeforeRunStep(shape, run.config, run.dataset, start, step);
-  const made = makeCheckpoint({
-    shape,
-    config: run.config,
-    projection: run.projection.w,
-    dataset: run.dataset,
-    commitment: run.commitment,
-    adapter,
-    firstStep: step,
-    submitter,
-  });
+  const made = makeRunCheckpoint(run, { shape, adapter, firstStep: step, submitter });
   const after = made.witness.adapters[shape.steps] as Adapter;
   const matrix = (m: readonly (readonly bigint[])[], scaleBits: number): Written[][] =>
     encodedMatrix(m, scaleBits, encoding);
