@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # What the test suite needs beyond npm packages, installed from Debian's packages when missing, so that
 # `npm test` works on a fresh machine (npm runs this as `pretest`). Today: Chromium, which the explorer's
-# browser test drives with playwright-core (Playwright's own browser download is not used).
+# browser test drives with playwright-core (Playwright's own browser download is not used), and
+# redis-server, which the proving queue's tests start on a loopback port of their own.
 set -euo pipefail
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 SUDO=""
