@@ -8,12 +8,16 @@
 // they came from. Options come from LORA_* environment variables or the JSON file named by
 // LORA_LEDGER_CONFIG (src/training/config.ts lists them). Killed and started again, it resumes from the
 // chain: nothing proven is proven again, nothing submitted is submitted again.
+// It trains ahead and asks for every proof a part of the run needs at once: of an in-process pool of
+// LORA_PROVERS (default 1), or, with LORA_QUEUE=redis://HOST:PORT, of `npm run worker` processes on any
+// number of machines (docs/SCALING.md); proofs may arrive in any order, they are submitted in order.
 import hre, { network } from "hardhat";
 import { buildInstance, stderrProgress, releaseProverThreads } from "../src/node/index.js";
 import { toHex32, verifierContractName } from "../src/protocol/index.js";
 import { assertVerifierCurrent, resolveRegistry } from "../src/hardhat/index.js";
 import { mergeProvenance } from "../src/chain/index.js";
 import { toFailure } from "../src/cli/index.js";
+import { InProcessPool, RedisProver, type Prover } from "../src/proving/index.js";
 import {
   formatCheckpointTable,
   loadRunConfig,
@@ -24,8 +28,11 @@ import {
 
 const progress = stderrProgress("prove-and-submit");
 const started = performance.now();
+let prover: Prover | undefined;
 try {
   const config = loadRunConfig();
+  prover = config.queue === undefined ? new InProcessPool(config.provers) : new RedisProver(config.queue);
+  progress.step(`proofs are made by the ${prover.description}`);
   const instances = resolveRunInstances(config);
   const used = [instances.checkpoint, instances.start, instances.projection, instances.mergeBlock].filter(
     (instance) => instance !== undefined,
@@ -57,6 +64,7 @@ try {
     task: loadTask(instances.checkpoint.params, config),
     config,
     progress,
+    prover,
   });
   const k = session.shape.steps;
   const rounding =
@@ -104,6 +112,9 @@ try {
         : `The registry says: merged root ${toHex32(merge.mergedRoot)} is NOT a recorded merge.`,
     );
   }
+  progress.step(
+    `submitter: ${session.submissions.transactions} transactions, ${session.submissions.seconds.toFixed(2)} s until their receipts`,
+  );
   console.log(
     `\nWall time ${((performance.now() - started) / 1000).toFixed(1)} s. Keys are development keys: never use them in production.`,
   );
@@ -112,5 +123,6 @@ try {
   process.stderr.write(`prove-and-submit failed: ${failure.message}\n`);
   process.exitCode = failure.exitCode;
 } finally {
+  await prover?.close();
   await releaseProverThreads();
 }

@@ -49,6 +49,16 @@ export const runConfigSchema = z.strictObject({
   workDir: z.string().min(1).default("runs"),
   modelUri: z.string().default(""),
   datasetUri: z.string().default(""),
+  /**
+   * a Redis URL (redis://HOST:PORT) whose BullMQ queue the proofs are enqueued on, for workers on any
+   * number of machines (`npm run worker -- --redis URL`, docs/SCALING.md); default: proven in this process
+   */
+  queue: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, "expected a Redis URL, redis://HOST:PORT")
+    .optional(),
+  /** proofs at once in this process when no queue is configured (the in-process pool's size) */
+  provers: z.number().int().min(1).max(64).default(1),
 });
 export type RunConfig = z.infer<typeof runConfigSchema>;
 
@@ -69,6 +79,8 @@ const ENVIRONMENT: Record<string, [keyof RunConfig, Kind]> = {
   LORA_WORK_DIR: ["workDir", "string"],
   LORA_MODEL_URI: ["modelUri", "string"],
   LORA_DATASET_URI: ["datasetUri", "string"],
+  LORA_QUEUE: ["queue", "string"],
+  LORA_PROVERS: ["provers", "integer"],
 };
 
 function parseEnvironmentValue(variable: string, raw: string, kind: Kind): unknown {

@@ -4,11 +4,9 @@ import { ZeroAddress, type ContractTransactionReceipt, type Signer } from "ether
 import {
   checkpointShapeOf,
   adapterCommitment,
-  buildCheckpointCircuitInput,
   canonicalInit,
   checkpointMeanLoss,
   checkpointPublicSignals,
-  decimalRecord,
   forwardFromActivations,
   LoraLedgerError,
   makeRunCheckpoint,
@@ -29,7 +27,17 @@ import {
 } from "../protocol/index.js";
 import type { LoraLedgerRegistryV2 } from "../../types/ethers-contracts/index.js";
 import { checkpointSubmission, circuitIdOf, registryProof, startedRunId } from "../chain/index.js";
-import { proveWithInstance, readJsonIfExists, writeJsonAtomic, type Progress } from "../node/index.js";
+import { readJsonIfExists, writeJsonAtomic, type Progress } from "../node/index.js";
+import {
+  artifactHashes,
+  checkpointDocument,
+  InProcessPool,
+  mergeBlockDocument,
+  projectionBlockDocument,
+  runStartDocument,
+  type Prover,
+  type ProvingJobKind,
+} from "../proving/index.js";
 import type { RunConfig } from "./config.js";
 import type { RunInstances } from "./instances.js";
 
@@ -108,6 +116,22 @@ export interface TrainingSessionOptions {
   task: SyntheticTask;
   config: RunConfig;
   progress: Progress;
+  /**
+   * where the proofs are made: an in-process pool, or workers behind a queue (src/proving); default: an
+   * in-process pool of config.provers
+   */
+  prover?: Prover;
+}
+
+/** A proof asked for: what the job proves, where its file is kept, and the statement it must prove. */
+interface ProofRequest {
+  label: string;
+  fileName: string;
+  kind: ProvingJobKind;
+  instance: CircuitInstance;
+  publicSignals: readonly bigint[];
+  /** the `prove` document, built only when no earlier attempt's file has the proof */
+  document: () => Record<string, unknown>;
 }
 
 /** The step count a run trains to: `steps` rounded up to whole checkpoints of k steps. */
@@ -145,6 +169,9 @@ export class TrainingSession {
   /** the step count the run trains to: config.steps rounded up to whole checkpoints */
   readonly targetSteps: bigint;
   private readonly options: TrainingSessionOptions;
+  private readonly prover: Prover;
+  /** the transactions this session sent and the wall time until their receipts (the submitter's share of a run) */
+  readonly submissions = { transactions: 0, seconds: 0 };
   /** the adapter after the run's last verified checkpoint that train() reached, and its step count */
   private trained: { runId: bigint; steps: bigint; adapter: Adapter } | undefined;
 
@@ -158,6 +185,7 @@ export class TrainingSession {
       );
     }
     this.options = options;
+    this.prover = options.prover ?? new InProcessPool(config.provers);
     this.shape = checkpointShapeOf(instances.checkpoint);
     this.setup = setUpRun({ shape: this.shape, w0: task.w0, dataset: task.dataset, alpha: task.alpha, lr: task.lr });
     this.seed = BigInt(config.seed);
@@ -170,9 +198,12 @@ export class TrainingSession {
     label: string,
     send: () => Promise<{ wait(): Promise<ContractTransactionReceipt | null> }>,
   ): Promise<ContractTransactionReceipt> {
+    const sent = performance.now();
     const transaction = await send();
     const receipt = await transaction.wait();
     if (receipt === null || receipt.status !== 1) throw new Error(`${label}: the transaction failed`);
+    this.submissions.transactions++;
+    this.submissions.seconds += (performance.now() - sent) / 1000;
     return receipt;
   }
 
@@ -186,40 +217,61 @@ export class TrainingSession {
     return path.join(this.registryDirectory(), `run-${runId}`);
   }
 
+  /** How jobs name what they belong to, for the queue's status: the chain, the registry, and the run. */
+  private jobGroup(what: string): string {
+    const { chainId, registry } = this.options;
+    return `chain ${chainId} registry ${(registry.target as string).toLowerCase().slice(0, 10)}… ${what}`;
+  }
+
   /**
-   * A proof of `instance` for `publicSignals`: the file's, when an earlier attempt made it for exactly
-   * these signals, else a new one written atomically (a killed attempt leaves no half-written file).
+   * A proof of the request's instance for its public signals: the file's, when an earlier attempt made it
+   * for exactly these signals, else a job for the prover; the proof's file is written atomically as soon
+   * as it arrives (in any order), so a killed attempt keeps every finished proof and no half-written file.
+   * The promise is marked handled: a later proof may fail before the submitter waits for it.
    */
-  private async proofFor(
-    label: string,
-    fileName: string,
-    instance: CircuitInstance,
-    publicSignals: readonly bigint[],
-    circuitInput: () => Record<string, unknown>,
-  ): Promise<Proven> {
+  private requestProof(group: string, request: ProofRequest): Promise<Proven> {
     const { progress } = this.options;
-    const expected = publicSignals.map(String);
+    const { label, fileName, instance } = request;
+    const expected = request.publicSignals.map(String);
     const cached = readJsonIfExists(fileName) as ProofFile | undefined;
     if (cached?.instance === instance.name && JSON.stringify(cached.publicSignals) === JSON.stringify(expected)) {
-      return { proof: cached.proof, provingSeconds: undefined };
+      return Promise.resolve({ proof: cached.proof, provingSeconds: undefined });
     }
-    progress.step(`${label}: proving (${instance.name})`);
-    const proven = await proveWithInstance(instance.name, circuitInput());
-    if (JSON.stringify(proven.publicSignals) !== JSON.stringify(expected)) {
-      throw new Error(`${label}: the proof's public signals are not the statement's (${instance.name})`);
-    }
-    const file: ProofFile = {
-      instance: instance.name,
-      publicSignals: proven.publicSignals,
-      proof: proven.proof,
-      provingSeconds: proven.provingSeconds,
-      witnessSeconds: proven.witnessSeconds,
-    };
-    writeJsonAtomic(fileName, file);
-    progress.step(
-      `${label}: proof in ${proven.provingSeconds.toFixed(2)} s (witness ${proven.witnessSeconds.toFixed(2)} s)`,
-    );
-    return { proof: proven.proof, provingSeconds: proven.provingSeconds };
+    const proven = this.prover
+      .prove({
+        kind: request.kind,
+        instance: instance.name,
+        document: request.document(),
+        artifacts: artifactHashes(instance.name),
+        run: this.jobGroup(group),
+        label,
+      })
+      .then((answer): Proven => {
+        if (JSON.stringify(answer.public_signals) !== JSON.stringify(expected)) {
+          throw new Error(`${label}: the proof's public signals are not the statement's (${instance.name})`);
+        }
+        const { proving_seconds: provingSeconds, witness_seconds: witnessSeconds } = answer.metadata;
+        const file: ProofFile = {
+          instance: instance.name,
+          publicSignals: answer.public_signals,
+          proof: answer.proof,
+          provingSeconds,
+          witnessSeconds,
+        };
+        writeJsonAtomic(fileName, file);
+        progress.step(`${label}: proof in ${provingSeconds.toFixed(2)} s (witness ${witnessSeconds.toFixed(2)} s)`);
+        return { proof: answer.proof, provingSeconds };
+      });
+    proven.catch(() => {});
+    return proven;
+  }
+
+  /** Asks for every proof at once (the prover runs them as wide as it can); they resolve in any order. */
+  private requestProofs(group: string, requests: readonly ProofRequest[]): Promise<Proven>[] {
+    const proofs = requests.map((request) => this.requestProof(group, request));
+    const { progress } = this.options;
+    if (requests.length > 0) progress.step(`${group}: ${requests.length} proof(s) asked of the ${this.prover.description}`);
+    return proofs;
   }
 
   /** Registers the base model and the activated dataset unless they already are (by anyone). */
@@ -276,17 +328,26 @@ export class TrainingSession {
       this.registryDirectory(),
       `projection-${toHex32(base.root).slice(2, 18)}-${toHex32(commitment.datasetRoot).slice(2, 18)}`,
     );
-    for (let block = Number(onChain.nextBlock); block < blocks; block++) {
-      const label = `projection block ${block + 1}/${blocks}`;
-      const input = projectionBlockInput(task.w0, base, projection, commitment.datasetRoot, block);
-      const proven = await this.proofFor(
-        label,
-        path.join(directory, `block-${String(block).padStart(4, "0")}.json`),
-        instances.projection,
-        orderedPublicSignals("BaseProjectionBlock", input.statement),
-        () => input.circuitInput,
-      );
-      progress.step(`${label}: submitting`);
+    const first = Number(onChain.nextBlock);
+    const inputs = Array.from({ length: blocks - first }, (_, i) =>
+      projectionBlockInput(task.w0, base, projection, commitment.datasetRoot, first + i),
+    );
+    const label = (block: number): string => `projection block ${block + 1}/${blocks}`;
+    const proofs = this.requestProofs(
+      `projection ${toHex32(projection.id).slice(0, 18)}…`,
+      inputs.map((input, i) => ({
+        label: label(first + i),
+        fileName: path.join(directory, `block-${String(first + i).padStart(4, "0")}.json`),
+        kind: "projection-block",
+        instance: instances.projection,
+        publicSignals: orderedPublicSignals("BaseProjectionBlock", input.statement),
+        document: () => projectionBlockDocument(instances.projection, input, task.w0),
+      })),
+    );
+    // Submitted in order as the proofs arrive: the chain accepts block b only after block b - 1.
+    for (const [i, input] of inputs.entries()) {
+      const proven = await (proofs[i] as Promise<Proven>);
+      progress.step(`${label(first + i)}: submitting`);
       const receipt = await this.wait("submitProjectionBlock", () =>
         registry.submitProjectionBlock(
           base.root,
@@ -329,13 +390,20 @@ export class TrainingSession {
         return runId;
       }
     }
-    const proven = await this.proofFor(
-      "run start",
-      path.join(this.registryDirectory(), `start-${toHex32(statement.runConfig).slice(2, 18)}-seed-${this.seed}.json`),
-      instances.start,
-      orderedPublicSignals("LoraRunStart", statement),
-      () => decimalRecord(statement),
-    );
+    const [start] = this.requestProofs(`run start of seed ${this.seed}`, [
+      {
+        label: "run start",
+        fileName: path.join(
+          this.registryDirectory(),
+          `start-${toHex32(statement.runConfig).slice(2, 18)}-seed-${this.seed}.json`,
+        ),
+        kind: "run-start",
+        instance: instances.start,
+        publicSignals: orderedPublicSignals("LoraRunStart", statement),
+        document: () => runStartDocument(instances.start, statement),
+      },
+    ]);
+    const proven = await (start as Promise<Proven>);
     progress.step(`starting a new run from the canonical initialization of seed ${this.seed}`);
     const receipt = await this.wait("startRun", () =>
       registry.startRun(
@@ -396,6 +464,7 @@ export class TrainingSession {
     const submitter = BigInt(await signer.getAddress());
     const onChain = await registry.getRun(runId);
     const reports: CheckpointReport[] = [];
+    const requests: ProofRequest[] = [];
 
     // Replay the verified checkpoints with the exact reference: it is deterministic, so the adapter
     // after them is recomputed, and checked against the chain's head, instead of being stored.
@@ -415,27 +484,38 @@ export class TrainingSession {
     if (onChain.nextStep > 0n)
       progress.step(`run ${runId} has ${onChain.nextStep} verified steps on-chain; continuing from there`);
 
+    // Train ahead: the exact reference gives every checkpoint's witness, so every proof the run still
+    // needs is asked for at once, and the checkpoints are submitted in order as their proofs arrive.
     const runDirectory = this.runDirectory(runId);
-    while (next < this.targetSteps) {
+    const ahead: { made: MadeCheckpoint; firstStep: bigint }[] = [];
+    for (; next < this.targetSteps; next += BigInt(k)) {
+      const made = this.checkpoint(adapter, next, submitter);
+      const before = adapter;
+      ahead.push({ made, firstStep: next });
+      adapter = adapterAfter(made);
+      const firstStep = next;
+      requests.push({
+        label: stepRange(firstStep, k),
+        fileName: path.join(runDirectory, `checkpoint-${String(firstStep).padStart(6, "0")}.json`),
+        kind: "checkpoint",
+        instance: instances.checkpoint,
+        publicSignals: checkpointPublicSignals(made.statement),
+        document: () =>
+          checkpointDocument(instances.checkpoint, this.shape, this.setup, before, made, firstStep, submitter),
+      });
+    }
+    const proofs = this.requestProofs(`run ${runId}`, requests);
+    for (let index = 0; index < ahead.length; index += config.submitBatch) {
       const group: { submission: ReturnType<typeof checkpointSubmission>; report: CheckpointReport }[] = [];
-      while (group.length < config.submitBatch && next < this.targetSteps) {
-        const made = this.checkpoint(adapter, next, submitter);
-        const proven = await this.proofFor(
-          stepRange(next, k),
-          path.join(runDirectory, `checkpoint-${String(next).padStart(6, "0")}.json`),
-          instances.checkpoint,
-          checkpointPublicSignals(made.statement),
-          () => buildCheckpointCircuitInput(made.statement, made.witness),
-        );
-        adapter = adapterAfter(made);
+      for (const [offset, { made, firstStep }] of ahead.slice(index, index + config.submitBatch).entries()) {
+        const proven = await (proofs[index + offset] as Promise<Proven>);
         group.push({
           submission: checkpointSubmission(made.statement.adapterAfter, made.statement.loss, proven.proof),
           report: {
-            ...this.report(made, next, proven.provingSeconds === undefined ? "reused" : "proved"),
+            ...this.report(made, firstStep, proven.provingSeconds === undefined ? "reused" : "proved"),
             provingSeconds: proven.provingSeconds,
           },
         });
-        next += BigInt(k);
       }
       const first = BigInt(group[0]?.report.firstStep ?? 0);
       const [only] = group;
@@ -515,25 +595,29 @@ export class TrainingSession {
       );
     }
     let reused = false;
-    for (let block = Number(onChain.nextBlock); block < blocks; block++) {
-      const label = `merge block ${block + 1}/${blocks}`;
-      const input = mergeBlockInput(
-        this.shape,
-        { w0: task.w0, a: head.a, b: head.b, alpha: task.alpha, base, merged },
-        block,
-      );
-      const proven = await this.proofFor(
-        label,
-        path.join(
+    const first = Number(onChain.nextBlock);
+    const inputs = Array.from({ length: blocks - first }, (_, i) =>
+      mergeBlockInput(this.shape, { w0: task.w0, a: head.a, b: head.b, alpha: task.alpha, base, merged }, first + i),
+    );
+    const label = (block: number): string => `merge block ${block + 1}/${blocks}`;
+    const proofs = this.requestProofs(
+      `run ${runId} merge`,
+      inputs.map((input, i) => ({
+        label: label(first + i),
+        fileName: path.join(
           this.runDirectory(runId),
-          `merge-${String(steps).padStart(6, "0")}-block-${String(block).padStart(4, "0")}.json`,
+          `merge-${String(steps).padStart(6, "0")}-block-${String(first + i).padStart(4, "0")}.json`,
         ),
-        mergeInstance,
-        orderedPublicSignals("LoraMergeBlock", input.statement),
-        () => input.circuitInput,
-      );
+        kind: "merge-block",
+        instance: mergeInstance,
+        publicSignals: orderedPublicSignals("LoraMergeBlock", input.statement),
+        document: () => mergeBlockDocument(mergeInstance, input, task.w0, head),
+      })),
+    );
+    for (const [i, input] of inputs.entries()) {
+      const proven = await (proofs[i] as Promise<Proven>);
       reused ||= proven.provingSeconds === undefined;
-      progress.step(`${label}: submitting`);
+      progress.step(`${label(first + i)}: submitting`);
       const receipt = await this.wait("submitMergeBlock", () =>
         registry.submitMergeBlock(adapter, circuitId, input.statement.accOut, registryProof(proven.proof)),
       );
