@@ -35,3 +35,10 @@ export function stderrProgress(prefix: string, enabled = true): Progress {
 }
 
 export const noProgress: Progress = stderrProgress("", false);
+
+/** "[##########----------]  50%  16/32": how much of `total` is done, in `width` characters. */
+export function progressBar(done: number, total: number, width = 20): string {
+  const fraction = total === 0 ? 0 : Math.min(1, done / total);
+  const filled = Math.round(fraction * width);
+  return `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${String(Math.round(fraction * 100)).padStart(3)}%  ${done}/${total}`;
+}
