@@ -42,6 +42,8 @@ try {
   progress.step(`waiting for jobs of queue ${PROVING_QUEUE} on ${redactedUrl(url)}`);
   const stop = (signal: NodeJS.Signals): void => {
     progress.step(`${signal}: finishing the proofs in hand, then stopping`);
+    // A proof in hand is finished unless Redis stays away: then the job's lock lapses and another worker takes it.
+    setTimeout(() => process.exit(0), 60_000).unref();
     void worker
       .close()
       .then(releaseProverThreads)

@@ -48,7 +48,7 @@ export function checkArtifacts(instanceName: string, expected: ArtifactHashes, w
   if (differing.length === 0) return;
   throw new LoraLedgerError(
     "artifacts_missing",
-    `${where} refuses the job: its ${differing.join(" and ")} of instance ${instanceName} differ from the submitter's (${differing
+    `${where} refuses the job: its ${differing.join(" and ")} of instance ${instanceName} ${differing.length === 1 ? "differs" : "differ"} from the submitter's (${differing
       .map((kind) => `${kind} sha256 expected ${expected[kind]}, found ${found[kind]}`)
       .join("; ")}): copy the submitter's build/circuits/${instanceName} to this machine`,
     "instance",

@@ -123,9 +123,11 @@ export class RedisProver implements Prover {
     waiter.checking = true;
     void (async () => {
       try {
+        // The state first, then the job: a job read before it finished has no result or reason yet.
+        const state = await this.queue.getJobState(jobId);
+        if (state !== "completed" && state !== "failed") return;
         const job = await Job.fromId<ProvingJob, ProvingResult>(this.queue, jobId);
         if (job === undefined) return;
-        const state = await job.getState();
         if (state === "completed") this.settle(jobId, () => waiter.resolve(job.returnvalue));
         else if (state === "failed") this.settle(jobId, () => waiter.reject(errorFromReason(job.failedReason, waiter.label)));
       } catch {
