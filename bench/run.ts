@@ -17,6 +17,9 @@
 //                                                  into the existing bench/results.json: its other records are kept
 //   npm run bench -- --only gas                    only version 2's gas (about 2 minutes, plus a few to build the k = 4
 //                                                  checkpoint instance when missing: PTAU), merged likewise as `v2Gas`
+//   npm run bench -- --only queue                  only proving at scale (bench/queue.ts): a 32-step run with the in-process
+//                                                  pool and with 1 and 2 workers over a local redis-server, and the queue's
+//                                                  overhead per job (about 10 minutes), merged likewise as `queue`
 //   npm run bench -- --fresh                       compile and set up instances from scratch (in a scratch copy)
 //   npm run bench -- --runs N                      N proving runs (median reported; default 5)
 //   npm run bench -- --keep-scratch                keep build/bench-scratch/ afterwards
@@ -39,6 +42,7 @@ import {
 } from "./lib/circuits.js";
 import { breakdownFor } from "./lib/constraints.js";
 import { v2Circuits, v2Roles } from "./lib/v2.js";
+import { measureQueue } from "./queue.js";
 import { measureGas } from "./lib/gas.js";
 import { machineInfo } from "./lib/machine.js";
 import { gridPointsWithRatio, parameterRatio, parameterRatioGrid } from "./lib/params.js";
@@ -74,6 +78,8 @@ interface Options {
   onlyV2: boolean;
   /** --only gas: version 2's gas only, merged into the existing record */
   onlyGas: boolean;
+  /** --only queue: proving at scale (bench/queue.ts) only, merged into the existing record */
+  onlyQueue: boolean;
   circuits: BenchCircuit[];
   skipped: { name: string; reason: string }[];
 }
@@ -98,7 +104,8 @@ function parseOptions(args: readonly string[]): Options {
     else if (arg === "--no-gas") gas = false;
     else if (arg === "--only" || arg.startsWith("--only=")) {
       only = arg === "--only" ? args[++index] : arg.slice("--only=".length);
-      if (only !== "v2" && only !== "gas") throw new Error(`--only takes v2 or gas, not ${only}`);
+      if (only !== "v2" && only !== "gas" && only !== "queue")
+        throw new Error(`--only takes v2, gas or queue, not ${only}`);
     } else if (arg === "--runs" || arg.startsWith("--runs=")) {
       const value = arg === "--runs" ? args[++index] : arg.slice("--runs=".length);
       runs = Number(value);
@@ -114,8 +121,11 @@ function parseOptions(args: readonly string[]): Options {
     throw new Error("--only v2 names its circuits itself: no --quick, no names");
   if (onlyGas && args.length !== (args.includes("--only=gas") ? 1 : 2))
     throw new Error("--only gas takes no other option");
+  const onlyQueue = only === "queue";
+  if (onlyQueue && args.length !== (args.includes("--only=queue") ? 1 : 2))
+    throw new Error("--only queue takes no other option");
   let circuits: BenchCircuit[];
-  if (onlyGas) circuits = [];
+  if (onlyGas || onlyQueue) circuits = [];
   else if (onlyV2) circuits = v2Circuits().map(benchCircuit);
   else if (quick) {
     const step = defaultInstance();
@@ -151,7 +161,7 @@ function parseOptions(args: readonly string[]): Options {
         a.index - b.index,
     )
     .map(({ circuit }) => circuit);
-  return { fresh, runs, keepScratch, skipLarge, gas, onlyV2, onlyGas, circuits, skipped };
+  return { fresh, runs, keepScratch, skipLarge, gas, onlyV2, onlyGas, onlyQueue, circuits, skipped };
 }
 
 /** The command that reproduces this run, as one would type it at the repository's root (PTAU relative to it: no machine's absolute path). */
@@ -380,6 +390,20 @@ async function main(): Promise<void> {
   const started = performance.now();
   const options = parseOptions(args);
   const progress = stderrProgress("bench");
+  if (options.onlyQueue) {
+    if (!existsSync(RESULTS_FILE))
+      throw new Error(
+        `--only queue merges into ${path.relative(PROJECT_ROOT, RESULTS_FILE)}, which is missing: run npm run bench`,
+      );
+    const queue = await measureQueue(reproduceCommand(args), progress);
+    const results = readResults();
+    results.queue = queue;
+    write(results);
+    progress.done(
+      `merged proving at scale into ${path.relative(PROJECT_ROOT, RESULTS_FILE)} (queue) and rendered ${path.relative(PROJECT_ROOT, MARKDOWN_FILE)}`,
+    );
+    return;
+  }
   if (options.onlyGas) {
     if (!existsSync(RESULTS_FILE))
       throw new Error(

@@ -119,6 +119,46 @@ export interface BenchResults {
   v2?: V2Roles & {
     run: { generatedAt: string; command: string; durationSeconds: number; maxLoad1min: number } | null;
   };
+  /** proving at scale (bench/queue.ts, `--only queue`): absent until measured */
+  queue?: QueueBenchRecord;
+}
+
+/** One run of bench/queue.ts: the same 32-step run with one way of proving. */
+export interface QueueRunRecord {
+  /** "in-process pool of 1", "2 worker(s) over Redis" */
+  prover: string;
+  kind: "pool" | "redis";
+  /** proofs at once in the pool, or worker processes */
+  parallel: number;
+  /** prove-and-submit's own wall time (deployment on the in-process network included) */
+  wallSeconds: number;
+  proofs: number;
+  checkpointProofs: number;
+  /** witness + proof seconds of every proof, as each prover measured it */
+  provingSecondsSum: number;
+  checkpointProofSecondsMean: number;
+  transactions: number;
+  /** the submitter's wall time from sending each transaction to its receipt, summed */
+  submitSeconds: number;
+}
+
+export interface QueueBenchRecord extends MeasuredBy {
+  steps: number;
+  checkpointInstance: string;
+  cores: number;
+  loadAverage: { start: number[]; end: number[] };
+  runs: QueueRunRecord[];
+  overhead: {
+    jobs: number;
+    instance: string;
+    /** from enqueueing a job to its answer at the submitter, one job at a time to an idle worker */
+    queueRoundTripSeconds: number;
+    /** the worker's witness + proof time of those jobs */
+    workerProofSeconds: number;
+    /** the same proofs made in the bench's own process */
+    inProcessSeconds: number;
+    overheadPerJobSeconds: number;
+  };
 }
 
 /** When and by which command a gas record was measured. */
