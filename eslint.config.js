@@ -4,7 +4,7 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-const LAYERS = ["protocol", "node", "chain", "hardhat", "training", "cli"];
+const LAYERS = ["protocol", "node", "chain", "proving", "hardhat", "training", "cli"];
 
 /** A relative import of any file in one of `layers`. */
 const anyOf = (layers) => `^(\\.\\./)+(src/)?(${layers.join("|")})/`;
@@ -71,9 +71,10 @@ export default tseslint.config(
   layer(["src/protocol/**/*.ts"], { own: "protocol", may: [], browser: true }),
   layer(["src/node/**/*.ts"], { own: "node", may: ["protocol"] }),
   layer(["src/chain/**/*.ts"], { own: "chain", may: ["protocol"], browser: true }),
+  layer(["src/proving/**/*.ts"], { own: "proving", may: ["protocol", "node"] }),
   layer(["src/hardhat/**/*.ts"], { own: "hardhat", may: ["protocol", "node", "chain"] }),
-  layer(["src/training/**/*.ts"], { own: "training", may: ["protocol", "node", "chain"] }),
-  layer(["src/cli/**/*.ts"], { own: "cli", may: ["protocol", "node", "chain", "hardhat", "training"] }),
+  layer(["src/training/**/*.ts"], { own: "training", may: ["protocol", "node", "chain", "proving"] }),
+  layer(["src/cli/**/*.ts"], { own: "cli", may: ["protocol", "node", "chain", "proving", "hardhat", "training"] }),
   layer(["explorer/**/*.ts"], { own: "explorer", may: ["protocol", "chain"] }),
   layer(["deploy/**/*.ts"], { own: "deploy", may: ["protocol", "node", "chain"] }),
   layer(["scripts/**/*.ts", "bench/**/*.ts", "test/**/*.ts"], { own: "top", may: LAYERS }),

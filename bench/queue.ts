@@ -8,9 +8,15 @@ import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { exampleRunDocument } from "../src/cli/index.js";
-import { PROJECT_ROOT, defaultInstance, companionInstance, releaseProverThreads, type Progress } from "../src/node/index.js";
-import { artifactHashes, RedisProver, runProvingJob, type ProvingJob } from "../src/proving/index.js";
+import { exampleRunDocument, proveJob } from "../src/cli/index.js";
+import {
+  PROJECT_ROOT,
+  defaultInstance,
+  companionInstance,
+  releaseProverThreads,
+  type Progress,
+} from "../src/node/index.js";
+import { artifactHashes, RedisProver, type ProvingJob } from "../src/proving/index.js";
 import { TestRedis } from "../test/helpers/redis.js";
 import { HARDHAT_CLI } from "../test/helpers/processes.js";
 import type { QueueBenchRecord, QueueRunRecord } from "./lib/results.js";
@@ -46,11 +52,7 @@ function proofFiles(directory: string): { instance: string; provingSeconds: numb
 }
 
 /** One 32-step run with `prover` ("pool" or "redis") and `parallel` provers or workers. */
-async function measureRun(
-  prover: "pool" | "redis",
-  parallel: number,
-  progress: Progress,
-): Promise<QueueRunRecord> {
+async function measureRun(prover: "pool" | "redis", parallel: number, progress: Progress): Promise<QueueRunRecord> {
   const label = prover === "pool" ? `in-process pool of ${parallel}` : `${parallel} worker(s) over Redis`;
   const workDir = path.join(SCRATCH, `${prover}-${parallel}`);
   rmSync(workDir, { recursive: true, force: true });
@@ -75,7 +77,8 @@ async function measureRun(
     const started = performance.now();
     const finished = await runNode([HARDHAT_CLI, "run", "scripts/prove-and-submit.ts"], environment);
     const outerSeconds = (performance.now() - started) / 1000;
-    if (finished.code !== 0) throw new Error(`prove-and-submit with the ${label} failed:\n${finished.output.slice(-2000)}`);
+    if (finished.code !== 0)
+      throw new Error(`prove-and-submit with the ${label} failed:\n${finished.output.slice(-2000)}`);
     const wall = /Wall time (\d+\.\d+) s/.exec(finished.output);
     const submitted = /submitter: (\d+) transactions, (\d+\.\d+) s until their receipts/.exec(finished.output);
     const proofs = proofFiles(workDir);
@@ -128,7 +131,7 @@ async function measureOverhead(progress: Progress): Promise<QueueBenchRecord["ov
     progress.step(`queue: overhead per job, ${OVERHEAD_JOBS} run-start proofs through Redis and in this process`);
     // Warm both sides up (the worker's first proof loads snarkjs and the curve).
     await prover.prove(job(1000));
-    await runProvingJob(job(1001), "bench");
+    await proveJob(job(1001), "bench");
     const queued: number[] = [];
     const workerSeconds: number[] = [];
     const local: number[] = [];
@@ -138,7 +141,7 @@ async function measureOverhead(progress: Progress): Promise<QueueBenchRecord["ov
       queued.push((performance.now() - started) / 1000);
       workerSeconds.push(answer.metadata.witness_seconds + answer.metadata.proving_seconds);
       started = performance.now();
-      await runProvingJob(job(3000 + index), "bench");
+      await proveJob(job(3000 + index), "bench");
       local.push((performance.now() - started) / 1000);
     }
     const mean = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0) / values.length;

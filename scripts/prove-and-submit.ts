@@ -16,7 +16,7 @@ import { buildInstance, stderrProgress, releaseProverThreads } from "../src/node
 import { toHex32, verifierContractName } from "../src/protocol/index.js";
 import { assertVerifierCurrent, resolveRegistry } from "../src/hardhat/index.js";
 import { mergeProvenance } from "../src/chain/index.js";
-import { toFailure } from "../src/cli/index.js";
+import { proveJob, toFailure } from "../src/cli/index.js";
 import { InProcessPool, RedisProver, type Prover } from "../src/proving/index.js";
 import {
   formatCheckpointTable,
@@ -31,7 +31,7 @@ const started = performance.now();
 let prover: Prover | undefined;
 try {
   const config = loadRunConfig();
-  prover = config.queue === undefined ? new InProcessPool(config.provers) : new RedisProver(config.queue);
+  prover = config.queue === undefined ? new InProcessPool(config.provers, proveJob) : new RedisProver(config.queue);
   progress.step(`proofs are made by the ${prover.description}`);
   const instances = resolveRunInstances(config);
   const used = [instances.checkpoint, instances.start, instances.projection, instances.mergeBlock].filter(

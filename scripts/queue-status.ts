@@ -1,8 +1,7 @@
 // The proving queue on Redis, per run: jobs queued, active, done and failed, with a progress bar, and the
 // failed jobs' reasons.
 //   npm run queue:status -- --redis redis://HOST:PORT [--watch SECONDS]
-import { toFailure } from "../src/cli/index.js";
-import { parseCliArgs } from "../src/cli/args.js";
+import { parseCliArgs, toFailure } from "../src/cli/index.js";
 import { LoraLedgerError } from "../src/protocol/index.js";
 import { queueStatus, redactedUrl, type RunJobCounts } from "../src/proving/index.js";
 import { progressBar } from "../src/node/index.js";

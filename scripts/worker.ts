@@ -4,8 +4,7 @@
 //   npm run worker -- --redis redis://HOST:PORT [--concurrency 1] [--lock-seconds 30] [--name NAME]
 // A worker killed in the middle of a proof loses its lock after --lock-seconds; another worker takes the
 // job over. SIGINT / SIGTERM finish the proofs in hand and stop.
-import { toFailure } from "../src/cli/index.js";
-import { parseCliArgs } from "../src/cli/args.js";
+import { parseCliArgs, proveJob, toFailure } from "../src/cli/index.js";
 import { releaseProverThreads, stderrProgress } from "../src/node/index.js";
 import { LoraLedgerError } from "../src/protocol/index.js";
 import { redactedUrl, startProvingWorker, PROVING_QUEUE } from "../src/proving/index.js";
@@ -30,9 +29,13 @@ try {
   });
   const url = values.redis ?? process.env.LORA_QUEUE;
   if (url === undefined || url === "") {
-    throw new LoraLedgerError("missing_field", "worker: --redis redis://HOST:PORT is required (or LORA_QUEUE)", "--redis");
+    throw new LoraLedgerError(
+      "missing_field",
+      "worker: --redis redis://HOST:PORT is required (or LORA_QUEUE)",
+      "--redis",
+    );
   }
-  const worker = startProvingWorker(url, {
+  const worker = startProvingWorker(url, proveJob, {
     concurrency: positiveInteger("concurrency", values.concurrency, 1),
     lockSeconds: positiveInteger("lock-seconds", values["lock-seconds"], 30),
     ...(values.name === undefined ? {} : { name: values.name }),

@@ -13,6 +13,7 @@ import { mergeSection } from "./merge.js";
 import { methodSection } from "./method.js";
 import { parametersSection } from "./parameters.js";
 import { phasesSection } from "./phases.js";
+import { queueSection } from "./queue.js";
 import { v2Section, v2SummarySection } from "./v2.js";
 
 /** A section of the document: its blocks (none when the run has nothing for it). */
@@ -26,6 +27,7 @@ export const SECTIONS: readonly Section[] = [
   comparisonSection,
   mergeSection,
   v2Section,
+  queueSection,
   everyCircuitSection,
   parametersSection,
   phasesSection,

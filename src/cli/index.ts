@@ -10,3 +10,6 @@ export {
 export { verifyDocument } from "./commands/verify.js";
 export { exampleDocument, exampleMergeDocument } from "./commands/example.js";
 export { exampleRunDocument } from "./commands/exampleRun.js";
+// A proving job (src/proving) proven as `prove` does: what `npm run worker` and the in-process pool run.
+export { proveJob } from "./proveJob.js";
+export { parseCliArgs } from "./args.js";

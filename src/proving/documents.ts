@@ -4,9 +4,11 @@
  * written in the "fixed" encoding (exact integers), so nothing is rounded on the way to the worker, and a
  * checkpoint carries only its k batches with their Merkle siblings, not the whole dataset, to keep jobs small.
  */
+import { getAddress } from "ethers";
 import {
-  mergeBlockInput,
-  projectionBlockInput,
+  TEMPLATES,
+  type mergeBlockInput,
+  type projectionBlockInput,
   type ActivatedExample,
   type Adapter,
   type CheckpointShape,
@@ -16,17 +18,38 @@ import {
   type RunStartStatement,
   type setUpRun,
 } from "../protocol/index.js";
-import { addressOf, encodeEntry } from "../cli/commands/values.js";
-import { normalizedPublicStatement } from "../cli/commands/runStatements.js";
-
 const ENCODING = "fixed";
 type RunSetup = ReturnType<typeof setUpRun>;
 type Written = number | string;
 
-const matrixOf = (m: Matrix, scaleBits: number): Written[][] =>
-  m.map((row) => row.map((value) => encodeEntry(value, scaleBits, ENCODING)));
-const vectorOf = (v: readonly bigint[], scaleBits: number): Written[] =>
-  v.map((value) => encodeEntry(value, scaleBits, ENCODING));
+/** A fixed-point integer as `prove` reads it with encoding "fixed": a JSON number when it is safe, else a decimal string. */
+function fixed(value: bigint): Written {
+  return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+}
+
+const addressOf = (value: bigint): string => getAddress(`0x${value.toString(16).padStart(40, "0")}`);
+
+type PublicTemplate = "LoraRunStart" | "BaseProjectionBlock" | "LoraMergeBlock";
+
+/**
+ * A statement of public inputs only, as `prove` reads it: snake_case names (lr is learning_rate) and
+ * decimal strings, which its schemas take for field elements, integers and fixed-point hyperparameters alike.
+ */
+function publicStatement(template: PublicTemplate, statement: object): Record<string, string> {
+  const values = new Map<string, unknown>(Object.entries(statement));
+  return Object.fromEntries(
+    TEMPLATES[template].publicInputs.map((input: string) => {
+      const value = values.get(input);
+      if (typeof value !== "bigint") throw new Error(`the ${template} statement has no ${input}`);
+      const name = input === "lr" ? "learning_rate" : input.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+      return [name, value.toString()];
+    }),
+  );
+}
+
+// Fixed-point values are written as their integers: the scale is the instance's, which `prove` knows.
+const matrixOf = (m: Matrix): Written[][] => m.map((row) => row.map(fixed));
+const vectorOf = (v: readonly bigint[]): Written[] => v.map(fixed);
 
 /** A checkpoint of k steps from `before` (the exact reference's `made`), with its batches and siblings. */
 export function checkpointDocument(
@@ -42,9 +65,9 @@ export function checkpointDocument(
   if (after === undefined) throw new Error("a checkpoint has its adapter after its k steps");
   const { statement } = made;
   const example = (e: ActivatedExample) => ({
-    x: vectorOf(e.x, shape.F),
-    t: vectorOf(e.t, shape.F),
-    z: vectorOf(e.z, shape.F + shape.FW),
+    x: vectorOf(e.x),
+    t: vectorOf(e.t),
+    z: vectorOf(e.z),
   });
   return {
     instance: instance.name,
@@ -59,15 +82,15 @@ export function checkpointDocument(
       base_root: setup.config.baseRoot.toString(),
       dataset_root: setup.config.datasetRoot.toString(),
       projection_id: setup.config.projection.toString(),
-      alpha: encodeEntry(setup.config.alpha, shape.F, ENCODING),
-      learning_rate: encodeEntry(setup.config.lr, shape.F, ENCODING),
+      alpha: fixed(setup.config.alpha),
+      learning_rate: fixed(setup.config.lr),
       dataset_size: Number(setup.commitment.size),
     },
     witness: {
-      adapter_a: matrixOf(before.a, shape.F),
-      adapter_b: matrixOf(before.b, shape.F),
-      adapter_a_after: matrixOf(after.a, shape.F),
-      adapter_b_after: matrixOf(after.b, shape.F),
+      adapter_a: matrixOf(before.a),
+      adapter_b: matrixOf(before.b),
+      adapter_a_after: matrixOf(after.a),
+      adapter_b_after: matrixOf(after.b),
       projection_w: setup.projection.w.map(String),
       batches: made.witness.batches.map((batch) =>
         batch.examples.map((e, j) => ({
@@ -85,7 +108,7 @@ export function runStartDocument(instance: CircuitInstance, statement: RunStartS
   return {
     instance: instance.name,
     encoding: ENCODING,
-    statement: normalizedPublicStatement("LoraRunStart", statement, instance, ENCODING),
+    statement: publicStatement("LoraRunStart", statement),
   };
 }
 
@@ -98,8 +121,8 @@ export function projectionBlockDocument(
   return {
     instance: instance.name,
     encoding: ENCODING,
-    statement: normalizedPublicStatement("BaseProjectionBlock", input.statement, instance, ENCODING),
-    witness: { base_weights: matrixOf(w0, instance.params.FW) },
+    statement: publicStatement("BaseProjectionBlock", input.statement),
+    witness: { base_weights: matrixOf(w0) },
   };
 }
 
@@ -110,15 +133,14 @@ export function mergeBlockDocument(
   w0: Matrix,
   head: Adapter,
 ): Record<string, unknown> {
-  const shape = instance.params;
   return {
     instance: instance.name,
     encoding: ENCODING,
-    statement: normalizedPublicStatement("LoraMergeBlock", input.statement, instance, ENCODING),
+    statement: publicStatement("LoraMergeBlock", input.statement),
     witness: {
-      base_weights: matrixOf(w0, shape.FW),
-      adapter_a: matrixOf(head.a, shape.F),
-      adapter_b: matrixOf(head.b, shape.F),
+      base_weights: matrixOf(w0),
+      adapter_a: matrixOf(head.a),
+      adapter_b: matrixOf(head.b),
     },
   };
 }

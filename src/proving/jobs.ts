@@ -4,10 +4,9 @@
  * engine that can carry JSON can carry the work, and a job can be replayed with `npm run prove`.
  */
 import { createHash } from "node:crypto";
-import { ERROR_CODES, LoraLedgerError, type ErrorCode } from "../protocol/index.js";
-import { noProgress, type Progress } from "../node/index.js";
-import { proveDocument, type RunProveAnswer } from "../cli/commands/prove/index.js";
-import { checkArtifacts, type ArtifactHashes } from "./artifacts.js";
+import { ERROR_CODES, LoraLedgerError, type ErrorCode, type Groth16Proof } from "../protocol/index.js";
+import type { Progress } from "../node/index.js";
+import type { ArtifactHashes } from "./artifacts.js";
 
 /** What a job proves: a checkpoint (or a single step), a run's start, or a block of the projection or the merge. */
 export const PROVING_JOB_KINDS = ["step", "checkpoint", "run-start", "projection-block", "merge-block"] as const;
@@ -27,8 +26,18 @@ export interface ProvingJob {
   label: string;
 }
 
-/** The `prove` answer of a version-2 statement (a single step's answer has the same proof fields). */
-export type ProvingResult = RunProveAnswer;
+/** The `prove` answer (src/cli's RunProveAnswer): what the submitter reads of it. */
+export interface ProvingResult {
+  proof: Groth16Proof;
+  public_signals: string[];
+  metadata: { witness_seconds: number; proving_seconds: number };
+}
+
+/**
+ * Proves one job where it runs: checks the artifacts' hashes, then the `prove` command's checks and proof
+ * (src/cli's proveJob; the queue and the pool take it as a parameter, being below the commands).
+ */
+export type ProvingExecutor = (job: ProvingJob, where: string, progress: Progress) => Promise<ProvingResult>;
 
 /** Runs jobs somewhere: in this process, or on workers behind a queue. */
 export interface Prover {
@@ -45,23 +54,6 @@ export interface Prover {
 export function provingJobId(job: Pick<ProvingJob, "instance" | "document">): string {
   const digest = createHash("sha256").update(JSON.stringify(job.document)).digest("hex").slice(0, 24);
   return `${job.instance}.${digest}`;
-}
-
-/** Proves a job here: the artifacts' hashes first, then the `prove` command's checks and proof. */
-export async function runProvingJob(
-  job: ProvingJob,
-  where: string,
-  progress: Progress = noProgress,
-): Promise<ProvingResult> {
-  if (job.document.instance !== job.instance) {
-    throw new LoraLedgerError(
-      "statement_mismatch",
-      `the job names instance ${job.instance} but its document names ${String(job.document.instance)}`,
-      "instance",
-    );
-  }
-  checkArtifacts(job.instance, job.artifacts, where);
-  return (await proveDocument(job.document, progress)) as ProvingResult;
 }
 
 /** How a failed job's reason carries the `prove` error class across the queue: "[code] message". */

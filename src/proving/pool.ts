@@ -4,30 +4,27 @@
  * single-threaded parts (witness, FFT set-up) with another's threaded ones; bench `queue` measures it.
  */
 import { noProgress, type Progress } from "../node/index.js";
-import { runProvingJob, type Prover, type ProvingJob, type ProvingResult } from "./jobs.js";
+import type { Prover, ProvingExecutor, ProvingJob, ProvingResult } from "./jobs.js";
 
-export class InProcessPool implements Prover {
-  readonly description: string;
+/** Runs tasks at most `size` at a time, in the order they came; after close(), tasks not started fail. */
+export class ConcurrencyLimit {
   private readonly size: number;
   private running = 0;
   private readonly waiting: (() => void)[] = [];
-  private readonly progress: Progress;
   private closed = false;
 
-  constructor(size = 1, progress: Progress = noProgress) {
-    if (!Number.isInteger(size) || size < 1) throw new Error(`an in-process pool needs 1 or more provers, not ${size}`);
+  constructor(size: number) {
+    if (!Number.isInteger(size) || size < 1) throw new Error(`a pool needs 1 or more slots, not ${size}`);
     this.size = size;
-    this.progress = progress;
-    this.description = `in-process pool of ${size}`;
   }
 
-  async prove(job: ProvingJob): Promise<ProvingResult> {
-    // A slot is handed from the finishing job to the next waiting one, in the order they came.
+  async run<T>(what: string, task: () => Promise<T>): Promise<T> {
+    // A slot is handed from the finishing task to the next waiting one.
     if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.running++;
     try {
-      if (this.closed) throw new Error(`${job.label}: the in-process pool was closed before the proof started`);
-      return await runProvingJob(job, "this process", this.progress);
+      if (this.closed) throw new Error(`${what}: the pool was closed before it started`);
+      return await task();
     } finally {
       const next = this.waiting.shift();
       if (next === undefined) this.running--;
@@ -35,12 +32,35 @@ export class InProcessPool implements Prover {
     }
   }
 
-  /** Jobs not started yet fail; the proofs' threads belong to snarkjs (releaseProverThreads). */
-  async close(): Promise<void> {
+  close(): void {
     this.closed = true;
     for (const next of this.waiting.splice(0)) {
       this.running++;
       next();
     }
+  }
+}
+
+export class InProcessPool implements Prover {
+  readonly description: string;
+  private readonly limit: ConcurrencyLimit;
+  private readonly execute: ProvingExecutor;
+  private readonly progress: Progress;
+
+  constructor(size: number, execute: ProvingExecutor, progress: Progress = noProgress) {
+    this.limit = new ConcurrencyLimit(size);
+    this.execute = execute;
+    this.progress = progress;
+    this.description = `in-process pool of ${size}`;
+  }
+
+  prove(job: ProvingJob): Promise<ProvingResult> {
+    return this.limit.run(job.label, () => this.execute(job, "this process", this.progress));
+  }
+
+  /** Jobs not started yet fail; the proofs' threads belong to snarkjs (releaseProverThreads). */
+  close(): Promise<void> {
+    this.limit.close();
+    return Promise.resolve();
   }
 }

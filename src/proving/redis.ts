@@ -13,8 +13,8 @@ import {
   errorFromReason,
   failureReason,
   provingJobId,
-  runProvingJob,
   type Prover,
+  type ProvingExecutor,
   type ProvingJob,
   type ProvingResult,
 } from "./jobs.js";
@@ -129,7 +129,7 @@ export class RedisProver implements Prover {
         const job = await Job.fromId<ProvingJob, ProvingResult>(this.queue, jobId);
         if (job === undefined) return;
         if (state === "completed") this.settle(jobId, () => waiter.resolve(job.returnvalue));
-        else if (state === "failed") this.settle(jobId, () => waiter.reject(errorFromReason(job.failedReason, waiter.label)));
+        else this.settle(jobId, () => waiter.reject(errorFromReason(job.failedReason, waiter.label)));
       } catch {
         // Redis is unreachable: the next poll tries again.
       } finally {
@@ -169,7 +169,11 @@ export interface WorkerOptions {
  * logic and answers with its answer. A failure with a `prove` error class (bad input, other artifacts) is
  * unrecoverable: the job fails once, loudly, and is not retried.
  */
-export function startProvingWorker(url: string, options: WorkerOptions = {}): Worker<ProvingJob, ProvingResult> {
+export function startProvingWorker(
+  url: string,
+  execute: ProvingExecutor,
+  options: WorkerOptions = {},
+): Worker<ProvingJob, ProvingResult> {
   const name = options.name ?? `${os.hostname()}:${process.pid}`;
   const progress = options.progress ?? noProgress;
   const lockMs = (options.lockSeconds ?? 30) * 1000;
@@ -177,9 +181,11 @@ export function startProvingWorker(url: string, options: WorkerOptions = {}): Wo
     PROVING_QUEUE,
     async (job) => {
       const { data } = job;
-      progress.step(`${data.run}: ${data.label} (${data.instance}, job ${job.id ?? "?"}, attempt ${job.attemptsMade + 1})`);
+      progress.step(
+        `${data.run}: ${data.label} (${data.instance}, job ${job.id ?? "?"}, attempt ${job.attemptsMade + 1})`,
+      );
       try {
-        const answer = await runProvingJob(data, `worker ${name}`);
+        const answer = await execute(data, `worker ${name}`, noProgress);
         progress.step(
           `${data.run}: ${data.label} proven in ${answer.metadata.proving_seconds.toFixed(2)} s (witness ${answer.metadata.witness_seconds.toFixed(2)} s)`,
         );
@@ -205,8 +211,7 @@ export function startProvingWorker(url: string, options: WorkerOptions = {}): Wo
   return worker;
 }
 
-const STATES = ["waiting", "active", "completed", "failed"] as const;
-export type CountedState = (typeof STATES)[number];
+export type CountedState = "waiting" | "active" | "completed" | "failed";
 
 export interface RunJobCounts {
   run: string;
@@ -229,8 +234,6 @@ export async function queueStatus(url: string): Promise<RunJobCounts[]> {
     ];
     for (const [state, types] of groups) {
       for (const job of await queue.getJobs(types)) {
-        // A job removed between the listing and the read is skipped.
-        if (job === undefined || job === null) continue;
         const run = job.data.run;
         let entry = byRun.get(run);
         if (entry === undefined) {

@@ -4,6 +4,8 @@ import { ZeroAddress, type ContractTransactionReceipt, type Signer } from "ether
 import {
   checkpointShapeOf,
   adapterCommitment,
+  buildCheckpointCircuitInput,
+  decimalRecord,
   canonicalInit,
   checkpointMeanLoss,
   checkpointPublicSignals,
@@ -27,16 +29,17 @@ import {
 } from "../protocol/index.js";
 import type { LoraLedgerRegistryV2 } from "../../types/ethers-contracts/index.js";
 import { checkpointSubmission, circuitIdOf, registryProof, startedRunId } from "../chain/index.js";
-import { readJsonIfExists, writeJsonAtomic, type Progress } from "../node/index.js";
+import { proveWithInstance, readJsonIfExists, writeJsonAtomic, type Progress } from "../node/index.js";
 import {
   artifactHashes,
   checkpointDocument,
-  InProcessPool,
+  ConcurrencyLimit,
   mergeBlockDocument,
   projectionBlockDocument,
   runStartDocument,
   type Prover,
   type ProvingJobKind,
+  type ProvingResult,
 } from "../proving/index.js";
 import type { RunConfig } from "./config.js";
 import type { RunInstances } from "./instances.js";
@@ -117,8 +120,9 @@ export interface TrainingSessionOptions {
   config: RunConfig;
   progress: Progress;
   /**
-   * where the proofs are made: an in-process pool, or workers behind a queue (src/proving); default: an
-   * in-process pool of config.provers
+   * where the proofs are made: an in-process pool, or workers behind a queue (src/proving); programs pass
+   * one that proves jobs with the `prove` command (src/cli's proveJob). Default: config.provers proofs at
+   * once in this process, straight from the circuit inputs (no documents: this layer is below the commands).
    */
   prover?: Prover;
 }
@@ -132,6 +136,8 @@ interface ProofRequest {
   publicSignals: readonly bigint[];
   /** the `prove` document, built only when no earlier attempt's file has the proof */
   document: () => Record<string, unknown>;
+  /** the circuit input, for the default prover (built only when it proves) */
+  circuitInput: () => Record<string, unknown>;
 }
 
 /** The step count a run trains to: `steps` rounded up to whole checkpoints of k steps. */
@@ -169,7 +175,9 @@ export class TrainingSession {
   /** the step count the run trains to: config.steps rounded up to whole checkpoints */
   readonly targetSteps: bigint;
   private readonly options: TrainingSessionOptions;
-  private readonly prover: Prover;
+  private readonly prover: Prover | undefined;
+  /** the default prover: config.provers proofs at once in this process */
+  private readonly local: ConcurrencyLimit;
   /** the transactions this session sent and the wall time until their receipts (the submitter's share of a run) */
   readonly submissions = { transactions: 0, seconds: 0 };
   /** the adapter after the run's last verified checkpoint that train() reached, and its step count */
@@ -185,7 +193,8 @@ export class TrainingSession {
       );
     }
     this.options = options;
-    this.prover = options.prover ?? new InProcessPool(config.provers);
+    this.prover = options.prover;
+    this.local = new ConcurrencyLimit(config.provers);
     this.shape = checkpointShapeOf(instances.checkpoint);
     this.setup = setUpRun({ shape: this.shape, w0: task.w0, dataset: task.dataset, alpha: task.alpha, lr: task.lr });
     this.seed = BigInt(config.seed);
@@ -237,31 +246,40 @@ export class TrainingSession {
     if (cached?.instance === instance.name && JSON.stringify(cached.publicSignals) === JSON.stringify(expected)) {
       return Promise.resolve({ proof: cached.proof, provingSeconds: undefined });
     }
-    const proven = this.prover
-      .prove({
-        kind: request.kind,
+    const asked: Promise<ProvingResult> =
+      this.prover === undefined
+        ? this.local.run(label, async () => {
+            const proven = await proveWithInstance(instance.name, request.circuitInput());
+            return {
+              proof: proven.proof,
+              public_signals: proven.publicSignals,
+              metadata: { witness_seconds: proven.witnessSeconds, proving_seconds: proven.provingSeconds },
+            };
+          })
+        : this.prover.prove({
+            kind: request.kind,
+            instance: instance.name,
+            document: request.document(),
+            artifacts: artifactHashes(instance.name),
+            run: this.jobGroup(group),
+            label,
+          });
+    const proven = asked.then((answer): Proven => {
+      if (JSON.stringify(answer.public_signals) !== JSON.stringify(expected)) {
+        throw new Error(`${label}: the proof's public signals are not the statement's (${instance.name})`);
+      }
+      const { proving_seconds: provingSeconds, witness_seconds: witnessSeconds } = answer.metadata;
+      const file: ProofFile = {
         instance: instance.name,
-        document: request.document(),
-        artifacts: artifactHashes(instance.name),
-        run: this.jobGroup(group),
-        label,
-      })
-      .then((answer): Proven => {
-        if (JSON.stringify(answer.public_signals) !== JSON.stringify(expected)) {
-          throw new Error(`${label}: the proof's public signals are not the statement's (${instance.name})`);
-        }
-        const { proving_seconds: provingSeconds, witness_seconds: witnessSeconds } = answer.metadata;
-        const file: ProofFile = {
-          instance: instance.name,
-          publicSignals: answer.public_signals,
-          proof: answer.proof,
-          provingSeconds,
-          witnessSeconds,
-        };
-        writeJsonAtomic(fileName, file);
-        progress.step(`${label}: proof in ${provingSeconds.toFixed(2)} s (witness ${witnessSeconds.toFixed(2)} s)`);
-        return { proof: answer.proof, provingSeconds };
-      });
+        publicSignals: answer.public_signals,
+        proof: answer.proof,
+        provingSeconds,
+        witnessSeconds,
+      };
+      writeJsonAtomic(fileName, file);
+      progress.step(`${label}: proof in ${provingSeconds.toFixed(2)} s (witness ${witnessSeconds.toFixed(2)} s)`);
+      return { proof: answer.proof, provingSeconds };
+    });
     proven.catch(() => {});
     return proven;
   }
@@ -270,7 +288,8 @@ export class TrainingSession {
   private requestProofs(group: string, requests: readonly ProofRequest[]): Promise<Proven>[] {
     const proofs = requests.map((request) => this.requestProof(group, request));
     const { progress } = this.options;
-    if (requests.length > 0) progress.step(`${group}: ${requests.length} proof(s) asked of the ${this.prover.description}`);
+    const where = this.prover?.description ?? `this process (${this.options.config.provers} at once)`;
+    if (requests.length > 0) progress.step(`${group}: ${requests.length} proof(s) asked of ${where}`);
     return proofs;
   }
 
@@ -342,6 +361,7 @@ export class TrainingSession {
         instance: instances.projection,
         publicSignals: orderedPublicSignals("BaseProjectionBlock", input.statement),
         document: () => projectionBlockDocument(instances.projection, input, task.w0),
+        circuitInput: () => input.circuitInput,
       })),
     );
     // Submitted in order as the proofs arrive: the chain accepts block b only after block b - 1.
@@ -401,6 +421,7 @@ export class TrainingSession {
         instance: instances.start,
         publicSignals: orderedPublicSignals("LoraRunStart", statement),
         document: () => runStartDocument(instances.start, statement),
+        circuitInput: () => decimalRecord(statement),
       },
     ]);
     const proven = await (start as Promise<Proven>);
@@ -502,6 +523,7 @@ export class TrainingSession {
         publicSignals: checkpointPublicSignals(made.statement),
         document: () =>
           checkpointDocument(instances.checkpoint, this.shape, this.setup, before, made, firstStep, submitter),
+        circuitInput: () => buildCheckpointCircuitInput(made.statement, made.witness),
       });
     }
     const proofs = this.requestProofs(`run ${runId}`, requests);
@@ -612,6 +634,7 @@ export class TrainingSession {
         instance: mergeInstance,
         publicSignals: orderedPublicSignals("LoraMergeBlock", input.statement),
         document: () => mergeBlockDocument(mergeInstance, input, task.w0, head),
+        circuitInput: () => input.circuitInput,
       })),
     );
     for (const [i, input] of inputs.entries()) {

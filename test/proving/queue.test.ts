@@ -9,7 +9,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { Job, Queue, type Worker } from "bullmq";
 import { JsonRpcProvider } from "ethers";
-import { exampleRunDocument } from "../../src/cli/index.js";
+import { exampleRunDocument, proveJob } from "../../src/cli/index.js";
 import { recordedRegistryAddress } from "../../src/hardhat/index.js";
 import { PROJECT_ROOT, defaultInstance } from "../../src/node/index.js";
 import { LoraLedgerError } from "../../src/protocol/index.js";
@@ -41,8 +41,8 @@ interface Background {
 function background(args: readonly string[], environment: NodeJS.ProcessEnv): Background {
   const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env: environment, stdio: "pipe" });
   let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
   return { child, output: () => output, exited };
 }
@@ -78,7 +78,7 @@ describe("proving queue on a real redis-server", function () {
   });
 
   after(async function () {
-    await redis?.dispose();
+    await redis.dispose();
   });
 
   describe("jobs that must not be retried", function () {
@@ -87,7 +87,7 @@ describe("proving queue on a real redis-server", function () {
     let queue: Queue | undefined;
 
     before(async function () {
-      worker = startProvingWorker(redis.url, { name: "test-worker" });
+      worker = startProvingWorker(redis.url, proveJob, { name: "test-worker" });
       await worker.waitUntilReady();
       prover = new RedisProver(redis.url, { pollMs: 200 });
       queue = new Queue(PROVING_QUEUE, { connection: redisConnection(redis.url) });
