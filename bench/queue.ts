@@ -53,7 +53,8 @@ function proofFiles(directory: string): { instance: string; provingSeconds: numb
 
 /** One 32-step run with `prover` ("pool" or "redis") and `parallel` provers or workers. */
 async function measureRun(prover: "pool" | "redis", parallel: number, progress: Progress): Promise<QueueRunRecord> {
-  const label = prover === "pool" ? `in-process pool of ${parallel}` : `${parallel} worker(s) over Redis`;
+  const label =
+    prover === "pool" ? `in-process pool of ${parallel}` : `${parallel} worker${parallel === 1 ? "" : "s"} over Redis`;
   const workDir = path.join(SCRATCH, `${prover}-${parallel}`);
   rmSync(workDir, { recursive: true, force: true });
   const environment: NodeJS.ProcessEnv = { ...process.env, LORA_STEPS: String(STEPS), LORA_WORK_DIR: workDir };

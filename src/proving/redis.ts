@@ -72,6 +72,8 @@ export class RedisProver implements Prover {
   private readonly queue: Queue<ProvingJob, ProvingResult>;
   private readonly events: QueueEvents;
   private readonly waiters = new Map<string, Waiter>();
+  /** the answer of each job asked for and not settled yet: the same statement asked twice is one job */
+  private readonly asked = new Map<string, Promise<ProvingResult>>();
   private readonly poll: NodeJS.Timeout;
   /** job id → when this submitter enqueued it and when it saw the result (the queue's overhead) */
   readonly timings = new Map<string, { enqueued: number; answered?: number }>();
@@ -92,11 +94,26 @@ export class RedisProver implements Prover {
     }, options.pollMs ?? 1000);
   }
 
-  async prove(job: ProvingJob): Promise<ProvingResult> {
+  prove(job: ProvingJob): Promise<ProvingResult> {
     const jobId = provingJobId(job);
+    const pending = this.asked.get(jobId);
+    if (pending !== undefined) return pending;
     const result = new Promise<ProvingResult>((resolve, reject) => {
       this.waiters.set(jobId, { label: job.label, resolve, reject, checking: false });
     });
+    this.asked.set(jobId, result);
+    const settled = (): void => void this.asked.delete(jobId);
+    result.then(settled, settled);
+    this.enqueue(jobId, job).catch((error: unknown) => {
+      const waiter = this.waiters.get(jobId);
+      if (waiter !== undefined)
+        this.settle(jobId, () => waiter.reject(error instanceof Error ? error : new Error(String(error))));
+    });
+    return result;
+  }
+
+  /** Adds the job unless Redis has it: a finished one answers at once, a failed one gets a new attempt. */
+  private async enqueue(jobId: string, job: ProvingJob): Promise<void> {
     this.timings.set(jobId, { enqueued: performance.now() });
     // The same statement is the same job id: a submitter restarted after a kill finds its job, finished or not.
     const existing = await Job.fromId<ProvingJob, ProvingResult>(this.queue, jobId);
@@ -113,7 +130,6 @@ export class RedisProver implements Prover {
       });
     }
     this.check(jobId);
-    return result;
   }
 
   /** Settles the job's promise when the job is finished (one check at a time per job). */
