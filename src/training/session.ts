@@ -182,7 +182,15 @@ export class TrainingSession {
     return path.resolve(config.workDir, `chain-${chainId}`, (registry.target as string).toLowerCase());
   }
 
-  private runDirectory(runId: bigint): string {
+  /** The adapter after run `runId`'s last verified checkpoint, and its step count (after train(runId)). */
+  trainedAdapter(runId: bigint): { steps: bigint; adapter: Adapter } {
+    const trained = this.trained;
+    if (trained?.runId !== runId) throw new Error(`trainedAdapter(${runId}) needs train(${runId}) first`);
+    return { steps: trained.steps, adapter: trained.adapter };
+  }
+
+  /** The run's folder: its proofs, and the files a trainer takes home (src/training/takeHome.ts). */
+  runDirectory(runId: bigint): string {
     return path.join(this.registryDirectory(), `run-${runId}`);
   }
 

@@ -347,6 +347,48 @@ describe("commands: example, prove, verify", function () {
     });
   });
 
+  describe("usage: --help, npm's banner, and a failure earlier in the pipeline", function () {
+    it("--help and -h print the command's options on stdout and exit 0, whatever else is given", async function () {
+      for (const [command, flag] of [
+        ["example", "--help"],
+        ["prove", "-h"],
+        ["verify", "--help"],
+      ] as const) {
+        {
+          const result = await run(command, "", [flag, "--bogus"]);
+          expect(result.code, `${command} ${flag}: ${result.stderr}`).to.equal(0);
+          expect(result.stdout).to.match(new RegExp(`^Usage: npm run -s ${command} `));
+          expect(result.stdout).to.match(/-h, --help +this text/);
+        }
+      }
+      const prove = await run("prove", "", ["--bogus"]);
+      expect(prove.stderr).to.match(/Unknown option '--bogus' \(`npm run -s prove -- --help` lists the options\)/);
+    });
+
+    it("stdin that starts with npm's banner (npm run without -s) is exit 2 saying to use npm run -s", async function () {
+      const banner = `\n> lora-ledger@0.1.0 example\n> tsx src/cli/bin/example.ts\n\n${JSON.stringify(step)}`;
+      expectError(await run("prove", banner, ["--quiet"]), 2, "malformed_json", null, /npm's banner .*`npm run -s`/);
+    });
+
+    it("prove and verify pass on the error of the command before them, with its class and exit code", async function () {
+      const failedExample = await run("example", undefined, ["--step", "-1"]);
+      expect(failedExample.code).to.equal(5);
+      const proveAfter = await run("prove", failedExample.stdout, ["--quiet"]);
+      expectError(
+        proveAfter,
+        5,
+        "out_of_range",
+        "--step",
+        /the command before prove in the pipeline failed .*--step -1/,
+      );
+      const verifyAfter = await run("verify", proveAfter.stdout, ["--quiet"]);
+      expect(verifyAfter.code).to.equal(5);
+      expect(json<{ valid: boolean; error: { message: string } }>(verifyAfter.stdout).error.message).to.match(
+        /the command before verify in the pipeline failed \(out_of_range\): the command before prove/,
+      );
+    });
+  });
+
   describe("prove: each error class has its exit code and names the field", function () {
     it("malformed JSON: exit 2", async function () {
       expectError(
