@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { FIELD_MODULUS } from "../../src/protocol/index.js";
+import { FIELD_MODULUS, toHex32 } from "../../src/protocol/index.js";
 import { PROJECT_ROOT, defaultInstance, instanceArtifacts, mergeInstanceFor } from "../../src/node/index.js";
 import { exampleDocument, proveDocument, toFailure, verifyDocument } from "../../src/cli/index.js";
 
@@ -251,7 +251,9 @@ describe("commands: example, prove, verify", function () {
       expect(answer.instance).to.equal(instance.name);
       expect(answer.statement.base_root).to.equal(step.statement.base_root);
       expect(answer.public_signals).to.have.length(7);
-      expect(answer.public_signals[0]).to.equal(step.statement.base_root);
+      // public_signals are snarkjs's decimal strings; statements write commitments in 0x-hex
+      expect(answer.public_signals[0]).to.equal(BigInt(String(step.statement.base_root)).toString());
+      expect(step.statement.base_root).to.match(/^0x[0-9a-f]{64}$/);
       expect(answer.public_signals[5]).to.equal("3");
       expect(BigInt(answer.public_signals[6] ?? "0")).to.equal(BigInt(String(step.statement.submitter)));
       expect(answer.calldata.input).to.deep.equal(answer.public_signals);
@@ -486,7 +488,7 @@ describe("commands: example, prove, verify", function () {
         "statement_mismatch",
         "statement.base_root",
         new RegExp(
-          `statement\\.base_root is not the commitment of witness\\.base_weights: expected ${String(step.statement.base_root)} .*given ${given}`,
+          `statement\\.base_root is not the commitment of witness\\.base_weights: expected ${String(step.statement.base_root)} .*given ${toHex32(BigInt(given))}`,
         ),
       );
     });
@@ -842,12 +844,11 @@ describe("commands: example, prove, verify", function () {
       mergeProved = answer;
       expect(answer.instance).to.equal(mergeInstance?.name);
       expect(answer.statement.merged_root).to.equal(expectedRoot);
-      expect(answer.public_signals).to.deep.equal([
-        merge.statement.base_root,
-        merge.statement.adapter,
-        merge.statement.hparams_hash,
-        expectedRoot,
-      ]);
+      expect(answer.public_signals).to.deep.equal(
+        [merge.statement.base_root, merge.statement.adapter, merge.statement.hparams_hash, expectedRoot].map((value) =>
+          BigInt(String(value)).toString(),
+        ),
+      );
       expect(answer.public_inputs).to.deep.equal({
         base_root: merge.statement.base_root,
         adapter: merge.statement.adapter,
