@@ -205,7 +205,7 @@ describe("commands on protocol v2: checkpoint, run start, projection block, merg
         expect(result.instance).to.equal(document.instance);
         expect(result.calldata.input).to.deep.equal(result.public_signals);
         // the same values: named ones for people (commitments in 0x-hex), public_signals for snarkjs (decimal)
-        expect(Object.values(result.public_inputs).map((value) => BigInt(String(value)).toString())).to.deep.equal(
+        expect(Object.values(result.public_inputs).map((value) => BigInt(value).toString())).to.deep.equal(
           result.public_signals,
         );
         expect(result.metadata.proof_size_bytes).to.equal(256);
