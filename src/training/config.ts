@@ -183,12 +183,12 @@ function parseEnvironmentValue(variable: string, raw: string, kind: Kind): unkno
   if (kind === "boolean") {
     if (["1", "true", "yes"].includes(raw.toLowerCase())) return true;
     if (["0", "false", "no", ""].includes(raw.toLowerCase())) return false;
-    throw new LoraLedgerError("missing_field", `${variable}: expected true or false, got "${raw}"`, variable);
+    throw new LoraLedgerError("usage", `${variable}: expected true or false, got "${raw}"`, variable);
   }
   const value = Number(raw);
   if (raw.trim() === "" || !Number.isFinite(value) || (kind === "integer" && !Number.isInteger(value))) {
     throw new LoraLedgerError(
-      "missing_field",
+      "usage",
       `${variable}: expected ${kind === "integer" ? "an integer" : "a number"}, got "${raw}"`,
       variable,
     );
@@ -206,7 +206,7 @@ export function loadRunConfig(environment: NodeJS.ProcessEnv = process.env): Run
       fromFile = JSON.parse(readFileSync(configFile, "utf8")) as Record<string, unknown>;
     } catch (error) {
       throw new LoraLedgerError(
-        "malformed_json",
+        "usage",
         `LORA_LEDGER_CONFIG=${configFile}: ${(error as Error).message}`,
         "LORA_LEDGER_CONFIG",
       );
@@ -228,7 +228,7 @@ export function loadRunConfig(environment: NodeJS.ProcessEnv = process.env): Run
       return `${where}: ${issue.message}`;
     });
     throw new LoraLedgerError(
-      "missing_field",
+      "usage",
       `invalid run configuration: ${problems.join("; ")}`,
       String(parsed.error.issues[0]?.path[0] ?? ""),
     );

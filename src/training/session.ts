@@ -152,7 +152,7 @@ export class TrainingSession {
     const { task, instances, config } = options;
     if (config.adapterFile !== undefined) {
       throw new LoraLedgerError(
-        "missing_field",
+        "usage",
         `adapterFile (LORA_ADAPTER_FILE=${config.adapterFile}): a version-2 run starts from the canonical initialization of its seed (LORA_SEED), proven on-chain, not from an adapter file`,
         "adapterFile",
       );

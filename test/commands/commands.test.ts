@@ -947,14 +947,14 @@ describe("commands: example, prove, verify", function () {
         8,
         "statement_mismatch",
         "statement.adapter",
-        /statement\.adapter is not the commitment of witness\.adapter_a and witness\.adapter_b: expected \d+ \(computed from the witness\), given \d+/,
+        /statement\.adapter is not the commitment of witness\.adapter_a and witness\.adapter_b: expected 0x[0-9a-f]{64} \(computed from the witness\), given 0x[0-9a-f]{64}/,
       );
       expectError(
         await prove(mergeMutated((d) => (d.statement.merged_root = "12345"))),
         8,
         "statement_mismatch",
         "statement.merged_root",
-        /statement\.merged_root is not the commitment of the merged weights W0 \+ alpha B A .*given 12345/,
+        /statement\.merged_root is not the commitment of the merged weights W0 \+ alpha B A .*given 0x0{60}3039/,
       );
     });
   });
