@@ -375,7 +375,7 @@ describe("commands on protocol v2: checkpoint, run start, projection block, merg
         check((d) => (d.statement.run_config = "1")),
         8,
         "statement.run_config",
-        /given 1$/,
+        /given 0x0{63}1$/,
       );
       expectFailure(
         check((d) => (d.statement.loss = "1")),
