@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   "artifacts_missing",
   "invalid_proof",
   "timeout",
+  "usage",
+  "not_recorded",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -92,7 +92,7 @@ export function verificationDetail(
       result.proofs.flatMap((proof, index) => [
         index > 0 ? "; " : "",
         `${proof.source}, `,
-        hashCode(proof.transactionHash),
+        hashCode(proof.transactionHash, "transaction hash"),
       ]),
       "; public inputs assembled as the registry does; verification key ",
       h("code", {}, `build/circuits/${result.instance}/verification_key.json`),

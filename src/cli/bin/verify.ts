@@ -5,7 +5,7 @@
  */
 import { EXIT_CODES } from "../exitCodes.js";
 import { stderrProgress } from "../../node/index.js";
-import { parseJsonDocument } from "../commands/json.js";
+import { parseJsonDocument, rethrowUpstreamFailure } from "../commands/json.js";
 import { readStdin, runCommand } from "../commands/run.js";
 import { verifyDocument } from "../commands/verify.js";
 import { parseCliArgs } from "../args.js";
@@ -16,7 +16,9 @@ await runCommand({
   body: async () => {
     const { values } = parseCliArgs("verify", { quiet: { type: "boolean" } });
     const progress = stderrProgress("verify", values.quiet !== true);
-    const answer = await verifyDocument(parseJsonDocument(await readStdin()), progress);
+    const document = parseJsonDocument(await readStdin());
+    rethrowUpstreamFailure(document, "verify");
+    const answer = await verifyDocument(document, progress);
     return { answer, exitCode: answer.valid ? EXIT_CODES.ok : EXIT_CODES.invalid_proof };
   },
 });
