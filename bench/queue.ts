@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --only queue`: a 32-step version-2 run (prove-and-submit on Hardhat's in-process
- * network) proven by the in-process pool (1 and 2 proofs at once) and by 1 and 2 `npm run worker`
+ * network) proven in the submitter's process (1 and 2 proofs at once), in 1 and 2 child processes of it, and by 1 and 2 `npm run worker`
  * processes over a real redis-server on a loopback port, on this machine; and the queue's overhead per job
  * (the same small proof asked of a worker through Redis and made in this process, one at a time).
  */
@@ -20,6 +20,7 @@ import { artifactHashes, RedisProver, type ProvingJob } from "../src/proving/ind
 import { TestRedis } from "../test/helpers/redis.js";
 import { HARDHAT_CLI } from "../test/helpers/processes.js";
 import type { QueueBenchRecord, QueueRunRecord } from "./lib/results.js";
+import { proverLabel } from "./render/queue.js";
 
 const STEPS = 32;
 const OVERHEAD_JOBS = 8;
@@ -51,18 +52,23 @@ function proofFiles(directory: string): { instance: string; provingSeconds: numb
   return found;
 }
 
-/** One 32-step run with `prover` ("pool" or "redis") and `parallel` provers or workers. */
-async function measureRun(prover: "pool" | "redis", parallel: number, progress: Progress): Promise<QueueRunRecord> {
-  const label =
-    prover === "pool" ? `in-process pool of ${parallel}` : `${parallel} worker${parallel === 1 ? "" : "s"} over Redis`;
+/** One 32-step run with `prover` and `parallel` provers, prover processes or workers. */
+async function measureRun(
+  prover: QueueRunRecord["kind"],
+  parallel: number,
+  progress: Progress,
+): Promise<QueueRunRecord> {
+  const label = proverLabel(prover, parallel);
   const workDir = path.join(SCRATCH, `${prover}-${parallel}`);
   rmSync(workDir, { recursive: true, force: true });
   const environment: NodeJS.ProcessEnv = { ...process.env, LORA_STEPS: String(STEPS), LORA_WORK_DIR: workDir };
   let redis: TestRedis | undefined;
   const workers: ReturnType<typeof spawn>[] = [];
   try {
-    if (prover === "pool") environment.LORA_PROVERS = String(parallel);
-    else {
+    if (prover !== "redis") {
+      environment.LORA_PROVERS = String(parallel);
+      environment.LORA_POOL = prover === "pool" ? "in-process" : "processes";
+    } else {
       redis = await TestRedis.start();
       environment.LORA_QUEUE = redis.url;
       for (let index = 0; index < parallel; index++) {
@@ -172,6 +178,8 @@ export async function measureQueue(command: string, progress: Progress): Promise
   for (const [prover, parallel] of [
     ["pool", 1],
     ["pool", 2],
+    ["processes", 1],
+    ["processes", 2],
     ["redis", 1],
     ["redis", 2],
   ] as const) {

@@ -18,8 +18,8 @@ import { buildInstance, releaseProverThreads, stderrProgress, withStdoutOnStderr
 import { toHex32, verifierContractName } from "../src/protocol/index.js";
 import { assertVerifierCurrent, connectNetwork, resolveRegistry } from "../src/hardhat/index.js";
 import { adapterProvenance, mergeProvenance } from "../src/chain/index.js";
-import { proveJob, toFailure } from "../src/cli/index.js";
-import { InProcessPool, RedisProver, type Prover } from "../src/proving/index.js";
+import { PROVE_CHILD_ENTRY, proveJob, toFailure } from "../src/cli/index.js";
+import { ChildProcessPool, InProcessPool, RedisProver, type Prover } from "../src/proving/index.js";
 import {
   formatCheckpointTable,
   loadRunConfig,
@@ -33,7 +33,12 @@ const progress = stderrProgress("prove-and-submit");
 let prover: Prover | undefined;
 try {
   const config = loadRunConfig();
-  prover = config.queue === undefined ? new InProcessPool(config.provers, proveJob) : new RedisProver(config.queue);
+  prover =
+    config.queue !== undefined
+      ? new RedisProver(config.queue)
+      : config.pool === "processes"
+        ? new ChildProcessPool(config.provers, PROVE_CHILD_ENTRY)
+        : new InProcessPool(config.provers, proveJob);
   progress.step(`proofs are made by the ${prover.description}`);
   const instances = resolveRunInstances(config);
   const used = [instances.checkpoint, instances.start, instances.projection, instances.mergeBlock].filter(

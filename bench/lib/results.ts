@@ -125,9 +125,10 @@ export interface BenchResults {
 
 /** One run of bench/queue.ts: the same 32-step run with one way of proving. */
 export interface QueueRunRecord {
-  /** "in-process pool of 1", "2 worker(s) over Redis" */
+  /** "in-process pool of 1", "2 workers over Redis" */
   prover: string;
-  kind: "pool" | "redis";
+  /** pool: proofs in the submitter's process; processes: in child processes of it; redis: `npm run worker`s */
+  kind: "pool" | "processes" | "redis";
   /** proofs at once in the pool, or worker processes */
   parallel: number;
   /** prove-and-submit's own wall time (deployment on the in-process network included) */

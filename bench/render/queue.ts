@@ -55,10 +55,17 @@ export function checkpointSeconds(queue: QueueBenchRecord): number {
   return singleWorker(queue)?.checkpointProofSecondsMean ?? 0;
 }
 
-const proverName = (run: QueueBenchRecord["runs"][number]): string =>
-  run.kind === "pool"
-    ? `in-process pool of ${run.parallel}`
-    : `${run.parallel} worker${run.parallel === 1 ? "" : "s"} over Redis`;
+/** How BENCHMARKS.md and the benchmark's progress lines name a way of proving. */
+export function proverLabel(kind: QueueBenchRecord["runs"][number]["kind"], parallel: number): string {
+  switch (kind) {
+    case "pool":
+      return `in-process pool of ${parallel}`;
+    case "processes":
+      return `pool of ${parallel} prover process${parallel === 1 ? "" : "es"}`;
+    case "redis":
+      return `${parallel} worker${parallel === 1 ? "" : "s"} over Redis`;
+  }
+}
 
 export function queueSection(results: BenchResults): Block[] {
   const queue = results.queue;
@@ -94,7 +101,7 @@ export function queueSection(results: BenchResults): Block[] {
         "until receipts",
       ],
       queue.runs.map((run) => [
-        proverName(run),
+        proverLabel(run.kind, run.parallel),
         seconds(run.wallSeconds),
         `${(run.wallSeconds / baseline).toFixed(2)}×`,
         String(run.proofs),

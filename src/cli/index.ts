@@ -12,4 +12,5 @@ export { exampleDocument, exampleMergeDocument } from "./commands/example.js";
 export { exampleRunDocument } from "./commands/exampleRun.js";
 // A proving job (src/proving) proven as `prove` does: what `npm run worker` and the in-process pool run.
 export { proveJob } from "./proveJob.js";
+export { PROVE_CHILD_ENTRY } from "./proveChild.js";
 export { parseCliArgs } from "./args.js";

@@ -59,6 +59,11 @@ export const runConfigSchema = z.strictObject({
     .optional(),
   /** proofs at once in this process when no queue is configured (the in-process pool's size) */
   provers: z.number().int().min(1).max(64).default(1),
+  /**
+   * where the in-process pool proves: "processes" (child processes of the submitter: a proof never blocks its
+   * event loop) or "in-process" (its own event loop, snarkjs' threads); bench `queue` measures both
+   */
+  pool: z.enum(["processes", "in-process"]).default("processes"),
 });
 export type RunConfig = z.infer<typeof runConfigSchema>;
 
@@ -179,10 +184,17 @@ export const RUN_OPTIONS: readonly RunOption[] = [
       "a Redis URL (redis://HOST:PORT): prove on `npm run worker` processes on any number of machines through its BullMQ queue (docs/SCALING.md); default: in this process",
   },
   {
+    variable: "LORA_POOL",
+    key: "pool",
+    kind: "string",
+    meaning:
+      "without a queue, prove in child processes of the submitter (`processes`) or in its own process (`in-process`)",
+  },
+  {
     variable: "LORA_PROVERS",
     key: "provers",
     kind: "integer",
-    meaning: "proofs at once in this process when no queue is configured (snarkjs already uses every core for one)",
+    meaning: "proofs at once when no queue is configured (snarkjs already uses every core for one)",
   },
 ];
 
