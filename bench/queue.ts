@@ -47,7 +47,13 @@ function proofFiles(directory: string): { instance: string; provingSeconds: numb
   for (const entry of readdirSync(directory)) {
     const file = path.join(directory, entry);
     if (statSync(file).isDirectory()) found.push(...proofFiles(file));
-    else if (entry.endsWith(".json")) found.push(JSON.parse(readFileSync(file, "utf8")) as (typeof found)[number]);
+    else if (entry.endsWith(".json")) {
+      // Proof files only: a run also leaves adapter.json, merged.json and manifest.json beside them.
+      const parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<(typeof found)[number]>;
+      if (typeof parsed.provingSeconds === "number" && typeof parsed.witnessSeconds === "number") {
+        found.push(parsed as (typeof found)[number]);
+      }
+    }
   }
   return found;
 }

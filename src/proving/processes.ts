@@ -102,6 +102,10 @@ export class ChildProcessPool implements Prover {
     const exits = this.children.map(
       (child) =>
         new Promise<void>((resolve) => {
+          if (child.process.exitCode !== null || child.process.signalCode !== null) {
+            resolve();
+            return;
+          }
           child.process.once("exit", () => resolve());
           child.process.kill("SIGTERM");
         }),
