@@ -85,7 +85,7 @@ export function queueSection(results: BenchResults): Block[] {
   return [
     heading(2, "Proving at scale"),
     `A ${queue.steps}-step run of ${queue.checkpointInstance} (\`scripts/prove-and-submit.ts\` on Hardhat's in-process network, deployment included), ` +
-      `proven by the in-process pool and by \`npm run worker\` processes over a redis-server on a loopback port, all on this machine ` +
+      `proven in the submitter's process, in child processes of it and by \`npm run worker\` processes over a redis-server on a loopback port, all on this machine ` +
       `(${queue.cores} cores, shared: the 1-minute load average was ${queue.loadAverage.start[0]?.toFixed(2) ?? "?"} at the start and ${queue.loadAverage.end[0]?.toFixed(2) ?? "?"} at the end, ` +
       "other engineers' test suites included). On one machine the workers compete for the same cores as snarkjs' own threads, so more workers here " +
       `measure the queue, not a speed-up; docs/SCALING.md models N machines. Measured by \`${queue.command}\` on ${queue.measuredAt}.`,
@@ -112,10 +112,10 @@ export function queueSection(results: BenchResults): Block[] {
       ]),
       ["l", "r", "r", "r", "r", "r", "r", "r"],
     ),
-    "With the in-process pool the proofs share the submitter's process with Hardhat's in-process chain: the " +
-      "transactions wait behind the proofs (the last column), and the worker process of the Redis runs is a second " +
-      "process the operating system schedules beside it; the pool of 2 and the 2 workers overlap proofs on 2 busy " +
-      "cores, so each proof takes longer (the checkpoint column) for a small or no gain in wall time.",
+    "In the submitter's own process (the in-process pool) the proofs share one event loop with Hardhat's in-process " +
+      "chain: transactions wait behind proofs (the last column) and the proofs behind the chain. A prover process of its own, " +
+      "a child or a worker, avoids both, which is why the pool of prover processes is the default. Two at once overlap " +
+      "proofs on 2 busy cores: each proof takes about twice as long (the checkpoint column) for no gain in wall time.",
     `The queue's overhead per job: ${overhead.jobs} ${overhead.instance} proofs, one at a time to an idle worker, took ${seconds(overhead.queueRoundTripSeconds)} each from enqueueing to the answer, ` +
       `of which the worker's witness and proof were ${seconds(overhead.workerProofSeconds)}: **${seconds(overhead.overheadPerJobSeconds)} per job** ` +
       `(Redis round trips, the job's JSON, the artifacts' hash check, the answer's completion event). The same proofs made in the bench's own process took ${seconds(overhead.inProcessSeconds)}.`,
