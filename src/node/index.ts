@@ -1,5 +1,6 @@
 export * from "./build/circuits.js";
 export * from "./build/ptau.js";
+export * from "./build/keys.js";
 export * from "./files.js";
 export * from "./instances.js";
 export * from "./progress.js";

@@ -7,7 +7,8 @@ import { TEMPLATES, templateArguments, verifierContractName, type CircuitInstanc
 import { GENERATED_CONTRACTS_DIR, PROJECT_ROOT, instanceArtifacts, loadInstances } from "../instances.js";
 import type { Progress } from "../progress.js";
 import { writeFileAtomic } from "../files.js";
-import { resolvePtau } from "./ptau.js";
+import { identifyPtau, resolvePtau } from "./ptau.js";
+import { keyStampProblem, verifyAndStampKey } from "./keys.js";
 
 /** The phase-2 beacon: public and fixed, so the same r1cs and ptau always give the same key. */
 export const ZKEY_BEACON = "4c6f52412d6c6564676572206465762062656163f36e2c206e6f7420736563726574";
@@ -218,6 +219,12 @@ export async function buildInstance(
         `${instance.name}: keeping the key made from ${previous.ptau}; use --force to redo the setup from ${requested}`,
       );
     }
+    // A key built before keys were stamped, or changed since, is checked now (once): see keys.ts.
+    const stampProblem = await keyStampProblem(instance.name);
+    if (stampProblem !== undefined) {
+      progress.step(`${stampProblem}: verifying it against its r1cs and the ptau (snarkjs zkey verify)`);
+      await verifyKeyOf(instance.name, await resolvePtau(power, progress), progress);
+    }
     progress.done(`${instance.name} is up to date`);
     return previous;
   }
@@ -262,9 +269,18 @@ export async function buildInstance(
     warning: DEVELOPMENT_KEY_WARNING,
   };
   writeFileAtomic(artifacts.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
+  await verifyKeyOf(instance.name, ptau, progress);
   progress.warn(`${instance.name}: ${DEVELOPMENT_KEY_WARNING}`);
   progress.done(`${instance.name} built in ${(compileSeconds + setupSeconds).toFixed(1)} s`);
   return manifest;
+}
+
+/** `snarkjs zkey verify` of the instance's key against its r1cs and `ptau`, stamped beside the key. */
+async function verifyKeyOf(instanceName: string, ptau: string, progress: Progress): Promise<void> {
+  const stamp = await verifyAndStampKey(instanceName, await identifyPtau(ptau), packageVersion("snarkjs"));
+  progress.step(
+    `${instanceName}: key verified against its r1cs and ${stamp.ptau.name} in ${stamp.seconds.toFixed(1)} s (${stamp.contributions.length} contribution(s))`,
+  );
 }
 
 /**
