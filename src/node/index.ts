@@ -5,3 +5,4 @@ export * from "./files.js";
 export * from "./instances.js";
 export * from "./progress.js";
 export * from "./prover.js";
+export * from "./ceremony.js";
