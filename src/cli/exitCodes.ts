@@ -18,6 +18,7 @@ export const EXIT_CODES = {
   artifacts_missing: 9,
   invalid_proof: 10,
   timeout: 11,
+  key_mismatch: 13,
 } as const satisfies Record<ErrorCode | "ok" | "internal_error", number>;
 export type ExitCodeName = keyof typeof EXIT_CODES;
 export type ExitCode = (typeof EXIT_CODES)[ExitCodeName];
@@ -39,6 +40,8 @@ export const EXIT_CODE_MEANINGS: Record<ExitCodeName, string> = {
   artifacts_missing: "the instance is not built: `npm run build:circuits -- <instance>`",
   invalid_proof: "`verify`: the proof does not verify",
   timeout: "`verify`: verification took longer than `timeout_ms`",
+  key_mismatch:
+    "a deployed verifier holds another verification key than the one given or held here (`check-deployment`, chain-only `verify`); the differing coordinates are named",
 };
 
 /** 128 + the signal's number: a command interrupted writes nothing (no stdout, no --out file). */

@@ -1,1 +1,2 @@
 export * from "./deployment.js";
+export * from "./checkDeployment.js";

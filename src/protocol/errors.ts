@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   "artifacts_missing",
   "invalid_proof",
   "timeout",
+  "key_mismatch",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -17,6 +17,7 @@ import {
   releaseProverThreads,
   sha256File,
   verifyCeremony,
+  verifyKeyAgainstCircuit,
   type CeremonyTranscript,
 } from "../../src/node/index.js";
 
@@ -161,6 +162,16 @@ describe("phase-2 ceremony (three participants)", function () {
     expect(result.valid).to.equal(false);
     expect(result.problems.join("\n")).to.match(/contribution #2 \(bob\): its published hash [0-9a-f]+… is not in the key/);
     expect(result.problems.join("\n")).to.match(/contribution #3 \(carol\): its published hash/);
+  });
+
+  it("refuses, through snarkjs, a key whose bytes were changed", async function () {
+    const corrupted = path.join(ROOT, "corrupted.zkey");
+    const bytes = readFileSync(path.join(CEREMONY, "0004.zkey"));
+    const last = bytes.length - 40; // inside the H section's last point
+    bytes[last] = (bytes[last] ?? 0) ^ 1;
+    writeFileSync(corrupted, bytes);
+    const result = await verifyKeyAgainstCircuit(R1CS, ptau(), corrupted);
+    expect(result.valid).to.equal(false);
   });
 
   it("refuses a zkey file swapped behind the transcript's back, and a key from another circuit", async function () {

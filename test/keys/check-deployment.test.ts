@@ -1,0 +1,81 @@
+// check-deployment on the in-process chain: the Ignition deployment holds the keys this checkout holds;
+// a registry whose run-start circuit is served by a verifier of another key (the projection block's) is
+// refused, naming the instance, the network and the coordinates that differ.
+import { expect } from "chai";
+import { network } from "hardhat";
+import LoraLedgerModule from "../../deploy/modules/LoraLedger.js";
+import {
+  circuitIdOf,
+  decodeVerificationKey,
+  verifierRegistration,
+  VERIFIER_KIND,
+  VerifierCodeError,
+} from "../../src/chain/index.js";
+import { checkDeployment, heldVerificationKey } from "../../src/hardhat/index.js";
+import { companionInstance, defaultInstance, instanceArtifacts } from "../../src/node/index.js";
+import { verifierContractName } from "../../src/protocol/index.js";
+import { existsSync } from "node:fs";
+
+const connection = await network.create();
+const { ethers, ignition } = connection;
+
+describe("check-deployment: deployed verifiers hold the keys this checkout holds", function () {
+  this.timeout(120_000);
+  const checkpoint = defaultInstance("LoraCheckpoint");
+  const runStart = companionInstance(checkpoint, "LoraRunStart");
+  const projection = companionInstance(checkpoint, "BaseProjectionBlock");
+
+  before(function () {
+    for (const instance of [runStart, projection]) {
+      if (instance === undefined || !existsSync(instanceArtifacts(instance.name).verificationKey)) this.skip();
+    }
+  });
+
+  it("decodes from each deployed verifier's code exactly the key its instance's build holds", async function () {
+    const { registryV2 } = await ignition.deploy(LoraLedgerModule);
+    const registry = await ethers.getContractAt("LoraLedgerRegistryV2", await registryV2.getAddress());
+    const checks = await checkDeployment(connection, registry);
+    expect(checks.length).to.be.greaterThan(0);
+    for (const check of checks) expect(check.status, check.message).to.equal("ok");
+    const record = await registry.verifierOf(circuitIdOf(runStart?.name ?? ""));
+    const decoded = decodeVerificationKey(await ethers.provider.getCode(record.verifier));
+    const held = heldVerificationKey(runStart?.name ?? "");
+    expect(decoded.IC).to.deep.equal(held?.IC);
+    expect(decoded.vk_delta_2).to.deep.equal(held?.vk_delta_2);
+  });
+
+  it("names the instance, the network and what differs when a verifier of another key is registered", async function () {
+    if (runStart === undefined || projection === undefined) this.skip();
+    const [admin] = await ethers.getSigners();
+    const poseidon = await ethers.deployContract("PoseidonT4");
+    const registry = await ethers.deployContract("LoraLedgerRegistryV2", [admin?.address], {
+      libraries: { PoseidonT4: await poseidon.getAddress() },
+    });
+    const wrongVerifier = await ethers.deployContract(verifierContractName(projection.name));
+    const registration = verifierRegistration(runStart);
+    if (registration === undefined) throw new Error(`${runStart.name} is not a version-2 instance`);
+    await registry.registerVerifier(
+      registration.circuitId,
+      await wrongVerifier.getAddress(),
+      VERIFIER_KIND.RunStart,
+      1,
+      registration.shapeId,
+    );
+    const [check] = await checkDeployment(connection, registry as never);
+    expect(check?.status).to.equal("key_mismatch");
+    expect(check?.instance).to.equal(runStart.name);
+    expect(check?.message).to.include(connection.networkName);
+    expect(check?.message).to.include(runStart.name);
+    expect(check?.differences[0]?.field).to.equal("nPublic");
+    // alpha, beta, gamma come from the ptau and delta from the shared development beacon: only the IC points differ
+    expect(check?.differences.map((difference) => difference.field)).to.include.members(["IC[0][0]", "IC[9][1]"]);
+    expect(check?.message).to.match(/KEY MISMATCH: .*nPublic \(held 9, deployed 5\)/);
+  });
+
+  it("refuses to decode a key from code that is not a snarkjs verifier", async function () {
+    const poseidon = await ethers.deployContract("PoseidonT4");
+    expect(() => decodeVerificationKey("0x6080604052")).to.throw(VerifierCodeError);
+    const code = await ethers.provider.getCode(await poseidon.getAddress());
+    expect(() => decodeVerificationKey(code)).to.throw(VerifierCodeError);
+  });
+});
