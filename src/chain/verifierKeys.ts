@@ -7,6 +7,7 @@
  * Browser-safe: the explorer decodes keys with it.
  */
 import type { VerificationKey } from "snarkjs";
+import { LoraLedgerError } from "../protocol/index.js";
 
 /** The BN254 base field modulus (the template's `q`) and scalar field modulus (its `r`). */
 const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
@@ -191,4 +192,53 @@ export function describeKeyDifferences(differences: readonly KeyDifference[], li
     .map((difference) => `${difference.field} (held ${short(difference.expected)}, deployed ${short(difference.found)})`);
   const more = differences.length > limit ? ` and ${differences.length - limit} more` : "";
   return `${shown.join(", ")}${more}`;
+}
+
+/** The registry's verifier of a circuit, with the key decoded from its deployed code. */
+export interface DeployedKey {
+  circuitId: string;
+  verifier: string;
+  retired: boolean;
+  key: VerificationKey;
+}
+
+/** What the SDK needs of the registry and the node: verifierOf and eth_getCode (ethers contracts and providers fit). */
+export interface VerifierSource {
+  verifierOf(circuitId: string): Promise<{ verifier: string; retired: boolean }>;
+}
+export interface CodeSource {
+  getCode(address: string): Promise<string>;
+}
+
+/**
+ * The verification key of the verifier the registry records for `circuitId`, decoded from the chain
+ * alone: no local build, no published file. Throws when no verifier is registered or its code is not a
+ * snarkjs Groth16 verifier.
+ */
+export async function deployedVerificationKey(
+  registry: VerifierSource,
+  provider: CodeSource,
+  circuitId: string,
+): Promise<DeployedKey> {
+  const record = await registry.verifierOf(circuitId);
+  if (/^0x0{40}$/i.test(record.verifier))
+    throw new LoraLedgerError("artifacts_missing", `the registry has no verifier for circuit ${circuitId}`, "circuitId");
+  const code = await provider.getCode(record.verifier);
+  if (code === "0x") throw new LoraLedgerError("artifacts_missing", `no code at the verifier ${record.verifier}`, "circuitId");
+  return { circuitId, verifier: record.verifier, retired: record.retired, key: decodeVerificationKey(code) };
+}
+
+/**
+ * Fails with `key_mismatch` unless `published` (a key file someone offers for the circuit: a build's, a
+ * ceremony's export) is the deployed verifier's key; the message names the differing coordinates. A
+ * mismatch is not an invalid proof: the key offered is not the one the chain verifies with.
+ */
+export function assertPublishedKeyMatches(deployed: DeployedKey, published: VerificationKey, label: string): void {
+  const differences = compareVerificationKeys(published, deployed.key);
+  if (differences.length > 0)
+    throw new LoraLedgerError(
+      "key_mismatch",
+      `${label} is not the key of the deployed verifier ${deployed.verifier}: ${describeKeyDifferences(differences)}`,
+      "verification_key",
+    );
 }

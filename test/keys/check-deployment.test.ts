@@ -5,7 +5,9 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import LoraLedgerModule from "../../deploy/modules/LoraLedger.js";
 import {
+  assertPublishedKeyMatches,
   circuitIdOf,
+  deployedVerificationKey,
   decodeVerificationKey,
   verifierRegistration,
   VERIFIER_KIND,
@@ -13,7 +15,7 @@ import {
 } from "../../src/chain/index.js";
 import { checkDeployment, heldVerificationKey } from "../../src/hardhat/index.js";
 import { companionInstance, defaultInstance, instanceArtifacts } from "../../src/node/index.js";
-import { verifierContractName } from "../../src/protocol/index.js";
+import { LoraLedgerError, verifierContractName } from "../../src/protocol/index.js";
 import { existsSync } from "node:fs";
 
 const connection = await network.create();
@@ -70,6 +72,15 @@ describe("check-deployment: deployed verifiers hold the keys this checkout holds
     // alpha, beta, gamma come from the ptau and delta from the shared development beacon: only the IC points differ
     expect(check?.differences.map((difference) => difference.field)).to.include.members(["IC[0][0]", "IC[9][1]"]);
     expect(check?.message).to.match(/KEY MISMATCH: .*nPublic \(held 9, deployed 5\)/);
+
+    // the SDK's chain-only key: the deployed one, and a published key that is not it is a key mismatch
+    const deployed = await deployedVerificationKey(registry as never, ethers.provider, registration.circuitId);
+    expect(deployed.key.IC).to.deep.equal(heldVerificationKey(projection.name)?.IC);
+    const published = heldVerificationKey(runStart.name);
+    if (published === undefined) throw new Error("no held key");
+    expect(() => assertPublishedKeyMatches(deployed, published, "the run start's key file"))
+      .to.throw(LoraLedgerError, /the run start's key file is not the key of the deployed verifier/)
+      .with.property("code", "key_mismatch");
   });
 
   it("refuses to decode a key from code that is not a snarkjs verifier", async function () {
