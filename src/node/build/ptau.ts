@@ -199,3 +199,20 @@ export async function resolvePtau(power: number, progress: Progress): Promise<st
   mkdirSync(PTAU_CACHE_DIR, { recursive: true });
   return (await tryDownloadHermez(power, progress)) ?? (await generateLocalPtau(power, progress));
 }
+
+/** The table of known powers-of-tau files in docs/CEREMONY.md, rendered from circuits/ptau-known.json (npm run docs). */
+export function renderKnownPtauTable(): string {
+  const known = knownPtauFiles();
+  return [
+    "| file | power (max constraints) | size | blake2b-512 | kind |",
+    "| --- | --- | --- | --- | --- |",
+    ...known.public.map(
+      (entry) =>
+        `| [${entry.name}](${entry.url}) | 2^${entry.power} | ≈ ${entry.approxMiB} MiB | \`${entry.blake2b}\` | public (Hermez / Perpetual Powers of Tau) |`,
+    ),
+    ...known.development.map(
+      (entry) =>
+        `| ${entry.name} | 2^${entry.power} | ${entry.bytes.toLocaleString("en-US")} bytes | \`${entry.blake2b}\` | development: ${entry.origin} |`,
+    ),
+  ].join("\n");
+}
