@@ -23,7 +23,8 @@ import {
   verifyCeremony,
 } from "../src/node/index.js";
 
-const USAGE = "usage: npm run ceremony -- init|contribute|verify|beacon|export|transcript INSTANCE [options] (docs/CEREMONY.md)";
+const USAGE =
+  "usage: npm run ceremony -- init|contribute|verify|beacon|export|transcript INSTANCE [options] (docs/CEREMONY.md)";
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -79,7 +80,10 @@ try {
       if (!result.valid) {
         console.log(`REFUSED:\n  ${result.problems.join("\n  ")}`);
         process.exitCode = 1;
-      } else console.log(`ceremony of ${instance.name}: ${result.chain.length} contributions verified (${result.seconds.toFixed(1)} s)`);
+      } else
+        console.log(
+          `ceremony of ${instance.name}: ${result.chain.length} contributions verified (${result.seconds.toFixed(1)} s)`,
+        );
       break;
     }
     case "beacon": {

@@ -126,7 +126,8 @@ async function verificationKey(
   instance: InstanceInfo,
 ): Promise<{ key: VerificationKey; provenance: KeyProvenance }> {
   const [deployed, published] = await Promise.all([deployedKey(connection, circuitId), publishedKey(instance)]);
-  if (published === undefined) return { key: deployed.key, provenance: { verifier: deployed.verifier, published: "absent" } };
+  if (published === undefined)
+    return { key: deployed.key, provenance: { verifier: deployed.verifier, published: "absent" } };
   const differences: KeyDifference[] = compareVerificationKeys(published, deployed.key);
   return {
     key: deployed.key,

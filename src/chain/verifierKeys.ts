@@ -27,7 +27,8 @@ export class VerifierCodeError extends Error {}
 function hexBytes(code: string): Uint8Array {
   const hex = code.replace(/^0x/i, "");
   const bytes = new Uint8Array(hex.length / 2);
-  for (let index = 0; index < bytes.length; index++) bytes[index] = Number.parseInt(hex.slice(index * 2, index * 2 + 2), 16);
+  for (let index = 0; index < bytes.length; index++)
+    bytes[index] = Number.parseInt(hex.slice(index * 2, index * 2 + 2), 16);
   return bytes;
 }
 
@@ -46,7 +47,7 @@ export function withoutMetadata(code: string): string {
 export function pushImmediates(code: string, minBytes = MIN_COORDINATE_BYTES): bigint[] {
   const bytes = hexBytes(withoutMetadata(code));
   const values: bigint[] = [];
-  for (let position = 0; position < bytes.length; ) {
+  for (let position = 0; position < bytes.length;) {
     const opcode = bytes[position] ?? 0;
     if (opcode >= PUSH1 && opcode <= PUSH32) {
       const length = opcode - PUSH1 + 1;
@@ -151,7 +152,9 @@ function coordinatesOf(key: VerificationKey): KeyCoordinate[] {
   };
   const g2 = (name: string, point: unknown): void => {
     const values = point as string[][];
-    for (const row of [0, 1]) for (const column of [0, 1]) out.push({ field: `${name}[${row}][${column}]`, value: String(values[row]?.[column]) });
+    for (const row of [0, 1])
+      for (const column of [0, 1])
+        out.push({ field: `${name}[${row}][${column}]`, value: String(values[row]?.[column]) });
   };
   g1("vk_alpha_1", key.vk_alpha_1);
   g2("vk_beta_2", key.vk_beta_2);
@@ -186,10 +189,13 @@ export function compareVerificationKeys(held: VerificationKey, deployed: Verific
 
 /** "vk_delta_2[0][1] (held 1234…, deployed 5678…)", for messages. */
 export function describeKeyDifferences(differences: readonly KeyDifference[], limit = 3): string {
-  const short = (value: string | undefined): string => (value === undefined ? "absent" : value.length > 12 ? `${value.slice(0, 10)}…` : value);
+  const short = (value: string | undefined): string =>
+    value === undefined ? "absent" : value.length > 12 ? `${value.slice(0, 10)}…` : value;
   const shown = differences
     .slice(0, limit)
-    .map((difference) => `${difference.field} (held ${short(difference.expected)}, deployed ${short(difference.found)})`);
+    .map(
+      (difference) => `${difference.field} (held ${short(difference.expected)}, deployed ${short(difference.found)})`,
+    );
   const more = differences.length > limit ? ` and ${differences.length - limit} more` : "";
   return `${shown.join(", ")}${more}`;
 }
@@ -222,9 +228,14 @@ export async function deployedVerificationKey(
 ): Promise<DeployedKey> {
   const record = await registry.verifierOf(circuitId);
   if (/^0x0{40}$/i.test(record.verifier))
-    throw new LoraLedgerError("artifacts_missing", `the registry has no verifier for circuit ${circuitId}`, "circuitId");
+    throw new LoraLedgerError(
+      "artifacts_missing",
+      `the registry has no verifier for circuit ${circuitId}`,
+      "circuitId",
+    );
   const code = await provider.getCode(record.verifier);
-  if (code === "0x") throw new LoraLedgerError("artifacts_missing", `no code at the verifier ${record.verifier}`, "circuitId");
+  if (code === "0x")
+    throw new LoraLedgerError("artifacts_missing", `no code at the verifier ${record.verifier}`, "circuitId");
   return { circuitId, verifier: record.verifier, retired: record.retired, key: decodeVerificationKey(code) };
 }
 

@@ -19,7 +19,8 @@ import {
 } from "../chain/index.js";
 import { instanceArtifacts, PROJECT_ROOT } from "../node/index.js";
 
-export type VerifierCheckStatus = "ok" | "key_mismatch" | "not_a_verifier" | "no_code" | "unknown_instance" | "no_local_key";
+export type VerifierCheckStatus =
+  "ok" | "key_mismatch" | "not_a_verifier" | "no_code" | "unknown_instance" | "no_local_key";
 
 export interface VerifierCheck {
   network: string;
@@ -49,15 +50,30 @@ export function checkVerifierCode(
   code: string,
 ): VerifierCheck {
   const instance = instanceOfCircuitId(circuitId)?.name;
-  const base = { network, circuitId, verifier, retired, differences: [] as KeyDifference[], ...(instance === undefined ? {} : { instance }) };
+  const base = {
+    network,
+    circuitId,
+    verifier,
+    retired,
+    differences: [] as KeyDifference[],
+    ...(instance === undefined ? {} : { instance }),
+  };
   const where = `${network}: ${instance ?? circuitId}, verifier ${verifier}${retired ? " (retired)" : ""}`;
   if (instance === undefined)
-    return { ...base, status: "unknown_instance", message: `${where}: the circuit id names no instance of circuits/instances.json` };
+    return {
+      ...base,
+      status: "unknown_instance",
+      message: `${where}: the circuit id names no instance of circuits/instances.json`,
+    };
   if (code === "0x") return { ...base, status: "no_code", message: `${where}: no code at the verifier's address` };
   const held = heldVerificationKey(instance);
   if (held === undefined) {
     const file = path.relative(PROJECT_ROOT, instanceArtifacts(instance).verificationKey);
-    return { ...base, status: "no_local_key", message: `${where}: this checkout holds no key to compare (${file}); build it or fetch the published key` };
+    return {
+      ...base,
+      status: "no_local_key",
+      message: `${where}: this checkout holds no key to compare (${file}); build it or fetch the published key`,
+    };
   }
   let deployed: VerificationKey;
   try {
@@ -68,7 +84,11 @@ export function checkVerifierCode(
   }
   const differences = compareVerificationKeys(held, deployed);
   if (differences.length === 0)
-    return { ...base, status: "ok", message: `${where}: the deployed key is the one held (${held.nPublic} public inputs)` };
+    return {
+      ...base,
+      status: "ok",
+      message: `${where}: the deployed key is the one held (${held.nPublic} public inputs)`,
+    };
   return {
     ...base,
     status: "key_mismatch",

@@ -268,12 +268,17 @@ export async function verifyCeremony(
     problems.push(`the ptau ${path.basename(ptau)} is not ${transcript.ptau.name}, the one the ceremony started from`);
   const files = [
     { file: transcript.initial.zkey, sha256: transcript.initial.sha256, what: "the initial key" },
-    ...transcript.contributions.map((entry) => ({ file: entry.zkey, sha256: entry.zkeySha256, what: describeEntry(entry) })),
+    ...transcript.contributions.map((entry) => ({
+      file: entry.zkey,
+      sha256: entry.zkeySha256,
+      what: describeEntry(entry),
+    })),
   ];
   for (const { file, sha256, what } of files) {
     const full = path.join(dir, file);
     if (!existsSync(full)) problems.push(`${what}: ${file} is missing`);
-    else if ((await sha256File(full)) !== sha256) problems.push(`${what}: ${file} is not the file recorded (sha256 differs)`);
+    else if ((await sha256File(full)) !== sha256)
+      problems.push(`${what}: ${file} is not the file recorded (sha256 differs)`);
   }
   const last = zkey ?? path.join(dir, files.at(-1)?.file ?? transcript.initial.zkey);
   let chain: KeyContribution[] = [];

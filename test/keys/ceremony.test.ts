@@ -119,7 +119,9 @@ describe("phase-2 ceremony (three participants)", function () {
     });
     const result = await verifyCeremony(dir, R1CS, ptau());
     expect(result.valid).to.equal(false);
-    expect(result.problems.join("\n")).to.match(/the key's contribution #2 \(bob, [0-9a-f]+…\) is not the one the transcript published/);
+    expect(result.problems.join("\n")).to.match(
+      /the key's contribution #2 \(bob, [0-9a-f]+…\) is not the one the transcript published/,
+    );
   });
 
   it("refuses a key that lacks a published contribution", async function () {
@@ -129,7 +131,9 @@ describe("phase-2 ceremony (three participants)", function () {
     await snarkjs.zKey.contribute(path.join(dir, "0001.zkey"), skipping, "carol", "carol again");
     const result = await verifyCeremony(dir, R1CS, ptau(), skipping);
     expect(result.valid).to.equal(false);
-    expect(result.problems.join("\n")).to.match(/contribution #2 \(bob\): its published hash [0-9a-f]+… is not in the key/);
+    expect(result.problems.join("\n")).to.match(
+      /contribution #2 \(bob\): its published hash [0-9a-f]+… is not in the key/,
+    );
   });
 
   it("refuses contributions listed in another order than the key holds them", async function () {
@@ -160,7 +164,9 @@ describe("phase-2 ceremony (three participants)", function () {
     });
     const result = await verifyCeremony(dir, R1CS, ptau());
     expect(result.valid).to.equal(false);
-    expect(result.problems.join("\n")).to.match(/contribution #2 \(bob\): its published hash [0-9a-f]+… is not in the key/);
+    expect(result.problems.join("\n")).to.match(
+      /contribution #2 \(bob\): its published hash [0-9a-f]+… is not in the key/,
+    );
     expect(result.problems.join("\n")).to.match(/contribution #3 \(carol\): its published hash/);
   });
 

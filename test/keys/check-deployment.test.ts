@@ -63,7 +63,7 @@ describe("check-deployment: deployed verifiers hold the keys this checkout holds
       1,
       registration.shapeId,
     );
-    const [check] = await checkDeployment(connection, registry as never);
+    const [check] = await checkDeployment(connection, registry);
     expect(check?.status).to.equal("key_mismatch");
     expect(check?.instance).to.equal(runStart.name);
     expect(check?.message).to.include(connection.networkName);
@@ -74,7 +74,7 @@ describe("check-deployment: deployed verifiers hold the keys this checkout holds
     expect(check?.message).to.match(/KEY MISMATCH: .*nPublic \(held 9, deployed 5\)/);
 
     // the SDK's chain-only key: the deployed one, and a published key that is not it is a key mismatch
-    const deployed = await deployedVerificationKey(registry as never, ethers.provider, registration.circuitId);
+    const deployed = await deployedVerificationKey(registry, ethers.provider, registration.circuitId);
     expect(deployed.key.IC).to.deep.equal(heldVerificationKey(projection.name)?.IC);
     const published = heldVerificationKey(runStart.name);
     if (published === undefined) throw new Error("no held key");

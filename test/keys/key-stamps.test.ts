@@ -4,13 +4,7 @@
 import { expect } from "chai";
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readSync, statSync, writeSync } from "node:fs";
 import path from "node:path";
-import {
-  instanceArtifacts,
-  keyStampProblem,
-  loadInstances,
-  PROJECT_ROOT,
-  readKeyStamp,
-} from "../../src/node/index.js";
+import { instanceArtifacts, keyStampProblem, loadInstances, PROJECT_ROOT, readKeyStamp } from "../../src/node/index.js";
 
 const built = loadInstances().instances.filter((instance) => existsSync(instanceArtifacts(instance.name).zkey));
 

@@ -78,7 +78,7 @@ export async function verifyKeyAgainstCircuit(r1cs: string, ptau: string, zkey: 
   };
   let valid: boolean;
   try {
-    valid = (await snarkjs.zKey.verifyFromR1cs(r1cs, ptau, zkey, logger)) === true;
+    valid = await snarkjs.zKey.verifyFromR1cs(r1cs, ptau, zkey, logger);
   } catch (error) {
     valid = false;
     problems.push((error as Error).message);
@@ -121,7 +121,8 @@ export function readKeyStamp(instanceName: string): KeyStamp | undefined {
  */
 export async function keyStampProblem(instanceName: string, zkey?: string): Promise<string | undefined> {
   const stamp = readKeyStamp(instanceName);
-  if (stamp === undefined) return `${instanceName}: no key-verified.json (the key was never checked against its circuit)`;
+  if (stamp === undefined)
+    return `${instanceName}: no key-verified.json (the key was never checked against its circuit)`;
   const artifacts = instanceArtifacts(instanceName);
   const r1csSha256 = await sha256File(artifacts.r1cs);
   if (r1csSha256 !== stamp.r1csSha256)

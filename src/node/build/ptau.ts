@@ -55,7 +55,8 @@ export function identifyPtau(file: string): Promise<PtauIdentity> {
       const power = ptauPower(resolved);
       const known = knownPtauFiles();
       const published = known.public.find((entry) => entry.blake2b === hash);
-      if (published !== undefined) return { file: resolved, blake2b: hash, power, kind: "public", knownAs: published.name };
+      if (published !== undefined)
+        return { file: resolved, blake2b: hash, power, kind: "public", knownAs: published.name };
       const development = known.development.find((entry) => entry.blake2b === hash);
       if (development !== undefined)
         return { file: resolved, blake2b: hash, power, kind: "development", knownAs: development.name };
