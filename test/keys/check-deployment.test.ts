@@ -14,8 +14,15 @@ import {
   VerifierCodeError,
 } from "../../src/chain/index.js";
 import { checkDeployment, heldVerificationKey } from "../../src/hardhat/index.js";
-import { companionInstance, defaultInstance, instanceArtifacts } from "../../src/node/index.js";
+import {
+  companionInstance,
+  defaultInstance,
+  instanceArtifacts,
+  noProgress,
+  releaseProverThreads,
+} from "../../src/node/index.js";
 import { LoraLedgerError, verifierContractName } from "../../src/protocol/index.js";
+import { exampleRunDocument, proveDocument, verifyDocument } from "../../src/cli/index.js";
 import { existsSync } from "node:fs";
 
 const connection = await network.create();
@@ -26,6 +33,10 @@ describe("check-deployment: deployed verifiers hold the keys this checkout holds
   const checkpoint = defaultInstance("LoraCheckpoint");
   const runStart = companionInstance(checkpoint, "LoraRunStart");
   const projection = companionInstance(checkpoint, "BaseProjectionBlock");
+
+  after(async function () {
+    await releaseProverThreads();
+  });
 
   before(function () {
     for (const instance of [runStart, projection]) {
@@ -81,6 +92,44 @@ describe("check-deployment: deployed verifiers hold the keys this checkout holds
     expect(() => assertPublishedKeyMatches(deployed, published, "the run start's key file"))
       .to.throw(LoraLedgerError, /the run start's key file is not the key of the deployed verifier/)
       .with.property("code", "key_mismatch");
+  });
+
+  it("verify with the key from the chain: the deployed verifier's, the local one only compared with it", async function () {
+    if (runStart === undefined || projection === undefined) this.skip();
+    const document = exampleRunDocument({ kind: "projection", seed: 5 });
+    const proved = await proveDocument(document);
+    const { registryV2 } = await ignition.deploy(LoraLedgerModule);
+    const registry = await ethers.getContractAt("LoraLedgerRegistryV2", await registryV2.getAddress());
+    const fromChain = (instanceName: string) =>
+      deployedVerificationKey(registry, ethers.provider, circuitIdOf(instanceName));
+    const answer = await verifyDocument(proved, noProgress, fromChain);
+    expect(answer.valid, answer.reason).to.equal(true);
+    expect(answer.key?.source).to.equal("chain");
+    expect(answer.key?.local).to.equal("matches");
+    expect(answer.reason).to.include(answer.key?.verifier ?? "?");
+
+    // a registry whose projection verifier holds another key (the run start's): the proof is checked
+    // against what the chain would check it with, and the local key is reported as a key mismatch
+    const [admin] = await ethers.getSigners();
+    const poseidon = await ethers.deployContract("PoseidonT4");
+    const other = await ethers.deployContract("LoraLedgerRegistryV2", [admin?.address], {
+      libraries: { PoseidonT4: await poseidon.getAddress() },
+    });
+    const registration = verifierRegistration(projection);
+    if (registration === undefined) throw new Error(`${projection.name} is not a version-2 instance`);
+    const wrongVerifier = await ethers.deployContract(verifierContractName(runStart.name));
+    await other.registerVerifier(
+      registration.circuitId,
+      await wrongVerifier.getAddress(),
+      registration.kind,
+      registration.count,
+      registration.shapeId,
+    );
+    const mismatched = await verifyDocument(proved, noProgress, (instanceName) =>
+      deployedVerificationKey(other as never, ethers.provider, circuitIdOf(instanceName)),
+    );
+    expect(mismatched.valid).to.equal(false);
+    expect(mismatched.key?.local).to.match(/^key mismatch: nPublic \(held 5, deployed 9\)/);
   });
 
   it("refuses to decode a key from code that is not a snarkjs verifier", async function () {
