@@ -126,7 +126,7 @@ describe("check-deployment: deployed verifiers hold the keys this checkout holds
       registration.shapeId,
     );
     const mismatched = await verifyDocument(proved, noProgress, (instanceName) =>
-      deployedVerificationKey(other as never, ethers.provider, circuitIdOf(instanceName)),
+      deployedVerificationKey(other, ethers.provider, circuitIdOf(instanceName)),
     );
     expect(mismatched.valid).to.equal(false);
     expect(mismatched.key?.local).to.match(/^key mismatch: nPublic \(held 5, deployed 9\)/);
