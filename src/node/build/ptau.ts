@@ -193,6 +193,12 @@ export async function resolvePtau(power: number, progress: Progress): Promise<st
       );
     }
     const identity = await identifyPtau(file);
+    const impostor = knownPtauFiles().public.find((entry) => entry.name === path.basename(file));
+    if (identity.kind !== "public" && impostor !== undefined) {
+      throw new Error(
+        `PTAU ${file} is named like the published ${impostor.name} but its blake2b is ${identity.blake2b.slice(0, 16)}…, not the published ${impostor.blake2b.slice(0, 16)}…: a corrupt or substituted file`,
+      );
+    }
     if (identity.kind === "public") progress.step(describePtau(identity));
     else progress.warn(describePtau(identity));
     return file;
