@@ -16,7 +16,7 @@ import { GENERATED_CONTRACTS_DIR, PROJECT_ROOT, instanceArtifacts } from "./inst
 import type { Progress } from "./progress.js";
 import { identifyPtau, describePtau, type PtauIdentity } from "./build/ptau.js";
 import { sha256File, verifyKeyAgainstCircuit, verifyAndStampKey, type KeyContribution } from "./build/keys.js";
-import { exportVerifierSolidity } from "./build/circuits.js";
+import { exportVerifierSolidity, type BuildManifest } from "./build/circuits.js";
 
 /** Where `npm run ceremony` keeps an instance's ceremony unless told otherwise. */
 export const CEREMONY_ROOT = path.join(PROJECT_ROOT, "ceremony");
@@ -341,7 +341,7 @@ export async function exportCeremony(
     copyFileSync(solidityFile, artifacts.verifierSolidity);
     const manifestFile = artifacts.manifest;
     if (existsSync(manifestFile)) {
-      const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as Record<string, unknown>;
+      const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as BuildManifest;
       manifest.warning = ceremonyKeyNote(transcript);
       manifest.ceremony = path.relative(PROJECT_ROOT, transcriptFile(dir));
       writeFileAtomic(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);

@@ -29,6 +29,8 @@ export interface BuildManifest {
   setupSeconds: number;
   verifierContract: string;
   warning: string;
+  /** set by `npm run ceremony -- export --install`: the transcript the key came from */
+  ceremony?: string;
 }
 
 function sha256(parts: readonly string[]): string {
@@ -227,6 +229,11 @@ export async function buildInstance(
     }
     progress.done(`${instance.name} is up to date`);
     return previous;
+  }
+  if (previous?.ceremony !== undefined) {
+    progress.warn(
+      `${instance.name}: replacing the key installed from ${previous.ceremony} by a DEVELOPMENT key (the circuit, snarkjs or --force changed it); run the ceremony again for the new circuit`,
+    );
   }
   const ptau = await resolvePtau(power, progress);
 
