@@ -173,11 +173,17 @@ describe("phase-2 ceremony (three participants)", function () {
   it("refuses, through snarkjs, a key whose bytes were changed", async function () {
     const corrupted = path.join(ROOT, "corrupted.zkey");
     const bytes = readFileSync(path.join(CEREMONY, "0004.zkey"));
-    const last = bytes.length - 40; // inside the H section's last point
-    bytes[last] = (bytes[last] ?? 0) ^ 1;
+    const middle = Math.floor(bytes.length / 2); // inside the key's sections of curve points
+    bytes[middle] = (bytes[middle] ?? 0) ^ 1;
     writeFileSync(corrupted, bytes);
     const result = await verifyKeyAgainstCircuit(R1CS, ptau(), corrupted);
     expect(result.valid).to.equal(false);
+    // the build's shortcut (against the initial key it has just set up) refuses it too, and accepts the real one
+    const initial = path.join(CEREMONY, "0000.zkey");
+    expect((await verifyKeyAgainstCircuit(R1CS, ptau(), corrupted, initial)).valid).to.equal(false);
+    const real = await verifyKeyAgainstCircuit(R1CS, ptau(), path.join(CEREMONY, "0004.zkey"), initial);
+    expect(real.valid).to.equal(true);
+    expect(real.contributions.map((entry) => entry.name).slice(0, 3)).to.deep.equal(["alice", "bob", "carol"]);
   });
 
   it("refuses a zkey file swapped behind the transcript's back, and a key from another circuit", async function () {

@@ -251,7 +251,6 @@ export async function buildInstance(
     10,
     logger,
   );
-  rmSync(initialZkey);
   renameSync(`${artifacts.zkey}.partial`, artifacts.zkey);
 
   const verificationKey = await snarkjs.zKey.exportVerificationKey(artifacts.zkey);
@@ -276,15 +275,27 @@ export async function buildInstance(
     warning: DEVELOPMENT_KEY_WARNING,
   };
   writeFileAtomic(artifacts.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
-  await verifyKeyOf(instance.name, ptau, progress);
+  try {
+    await verifyKeyOf(instance.name, ptau, progress, initialZkey);
+  } finally {
+    rmSync(initialZkey, { force: true });
+  }
   progress.warn(`${instance.name}: ${DEVELOPMENT_KEY_WARNING}`);
   progress.done(`${instance.name} built in ${(compileSeconds + setupSeconds).toFixed(1)} s`);
   return manifest;
 }
 
-/** `snarkjs zkey verify` of the instance's key against its r1cs and `ptau`, stamped beside the key. */
-async function verifyKeyOf(instanceName: string, ptau: string, progress: Progress): Promise<void> {
-  const stamp = await verifyAndStampKey(instanceName, await identifyPtau(ptau), packageVersion("snarkjs"));
+/**
+ * `snarkjs zkey verify` of the instance's key against its r1cs and `ptau`, stamped beside the key; a key
+ * the build has just set up passes its initial key, the same check without a second setup (keys.ts).
+ */
+async function verifyKeyOf(
+  instanceName: string,
+  ptau: string,
+  progress: Progress,
+  initialZkey?: string,
+): Promise<void> {
+  const stamp = await verifyAndStampKey(instanceName, await identifyPtau(ptau), packageVersion("snarkjs"), initialZkey);
   progress.step(
     `${instanceName}: key verified against its r1cs and ${stamp.ptau.name} in ${stamp.seconds.toFixed(1)} s (${stamp.contributions.length} contribution(s))`,
   );

@@ -45,8 +45,18 @@ const CONTRIBUTION_LINE = /^contribution #(\d+) ?(.*):\n([\s0-9a-f]+)$/;
  * `snarkjs zkey verify r1cs ptau zkey`: the key was set up from this circuit and powers of tau, and each
  * phase-2 contribution follows from the previous one. snarkjs reports some refusals on console.log rather
  * than its logger, so both are captured while it runs.
+ *
+ * `snarkjs zkey verify` is `zkey new` of the r1cs and ptau into memory, then the check of the key against
+ * that initial key. A caller that has just made the initial key itself from the same r1cs and ptau passes
+ * it as `initialZkey`: the same check without setting the circuit up twice (1.4 s of CPU instead of 19 s
+ * for a 2^12 key, measured).
  */
-export async function verifyKeyAgainstCircuit(r1cs: string, ptau: string, zkey: string): Promise<KeyVerification> {
+export async function verifyKeyAgainstCircuit(
+  r1cs: string,
+  ptau: string,
+  zkey: string,
+  initialZkey?: string,
+): Promise<KeyVerification> {
   const started = Date.now();
   const contributions: KeyContribution[] = [];
   const problems: string[] = [];
@@ -78,7 +88,10 @@ export async function verifyKeyAgainstCircuit(r1cs: string, ptau: string, zkey: 
   };
   let valid: boolean;
   try {
-    valid = await snarkjs.zKey.verifyFromR1cs(r1cs, ptau, zkey, logger);
+    valid =
+      initialZkey === undefined
+        ? await snarkjs.zKey.verifyFromR1cs(r1cs, ptau, zkey, logger)
+        : await snarkjs.zKey.verifyFromInit(initialZkey, ptau, zkey, logger);
   } catch (error) {
     valid = false;
     problems.push((error as Error).message);
@@ -102,6 +115,8 @@ export interface KeyStamp {
   ptau: { name: string; blake2b: string; kind: PtauIdentity["kind"]; knownAs?: string };
   snarkjs: string;
   contributions: KeyContribution[];
+  /** "r1cs": snarkjs zkey verify; "initial key made here": against the initial key the build had just set up from the r1cs and ptau */
+  method: "r1cs" | "initial key made here";
   verifiedAt: string;
   seconds: number;
 }
@@ -133,14 +148,18 @@ export async function keyStampProblem(instanceName: string, zkey?: string): Prom
   return undefined;
 }
 
-/** Verifies an instance's key against its r1cs and `ptau` and writes the stamp; throws, naming why, if the key is refused. */
+/**
+ * Verifies an instance's key against its r1cs and `ptau` (or against `initialZkey`, the build's own setup
+ * of them) and writes the stamp; throws, naming why, if the key is refused.
+ */
 export async function verifyAndStampKey(
   instanceName: string,
   ptau: PtauIdentity,
   snarkjsVersion: string,
+  initialZkey?: string,
 ): Promise<KeyStamp> {
   const artifacts = instanceArtifacts(instanceName);
-  const result = await verifyKeyAgainstCircuit(artifacts.r1cs, ptau.file, artifacts.zkey);
+  const result = await verifyKeyAgainstCircuit(artifacts.r1cs, ptau.file, artifacts.zkey, initialZkey);
   if (!result.valid) {
     throw new Error(
       `the key of ${instanceName} does not verify against its r1cs and ${path.basename(ptau.file)}: ${result.problems.join("; ") || "snarkjs refused it"}`,
@@ -158,6 +177,7 @@ export async function verifyAndStampKey(
     },
     snarkjs: snarkjsVersion,
     contributions: result.contributions,
+    method: initialZkey === undefined ? "r1cs" : "initial key made here",
     verifiedAt: new Date().toISOString(),
     seconds: result.seconds,
   };
