@@ -329,7 +329,7 @@ export async function exportCeremony(
   const vkeyFile = path.join(dir, "verification_key.json");
   writeFileAtomic(vkeyFile, `${JSON.stringify(verificationKey, null, 2)}\n`);
   const contract = verifierContractName(transcript.instance);
-  const solidity = await exportVerifierSolidity(transcript.instance, finalZkey, ceremonyKeyNote(transcript));
+  const solidity = await exportVerifierSolidity(transcript.instance, finalZkey, ceremonyKeyNote(transcript, dir));
   const solidityFile = path.join(dir, `${contract}.sol`);
   writeFileAtomic(solidityFile, solidity);
   progress.done(`exported ${path.relative(PROJECT_ROOT, finalZkey)}, its verification key and ${contract}.sol`);
@@ -342,7 +342,7 @@ export async function exportCeremony(
     const manifestFile = artifacts.manifest;
     if (existsSync(manifestFile)) {
       const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as BuildManifest;
-      manifest.warning = ceremonyKeyNote(transcript);
+      manifest.warning = ceremonyKeyNote(transcript, dir);
       manifest.ceremony = path.relative(PROJECT_ROOT, transcriptFile(dir));
       writeFileAtomic(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
     }
@@ -353,13 +353,13 @@ export async function exportCeremony(
 }
 
 /** What the key's provenance is, in one line: put in the generated verifier and the manifest. */
-export function ceremonyKeyNote(transcript: CeremonyTranscript): string {
+export function ceremonyKeyNote(transcript: CeremonyTranscript, dir: string): string {
   const participants = transcript.contributions.filter((entry) => entry.kind === "participant").length;
   const ptau =
     transcript.ptau.kind === "public"
       ? `the public ${transcript.ptau.knownAs ?? transcript.ptau.name}`
       : `the ${transcript.ptau.kind.toUpperCase()} ptau ${transcript.ptau.name} (not a public ceremony: development only)`;
-  return `Key from a phase-2 ceremony of ${participants} participant(s) and a public beacon on ${ptau}; transcript: ceremony/${transcript.instance}/transcript.json`;
+  return `Key from a phase-2 ceremony of ${participants} participant(s) and a public beacon on ${ptau}; transcript: ${path.relative(PROJECT_ROOT, transcriptFile(dir))}`;
 }
 
 function snarkjsVersion(): string {
