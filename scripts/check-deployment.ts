@@ -2,15 +2,15 @@
 // checkout holds for its instance (build/circuits/<instance>/verification_key.json), by decoding the key
 // from the deployed code. Exit 13 (key_mismatch) names the instance, network and differing coordinates.
 //   npx hardhat run scripts/check-deployment.ts --network sepolia      (or: npm run check-deployment -- --network X)
-import { network } from "hardhat";
 import { EXIT_CODES, toFailure } from "../src/cli/index.js";
-import { checkDeployment, resolveRegistry } from "../src/hardhat/index.js";
+import { checkDeployment, connectNetwork, isInProcessNetwork, resolveRegistry } from "../src/hardhat/index.js";
 import { stderrProgress } from "../src/node/index.js";
 
 const progress = stderrProgress("check-deployment");
 try {
-  const connection = await network.create();
-  const chainId = (await connection.ethers.provider.getNetwork()).chainId;
+  const { connection, chainId } = await connectNetwork();
+  if (isInProcessNetwork(connection))
+    progress.warn("no --network: checking a fresh deployment on the in-process network (a self-check of the build)");
   const registry = await resolveRegistry(connection, chainId, progress);
   progress.step(`registry ${await registry.getAddress()} on ${connection.networkName} (chain ${chainId})`);
   const checks = await checkDeployment(connection, registry);

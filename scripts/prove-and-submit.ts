@@ -6,13 +6,15 @@
 // checkpoints of k steps (LORA_STEPS is rounded up to whole checkpoints), and, unless LORA_MERGE=false,
 // proves the merged weights W0 + α B A of the final adapter block by block and asks the registry where
 // they came from. Options come from LORA_* environment variables or the JSON file named by
-// LORA_LEDGER_CONFIG (src/training/config.ts lists them). Killed and started again, it resumes from the
-// chain: nothing proven is proven again, nothing submitted is submitted again.
-import hre, { network } from "hardhat";
-import { buildInstance, stderrProgress, releaseProverThreads } from "../src/node/index.js";
+// LORA_LEDGER_CONFIG (docs/RUNNING.md lists them). Killed and started again, it resumes from the
+// chain: nothing proven is proven again, nothing submitted is submitted again. At the end it writes the
+// adapter, the merged weights and a manifest beside the run's proofs (src/training/takeHome.ts).
+import path from "node:path";
+import hre from "hardhat";
+import { buildInstance, releaseProverThreads, stderrProgress, withStdoutOnStderr } from "../src/node/index.js";
 import { toHex32, verifierContractName } from "../src/protocol/index.js";
-import { assertVerifierCurrent, resolveRegistry } from "../src/hardhat/index.js";
-import { mergeProvenance } from "../src/chain/index.js";
+import { assertVerifierCurrent, connectNetwork, resolveRegistry } from "../src/hardhat/index.js";
+import { adapterProvenance, mergeProvenance } from "../src/chain/index.js";
 import { toFailure } from "../src/cli/index.js";
 import {
   formatCheckpointTable,
@@ -20,10 +22,10 @@ import {
   loadTask,
   resolveRunInstances,
   TrainingSession,
+  writeTakeHome,
 } from "../src/training/index.js";
 
 const progress = stderrProgress("prove-and-submit");
-const started = performance.now();
 try {
   const config = loadRunConfig();
   const instances = resolveRunInstances(config);
@@ -33,13 +35,12 @@ try {
   const built = await buildInstance(instances.checkpoint, progress);
   for (const instance of used.slice(1)) await buildInstance(instance, progress);
   // A verifier exported just now must be compiled before it can be deployed.
-  await hre.tasks.getTask("build").run({ quiet: true });
+  await withStdoutOnStderr(() => hre.tasks.getTask("build").run({ quiet: true }));
 
-  const connection = await network.create();
+  const { connection, chainId } = await connectNetwork();
   const { ethers } = connection;
   const [signer] = await ethers.getSigners();
   if (signer === undefined) throw new Error(`network ${connection.networkName} has no account to sign with`);
-  const chainId = (await ethers.provider.getNetwork()).chainId;
   const registry = await resolveRegistry(connection, chainId, progress);
   for (const instance of used) {
     const artifact = await hre.artifacts.readArtifact(verifierContractName(instance.name));
@@ -70,43 +71,81 @@ try {
   const runId = await session.findOrStartRun();
   const reports = await session.train(runId);
 
-  console.log(
-    `\nBase projection ${toHex32(projection.projectionId)}: ${
+  const lines: string[] = [];
+  lines.push(
+    `Base projection ${toHex32(projection.projectionId)}: ${
       projection.submittedBlocks === 0
         ? "complete on-chain before this attempt"
         : `${projection.submittedBlocks} of ${projection.blocks} blocks submitted now, gas ${projection.gasUsed}`
     }.`,
+    "",
+    `Run ${runId} on ${connection.networkName}: ${reports.length} verified checkpoints of ${k} steps, ${reports.length * k} steps${rounding} (trainer ${await signer.getAddress()}, canonical start from seed ${session.seed})`,
+    "",
+    formatCheckpointTable(reports),
   );
-  console.log(
-    `\nRun ${runId} on ${connection.networkName}: ${reports.length} verified checkpoints of ${k} steps, ${reports.length * k} steps${rounding} (trainer ${await signer.getAddress()}, canonical start from seed ${session.seed})\n`,
-  );
-  console.log(formatCheckpointTable(reports));
+  if (reports.every((report) => report.origin === "on-chain")) {
+    lines.push(
+      "",
+      `Nothing to train: run ${runId} had its ${reports.length * k} steps on-chain already. To train further, raise LORA_STEPS (e.g. LORA_STEPS=${reports.length * k + 8 * k}); for a new run, LORA_NEW_RUN=true or another LORA_SEED; for your own data, LORA_MODEL_FILE and LORA_DATASET_FILE (docs/RUNNING.md).`,
+    );
+  }
   const head = (await registry.getRun(runId)).head;
-  const [verified, producedBy, steps, base, dataset] = await registry.provenanceOf(head);
-  console.log(
-    verified
-      ? `\nThe registry says: adapter ${toHex32(head)} was produced by verified training, run ${producedBy} after ${steps} steps,\nfrom base model ${toHex32(base)} on dataset ${toHex32(dataset)}.`
-      : `\nThe registry says: adapter ${toHex32(head)} has no verified provenance.`,
+  const provenance = await adapterProvenance(registry, head);
+  lines.push(
+    "",
+    provenance.verified
+      ? `The registry says: adapter ${toHex32(head)} was produced by verified training, run ${provenance.runId} after ${provenance.steps} steps,\nfrom base model ${toHex32(provenance.run.baseRoot)} on dataset ${toHex32(provenance.run.datasetRoot)}.`
+      : `The registry says: adapter ${toHex32(head)} has no verified provenance.`,
   );
+  let merge: Awaited<ReturnType<typeof session.mergeHead>> | undefined;
   if (instances.mergeBlock !== undefined) {
-    const merge = await session.mergeHead(runId);
+    merge = await session.mergeHead(runId);
     const how =
       merge.origin === "on-chain"
         ? "recorded before this attempt"
         : `${merge.submittedBlocks} of ${merge.blocks} blocks submitted now, proofs ${merge.provingSeconds.toFixed(2)} s${merge.origin === "reused" ? " (some an earlier attempt's)" : ""}, submitMergeBlock gas ${merge.gasUsed}`;
-    console.log(
-      `\nMerged weights W0 + alpha B A of the adapter after ${merge.steps} steps (${instances.mergeBlock.name}): merged root ${toHex32(merge.mergedRoot)}\n(${how}; ${merge.merged.length}x${merge.merged[0]?.length ?? 0} exact integers at scale 2^${3 * session.shape.F}).`,
+    lines.push(
+      "",
+      `Merged weights W0 + alpha B A of the adapter after ${merge.steps} steps (${instances.mergeBlock.name}): merged root ${toHex32(merge.mergedRoot)}\n(${how}; ${merge.merged.length}x${merge.merged[0]?.length ?? 0} exact integers at scale 2^${3 * session.shape.F}).`,
     );
     const answer = await mergeProvenance(registry, merge.mergedRoot);
-    console.log(
+    lines.push(
       answer.verified
         ? `The registry says: merged root ${toHex32(merge.mergedRoot)} is the merge of adapter ${toHex32(answer.adapter)},\nrun ${answer.runId} after ${answer.steps} steps, base model ${toHex32(answer.run.baseRoot)}, dataset ${toHex32(answer.run.datasetRoot)} (recorded by ${answer.recorder}).`
         : `The registry says: merged root ${toHex32(merge.mergedRoot)} is NOT a recorded merge.`,
     );
   }
-  console.log(
-    `\nWall time ${((performance.now() - started) / 1000).toFixed(1)} s. Keys are development keys: never use them in production.`,
+
+  const trained = session.trainedAdapter(runId);
+  const written = writeTakeHome({
+    directory: session.runDirectory(runId),
+    network: connection.networkName,
+    chainId,
+    registry: await registry.getAddress(),
+    runId,
+    trainer: await signer.getAddress(),
+    instances,
+    shape: session.shape,
+    setup: session.setup,
+    seed: session.seed,
+    adapterStart: session.adapterStart,
+    steps: trained.steps,
+    adapter: trained.adapter,
+    checkpoints: reports,
+    merge,
+  });
+  const relative = (file: string): string => path.relative(process.cwd(), file);
+  lines.push(
+    "",
+    `Written in ${relative(session.runDirectory(runId))}/: ${[written.adapter, written.merged, written.manifest]
+      .filter((file) => file !== undefined)
+      .map((file) => path.basename(file))
+      .join(", ")} (beside the proofs). Ask the registry about the adapter with`,
+    `  LORA_ADAPTER_FILE=${relative(written.adapter)} npx hardhat run scripts/query.ts --network <the network>`,
   );
+  console.log(lines.join("\n"));
+  // The process's whole life, Hardhat's start and the circuit checks included: what a user waits.
+  console.log(`\nWall time ${process.uptime().toFixed(1)} s. Keys are development keys: never use them in production.`);
 } catch (error) {
   const failure = toFailure(error);
   process.stderr.write(`prove-and-submit failed: ${failure.message}\n`);

@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { renderExitCodeTable } from "../src/cli/index.js";
 import { PROJECT_ROOT, renderKnownPtauTable } from "../src/node/index.js";
+import { renderRunOptionsTable } from "../src/training/index.js";
 
 interface GeneratedSection {
   readonly file: string;
@@ -14,6 +15,7 @@ interface GeneratedSection {
 
 const SECTIONS: readonly GeneratedSection[] = [
   { file: "docs/COMMANDS.md", name: "exit codes", render: renderExitCodeTable },
+  { file: "docs/RUNNING.md", name: "run options", render: renderRunOptionsTable },
   { file: "docs/CEREMONY.md", name: "known powers of tau", render: renderKnownPtauTable },
 ];
 

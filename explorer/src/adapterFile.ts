@@ -4,9 +4,10 @@
  * checkpoint (docs/COMMANDS.md: witness.adapter_a / adapter_b, and adapter_a_after / adapter_b_after when
  * present), a plain
  * {"adapter_a", "adapter_b"} document, both with "encoding" "real" (default) or "fixed", or the prove
- * command's answer (its statement's adapter_before / adapter_after commitments).
+ * command's answer (its statement's adapter_before / adapter_after commitments), or a proof file that
+ * prove-and-submit keeps (the adapters among its publicSignals).
  */
-import { adapterCommitment, toFixedMatrix } from "../../src/protocol/index.js";
+import { adapterCommitment, TEMPLATES, toFixedMatrix } from "../../src/protocol/index.js";
 import type { Matrix, StepShape } from "../../src/protocol/index.js";
 import { AdapterFileError, isRecord, parseCommitment } from "./commitment.js";
 import type { InstanceInfo } from "./ledgerData.js";
@@ -150,10 +151,26 @@ export function parseAdapterFile(
           commitment: parseCommitment(value),
         });
     }
+  } else if (Array.isArray(document.publicSignals)) {
+    // A proof file prove-and-submit keeps (runs/…: instance, publicSignals, proof): the adapters are
+    // public signals of the instance's template, at the positions circuits/instances.json gives.
+    const signals = document.publicSignals as unknown[];
+    const names: readonly string[] =
+      (TEMPLATES as Record<string, { publicInputs: readonly string[] }>)[instance.template]?.publicInputs ?? [];
+    for (const [name, label] of [
+      ["adapterAfter", "Adapter after the checkpoint"],
+      ["adapterBefore", "Adapter before the checkpoint"],
+      ["adapterStart", "The run's start"],
+      ["adapter", "Adapter of the merge"],
+    ] as const) {
+      const value = signals[names.indexOf(name)];
+      if (names.includes(name) && typeof value === "string")
+        candidates.push({ label, source: `publicSignals (${name}, a commitment)`, commitment: parseCommitment(value) });
+    }
   }
   if (candidates.length === 0) {
     throw new AdapterFileError(
-      'no adapter in the file: expected "adapter_a" and "adapter_b", or the prove command\'s input (witness.adapter_a / adapter_b) or answer (statement.adapter_after)',
+      'no adapter in the file: expected "adapter_a" and "adapter_b" (a run\'s adapter.json), the prove command\'s input (witness.adapter_a / adapter_b) or answer (statement.adapter_after), or a proof file of a run (publicSignals)',
     );
   }
   return { ...base, candidates, milliseconds: performance.now() - started };

@@ -34,6 +34,10 @@ export function parseCliArgs<O extends Options>(command: string, options: O) {
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new LoraLedgerError("missing_field", `${command}: ${message}`, "arguments");
+    throw new LoraLedgerError(
+      "missing_field",
+      `${command}: ${message} (\`npm run -s ${command} -- --help\` lists the options)`,
+      "arguments",
+    );
   }
 }

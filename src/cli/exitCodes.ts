@@ -18,7 +18,9 @@ export const EXIT_CODES = {
   artifacts_missing: 9,
   invalid_proof: 10,
   timeout: 11,
+  usage: 12,
   key_mismatch: 13,
+  not_recorded: 14,
 } as const satisfies Record<ErrorCode | "ok" | "internal_error", number>;
 export type ExitCodeName = keyof typeof EXIT_CODES;
 export type ExitCode = (typeof EXIT_CODES)[ExitCodeName];
@@ -40,8 +42,12 @@ export const EXIT_CODE_MEANINGS: Record<ExitCodeName, string> = {
   artifacts_missing: "the instance is not built: `npm run build:circuits -- <instance>`",
   invalid_proof: "`verify`: the proof does not verify",
   timeout: "`verify`: verification took longer than `timeout_ms`",
+  usage:
+    "a configuration, option or network mistake (an unset or malformed variable, an unreachable node, options that exclude each other): the message names it and the fix",
   key_mismatch:
     "a deployed verifier holds another verification key than the one given or held here (`check-deployment`, chain-only `verify`); the differing coordinates are named",
+  not_recorded:
+    "`query`: the registry has no such run, or no verified provenance for the adapter or merged root asked about",
 };
 
 /** 128 + the signal's number: a command interrupted writes nothing (no stdout, no --out file). */

@@ -44,14 +44,14 @@ export async function resolveRegistry(
   const address = recordedRegistryAddress(chainId);
   if (address === undefined) {
     throw new LoraLedgerError(
-      "artifacts_missing",
+      "usage",
       `no deployment of the version-2 registry (${REGISTRY_V2_FUTURE_ID}) is recorded for chain ${chainId} (${path.relative(PROJECT_ROOT, deploymentFile(chainId))}); deploy first: npx hardhat ignition deploy deploy/modules/LoraLedger.ts --network ${connection.networkName}`,
       "network",
     );
   }
   if ((await ethers.provider.getCode(address)) === "0x") {
     throw new LoraLedgerError(
-      "artifacts_missing",
+      "usage",
       `the recorded registry ${address} has no code on chain ${chainId}: the node was restarted? Remove ${path.relative(PROJECT_ROOT, path.dirname(deploymentFile(chainId)))} and deploy again`,
       "network",
     );

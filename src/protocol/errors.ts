@@ -15,7 +15,9 @@ export const ERROR_CODES = [
   "artifacts_missing",
   "invalid_proof",
   "timeout",
+  "usage",
   "key_mismatch",
+  "not_recorded",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

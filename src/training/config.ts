@@ -53,35 +53,142 @@ export const runConfigSchema = z.strictObject({
 export type RunConfig = z.infer<typeof runConfigSchema>;
 
 type Kind = "integer" | "number" | "boolean" | "string";
-const ENVIRONMENT: Record<string, [keyof RunConfig, Kind]> = {
-  LORA_INSTANCE: ["instance", "string"],
-  LORA_STEPS: ["steps", "integer"],
-  LORA_SEED: ["seed", "integer"],
-  LORA_DATASET_SIZE: ["datasetSize", "integer"],
-  LORA_ALPHA: ["alpha", "number"],
-  LORA_LEARNING_RATE: ["learningRate", "number"],
-  LORA_MODEL_FILE: ["modelFile", "string"],
-  LORA_DATASET_FILE: ["datasetFile", "string"],
-  LORA_ADAPTER_FILE: ["adapterFile", "string"],
-  LORA_SUBMIT_BATCH: ["submitBatch", "integer"],
-  LORA_NEW_RUN: ["newRun", "boolean"],
-  LORA_MERGE: ["merge", "boolean"],
-  LORA_WORK_DIR: ["workDir", "string"],
-  LORA_MODEL_URI: ["modelUri", "string"],
-  LORA_DATASET_URI: ["datasetUri", "string"],
-};
+
+/** One option of a run: its environment variable, its key in the LORA_LEDGER_CONFIG file, and what it does. */
+export interface RunOption {
+  variable: string;
+  key: keyof RunConfig;
+  kind: Kind;
+  meaning: string;
+}
+
+/** Every option of prove-and-submit, in the order docs/RUNNING.md lists them (rendered by npm run docs). */
+export const RUN_OPTIONS: readonly RunOption[] = [
+  {
+    variable: "LORA_STEPS",
+    key: "steps",
+    kind: "integer",
+    meaning:
+      "verified steps the run should reach, rounded up to whole checkpoints of k; a run that has them already is left as it is (raise it to train further)",
+  },
+  {
+    variable: "LORA_SEED",
+    key: "seed",
+    kind: "integer",
+    meaning: "seed of the run's canonical initialization (its proven start) and of the generated task",
+  },
+  {
+    variable: "LORA_NEW_RUN",
+    key: "newRun",
+    kind: "boolean",
+    meaning:
+      "start a new run even when this trainer has a run with the same configuration on-chain (else it is resumed)",
+  },
+  {
+    variable: "LORA_MODEL_FILE",
+    key: "modelFile",
+    kind: "string",
+    meaning:
+      'your base model: JSON `{"base_weights": number[d_out][d_in]}` (real values, quantized as PROTOCOL §2 says)',
+  },
+  {
+    variable: "LORA_DATASET_FILE",
+    key: "datasetFile",
+    kind: "string",
+    meaning:
+      'your dataset: JSON `[{"x": number[d_in], "t": number[d_out]}, …]`, at most 2^depth examples of the instance',
+  },
+  {
+    variable: "LORA_DATASET_SIZE",
+    key: "datasetSize",
+    kind: "integer",
+    meaning:
+      "examples in the generated dataset, when no dataset file is given (default: 2^depth of the instance, at most 16)",
+  },
+  {
+    variable: "LORA_ALPHA",
+    key: "alpha",
+    kind: "number",
+    meaning: "the LoRA scale α (a real number, fixed point at 2^F)",
+  },
+  {
+    variable: "LORA_LEARNING_RATE",
+    key: "learningRate",
+    kind: "number",
+    meaning: "the learning rate (a real number, fixed point at 2^F)",
+  },
+  {
+    variable: "LORA_INSTANCE",
+    key: "instance",
+    kind: "string",
+    meaning:
+      "the LoraCheckpoint instance of circuits/instances.json (its shape: d_out, d_in, r, batch, tree depth, k); default: the first built by default",
+  },
+  {
+    variable: "LORA_SUBMIT_BATCH",
+    key: "submitBatch",
+    kind: "integer",
+    meaning: "checkpoints per transaction (submitCheckpoints): fewer transactions, less gas per step",
+  },
+  {
+    variable: "LORA_MERGE",
+    key: "merge",
+    kind: "boolean",
+    meaning: "prove and record the merged weights W0 + α B A of the run's final adapter",
+  },
+  {
+    variable: "LORA_WORK_DIR",
+    key: "workDir",
+    kind: "string",
+    meaning: "where proofs and the files a run leaves (adapter.json, merged.json, manifest.json) are kept",
+  },
+  {
+    variable: "LORA_MODEL_URI",
+    key: "modelUri",
+    kind: "string",
+    meaning: "where people can fetch the base model, recorded with its registration (per publisher)",
+  },
+  {
+    variable: "LORA_DATASET_URI",
+    key: "datasetUri",
+    kind: "string",
+    meaning: "where people can fetch the dataset, recorded with its registration (per publisher)",
+  },
+  {
+    variable: "LORA_ADAPTER_FILE",
+    key: "adapterFile",
+    kind: "string",
+    meaning:
+      "`query` only: an adapter file (a run's adapter.json, or real-valued `adapter_a`/`adapter_b`) to ask the registry about; a run starts from its seed's canonical initialization, never from a file",
+  },
+];
+
+const ENVIRONMENT: Record<string, [keyof RunConfig, Kind]> = Object.fromEntries(
+  RUN_OPTIONS.map((option) => [option.variable, [option.key, option.kind]]),
+);
+
+/** docs/RUNNING.md's table of options, rendered from RUN_OPTIONS and the schema's defaults (npm run docs). */
+export function renderRunOptionsTable(): string {
+  const defaults = runConfigSchema.parse({}) as Partial<Record<keyof RunConfig, unknown>>;
+  const rows = RUN_OPTIONS.map((option) => {
+    const value = defaults[option.key];
+    const shown = value === undefined ? "—" : `\`${JSON.stringify(value)}\``;
+    return `| \`${option.variable}\` | \`${option.key}\` | ${shown} | ${option.meaning} |`;
+  });
+  return ["| variable | key in the config file | default | meaning |", "| --- | --- | --- | --- |", ...rows].join("\n");
+}
 
 function parseEnvironmentValue(variable: string, raw: string, kind: Kind): unknown {
   if (kind === "string") return raw;
   if (kind === "boolean") {
     if (["1", "true", "yes"].includes(raw.toLowerCase())) return true;
     if (["0", "false", "no", ""].includes(raw.toLowerCase())) return false;
-    throw new LoraLedgerError("missing_field", `${variable}: expected true or false, got "${raw}"`, variable);
+    throw new LoraLedgerError("usage", `${variable}: expected true or false, got "${raw}"`, variable);
   }
   const value = Number(raw);
   if (raw.trim() === "" || !Number.isFinite(value) || (kind === "integer" && !Number.isInteger(value))) {
     throw new LoraLedgerError(
-      "missing_field",
+      "usage",
       `${variable}: expected ${kind === "integer" ? "an integer" : "a number"}, got "${raw}"`,
       variable,
     );
@@ -99,7 +206,7 @@ export function loadRunConfig(environment: NodeJS.ProcessEnv = process.env): Run
       fromFile = JSON.parse(readFileSync(configFile, "utf8")) as Record<string, unknown>;
     } catch (error) {
       throw new LoraLedgerError(
-        "malformed_json",
+        "usage",
         `LORA_LEDGER_CONFIG=${configFile}: ${(error as Error).message}`,
         "LORA_LEDGER_CONFIG",
       );
@@ -121,7 +228,7 @@ export function loadRunConfig(environment: NodeJS.ProcessEnv = process.env): Run
       return `${where}: ${issue.message}`;
     });
     throw new LoraLedgerError(
-      "missing_field",
+      "usage",
       `invalid run configuration: ${problems.join("; ")}`,
       String(parsed.error.issues[0]?.path[0] ?? ""),
     );

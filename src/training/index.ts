@@ -2,4 +2,5 @@ export * from "./config.js";
 export * from "./instances.js";
 export * from "./report.js";
 export * from "./session.js";
+export * from "./takeHome.js";
 export * from "./task.js";

@@ -152,7 +152,7 @@ export class TrainingSession {
     const { task, instances, config } = options;
     if (config.adapterFile !== undefined) {
       throw new LoraLedgerError(
-        "missing_field",
+        "usage",
         `adapterFile (LORA_ADAPTER_FILE=${config.adapterFile}): a version-2 run starts from the canonical initialization of its seed (LORA_SEED), proven on-chain, not from an adapter file`,
         "adapterFile",
       );
@@ -182,7 +182,15 @@ export class TrainingSession {
     return path.resolve(config.workDir, `chain-${chainId}`, (registry.target as string).toLowerCase());
   }
 
-  private runDirectory(runId: bigint): string {
+  /** The adapter after run `runId`'s last verified checkpoint, and its step count (after train(runId)). */
+  trainedAdapter(runId: bigint): { steps: bigint; adapter: Adapter } {
+    const trained = this.trained;
+    if (trained?.runId !== runId) throw new Error(`trainedAdapter(${runId}) needs train(${runId}) first`);
+    return { steps: trained.steps, adapter: trained.adapter };
+  }
+
+  /** The run's folder: its proofs, and the files a trainer takes home (src/training/takeHome.ts). */
+  runDirectory(runId: bigint): string {
     return path.join(this.registryDirectory(), `run-${runId}`);
   }
 

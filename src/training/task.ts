@@ -5,7 +5,9 @@ import {
   toFixedMatrix,
   toFixedVector,
   assertMatrixShape,
+  signedBounds,
   syntheticTask,
+  type Matrix,
   type SyntheticTask,
 } from "../protocol/index.js";
 import type { StepShape } from "../protocol/index.js";
@@ -14,7 +16,25 @@ import type { RunConfig } from "./config.js";
 const matrix = z.array(z.array(z.number()));
 const modelFileSchema = z.object({ base_weights: matrix });
 const datasetFileSchema = z.array(z.object({ x: z.array(z.number()), t: z.array(z.number()) })).min(1);
-const adapterFileSchema = z.object({ adapter_a: matrix, adapter_b: matrix });
+const integerText = z.union([z.number().int(), z.string().regex(/^-?[0-9]+$/, "an integer as a decimal string")]);
+/**
+ * An adapter: real values (the default), or with "encoding": "fixed" the integers at scale 2^F, as
+ * prove-and-submit writes a run's adapter.json (src/training/takeHome.ts), which may name its instance.
+ */
+const adapterFileSchema = z.union([
+  z.object({
+    encoding: z.literal("real").optional(),
+    instance: z.string().optional(),
+    adapter_a: matrix,
+    adapter_b: matrix,
+  }),
+  z.object({
+    encoding: z.literal("fixed"),
+    instance: z.string().optional(),
+    adapter_a: z.array(z.array(integerText)),
+    adapter_b: z.array(z.array(integerText)),
+  }),
+]);
 
 function readJsonFile<T>(file: string, schema: z.ZodType<T>, what: string): T {
   let raw: unknown;
@@ -31,7 +51,7 @@ function readJsonFile<T>(file: string, schema: z.ZodType<T>, what: string): T {
 }
 
 /** Converts a shape error of the matrix helpers into the command's error class. */
-function checkShape(name: string, rows: readonly (readonly number[])[], height: number, width: number): void {
+function checkShape(name: string, rows: readonly (readonly unknown[])[], height: number, width: number): void {
   try {
     assertMatrixShape(
       name,
@@ -42,6 +62,40 @@ function checkShape(name: string, rows: readonly (readonly number[])[], height: 
   } catch (error) {
     throw new LoraLedgerError("wrong_shape", (error as Error).message, name);
   }
+}
+
+/** The instance an adapter file names ("instance"), if it names one. */
+export function adapterFileInstance(file: string): string | undefined {
+  return readJsonFile(file, adapterFileSchema, "adapter").instance;
+}
+
+/** An adapter file's A and B as the fixed-point integers of `shape`, every entry range-checked. */
+export function loadAdapterFile(file: string, shape: StepShape): { a: Matrix; b: Matrix } {
+  const adapter = readJsonFile(file, adapterFileSchema, "adapter");
+  checkShape("adapter_a", adapter.adapter_a, shape.rank, shape.dIn);
+  checkShape("adapter_b", adapter.adapter_b, shape.dOut, shape.rank);
+  if (adapter.encoding !== "fixed") {
+    return {
+      a: toFixedMatrix(adapter.adapter_a, shape.F, shape.aBits, "adapter_a"),
+      b: toFixedMatrix(adapter.adapter_b, shape.F, shape.aBits, "adapter_b"),
+    };
+  }
+  const { min, max } = signedBounds(shape.aBits);
+  const integers = (name: string, rows: readonly (readonly (number | string)[])[]): Matrix =>
+    rows.map((row, i) =>
+      row.map((entry, j) => {
+        const value = BigInt(entry);
+        if (value < min || value > max) {
+          throw new LoraLedgerError(
+            "out_of_range",
+            `adapter file ${file}: ${name}[${i}][${j}] = ${value} is outside [${min}, ${max}] (signed ${shape.aBits} bits)`,
+            `${name}[${i}][${j}]`,
+          );
+        }
+        return value;
+      }),
+    );
+  return { a: integers("adapter_a", adapter.adapter_a), b: integers("adapter_b", adapter.adapter_b) };
 }
 
 /**
@@ -61,13 +115,7 @@ export function loadTask(shape: StepShape, config: RunConfig): SyntheticTask {
     checkShape("base_weights", model.base_weights, shape.dOut, shape.dIn);
     w0 = toFixedMatrix(model.base_weights, shape.FW, shape.wBits, "base_weights");
   }
-  if (config.adapterFile !== undefined) {
-    const adapter = readJsonFile(config.adapterFile, adapterFileSchema, "adapter");
-    checkShape("adapter_a", adapter.adapter_a, shape.rank, shape.dIn);
-    checkShape("adapter_b", adapter.adapter_b, shape.dOut, shape.rank);
-    a = toFixedMatrix(adapter.adapter_a, shape.F, shape.aBits, "adapter_a");
-    b = toFixedMatrix(adapter.adapter_b, shape.F, shape.aBits, "adapter_b");
-  }
+  if (config.adapterFile !== undefined) ({ a, b } = loadAdapterFile(config.adapterFile, shape));
   if (config.datasetFile !== undefined) {
     const examples = readJsonFile(config.datasetFile, datasetFileSchema, "dataset");
     if (examples.length > 2 ** shape.depth) {

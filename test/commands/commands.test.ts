@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { FIELD_MODULUS } from "../../src/protocol/index.js";
+import { FIELD_MODULUS, toHex32 } from "../../src/protocol/index.js";
 import { PROJECT_ROOT, defaultInstance, instanceArtifacts, mergeInstanceFor } from "../../src/node/index.js";
 import { exampleDocument, proveDocument, toFailure, verifyDocument } from "../../src/cli/index.js";
 
@@ -251,7 +251,9 @@ describe("commands: example, prove, verify", function () {
       expect(answer.instance).to.equal(instance.name);
       expect(answer.statement.base_root).to.equal(step.statement.base_root);
       expect(answer.public_signals).to.have.length(7);
-      expect(answer.public_signals[0]).to.equal(step.statement.base_root);
+      // public_signals are snarkjs's decimal strings; statements write commitments in 0x-hex
+      expect(answer.public_signals[0]).to.equal(BigInt(String(step.statement.base_root)).toString());
+      expect(step.statement.base_root).to.match(/^0x[0-9a-f]{64}$/);
       expect(answer.public_signals[5]).to.equal("3");
       expect(BigInt(answer.public_signals[6] ?? "0")).to.equal(BigInt(String(step.statement.submitter)));
       expect(answer.calldata.input).to.deep.equal(answer.public_signals);
@@ -344,6 +346,48 @@ describe("commands: example, prove, verify", function () {
     it("verify: exit 11 when verification exceeds timeout_ms", async function () {
       const result = await run("verify", JSON.stringify({ ...proof(), timeout_ms: 1 }), ["--quiet"]);
       expectError(result, 11, "timeout", "timeout_ms", /timeout_ms = 1 ms/);
+    });
+  });
+
+  describe("usage: --help, npm's banner, and a failure earlier in the pipeline", function () {
+    it("--help and -h print the command's options on stdout and exit 0, whatever else is given", async function () {
+      for (const [command, flag] of [
+        ["example", "--help"],
+        ["prove", "-h"],
+        ["verify", "--help"],
+      ] as const) {
+        {
+          const result = await run(command, "", [flag, "--bogus"]);
+          expect(result.code, `${command} ${flag}: ${result.stderr}`).to.equal(0);
+          expect(result.stdout).to.match(new RegExp(`^Usage: npm run -s ${command} `));
+          expect(result.stdout).to.match(/-h, --help +this text/);
+        }
+      }
+      const prove = await run("prove", "", ["--bogus"]);
+      expect(prove.stderr).to.match(/Unknown option '--bogus' \(`npm run -s prove -- --help` lists the options\)/);
+    });
+
+    it("stdin that starts with npm's banner (npm run without -s) is exit 2 saying to use npm run -s", async function () {
+      const banner = `\n> lora-ledger@0.1.0 example\n> tsx src/cli/bin/example.ts\n\n${JSON.stringify(step)}`;
+      expectError(await run("prove", banner, ["--quiet"]), 2, "malformed_json", null, /npm's banner .*`npm run -s`/);
+    });
+
+    it("prove and verify pass on the error of the command before them, with its class and exit code", async function () {
+      const failedExample = await run("example", undefined, ["--step", "-1"]);
+      expect(failedExample.code).to.equal(5);
+      const proveAfter = await run("prove", failedExample.stdout, ["--quiet"]);
+      expectError(
+        proveAfter,
+        5,
+        "out_of_range",
+        "--step",
+        /the command before prove in the pipeline failed .*--step -1/,
+      );
+      const verifyAfter = await run("verify", proveAfter.stdout, ["--quiet"]);
+      expect(verifyAfter.code).to.equal(5);
+      expect(json<{ valid: boolean; error: { message: string } }>(verifyAfter.stdout).error.message).to.match(
+        /the command before verify in the pipeline failed \(out_of_range\): the command before prove/,
+      );
     });
   });
 
@@ -444,7 +488,7 @@ describe("commands: example, prove, verify", function () {
         "statement_mismatch",
         "statement.base_root",
         new RegExp(
-          `statement\\.base_root is not the commitment of witness\\.base_weights: expected ${String(step.statement.base_root)} .*given ${given}`,
+          `statement\\.base_root is not the commitment of witness\\.base_weights: expected ${String(step.statement.base_root)} .*given ${toHex32(BigInt(given))}`,
         ),
       );
     });
@@ -800,12 +844,11 @@ describe("commands: example, prove, verify", function () {
       mergeProved = answer;
       expect(answer.instance).to.equal(mergeInstance?.name);
       expect(answer.statement.merged_root).to.equal(expectedRoot);
-      expect(answer.public_signals).to.deep.equal([
-        merge.statement.base_root,
-        merge.statement.adapter,
-        merge.statement.hparams_hash,
-        expectedRoot,
-      ]);
+      expect(answer.public_signals).to.deep.equal(
+        [merge.statement.base_root, merge.statement.adapter, merge.statement.hparams_hash, expectedRoot].map((value) =>
+          BigInt(String(value)).toString(),
+        ),
+      );
       expect(answer.public_inputs).to.deep.equal({
         base_root: merge.statement.base_root,
         adapter: merge.statement.adapter,
@@ -904,14 +947,14 @@ describe("commands: example, prove, verify", function () {
         8,
         "statement_mismatch",
         "statement.adapter",
-        /statement\.adapter is not the commitment of witness\.adapter_a and witness\.adapter_b: expected \d+ \(computed from the witness\), given \d+/,
+        /statement\.adapter is not the commitment of witness\.adapter_a and witness\.adapter_b: expected 0x[0-9a-f]{64} \(computed from the witness\), given 0x[0-9a-f]{64}/,
       );
       expectError(
         await prove(mergeMutated((d) => (d.statement.merged_root = "12345"))),
         8,
         "statement_mismatch",
         "statement.merged_root",
-        /statement\.merged_root is not the commitment of the merged weights W0 \+ alpha B A .*given 12345/,
+        /statement\.merged_root is not the commitment of the merged weights W0 \+ alpha B A .*given 0x0{60}3039/,
       );
     });
   });

@@ -204,7 +204,10 @@ describe("commands on protocol v2: checkpoint, run start, projection block, merg
         expect(result.success).to.equal(true);
         expect(result.instance).to.equal(document.instance);
         expect(result.calldata.input).to.deep.equal(result.public_signals);
-        expect(Object.values(result.public_inputs)).to.deep.equal(result.public_signals);
+        // the same values: named ones for people (commitments in 0x-hex), public_signals for snarkjs (decimal)
+        expect(Object.values(result.public_inputs).map((value) => BigInt(value).toString())).to.deep.equal(
+          result.public_signals,
+        );
         expect(result.metadata.proof_size_bytes).to.equal(256);
         expect(result.metadata.constraints).to.be.greaterThan(0);
         for (const [name, value] of Object.entries(document.statement)) {
@@ -366,13 +369,13 @@ describe("commands on protocol v2: checkpoint, run start, projection block, merg
         check((d) => (d.statement.adapter_after = "12345")),
         8,
         "statement.adapter_after",
-        /statement\.adapter_after is not the commitment of witness\.adapter_a_after and witness\.adapter_b_after: expected \d+ \(computed from the witness\), given 12345/,
+        /statement\.adapter_after is not the commitment of witness\.adapter_a_after and witness\.adapter_b_after: expected 0x[0-9a-f]{64} \(computed from the witness\), given 0x0{60}3039/,
       );
       expectFailure(
         check((d) => (d.statement.run_config = "1")),
         8,
         "statement.run_config",
-        /given 1$/,
+        /given 0x0{63}1$/,
       );
       expectFailure(
         check((d) => (d.statement.loss = "1")),
@@ -440,13 +443,13 @@ describe("commands on protocol v2: checkpoint, run start, projection block, merg
         check((d) => (d.statement.adapter_start = "7")),
         8,
         "statement.adapter_start",
-        /canonical initialization of seed 5.*given 7$/,
+        /canonical initialization of seed 5.*given 0x0{63}7$/,
       );
       expectFailure(
         check((d) => (d.statement.run_config = "7")),
         8,
         "statement.run_config",
-        /given 7$/,
+        /given 0x0{63}7$/,
       );
       expectFailure(
         check((d) => (d.statement.from_head = 1)),
@@ -493,7 +496,7 @@ describe("commands on protocol v2: checkpoint, run start, projection block, merg
         check((d) => (d.statement.acc_out = "7")),
         8,
         "statement.acc_out",
-        /through block 0.*given 7$/,
+        /through block 0.*given 0x0{63}7$/,
       );
     });
 
@@ -522,13 +525,13 @@ describe("commands on protocol v2: checkpoint, run start, projection block, merg
         check((d) => (d.statement.adapter = "7")),
         8,
         "statement.adapter",
-        /not the commitment of witness\.adapter_a and witness\.adapter_b.*given 7$/,
+        /not the commitment of witness\.adapter_a and witness\.adapter_b.*given 0x0{63}7$/,
       );
       expectFailure(
         check((d) => (d.statement.acc_out = "7")),
         8,
         "statement.acc_out",
-        /W0 \+ alpha B A.*given 7$/,
+        /W0 \+ alpha B A.*given 0x0{63}7$/,
       );
     });
 

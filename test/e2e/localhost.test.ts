@@ -3,12 +3,13 @@
 // blocks), kill the submitter in the middle of the run, start it again, and check that nothing was lost
 // or doubled.
 import { spawn, type ChildProcess } from "node:child_process";
-import { rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
 import { recordedRegistryAddress } from "../../src/hardhat/index.js";
 import { PROJECT_ROOT } from "../../src/node/index.js";
+import { toHex32 } from "../../src/protocol/index.js";
 import { LoraLedgerRegistryV2__factory } from "../../types/ethers-contracts/index.js";
 import { freePort, HARDHAT_CLI, runNodeCli, type Finished } from "../helpers/processes.js";
 
@@ -110,7 +111,7 @@ describe("end to end on npx hardhat node (127.0.0.1)", function () {
     expect(resumed.stderr).to.match(/resuming run 1/);
     expect(resumed.stderr).to.not.match(/projection block 1\/1: proving|run start: proving/);
     expect(resumed.stdout).to.match(/complete on-chain before this attempt/);
-    expect(resumed.stdout).to.match(/\n\s+0-1 .* on-chain\n\s+2-3 .* reused\n\s+4-5 /);
+    expect(resumed.stdout).to.match(/\n\s+0-1 .* on-chain\n\s+2-3 .* kept file\n\s+4-5 .* new\n/);
     expect(await registry.runCount()).to.equal(1n);
     const run = await registry.getRun(1n);
     expect(run.nextStep).to.equal(6n);
@@ -118,6 +119,33 @@ describe("end to end on npx hardhat node (127.0.0.1)", function () {
     expect(resumed.stdout).to.match(/submitMergeBlock gas \d+/);
     const merge = await registry.mergeOf(run.head);
     expect(merge.mergedRoot).to.not.equal(0n);
+    // stdout is the answer: Hardhat's one blank line, then no blank line of ours before it.
+    expect(resumed.stdout).to.match(/^\n?Base projection/);
+    expect(resumed.stdout).to.match(
+      /The registry says: adapter 0x[0-9a-f]{64} was produced by verified training, run 1 after 6 steps,/,
+    );
+
+    // What the trainer takes home, beside the proofs: the adapter, the merged weights, a manifest.
+    const runDirectory = path.join(WORK_DIR, `chain-${CHAIN_ID}`, (address ?? "").toLowerCase(), "run-1");
+    const takeHome = (name: string): Record<string, unknown> =>
+      JSON.parse(readFileSync(path.join(runDirectory, name), "utf8")) as Record<string, unknown>;
+    const adapterFile = takeHome("adapter.json");
+    expect(adapterFile.commitment).to.equal(toHex32(run.head));
+    expect(adapterFile.encoding).to.equal("fixed");
+    const mergedFile = takeHome("merged.json");
+    expect(mergedFile.merged_root).to.equal(toHex32(merge.mergedRoot));
+    const manifest = takeHome("manifest.json");
+    expect(manifest).to.include({
+      chain_id: String(CHAIN_ID),
+      registry: address,
+      run_id: "1",
+      steps: "6",
+      base_root: toHex32(run.baseRoot),
+      dataset_root: toHex32(run.datasetRoot),
+    });
+    expect(manifest.adapter).to.deep.equal({ file: "adapter.json", commitment: toHex32(run.head) });
+    expect((manifest.checkpoints as { adapter_after: string }[]).map((entry) => entry.adapter_after)).to.have.length(3);
+    expect(readdirSync(runDirectory).filter((name) => name.endsWith(".tmp"))).to.deep.equal([]);
 
     // Every checkpoint once, in order, each starting from the previous head, with its proven loss.
     const events = await registry.queryFilter(
@@ -140,6 +168,17 @@ describe("end to end on npx hardhat node (127.0.0.1)", function () {
     expect(again.code, again.stderr).to.equal(0);
     expect((await registry.getRun(1n)).nextStep).to.equal(6n);
     expect(again.stdout).to.match(/recorded before this attempt/);
+    expect(again.stdout).to.match(
+      /Nothing to train: run 1 had its 6 steps on-chain already\. To train further, raise LORA_STEPS/,
+    );
+
+    // The adapter file asks the registry where the adapter came from.
+    const fromFile = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], {
+      ...environment,
+      LORA_ADAPTER_FILE: path.join(runDirectory, "adapter.json"),
+    });
+    expect(fromFile.code, fromFile.stderr).to.equal(0);
+    expect(fromFile.stdout).to.match(/was produced by verified training:\n\s+run 1 after 6 steps/);
 
     const history = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], {
       ...environment,
@@ -176,8 +215,45 @@ describe("end to end on npx hardhat node (127.0.0.1)", function () {
       ...environment,
       LORA_ADAPTER: "0x1234",
     });
-    expect(unknown.code).to.equal(1);
+    expect(unknown.code).to.equal(14);
     expect(unknown.stdout).to.match(/NOT produced by any verified proof/);
+
+    // Questions the registry cannot answer, and mistakes, are exit codes of their own, naming the fix.
+    const noSuchRun = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], {
+      ...environment,
+      LORA_RUN_ID: "99",
+    });
+    expect(noSuchRun.code).to.equal(14);
+    expect(noSuchRun.stdout).to.match(
+      /run 99 is NOT recorded in registry 0x[0-9a-fA-F]{40} \(chain 31338\): it has runs 1\.\.1/,
+    );
+    const usage = async (variables: NodeJS.ProcessEnv, args: string[], message: RegExp): Promise<void> => {
+      const result = await hardhat(["run", "scripts/query.ts", ...args], { ...environment, ...variables });
+      expect(result.code, result.stderr).to.equal(12);
+      expect(result.stderr).to.match(message);
+    };
+    await usage({ LORA_RUN_ID: "abc" }, ["--network", "localhost"], /LORA_RUN_ID=abc: expected a run id/);
+    await usage(
+      { LORA_RUN_ID: "1", LORA_ADAPTER: "0x12" },
+      ["--network", "localhost"],
+      /LORA_RUN_ID and LORA_ADAPTER are both set/,
+    );
+    await usage({}, [], /no --network: Hardhat's in-process network starts empty/);
+    const closed = await freePort();
+    await usage(
+      { LORA_LOCALHOST_URL: `http://127.0.0.1:${closed}` },
+      ["--network", "localhost"],
+      new RegExp(
+        `cannot reach network localhost at http://127\\.0\\.0\\.1:${closed}: start one with \`npx hardhat node\``,
+      ),
+    );
+    const withoutSepolia = { ...environment };
+    delete withoutSepolia.SEPOLIA_RPC_URL;
+    const sepolia = await hardhat(["run", "scripts/query.ts", "--network", "sepolia"], withoutSepolia);
+    expect(sepolia.code, sepolia.stderr).to.equal(12);
+    expect(sepolia.stderr).to.match(
+      /--network sepolia needs SEPOLIA_RPC_URL, which is not set: store it with `npx hardhat keystore set SEPOLIA_RPC_URL`/,
+    );
     provider.destroy();
   });
 });

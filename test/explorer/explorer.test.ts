@@ -4,8 +4,9 @@
 // proven here with src/protocol); the runs, a run's lineage, checkpoints and loss curve, its merge, the
 // base projections, the registrations (block count, size, every publisher's uri); provenance searches
 // from dropped adapter files, pasted commitments and a pasted merged root (with a continued run's
-// lineage); "verify again" of starts, checkpoints and merges in the browser; and the warnings once the
-// runs' checkpoint verifier is retired.
+// lineage); block times beside block numbers (each block read once), the runs' base model and dataset,
+// hyperparameters in the clear and visible copy buttons; "verify again" of starts, checkpoints and merges
+// in the browser; and the warnings once the runs' checkpoint verifier is retired.
 // Run only this file: npx hardhat test mocha test/explorer/explorer.test.ts
 import { spawn, type ChildProcess } from "node:child_process";
 import {
@@ -22,7 +23,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { JsonRpcProvider, ZeroAddress, type JsonRpcSigner } from "ethers";
-import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { chromium, type BrowserContext, type Locator, type Page, type Request as PageRequest } from "playwright-core";
 import {
   meanLossOf,
   registryCheckpointInputs,
@@ -495,18 +496,27 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     const [runOne, runTwo] = [await registry.getRun(1n), await registry.getRun(2n)];
     const F = session.shape.F;
 
-    // Columns: run, trainer, start, checkpoint instance, α, lr, steps, head.
+    // Columns: run, trainer, start, checkpoint instance (k and shape under its name), α, lr, steps, base
+    // model, dataset, head (the last four's whole values in their data-full).
     const rowOne = page.locator("#runs tr[data-run='1']");
     await rowOne.waitFor();
-    expect((await rowOne.locator("td").allInnerTexts()).slice(2)).to.deep.equal([
+    const cellsOne = (await rowOne.locator("td").allInnerTexts()).map((text) => text.trim());
+    expect([cellsOne[2], ...cellsOne.slice(4, 7), cellsOne[9]]).to.deep.equal([
       `canonical start, seed ${runOne.seed}`,
-      instances.checkpoint.name,
       String(fromFixed(runOne.alpha, F)),
       String(fromFixed(runOne.lr, F)),
       String(RUN_ONE_STEPS),
       hex64(runOne.head).slice(0, 10) + "…" + hex64(runOne.head).slice(-6),
     ]);
-    expect(await fullValues(rowOne)).to.deep.equal([runOne.trainer, hex64(runOne.head)]);
+    expect(await rowOne.locator("td[data-label='Checkpoint instance'] .circuit").innerText()).to.equal(
+      instances.checkpoint.name,
+    );
+    expect(await fullValues(rowOne)).to.deep.equal([
+      runOne.trainer,
+      hex64(runOne.baseRoot),
+      hex64(runOne.datasetRoot),
+      hex64(runOne.head),
+    ]);
     const rowTwo = page.locator("#runs tr[data-run='2']");
     const cellsTwo = await rowTwo.locator("td").allInnerTexts();
     expect(cellsTwo[2]).to.equal(`continues run 1 after ${FIRST_STEPS} steps`);
@@ -568,7 +578,7 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
       ]);
       const cells = await row.locator("td").allInnerTexts();
       expect(cells[0]).to.equal(`steps ${args.firstStep}–${steps - 1n}`);
-      expect(cells[4]).to.equal(String(blockNumber));
+      expect(await row.locator("td[data-label=Block] .block-number").innerText()).to.equal(String(blockNumber));
       expect(await row.locator(".loss").getAttribute("title")).to.contain(`proven Σ E² = ${args.loss}`);
       const meanLoss = meanLossOf(instances.checkpoint, args.steps, args.loss);
       if (meanLoss === undefined) throw new Error("the checkpoint instance is this checkout's");
@@ -661,6 +671,174 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
       .to.match(/1\s*recorded merges/)
       .and.to.match(/1\s*complete projections/)
       .and.to.match(/0\s*retired verifiers/);
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // What a new user asked for (issue 11): block times beside block numbers, each run's base model and
+  // dataset in the runs list, hyperparameters in the clear, copy buttons that can be seen.
+  // ---------------------------------------------------------------------------------------------
+
+  /** A block timestamp as the page writes it: "2026-12-02 03:41:07 UTC". */
+  const utcTime = (seconds: number): string =>
+    `${new Date(seconds * 1000).toISOString().slice(0, 19).replace("T", " ")} UTC`;
+
+  /** The <dd> of a run fact, by its whole label ("Start" is not "Started in block"). */
+  const runFact = (label: string): Locator =>
+    page
+      .locator("#run [data-testid=run-facts] .fact", {
+        has: page.locator("dt", { hasText: new RegExp(`^${label.replace(/[()]/g, "\\$&")}$`) }),
+      })
+      .locator("dd");
+
+  /** A cell's text with its line breaks as spaces (the time goes under the block number in a table). */
+  const oneLine = async (locator: Locator): Promise<string> => (await locator.innerText()).replace(/\s+/g, " ").trim();
+
+  /** The words of a copy button: CSS content of its ::after (the root tsconfig has no DOM types, hence the casts). */
+  const copyButtonWords = (button: Locator): Promise<string> =>
+    button.evaluate((element: unknown) => {
+      const view = globalThis as unknown as { getComputedStyle(of: unknown, pseudo: string): { content: string } };
+      return view.getComputedStyle(element, "::after").content;
+    });
+
+  it("shows each block's time (read once per block), the runs' base model and dataset, hyperparameters in the clear and visible copy buttons", async function () {
+    if (provider === undefined) throw new Error("no provider");
+    const rpc = provider;
+    // The block numbers of every eth_getBlockByNumber the page sends (one JSON-RPC call or a batch).
+    const blockReads: number[] = [];
+    const countBlockReads = (request: PageRequest): void => {
+      if (!request.url().startsWith(rpcUrl) || request.method() !== "POST") return;
+      const body: unknown = request.postDataJSON();
+      for (const call of Array.isArray(body) ? body : [body]) {
+        const { method, params } = call as { method?: string; params?: unknown[] };
+        const blockTag = params?.[0];
+        if (method === "eth_getBlockByNumber" && typeof blockTag === "string" && blockTag.startsWith("0x"))
+          blockReads.push(Number(blockTag));
+      }
+    };
+    page.on("request", countBlockReads);
+    // A fresh page (a goto that changes only the #hash would not load it again).
+    await page.goto("about:blank");
+    await page.goto(`${siteUrl}#run=1`);
+    await page.locator("#run .card-head h2", { hasText: "Run 1" }).waitFor();
+    await page.locator("#run tr[data-part=merge]").waitFor();
+    // Run 2, then run 1 again: the views render again, the times come from the cache.
+    await page.locator("#runs tr[data-run='2'] td").nth(6).click();
+    await page.locator("#run .card-head h2", { hasText: "Run 2" }).waitFor();
+    await page.locator("#run tr[data-part=checkpoint]").waitFor();
+    await page.locator("#runs tr[data-run='1'] td").nth(6).click();
+    await page.locator("#run .card-head h2", { hasText: "Run 1" }).waitFor();
+    await page.locator("#run tr[data-part=merge]").waitFor();
+    // (expressions as strings: the root tsconfig has no DOM types)
+    await page.waitForFunction(
+      '[...document.querySelectorAll("time.block-time")].every((time) => time.textContent.endsWith(" UTC"))',
+    );
+    page.off("request", countBlockReads);
+
+    // Every time shown is its block's timestamp on the node, and each block was read once.
+    const shown = await page
+      .locator("time.block-time")
+      .evaluateAll((times: { getAttribute(name: string): string | null; textContent: string | null }[]) =>
+        times.map((time) => ({
+          block: Number(time.getAttribute("data-block")),
+          text: time.textContent,
+          datetime: time.getAttribute("datetime"),
+        })),
+      );
+    const distinctBlocks = [...new Set(shown.map((time) => time.block))];
+    const timestamps = new Map<number, number>();
+    for (const block of distinctBlocks) {
+      const read = await rpc.getBlock(block);
+      if (read === null) throw new Error(`the node has no block ${block}`);
+      timestamps.set(block, read.timestamp);
+    }
+    for (const time of shown) {
+      const timestamp = timestamps.get(time.block) ?? 0;
+      expect(time.text, `block ${time.block}'s time`).to.equal(utcTime(timestamp));
+      expect(time.datetime).to.equal(new Date(timestamp * 1000).toISOString());
+    }
+    expect(blockReads.length, "each block's time is read once").to.equal(new Set(blockReads).size);
+    expect([...new Set(blockReads)].sort()).to.include.members(distinctBlocks);
+    // …beside each block number: checkpoints, the merge, the start, the run's facts, the registrations,
+    // the projection, the verifiers and the status line.
+    const fromBlock = Number(await registry.deploymentBlock());
+    const checkpoints = await registry.queryFilter(registry.filters.CheckpointVerified(1n), fromBlock);
+    for (const { args, blockNumber } of checkpoints) {
+      const blockCell = page.locator(
+        `#run tr[data-part=checkpoint][data-steps='${args.firstStep + args.steps}'] td[data-label=Block]`,
+      );
+      expect(await oneLine(blockCell)).to.equal(
+        `${blockNumber} ${utcTime(timestamps.get(blockNumber) ?? 0)}`,
+        "a checkpoint's block with its time",
+      );
+    }
+    const [merge] = await registry.queryFilter(registry.filters.MergeVerified(1n), fromBlock);
+    expect(await page.locator("#run tr[data-part=merge] time.block-time").getAttribute("data-block")).to.equal(
+      String(merge?.blockNumber),
+    );
+    const runOne = await registry.getRun(1n);
+    const startTime = utcTime(timestamps.get(Number(runOne.startBlock)) ?? 0);
+    expect(await oneLine(page.locator("#run tr[data-part=start] td[data-label=Block]"))).to.equal(
+      `${runOne.startBlock} ${startTime}`,
+    );
+    expect(await runFact("Started in block").innerText()).to.contain(startTime);
+    for (const section of ["#models", "#datasets", "#projections", "#verifiers", "#status"])
+      expect(await page.locator(`${section} time.block-time`).count(), `${section} shows block times`).to.be.above(0);
+    const completedIn = await page.locator("#projections td[data-label='Completed in']").innerText();
+    expect(completedIn.replace(/\s+/g, " ")).to.match(/^block \d+ at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC · 0x/);
+
+    // The runs list: each run's base model (its block count) and dataset (its size), as the chain has them.
+    expect(await page.locator("#runs th").allTextContents()).to.include.members(["Base model", "Dataset"]);
+    for (const runId of [1n, 2n]) {
+      const run = await registry.getRun(runId);
+      const row = page.locator(`#runs tr[data-run='${runId}']`);
+      const { blocks } = await registry.getBaseModel(run.baseRoot);
+      const { size } = await registry.getDataset(run.datasetRoot);
+      const model = row.locator("td[data-label='Base model']");
+      const dataset = row.locator("td[data-label=Dataset]");
+      expect(await fullValues(model)).to.deep.equal([hex64(run.baseRoot)]);
+      expect(await model.innerText()).to.contain(counted(blocks, "block"));
+      expect(await fullValues(dataset)).to.deep.equal([hex64(run.datasetRoot)]);
+      expect(await dataset.innerText()).to.contain(counted(size, "example"));
+    }
+
+    // Hyperparameters in the clear: α and lr as real numbers (α̂ / 2^F), the seed, k and the instance's shape.
+    const { F, steps: k, dIn, dOut, rank, batch } = instances.checkpoint.params;
+    expect(await runFact("α (LoRA scale)").innerText()).to.equal(`${fromFixed(runOne.alpha, F)} α̂ = ${runOne.alpha}`);
+    expect(await runFact("lr (learning rate)").innerText()).to.equal(`${fromFixed(runOne.lr, F)} l̂ = ${runOne.lr}`);
+    expect(await runFact("Start").innerText()).to.equal(`canonical start, seed ${runOne.seed}`);
+    expect(await runFact("Checkpoint instance").innerText()).to.contain(`k = ${k} steps per proof`);
+    expect(await runFact("Instance shape").innerText()).to.contain(
+      `d_in × d_out = ${dIn} × ${dOut}, rank ${rank}, batch ${batch} examples per step`,
+    );
+    expect(await page.locator("#runs tr[data-run='1'] [data-testid=instance-shape]").innerText()).to.equal(
+      `k = ${k} · ${dIn}×${dOut} · rank ${rank} · batch ${batch}`,
+    );
+
+    // Copy buttons: one beside every hash, visible, named for what it copies; a click copies the whole
+    // value (navigator.clipboard.writeText, intercepted) and says "copied".
+    expect(await page.locator("#run .hash-copy > button.copy").count()).to.equal(
+      await page.locator("#run code.hash").count(),
+    );
+    await page.evaluate(
+      "window.copiedTexts = []; navigator.clipboard.writeText = async (text) => { window.copiedTexts.push(text); };",
+    );
+    const copyHead = page
+      .locator("#run [data-testid=run-facts]")
+      .getByRole("button", { name: "copy head adapter commitment" });
+    expect(await copyHead.isVisible()).to.equal(true);
+    expect((await copyHead.boundingBox())?.width ?? 0).to.be.above(20);
+    expect(await copyButtonWords(copyHead)).to.equal('"copy"');
+    expect(await copyHead.getAttribute("title")).to.contain(hex64(runOne.head));
+    await copyHead.click();
+    expect(await page.evaluate<string[]>("window.copiedTexts")).to.deep.equal([hex64(runOne.head)]);
+    expect(await copyButtonWords(copyHead)).to.equal('"copied"');
+    // In the runs table a copy button copies without opening the row's run.
+    const runTwo = await registry.getRun(2n);
+    await page.locator("#runs tr[data-run='2']").getByRole("button", { name: "copy head adapter commitment" }).click();
+    expect(await page.evaluate<string[]>("window.copiedTexts")).to.deep.equal([hex64(runOne.head), hex64(runTwo.head)]);
+    expect(await page.evaluate<string>("location.hash")).to.equal("#run=1");
+    await keepScreenshot(page.locator("#runs"), "runs.png", "explorer-runs.png");
+    expect(pageErrors, "uncaught errors in the page").to.deep.equal([]);
   });
 
   it("answers provenance searches: dropped files, pasted adapters and a merged root, a continued run's lineage, and 'not verified'", async function () {

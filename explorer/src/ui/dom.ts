@@ -56,24 +56,57 @@ export function shortHex(full: string): string {
   return full.length <= 18 ? full : `${full.slice(0, 10)}…${full.slice(-6)}`;
 }
 
-/** A hash or address, shortened, whole in its title; a click copies it. */
-export function hashCode(full: string, options: { whole?: boolean } = {}): HTMLElement {
+/** How long a copy button says "copied" (or "copy failed") before it says "copy" again. */
+const COPY_FEEDBACK_MS = 1500;
+
+/** Copies `full` to the clipboard; `button` says whether it worked for a moment (its label is CSS content). */
+function copyToClipboard(full: string, button: HTMLButtonElement): void {
+  const feedback = (outcome: "copied" | "copy-failed"): void => {
+    button.classList.remove("copied", "copy-failed");
+    button.classList.add(outcome);
+    setTimeout(() => button.classList.remove(outcome), COPY_FEEDBACK_MS);
+  };
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- undefined on plain-http pages other than localhost
+  if (navigator.clipboard === undefined) {
+    feedback("copy-failed");
+    return;
+  }
+  navigator.clipboard.writeText(full).then(
+    () => feedback("copied"),
+    () => feedback("copy-failed"),
+  );
+}
+
+/** A visible "copy" button that copies `full`; `what` names the value for its accessible name ("copy transaction hash"). */
+export function copyButton(full: string, what: string): HTMLButtonElement {
+  const button = h("button", {
+    type: "button",
+    class: "copy",
+    "aria-label": `copy ${what}`,
+    title: `copy ${what}: ${full}`,
+  });
+  button.addEventListener("click", (event) => {
+    // A copy button inside a clickable row (the runs table) copies; it does not open the row.
+    event.stopPropagation();
+    copyToClipboard(full, button);
+  });
+  return button;
+}
+
+/**
+ * A hash or address, shortened (whole in its title), with a copy button beside it that copies the whole
+ * value (`what` names it). The button's words are CSS content, so a cell's text stays the value alone; a
+ * click on the value copies it too.
+ */
+export function hashCode(full: string, what: string, options: { whole?: boolean } = {}): HTMLElement {
   const code = h(
     "code",
     { class: options.whole === true ? "hash whole" : "hash", title: `${full} (click to copy)`, "data-full": full },
     options.whole === true ? full : shortHex(full),
   );
-  code.addEventListener("click", () => {
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- undefined on plain-http pages other than localhost
-    void navigator.clipboard?.writeText(full).then(
-      () => {
-        code.classList.add("copied");
-        setTimeout(() => code.classList.remove("copied"), 900);
-      },
-      () => undefined,
-    );
-  });
-  return code;
+  const button = copyButton(full, what);
+  code.addEventListener("click", () => copyToClipboard(full, button));
+  return h("span", { class: "hash-copy" }, code, button);
 }
 
 /** Text in which `backticked` parts are commands, shown as code. */

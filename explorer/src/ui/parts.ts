@@ -60,9 +60,9 @@ export function fact(label: string, ...value: Child[]): HTMLElement {
   return h("div", { class: "fact" }, h("dt", {}, label), h("dd", {}, ...value));
 }
 
-/** A field element (a root, a commitment, a hash) as its 32-byte hex, shortened. */
-export function fieldCode(value: bigint): HTMLElement {
-  return hashCode(toHex32(value));
+/** A field element (a root, a commitment, a hash) as its 32-byte hex, shortened, with its copy button (`what` names it). */
+export function fieldCode(value: bigint, what: string): HTMLElement {
+  return hashCode(toHex32(value), what);
 }
 
 export function plural(count: bigint | number, word: string): string {

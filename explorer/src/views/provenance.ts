@@ -6,7 +6,8 @@ import type { AdapterProvenance, MergedProvenance, RunContext } from "../../../s
 import { toHex32 } from "../../../src/protocol/index.js";
 import type { AdapterCandidate } from "../adapterFile.js";
 import type { Recorded } from "../chain.js";
-import { h, hashCode } from "../ui/dom.js";
+import { blockWithTime } from "../blockTimes.js";
+import { copyButton, h, hashCode } from "../ui/dom.js";
 import { errorBox, fact, fieldCode, plural } from "../ui/parts.js";
 import {
   adapterLink,
@@ -59,7 +60,13 @@ function candidateHead(candidate: AdapterCandidate, label = candidate.label): HT
     { class: "result-head" },
     h("strong", {}, label),
     h("span", { class: "muted" }, candidate.source),
-    h("code", { class: "whole commitment" }, toHex32(candidate.commitment)),
+    h(
+      "span",
+      { class: "commitment-line" },
+      h("code", { class: "whole commitment" }, toHex32(candidate.commitment)),
+      " ",
+      copyButton(toHex32(candidate.commitment), "commitment searched for"),
+    ),
   );
 }
 
@@ -69,18 +76,23 @@ function contextFacts(context: RunContext): HTMLElement[] {
     fact("Base model", baseModelOf(run.baseRoot), uriNote(baseModel.uri)),
     fact(
       "Dataset",
-      fieldCode(run.datasetRoot),
+      fieldCode(run.datasetRoot, "dataset root"),
       h("span", { class: "muted" }, ` ${plural(dataset.size, "example")}`),
       uriNote(dataset.uri),
     ),
-    fact("Trainer", hashCode(run.trainer)),
+    fact("Trainer", hashCode(run.trainer, "trainer address")),
   ];
 }
 
 function recordedFact(recorded: Recorded | undefined): HTMLElement | null {
   return recorded === undefined
     ? null
-    : fact("Recorded in", `block ${recorded.blockNumber} · `, hashCode(recorded.transactionHash));
+    : fact(
+        "Recorded in",
+        blockWithTime(recorded.blockNumber, { inline: true }),
+        " · ",
+        hashCode(recorded.transactionHash, "transaction hash"),
+      );
 }
 
 /** The producing run, then each run it continues, back to its canonical start (lineageOf). */
@@ -161,7 +173,13 @@ function provenanceCard(
         h("dt", {}, "Merged weights"),
         merge === undefined
           ? h("dd", { class: "muted" }, "no merge recorded")
-          : h("dd", {}, fieldCode(merge.mergedRoot), " ", runLink(actions, runId, "merge →", { kind: "merge", steps })),
+          : h(
+              "dd",
+              {},
+              fieldCode(merge.mergedRoot, "merged root"),
+              " ",
+              runLink(actions, runId, "merge →", { kind: "merge", steps }),
+            ),
       ),
     ),
     lineageBlock(actions, found),
@@ -191,9 +209,9 @@ function mergedCard(actions: Actions, candidate: SearchCandidate, answer: NonNul
     h(
       "dl",
       { class: "facts compact" },
-      fact("Adapter", fieldCode(found.adapter)),
+      fact("Adapter", fieldCode(found.adapter, "adapter commitment")),
       contextFacts(found),
-      fact("Merge recorded by", hashCode(found.recorder)),
+      fact("Merge recorded by", hashCode(found.recorder, "recorder address")),
       recordedFact(recorded),
     ),
     lineageBlock(actions, adapter),

@@ -6,6 +6,7 @@
 import { VERIFIER_KIND } from "../../../src/chain/index.js";
 import type { ProjectionEntry, PublishedUri, VerifierEntry } from "../chain.js";
 import { state } from "../state.js";
+import { blockWithTime } from "../blockTimes.js";
 import { h, hashCode, replace } from "../ui/dom.js";
 import { page } from "../ui/page.js";
 import { cardHeader, cell, empty, errorBox, fieldCode, loading, plural, table } from "../ui/parts.js";
@@ -22,7 +23,13 @@ function otherUris(uris: readonly PublishedUri[]): HTMLElement {
     "ul",
     { class: "uris", "data-testid": "other-uris" },
     uris.map((entry) =>
-      h("li", {}, uriOrDash(entry.uri), h("span", { class: "muted" }, " by "), hashCode(entry.publisher)),
+      h(
+        "li",
+        {},
+        uriOrDash(entry.uri),
+        h("span", { class: "muted" }, " by "),
+        hashCode(entry.publisher, "publisher address"),
+      ),
     ),
   );
 }
@@ -62,12 +69,12 @@ export function renderModels(): void {
     h(
       "tr",
       { "data-root": String(model.baseRoot) },
-      cell("Base root", fieldCode(model.baseRoot)),
+      cell("Base root", fieldCode(model.baseRoot, "base model root")),
       cell("Blocks", provenCount(model.blocks, "Poseidon([10, treeRoot, blocks])")),
-      cell("Registrant", hashCode(model.registrant)),
+      cell("Registrant", hashCode(model.registrant, "registrant address")),
       cell("Registrant's URI", uriOrDash(model.uri)),
       cell("Other URIs", otherUris(model.otherUris)),
-      cell("Block", String(model.blockNumber)),
+      cell("Block", blockWithTime(model.blockNumber)),
     ),
   );
   replace(
@@ -106,12 +113,12 @@ export function renderDatasets(): void {
     h(
       "tr",
       { "data-root": String(entry.datasetRoot) },
-      cell("Dataset root", fieldCode(entry.datasetRoot)),
+      cell("Dataset root", fieldCode(entry.datasetRoot, "dataset root")),
       cell("Examples", provenCount(entry.size, "Poseidon([4, treeRoot, size])")),
-      cell("Registrant", hashCode(entry.registrant)),
+      cell("Registrant", hashCode(entry.registrant, "registrant address")),
       cell("Registrant's URI", uriOrDash(entry.uri)),
       cell("Other URIs", otherUris(entry.otherUris)),
-      cell("Block", String(entry.blockNumber)),
+      cell("Block", blockWithTime(entry.blockNumber)),
     ),
   );
   replace(
@@ -134,7 +141,13 @@ export function renderDatasets(): void {
 /** Whether the pair's projection is complete (its id), else how far each instance's blocks got. */
 function projectionStatusCell(entry: ProjectionEntry): HTMLElement {
   if (entry.projectionId !== undefined)
-    return h("span", {}, h("span", { class: "badge good" }, "complete"), " ", fieldCode(entry.projectionId));
+    return h(
+      "span",
+      {},
+      h("span", { class: "badge good" }, "complete"),
+      " ",
+      fieldCode(entry.projectionId, "base projection id"),
+    );
   return h(
     "span",
     {},
@@ -191,14 +204,20 @@ export function renderProjections(actions: Actions): void {
     h(
       "tr",
       { "data-projection": entry.projectionId === undefined ? "incomplete" : "complete" },
-      cell("Base root", fieldCode(entry.baseRoot)),
-      cell("Dataset root", fieldCode(entry.datasetRoot)),
+      cell("Base root", fieldCode(entry.baseRoot, "base model root")),
+      cell("Dataset root", fieldCode(entry.datasetRoot, "dataset root")),
       cell("Projection", projectionStatusCell(entry)),
       cell(
         "Completed in",
         entry.completedIn === undefined
           ? h("span", { class: "muted" }, "—")
-          : h("span", {}, `block ${entry.completedIn.blockNumber} · `, hashCode(entry.completedIn.transactionHash)),
+          : h(
+              "span",
+              {},
+              blockWithTime(entry.completedIn.blockNumber, { inline: true }),
+              " · ",
+              hashCode(entry.completedIn.transactionHash, "transaction hash"),
+            ),
       ),
       cell("Runs", runsOn(actions, entry)),
     ),
@@ -227,8 +246,10 @@ function verifierStatus(entry: VerifierEntry): HTMLElement {
       : h(
           "span",
           { class: "muted" },
-          ` in block ${entry.retiredIn.blockNumber} · `,
-          hashCode(entry.retiredIn.transactionHash),
+          " in ",
+          blockWithTime(entry.retiredIn.blockNumber, { inline: true }),
+          " · ",
+          hashCode(entry.retiredIn.transactionHash, "transaction hash"),
         ),
   );
 }
@@ -266,8 +287,8 @@ export function renderVerifiers(): void {
       cell("Instance", circuitName(entry.circuitId)),
       cell("Kind", KIND_NAMES.get(entry.kind) ?? String(entry.kind)),
       cell("Count", String(entry.count)),
-      cell("Verifier", hashCode(entry.verifier)),
-      cell("Registered in", `block ${entry.registeredBlock}`),
+      cell("Verifier", hashCode(entry.verifier, "verifier address")),
+      cell("Registered in", blockWithTime(entry.registeredBlock, { inline: true })),
       cell("Status", verifierStatus(entry)),
     ),
   );

@@ -16,6 +16,7 @@ import {
   type RunDetails,
   type RunPart,
 } from "../state.js";
+import { blockWithTime } from "../blockTimes.js";
 import { h, hashCode, replace } from "../ui/dom.js";
 import { page } from "../ui/page.js";
 import {
@@ -37,6 +38,7 @@ import {
   datasetOf,
   hyperparameter,
   instanceNamed,
+  instanceShapeFact,
   lineageTable,
   retiredVerifierBanner,
   startOf,
@@ -155,22 +157,27 @@ function runFacts(actions: Actions, run: RunSummary, details: RunDetails | undef
   return h(
     "dl",
     { class: "facts", "data-testid": "run-facts" },
-    fact("Trainer", hashCode(run.trainer)),
+    fact("Trainer", hashCode(run.trainer, "trainer address")),
     fact("Start", startOf(actions, run)),
     fact(
       "Checkpoint instance",
       circuitName(run.checkpointCircuitId),
-      k === undefined ? null : h("span", { class: "muted" }, ` k = ${plural(k, "step")} per proof `),
+      k === undefined ? null : h("span", { class: "muted nowrap" }, ` k = ${plural(k, "step")} per proof `),
       verifier === undefined ? null : verifierBadge(verifier.retired),
     ),
+    fact("Instance shape", instanceShapeFact(run)),
     fact("Base model", baseModelOf(run.baseRoot), uriNote(model?.uri ?? "")),
     fact("Dataset", datasetOf(run.datasetRoot), uriNote(dataset?.uri ?? "")),
-    fact("Base projection", fieldCode(run.projectionId)),
+    fact("Base projection", fieldCode(run.projectionId, "base projection id")),
     fact("α (LoRA scale)", hyperparameter(run, run.alpha), h("span", { class: "muted" }, ` α̂ = ${run.alpha}`)),
     fact("lr (learning rate)", hyperparameter(run, run.lr), h("span", { class: "muted" }, ` l̂ = ${run.lr}`)),
-    fact("Run configuration", fieldCode(run.runConfig)),
-    fact("Head", fieldCode(run.head), h("span", { class: "muted" }, ` after ${plural(run.nextStep, "step")}`)),
-    fact("Started in block", String(run.startBlock)),
+    fact("Run configuration", fieldCode(run.runConfig, "run configuration")),
+    fact(
+      "Head",
+      fieldCode(run.head, "head adapter commitment"),
+      h("span", { class: "muted" }, ` after ${plural(run.nextStep, "step")}`),
+    ),
+    fact("Started in block", blockWithTime(run.startBlock)),
   );
 }
 
@@ -206,10 +213,13 @@ function startView(actions: Actions, run: RunSummary, details: RunDetails): HTML
     "tr",
     {},
     cell("Start", startOf(actions, run)),
-    cell("Adapter", fieldCode(run.adapterStart)),
-    cell("Trainer", hashCode(run.trainer)),
-    cell("Block", String(run.startBlock)),
-    cell("Transaction", details.started === undefined ? "—" : hashCode(details.started.transactionHash)),
+    cell("Adapter", fieldCode(run.adapterStart, "start adapter commitment")),
+    cell("Trainer", hashCode(run.trainer, "trainer address")),
+    cell("Block", blockWithTime(run.startBlock)),
+    cell(
+      "Transaction",
+      details.started === undefined ? "—" : hashCode(details.started.transactionHash, "transaction hash"),
+    ),
   );
   const rows = verifiedRow(row, run, START_PART, `Start of run ${run.runId}`, () => actions.verifyStart(run));
   return table(["Start", "Adapter", "Trainer", "Block", "Transaction", "Proof"], rows, "start-table");
@@ -244,11 +254,16 @@ function checkpointsView(actions: Actions, run: RunSummary, checkpoints: readonl
         "Steps",
         h("strong", { class: "nowrap", title: `k = ${checkpoint.steps} steps in one proof` }, stepRange(checkpoint)),
       ),
-      cell("Adapter before → after", fieldCode(checkpoint.adapterBefore), " → ", fieldCode(checkpoint.adapterAfter)),
+      cell(
+        "Adapter before → after",
+        fieldCode(checkpoint.adapterBefore, "adapter commitment before"),
+        " → ",
+        fieldCode(checkpoint.adapterAfter, "adapter commitment after"),
+      ),
       cell("Proven loss (MSE)", lossCell(checkpoint)),
-      cell("Submitter", hashCode(checkpoint.submitter)),
-      cell("Block", String(checkpoint.blockNumber)),
-      cell("Transaction", hashCode(checkpoint.transactionHash)),
+      cell("Submitter", hashCode(checkpoint.submitter, "submitter address")),
+      cell("Block", blockWithTime(checkpoint.blockNumber)),
+      cell("Transaction", hashCode(checkpoint.transactionHash, "transaction hash")),
     );
     return verifiedRow(row, run, checkpointPart(checkpoint), `Checkpoint of ${stepRange(checkpoint)}`, () =>
       actions.verifyCheckpoint(run, checkpoint),
@@ -281,11 +296,11 @@ function mergesView(actions: Actions, run: RunSummary, merges: readonly Verified
           plural(merge.steps, "step"),
         ),
       ),
-      cell("Adapter", fieldCode(merge.adapter)),
-      cell("Merged root", fieldCode(merge.mergedRoot)),
-      cell("Recorder", hashCode(merge.recorder)),
-      cell("Block", String(merge.blockNumber)),
-      cell("Transaction", hashCode(merge.transactionHash)),
+      cell("Adapter", fieldCode(merge.adapter, "adapter commitment")),
+      cell("Merged root", fieldCode(merge.mergedRoot, "merged root")),
+      cell("Recorder", hashCode(merge.recorder, "recorder address")),
+      cell("Block", blockWithTime(merge.blockNumber)),
+      cell("Transaction", hashCode(merge.transactionHash, "transaction hash")),
     );
     return verifiedRow(row, run, mergePart(merge), `Merge of the adapter after ${plural(merge.steps, "step")}`, () =>
       actions.verifyMerge(run, merge),

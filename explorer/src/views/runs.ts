@@ -1,12 +1,23 @@
 /**
- * The runs table: every run of the registry, newest first, its configuration in the clear (a retired
- * checkpoint verifier flagged); a click opens it.
+ * The runs table: every run of the registry, newest first, its configuration in the clear (its start, its
+ * checkpoint instance with k and shape, a retired checkpoint verifier flagged, α and lr as real numbers,
+ * its base model and dataset with their block count and size); a click opens it.
  */
 import { state, verifierEntry } from "../state.js";
 import { h, hashCode, replace } from "../ui/dom.js";
 import { page } from "../ui/page.js";
 import { cardHeader, cell, empty, errorBox, fieldCode, loading, RECORD_COMMAND, table } from "../ui/parts.js";
-import { circuitName, hyperparameter, runLink, startOf, verifierBadge, type Actions } from "./shared.js";
+import {
+  baseModelOf,
+  circuitName,
+  datasetOf,
+  hyperparameter,
+  instanceShapeLine,
+  runLink,
+  startOf,
+  verifierBadge,
+  type Actions,
+} from "./shared.js";
 
 export function renderRuns(actions: Actions): void {
   const head = cardHeader("Runs");
@@ -32,22 +43,34 @@ export function renderRuns(actions: Actions): void {
         onclick: () => actions.selectRun(run.runId),
       },
       cell("Run", runLink(actions, run.runId, `#${run.runId}`)),
-      cell("Trainer", hashCode(run.trainer)),
+      cell("Trainer", hashCode(run.trainer, "trainer address")),
       cell("Start", startOf(actions, run)),
       cell(
         "Checkpoint instance",
-        circuitName(run.checkpointCircuitId),
-        verifierEntry(run.checkpointCircuitId)?.retired === true ? h("span", {}, " ", verifierBadge(true)) : null,
+        // One element, so a phone's labelled cell keeps the name, the badge and the shape line together.
+        h(
+          "span",
+          {},
+          circuitName(run.checkpointCircuitId),
+          verifierEntry(run.checkpointCircuitId)?.retired === true ? h("span", {}, " ", verifierBadge(true)) : null,
+          instanceShapeLine(run),
+        ),
       ),
       cell("α", hyperparameter(run, run.alpha)),
       cell("lr", hyperparameter(run, run.lr)),
       cell("Steps", h("strong", {}, String(run.nextStep))),
-      cell("Head", fieldCode(run.head)),
+      cell("Base model", baseModelOf(run.baseRoot)),
+      cell("Dataset", datasetOf(run.datasetRoot)),
+      cell("Head", fieldCode(run.head, "head adapter commitment")),
     ),
   );
   replace(
     page.runs,
     head,
-    table(["Run", "Trainer", "Start", "Checkpoint instance", "α", "lr", "Steps", "Head"], rows, "runs-table"),
+    table(
+      ["Run", "Trainer", "Start", "Checkpoint instance", "α", "lr", "Steps", "Base model", "Dataset", "Head"],
+      rows,
+      "runs-table",
+    ),
   );
 }

@@ -6,7 +6,8 @@ import type { CheckingVerifier, RunSummary, VerifiedCheckpoint, VerifiedMerge } 
 import { fromFixed } from "../../../src/protocol/index.js";
 import { instanceOfCircuit, type LineageEntry, type Recorded } from "../chain.js";
 import { state, verifierEntry, type RunPart } from "../state.js";
-import { h, hashCode } from "../ui/dom.js";
+import { blockWithTime } from "../blockTimes.js";
+import { h, hashCode, type Child } from "../ui/dom.js";
 import { cell, fieldCode, plural, table } from "../ui/parts.js";
 
 /** What a view's links and buttons ask for (explorer/src/actions.ts does it). */
@@ -71,7 +72,7 @@ export function baseModelOf(baseRoot: bigint): HTMLElement {
   return h(
     "span",
     {},
-    fieldCode(baseRoot),
+    fieldCode(baseRoot, "base model root"),
     model === undefined ? null : h("span", { class: "muted" }, ` ${plural(model.blocks, "block")}`),
   );
 }
@@ -84,7 +85,7 @@ export function datasetOf(datasetRoot: bigint): HTMLElement {
   return h(
     "span",
     {},
-    fieldCode(datasetRoot),
+    fieldCode(datasetRoot, "dataset root"),
     dataset === undefined ? null : h("span", { class: "muted" }, ` ${plural(dataset.size, "example")}`),
   );
 }
@@ -117,9 +118,17 @@ export function retiredVerifierBanner(runId: bigint, verifier: CheckingVerifier)
       "The verifier of ",
       circuitName(verifier.circuitId),
       " (",
-      hashCode(verifier.verifier),
+      hashCode(verifier.verifier, "verifier address"),
       ") was retired",
-      retiredIn === undefined ? "" : [` in block ${retiredIn.blockNumber} (`, hashCode(retiredIn.transactionHash), ")"],
+      retiredIn === undefined
+        ? ""
+        : [
+            " in ",
+            blockWithTime(retiredIn.blockNumber, { inline: true }),
+            " (",
+            hashCode(retiredIn.transactionHash, "transaction hash"),
+            ")",
+          ],
       ": the registry accepts no new checkpoint of this run. The proofs it accepted before stay recorded, but a verifier is retired when its circuit or key is no longer trusted: do not rely on this run's checkpoints without knowing why.",
     ),
   );
@@ -171,11 +180,62 @@ export function instanceNamed(circuitId: string): ReturnType<typeof instanceOfCi
   return state.data === undefined ? undefined : instanceOfCircuit(circuitId, state.data.instances);
 }
 
+/** An instance name that may break after its underscores (<wbr>), so a narrow column need not scroll. */
+function breakableName(name: string): Child[] {
+  return name.split(/(?<=_)/).flatMap((part, index) => (index === 0 ? [part] : [h("wbr"), part]));
+}
+
 export function circuitName(circuitId: string): HTMLElement {
   const instance = instanceNamed(circuitId);
   return instance === undefined
-    ? h("span", { class: "muted", title: circuitId }, "unknown circuit ", hashCode(circuitId))
-    : h("span", { class: "circuit", title: `circuit id ${circuitId}` }, instance.name);
+    ? h("span", { class: "muted", title: circuitId }, "unknown circuit ", hashCode(circuitId, "circuit id"))
+    : h("span", { class: "circuit", title: `circuit id ${circuitId}` }, breakableName(instance.name));
+}
+
+/** A checkpoint instance's k and training-step shape, from this checkout's circuits/instances.json. */
+type CheckpointParams = NonNullable<RunSummary["checkpointInstance"]>["params"];
+
+/** The shape in words: "d_in × d_out = 8 × 8, rank 2, batch 2, dataset depth 4 (at most 16 examples), F = 8". */
+function shapeInWords(params: CheckpointParams): string {
+  return `d_in × d_out = ${params.dIn} × ${params.dOut}, rank ${params.rank}, batch ${params.batch} examples per step, dataset depth ${params.depth} (at most ${2 ** params.depth} examples), F = ${params.F} fractional bits`;
+}
+
+/**
+ * The runs table's line under a checkpoint instance's name: "k = 2 · 8×8 · rank 2 · batch 2" (the whole
+ * shape in its title); nothing when the instance is not in this checkout (the registry has only its id).
+ */
+export function instanceShapeLine(run: RunSummary): HTMLElement | null {
+  const params = run.checkpointInstance?.params;
+  if (params === undefined) return null;
+  return h(
+    "span",
+    {
+      class: "instance-shape",
+      "data-testid": "instance-shape",
+      title: `${params.steps === undefined ? "" : `k = ${plural(params.steps, "step")} per proof; `}${shapeInWords(params)}`,
+    },
+    // Each part whole on its line: a narrow column breaks between them only.
+    [
+      params.steps === undefined ? null : `k = ${params.steps}`,
+      `${params.dIn}×${params.dOut}`,
+      `rank ${params.rank}`,
+      `batch ${params.batch}`,
+    ]
+      .filter((part) => part !== null)
+      .flatMap((part, index) => [index === 0 ? "" : " · ", h("span", { class: "nowrap" }, part)]),
+  );
+}
+
+/** The run page's fact of its checkpoint instance's shape, in words ("unknown" outside this checkout's instances). */
+export function instanceShapeFact(run: RunSummary): HTMLElement {
+  const params = run.checkpointInstance?.params;
+  return h(
+    "span",
+    { "data-testid": "instance-shape" },
+    params === undefined
+      ? h("span", { class: "muted" }, "unknown: the instance is not in this checkout's circuits/instances.json")
+      : shapeInWords(params),
+  );
 }
 
 /**

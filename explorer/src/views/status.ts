@@ -1,5 +1,6 @@
 /** The status bar: connecting, the connection's failure, or the chain, registry and block it reached. */
 import { state } from "../state.js";
+import { blockTimeElement } from "../blockTimes.js";
 import { h, hashCode, replace } from "../ui/dom.js";
 import { page } from "../ui/page.js";
 import { errorBox, loading } from "../ui/parts.js";
@@ -26,8 +27,15 @@ export function renderStatus(actions: Actions): void {
         { class: "status-line" },
         h("span", { class: "dot", "aria-hidden": "true" }),
         h("span", {}, "Chain ", h("strong", {}, String(connection.chainId))),
-        h("span", {}, "registry ", hashCode(connection.registryAddress)),
-        h("span", {}, "block ", h("strong", {}, String(connection.blockNumber))),
+        h("span", {}, "registry ", hashCode(connection.registryAddress, "registry address")),
+        h(
+          "span",
+          {},
+          "block ",
+          h("strong", {}, String(connection.blockNumber)),
+          " ",
+          blockTimeElement(connection.blockNumber),
+        ),
         h("span", { class: "muted" }, "from ", h("code", {}, connection.deploymentFile)),
       ),
       h("button", { type: "button", class: "secondary", onclick: () => actions.refresh() }, "Refresh"),

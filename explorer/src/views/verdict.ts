@@ -96,12 +96,12 @@ export function verificationDetail(
       result.proofs.flatMap((proof, index) => [
         index > 0 ? "; " : "",
         `${proof.source}, `,
-        hashCode(proof.transactionHash),
+        hashCode(proof.transactionHash, "transaction hash"),
       ]),
       "; public inputs assembled as the registry does; verification key decoded from the code of the registry's verifier of ",
       h("code", {}, result.instance),
       ", ",
-      hashCode(result.key.verifier),
+      hashCode(result.key.verifier, "verifier address"),
       result.key.published === "matches"
         ? " (the key file this page publishes for it is the same)."
         : result.key.published === "absent"

@@ -5,7 +5,7 @@
  */
 import { EXIT_CODES } from "../exitCodes.js";
 import { stderrProgress } from "../../node/index.js";
-import { parseJsonDocument } from "../commands/json.js";
+import { parseJsonDocument, rethrowUpstreamFailure } from "../commands/json.js";
 import { proveDocument } from "../commands/prove/index.js";
 import { AtomicOutput, readStdin, runCommand } from "../commands/run.js";
 import { parseCliArgs } from "../args.js";
@@ -18,6 +18,7 @@ await runCommand({
     if (values.out !== undefined) setOutput(new AtomicOutput(values.out));
     const progress = stderrProgress("prove", values.quiet !== true);
     const document = parseJsonDocument(await readStdin());
+    rethrowUpstreamFailure(document, "prove");
     return { answer: await proveDocument(document, progress), exitCode: EXIT_CODES.ok };
   },
 });

@@ -11,7 +11,7 @@ import { circuitIdOf, deployedVerificationKey } from "../../chain/index.js";
 import { LoraLedgerError } from "../../protocol/index.js";
 import { EXIT_CODES } from "../exitCodes.js";
 import { stderrProgress } from "../../node/index.js";
-import { parseJsonDocument } from "../commands/json.js";
+import { parseJsonDocument, rethrowUpstreamFailure } from "../commands/json.js";
 import { readStdin, runCommand } from "../commands/run.js";
 import { verifyDocument, type VerificationKeySource } from "../commands/verify.js";
 import { parseCliArgs } from "../args.js";
@@ -39,13 +39,15 @@ await runCommand({
       registry: { type: "string" },
     });
     if ((values.rpc === undefined) !== (values.registry === undefined))
-      throw new LoraLedgerError("missing_field", "verify: --rpc and --registry go together", "arguments");
+      throw new LoraLedgerError("usage", "verify: --rpc and --registry go together", "arguments");
     const progress = stderrProgress("verify", values.quiet !== true);
     const chainKey =
       values.rpc !== undefined && values.registry !== undefined
         ? chainKeySource(values.rpc, values.registry)
         : undefined;
-    const answer = await verifyDocument(parseJsonDocument(await readStdin()), progress, chainKey);
+    const document = parseJsonDocument(await readStdin());
+    rethrowUpstreamFailure(document, "verify");
+    const answer = await verifyDocument(document, progress, chainKey);
     return { answer, exitCode: answer.valid ? EXIT_CODES.ok : EXIT_CODES.invalid_proof };
   },
 });

@@ -32,7 +32,7 @@ import {
 } from "./example.js";
 import { fail } from "./json.js";
 import { checkBlockIndex, normalizedPublicStatement } from "./runStatements.js";
-import { addressOf, encodeEntry, type Encoding } from "./values.js";
+import { addressOf, commitmentText, encodeEntry, type Encoding } from "./values.js";
 
 /** The version-2 documents `example --kind` writes, and the template of each one's instance. */
 export const RUN_EXAMPLE_KINDS = {
@@ -223,15 +223,15 @@ function checkpointDocument(
     instance: instance.name,
     encoding,
     statement: {
-      run_config: statement.runConfig.toString(),
-      adapter_before: statement.adapterBefore.toString(),
-      adapter_after: statement.adapterAfter.toString(),
+      run_config: commitmentText(statement.runConfig),
+      adapter_before: commitmentText(statement.adapterBefore),
+      adapter_after: commitmentText(statement.adapterAfter),
       step: Number(step),
       submitter: addressOf(submitter),
       loss: statement.loss.toString(),
-      base_root: run.config.baseRoot.toString(),
-      dataset_root: run.config.datasetRoot.toString(),
-      projection_id: run.config.projection.toString(),
+      base_root: commitmentText(run.config.baseRoot),
+      dataset_root: commitmentText(run.config.datasetRoot),
+      projection_id: commitmentText(run.config.projection),
       alpha: encodeEntry(task.alpha, shape.F, encoding),
       learning_rate: encodeEntry(task.lr, shape.F, encoding),
       dataset_size: context.datasetSize,

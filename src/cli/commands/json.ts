@@ -6,7 +6,7 @@
 
 import { getAddress } from "ethers";
 import { z } from "zod";
-import { LoraLedgerError, type ErrorCode } from "../../protocol/index.js";
+import { ERROR_CODES, LoraLedgerError, type ErrorCode } from "../../protocol/index.js";
 
 /** `statement.base_root`, `witness.adapter_a[0][3]`: the JSON path of a value, as messages name it. */
 export function jsonPath(path: readonly PropertyKey[]): string {
@@ -26,9 +26,35 @@ export function parseJsonDocument(text: string, source = "stdin"): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
+    // `npm run example | npm run prove` (without -s) prints npm's "> lora-ledger@… example" banner first.
+    if (text.trimStart().startsWith("> ")) {
+      throw new LoraLedgerError(
+        "malformed_json",
+        `${source} starts with npm's banner ("${text.trimStart().split("\n")[0]}"), not JSON: run the commands with \`npm run -s\` (silent), which writes only the JSON document`,
+      );
+    }
     const detail = error instanceof Error ? error.message : String(error);
     throw new LoraLedgerError("malformed_json", `${source} is not one valid JSON document: ${detail}`);
   }
+}
+
+/**
+ * In a pipeline (`example | prove | verify`), a command that failed wrote its error answer on stdout:
+ * `{"success": false, "error": {code, message, field}}`. The next command passes that error on, with
+ * its class and exit code, instead of complaining that the error answer is not its input.
+ */
+export function rethrowUpstreamFailure(document: unknown, command: string): void {
+  if (typeof document !== "object" || document === null) return;
+  const { success, valid, error } = document as { success?: unknown; valid?: unknown; error?: unknown };
+  if ((success !== false && valid !== false) || typeof error !== "object" || error === null) return;
+  const { code, message, field } = error as { code?: unknown; message?: unknown; field?: unknown };
+  if (typeof code !== "string" || typeof message !== "string") return;
+  const known = (ERROR_CODES as readonly string[]).includes(code);
+  throw new LoraLedgerError(
+    known ? (code as ErrorCode) : "malformed_json",
+    `the command before ${command} in the pipeline failed (${code}): ${message}`,
+    typeof field === "string" ? field : undefined,
+  );
 }
 
 function describe(input: unknown): string {

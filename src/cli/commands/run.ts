@@ -9,6 +9,7 @@ import { writeFileAtomic, releaseProverThreads } from "../../node/index.js";
 import path from "node:path";
 import { LoraLedgerError } from "../../protocol/index.js";
 import { SIGNAL_EXIT_CODES, toFailure, type ExitCode, type Failure } from "../exitCodes.js";
+import { COMMAND_USAGE, helpRequested, type CommandName } from "../usage.js";
 
 export interface ErrorObject {
   code: string;
@@ -96,11 +97,15 @@ export interface CommandContext {
  * error answer, a one-line stderr message and the error's exit code.
  */
 export async function runCommand(options: {
-  command: string;
+  command: CommandName;
   body: (context: CommandContext) => Promise<CommandResult> | CommandResult;
   errorAnswer: (error: ErrorObject) => unknown;
 }): Promise<never> {
   let output: AtomicOutput | undefined;
+  if (helpRequested()) {
+    await writeStdout(COMMAND_USAGE[options.command]);
+    return exit(0);
+  }
   onInterrupt(options.command);
   try {
     const { answer, exitCode } = await options.body({

@@ -22,6 +22,7 @@ import {
   hparamSchema,
   integerSchema,
   nonZeroHparam,
+  publicValueText,
   snakeCase,
   stepAndSubmitterValues,
   type Encoding,
@@ -38,10 +39,13 @@ export function documentFieldName(input: string): string {
   return input === "lr" ? "learning_rate" : snakeCase(input);
 }
 
-/** The public signals by name, decimal strings: the `public_inputs` of a version-2 answer. */
+/** The public signals by name, commitments in 0x-hex and integers in decimal: the `public_inputs` of a version-2 answer. */
 export function namedSignals(template: RunTemplate, signals: readonly bigint[]): Record<string, string> {
   return Object.fromEntries(
-    TEMPLATES[template].publicInputs.map((input: string, i) => [documentFieldName(input), String(signals[i])]),
+    TEMPLATES[template].publicInputs.map((input: string, i) => [
+      documentFieldName(input),
+      publicValueText(input, signals[i] ?? 0n),
+    ]),
   );
 }
 
@@ -171,7 +175,7 @@ export function publicStatementValues(
   return values;
 }
 
-/** The complete statement as the answer writes it: field elements in decimal, α and lr in the encoding. */
+/** The complete statement as the answer writes it: commitments in 0x-hex, α and lr in the encoding. */
 export function normalizedPublicStatement(
   template: PublicStatementTemplate,
   statement: object,
@@ -188,7 +192,7 @@ export function normalizedPublicStatement(
         kind === "hparam"
           ? encodeEntry(value, instance.params.F, encoding)
           : kind === "field"
-            ? value.toString()
+            ? publicValueText(input, value)
             : Number(value);
       return [documentFieldName(input), written];
     }),

@@ -20,6 +20,7 @@ import {
   type CircuitInstance,
   type StepShape,
   SUBMITTER_BITS,
+  toHex32,
 } from "../../protocol/index.js";
 import { loadInstances } from "../../node/index.js";
 import type { MergeStatement, StepStatement } from "../../protocol/index.js";
@@ -295,6 +296,34 @@ export function encodeEntry(value: bigint, scaleBits: number, encoding: Encoding
       : value.toString();
 }
 
+/**
+ * The public inputs that are commitments (Poseidon hashes and roots). People read them, in every command,
+ * script and page, as 0x and 64 hex digits; integers (steps, losses, seeds, sizes) stay decimal, and
+ * `public_signals` and calldata keep snarkjs's decimal strings, which snarkjs and Solidity consume.
+ */
+export const COMMITMENT_INPUTS: ReadonlySet<string> = new Set([
+  "baseRoot",
+  "datasetRoot",
+  "hparamsHash",
+  "adapterBefore",
+  "adapterAfter",
+  "adapter",
+  "adapterStart",
+  "mergedRoot",
+  "runConfig",
+  "projectionId",
+  "accIn",
+  "accOut",
+]);
+
+/** A commitment as people read it: 0x and 64 hex digits. */
+export const commitmentText = toHex32;
+
+/** A public input's value for people: commitments in 0x-hex, anything else in decimal. */
+export function publicValueText(input: string, value: bigint): string {
+  return COMMITMENT_INPUTS.has(input) ? commitmentText(value) : value.toString();
+}
+
 export function addressOf(value: bigint): string {
   return getAddress(`0x${value.toString(16).padStart(40, "0")}`);
 }
@@ -312,7 +341,7 @@ export function snakeCase<S extends string>(name: S): SnakeCase<S> {
 export const PUBLIC_INPUT_FIELDS = STEP_PUBLIC_INPUTS.map(snakeCase);
 export type PublicInputField = (typeof PUBLIC_INPUT_FIELDS)[number];
 
-/** The public inputs, named and decoded: field elements as decimal strings, step a number, submitter an address. */
+/** The public inputs, named and decoded: commitments in 0x-hex, step a number, submitter an address. */
 export interface NamedPublicInputs {
   base_root: string;
   dataset_root: string;
@@ -378,10 +407,10 @@ export function mergeStatementValues(
 
 export function namedMergePublicInputs(statement: MergeStatement): NamedMergePublicInputs {
   return {
-    base_root: statement.baseRoot.toString(),
-    adapter: statement.adapter.toString(),
-    hparams_hash: statement.hparamsHash.toString(),
-    merged_root: statement.mergedRoot.toString(),
+    base_root: commitmentText(statement.baseRoot),
+    adapter: commitmentText(statement.adapter),
+    hparams_hash: commitmentText(statement.hparamsHash),
+    merged_root: commitmentText(statement.mergedRoot),
   };
 }
 
@@ -396,11 +425,11 @@ export function assertInField(field: string, value: bigint): void {
 
 export function namedPublicInputs(statement: StepStatement): NamedPublicInputs {
   return {
-    base_root: statement.baseRoot.toString(),
-    dataset_root: statement.datasetRoot.toString(),
-    hparams_hash: statement.hparamsHash.toString(),
-    adapter_before: statement.adapterBefore.toString(),
-    adapter_after: statement.adapterAfter.toString(),
+    base_root: commitmentText(statement.baseRoot),
+    dataset_root: commitmentText(statement.datasetRoot),
+    hparams_hash: commitmentText(statement.hparamsHash),
+    adapter_before: commitmentText(statement.adapterBefore),
+    adapter_after: commitmentText(statement.adapterAfter),
     step: Number(statement.step),
     submitter: addressOf(statement.submitter),
   };

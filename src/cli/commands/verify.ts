@@ -44,6 +44,7 @@ import {
   statementSchema,
   statementValues,
   type Encoding,
+  commitmentText,
 } from "./values.js";
 import {
   CHECKPOINT_PUBLIC_INPUT_FIELDS,
@@ -148,7 +149,7 @@ function hparamsCrossCheck(raw: HparamsRaw, instance: CircuitInstance, hparamsHa
           "statement_mismatch",
           "statement.hparams_hash",
           `statement.hparams_hash is not the commitment of the hyperparameters (the shape of ${instance.name}, alpha ${alpha}, ` +
-            `learning_rate ${lr} in fixed point, dataset_size ${size}): expected ${computed}, given ${hparamsHashGiven}`,
+            `learning_rate ${lr} in fixed point, dataset_size ${size}): expected ${commitmentText(computed)}, given ${commitmentText(hparamsHashGiven)}`,
         );
       }
     };

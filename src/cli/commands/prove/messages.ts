@@ -8,7 +8,7 @@ import {
   type StepShape,
   type StepWitness,
 } from "../../../protocol/index.js";
-import { type Encoding } from "../values.js";
+import { COMMITMENT_INPUTS, commitmentText, type Encoding } from "../values.js";
 
 /** The field of the JSON input each library name stands for. */
 export const WITNESS_FIELDS = { aNext: "witness.adapter_a_after", bNext: "witness.adapter_b_after" } as const;
@@ -47,9 +47,12 @@ export function notTheCommitment(
   stated: bigint,
 ): { field: string; message: string } {
   const field = `statement.${name}`;
+  // Hashes are read in 0x-hex; integers (the loss, step_submitter's packed step and address) in decimal.
+  const input = name.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase());
+  const text = COMMITMENT_INPUTS.has(input) ? commitmentText : String;
   return {
     field,
-    message: `${field} is not the commitment of ${what}: expected ${computed} (computed from the witness), given ${stated}`,
+    message: `${field} is not the commitment of ${what}: expected ${text(computed)} (computed from the witness), given ${text(stated)}`,
   };
 }
 
