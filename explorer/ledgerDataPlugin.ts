@@ -1,7 +1,9 @@
 /**
  * A tiny Vite plugin that gives the page the project's data it cannot read itself: the deployments
  * Ignition recorded (deploy/deployments/chain-<id>/deployed_addresses.json), the circuit instances
- * (circuits/instances.json) and their verification keys (build/circuits/<name>/verification_key.json).
+ * (circuits/instances.json) and their verification keys (build/circuits/<name>/verification_key.json),
+ * published only to be compared with the key decoded from each deployed verifier: the page verifies
+ * with the deployed key, never with these (docs/CEREMONY.md §4).
  *
  * `vite` / `vite preview`: served by a middleware, read again on every request (a deployment made
  * while the explorer runs shows up on the next refresh). `vite build`: written into the build as a

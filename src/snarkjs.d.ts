@@ -59,6 +59,9 @@ declare module "snarkjs" {
       numIterationsExp: number,
       logger?: Logger,
     ): Promise<unknown>;
+    contribute(oldZkey: string, newZkey: string, name: string, entropy: string, logger?: Logger): Promise<Uint8Array>;
+    verifyFromR1cs(r1csFile: string, ptauFile: string, zkeyFile: string, logger?: Logger): Promise<boolean>;
+    verifyFromInit(initZkey: string, ptauFile: string, zkeyFile: string, logger?: Logger): Promise<boolean>;
     exportVerificationKey(zkeyFile: string, logger?: Logger): Promise<VerificationKey>;
     exportSolidityVerifier(zkeyFile: string, templates: { groth16: string }, logger?: Logger): Promise<string>;
   };

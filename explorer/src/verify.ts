@@ -1,13 +1,20 @@
 /**
  * "Verify again": a run's start, a checkpoint or a merge, its proofs decoded from the calldata of the
- * transactions that recorded them, verified in the browser with snarkjs against the instance's
- * verification key, with the public inputs assembled from the registry's state and events exactly as
- * LoraLedgerRegistryV2 assembles them (PROTOCOL §12, §13).
+ * transactions that recorded them, verified in the browser with snarkjs against the verification key
+ * decoded from the code of the verifier the registry records for the circuit (src/chain/verifierKeys.ts:
+ * the chain alone, never the local build), with the public inputs assembled from the registry's state and
+ * events exactly as LoraLedgerRegistryV2 assembles them (PROTOCOL §12, §13). The key file the page
+ * publishes for the instance is only compared with it: a different one is reported as a key mismatch.
  */
 import type { TransactionResponse } from "ethers";
 import type { Groth16Proof, VerificationKey } from "snarkjs";
 import {
+  compareVerificationKeys,
+  deployedVerificationKey,
+  describeKeyDifferences,
   registryCheckpointInputs,
+  type DeployedKey,
+  type KeyDifference,
   type RunSummary,
   type VerifiedCheckpoint,
   type VerifiedMerge,
@@ -38,10 +45,21 @@ export interface CheckedProof {
   proof: Groth16Proof;
 }
 
-/** A start, a checkpoint or a merge verified again: valid when each of its proofs is. */
+/** Where the key came from: the deployed verifier, and whether the key file the page publishes is the same. */
+export interface KeyProvenance {
+  /** the verifier the registry records for the circuit, whose code the key was decoded from */
+  verifier: string;
+  /** "matches": the published key file is the deployed one; "mismatch": it is not; "absent": none published */
+  published: "matches" | "mismatch" | "absent";
+  /** for a mismatch: the differing coordinates, as one line */
+  differences?: string;
+}
+
+/** A start, a checkpoint or a merge verified again: valid when each of its proofs is (against the deployed key). */
 export interface Reverification {
   valid: boolean;
   instance: string;
+  key: KeyProvenance;
   proofs: CheckedProof[];
   /** groth16.verify only, every proof */
   verifyMilliseconds: number;
@@ -75,26 +93,49 @@ export function snarkjsProof(proof: SolidityProofLike): Groth16Proof {
   };
 }
 
-const keys = new Map<string, Promise<VerificationKey>>();
+const deployedKeys = new Map<string, Promise<DeployedKey>>();
 
-function verificationKey(instance: InstanceInfo): Promise<VerificationKey> {
-  let key = keys.get(instance.name);
+/** The key of the registry's verifier of `circuitId`, decoded from its code (once per verifier and page). */
+function deployedKey(connection: Connection, circuitId: string): Promise<DeployedKey> {
+  const cacheKey = `${connection.registryAddress}/${circuitId}`.toLowerCase();
+  let key = deployedKeys.get(cacheKey);
   if (key === undefined) {
-    key = (async () => {
-      const response = await fetch(verificationKeyUrl(instance.name), { cache: "no-store" });
-      if (!response.ok) {
-        throw new ActionableError(
-          "Verification key missing",
-          `build/circuits/${instance.name}/verification_key.json could not be read (HTTP ${response.status}).`,
-          "Build the circuits: `npm run build:circuits`",
-        );
-      }
-      return (await response.json()) as VerificationKey;
-    })();
-    key.catch(() => keys.delete(instance.name));
-    keys.set(instance.name, key);
+    key = deployedVerificationKey(connection.registry, connection.provider, circuitId).catch((error: unknown) => {
+      throw new ActionableError(
+        "Cannot read the deployed verifier's key",
+        `The registry's verifier of circuit ${circuitId}: ${(error as Error).message}`,
+      );
+    });
+    key.catch(() => deployedKeys.delete(cacheKey));
+    deployedKeys.set(cacheKey, key);
   }
   return key;
+}
+
+/** The key file the page publishes for an instance (lora-data/vk/<name>.json), if any. */
+async function publishedKey(instance: InstanceInfo): Promise<VerificationKey | undefined> {
+  if (!instance.verificationKey) return undefined;
+  const response = await fetch(verificationKeyUrl(instance.name), { cache: "no-store" });
+  return response.ok ? ((await response.json()) as VerificationKey) : undefined;
+}
+
+/** The deployed key to verify with, and how the published key file compares with it. */
+async function verificationKey(
+  connection: Connection,
+  circuitId: string,
+  instance: InstanceInfo,
+): Promise<{ key: VerificationKey; provenance: KeyProvenance }> {
+  const [deployed, published] = await Promise.all([deployedKey(connection, circuitId), publishedKey(instance)]);
+  if (published === undefined)
+    return { key: deployed.key, provenance: { verifier: deployed.verifier, published: "absent" } };
+  const differences: KeyDifference[] = compareVerificationKeys(published, deployed.key);
+  return {
+    key: deployed.key,
+    provenance:
+      differences.length === 0
+        ? { verifier: deployed.verifier, published: "matches" }
+        : { verifier: deployed.verifier, published: "mismatch", differences: describeKeyDifferences(differences) },
+  };
 }
 
 /** The instance `circuitId` names, of the template the registry asked it about. */
@@ -176,10 +217,10 @@ interface DecodedProof extends Omit<CheckedProof, "valid" | "publicSignals" | "p
 async function verifyEach(
   started: number,
   instance: InstanceInfo,
-  keyPromise: Promise<VerificationKey>,
+  keyPromise: Promise<{ key: VerificationKey; provenance: KeyProvenance }>,
   decoded: readonly DecodedProof[],
 ): Promise<Reverification> {
-  const key = await keyPromise;
+  const { key, provenance } = await keyPromise;
   const proofs: CheckedProof[] = [];
   let verifyMilliseconds = 0;
   for (const entry of decoded) {
@@ -193,6 +234,7 @@ async function verifyEach(
   return {
     valid: proofs.length > 0 && proofs.every((proof) => proof.valid),
     instance: instance.name,
+    key: provenance,
     proofs,
     verifyMilliseconds,
     totalMilliseconds: performance.now() - started,
@@ -246,7 +288,7 @@ export async function verifyStartAgain(
     alpha: run.alpha,
     lr: run.lr,
   };
-  return verifyEach(started, instance, verificationKey(instance), [
+  return verifyEach(started, instance, verificationKey(connection, start.startCircuitId, instance), [
     {
       source: "startRun",
       transactionHash: transaction.hash,
@@ -322,7 +364,7 @@ export async function verifyCheckpointAgain(
 ): Promise<Reverification> {
   const started = performance.now();
   const instance = instanceFor(run.checkpointCircuitId, "LoraCheckpoint", instances);
-  const keyPromise = verificationKey(instance);
+  const keyPromise = verificationKey(connection, run.checkpointCircuitId, instance);
   const transaction = await registryTransaction(connection, checkpoint.transactionHash, "checkpoint");
   const call = decodeCheckpointCall(connection, transaction, run, checkpoint, checkpoints);
   const runBefore = { runConfig: run.runConfig, head: checkpoint.adapterBefore, nextStep: checkpoint.firstStep };
@@ -361,7 +403,7 @@ export async function verifyMergeAgain(
       `the merge of ${merge.adapter} is on run ${merge.runId}'s base model and α, not run ${run.runId}'s`,
     );
   const instance = instanceFor(merge.circuitId, "LoraMergeBlock", instances);
-  const keyPromise = verificationKey(instance);
+  const keyPromise = verificationKey(connection, merge.circuitId, instance);
   const blocks = await mergeBlocks(connection, merge.adapter, merge.circuitId);
   const decoded: DecodedProof[] = [];
   let accIn = 0n;

@@ -1,2 +1,3 @@
 export * from "./queries.js";
 export * from "./registry.js";
+export * from "./verifierKeys.js";

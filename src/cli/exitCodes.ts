@@ -19,6 +19,7 @@ export const EXIT_CODES = {
   invalid_proof: 10,
   timeout: 11,
   usage: 12,
+  key_mismatch: 13,
   not_recorded: 14,
 } as const satisfies Record<ErrorCode | "ok" | "internal_error", number>;
 export type ExitCodeName = keyof typeof EXIT_CODES;
@@ -43,6 +44,8 @@ export const EXIT_CODE_MEANINGS: Record<ExitCodeName, string> = {
   timeout: "`verify`: verification took longer than `timeout_ms`",
   usage:
     "a configuration, option or network mistake (an unset or malformed variable, an unreachable node, options that exclude each other): the message names it and the fix",
+  key_mismatch:
+    "a deployed verifier holds another verification key than the one given or held here (`check-deployment`, chain-only `verify`); the differing coordinates are named",
   not_recorded:
     "`query`: the registry has no such run, or no verified provenance for the adapter or merged root asked about",
 };

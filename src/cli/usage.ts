@@ -39,14 +39,16 @@ Options:
 Example:
   npm run -s example -- --kind checkpoint | npm run -s prove -- --out out/proof.json | npm run -s verify
 `,
-  verify: `Usage: npm run -s verify -- [--quiet] < proof.json
+  verify: `Usage: npm run -s verify -- [--quiet] [--rpc URL --registry ADDRESS] < proof.json
 
 Reads a proof (prove's answer as is) on stdin and answers {"valid", "reason", "public_inputs",
 "instance"}: exit 0 when the proof verifies, 10 when it does not (docs/COMMANDS.md#exit-codes).
 
 Options:
-  --quiet      no progress on stderr
-  -h, --help   this text
+  --quiet               no progress on stderr
+  --rpc URL             with --registry: verify with the key of the verifier the registry records
+  --registry ADDRESS    for the instance, decoded from its deployed code (docs/CEREMONY.md)
+  -h, --help            this text
 
 Example:
   npm run -s verify < out/proof.json

@@ -1,2 +1,3 @@
 export * from "./deployment.js";
 export * from "./connect.js";
+export * from "./checkDeployment.js";

@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   "invalid_proof",
   "timeout",
   "usage",
+  "key_mismatch",
   "not_recorded",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

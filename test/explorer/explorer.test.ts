@@ -987,7 +987,11 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     const mergeDetail = page.locator("[data-testid=merge-verify-detail]");
     expect(await mergeDetail.innerText())
       .to.contain("submitMergeBlock, block 1 of 1")
-      .and.to.contain(`build/circuits/${instances.mergeBlock?.name ?? "no merge-block instance"}/`);
+      // the key is the deployed verifier's (docs/CEREMONY.md §4); the page's published key file only agrees with it
+      .and.to.contain(
+        `verification key decoded from the code of the registry's verifier of ${instances.mergeBlock?.name ?? "no merge-block instance"}`,
+      )
+      .and.to.contain("the key file this page publishes for it is the same");
     const { mergedRoot } = await registry.mergeOf((await registry.getRun(1n)).head);
     expect(await signalsOf(mergeDetail, 6)).to.deep.equal(
       [runOne.baseRoot, runOne.head, runOne.alpha, 0n, 0n, mergedRoot].map(String),

@@ -20,7 +20,7 @@ export function verifyCell(
   if (verification === undefined) return button;
   if (verification.state === "failed")
     return h("span", { class: "verify" }, h("span", { class: "badge bad" }, "error"), button);
-  const { valid, verifyMilliseconds, proofs } = verification.result;
+  const { valid, verifyMilliseconds, proofs, key } = verification.result;
   return h(
     "span",
     { class: "verify" },
@@ -31,6 +31,10 @@ export function verifyCell(
       proofs.length > 1 ? ` (${proofs.length} proofs)` : null,
       h("span", { class: "time" }, milliseconds(verifyMilliseconds)),
     ),
+    // the proof's verdict is against the deployed key; a published key file that differs is another matter
+    key.published === "mismatch"
+      ? h("span", { class: "badge bad", "data-testid": `${kind}-key-mismatch` }, "⚠ key mismatch")
+      : null,
     button,
   );
 }
@@ -94,13 +98,24 @@ export function verificationDetail(
         `${proof.source}, `,
         hashCode(proof.transactionHash, "transaction hash"),
       ]),
-      "; public inputs assembled as the registry does; verification key ",
-      h("code", {}, `build/circuits/${result.instance}/verification_key.json`),
-      ".",
-      result.valid
-        ? null
-        : " If the circuit was rebuilt since the deployment, the local key is not the deployed verifier's.",
+      "; public inputs assembled as the registry does; verification key decoded from the code of the registry's verifier of ",
+      h("code", {}, result.instance),
+      ", ",
+      hashCode(result.key.verifier, "verifier address"),
+      result.key.published === "matches"
+        ? " (the key file this page publishes for it is the same)."
+        : result.key.published === "absent"
+          ? " (this page publishes no key file for it)."
+          : null,
     ),
+    result.key.published === "mismatch"
+      ? h(
+          "p",
+          { class: "key-mismatch", "data-testid": `${kind}-key-mismatch-detail` },
+          h("strong", {}, "Key mismatch: "),
+          `the key file this page publishes for ${result.instance} is not the deployed verifier's key (it differs at ${result.key.differences ?? "some coordinates"}). The proof was checked against the deployed key; a page built from another key cannot vouch for this circuit.`,
+        )
+      : null,
     result.proofs.map((proof) => proofDetails(proof, several)),
   );
 }

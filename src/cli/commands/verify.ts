@@ -23,7 +23,11 @@ import {
   type CircuitInstance,
   type Groth16Proof,
 } from "../../protocol/index.js";
-import { getInstance, noProgress, type Progress, loadVerificationKey, verifyWithInstance } from "../../node/index.js";
+import { existsSync } from "node:fs";
+import * as snarkjs from "snarkjs";
+import type { VerificationKey } from "snarkjs";
+import { compareVerificationKeys, describeKeyDifferences, type DeployedKey } from "../../chain/index.js";
+import { getInstance, instanceArtifacts, noProgress, type Progress, loadVerificationKey } from "../../node/index.js";
 import { expected, fail, parseWith } from "./json.js";
 import {
   MERGE_PUBLIC_INPUT_FIELDS,
@@ -277,11 +281,21 @@ function verifySchema() {
   });
 }
 
+/** With `--rpc`: the key came from the chain, and how the local build's key compares with it. */
+export interface VerifyKeyAnswer {
+  source: "chain";
+  verifier: string;
+  retired: boolean;
+  /** "matches", "absent" (not built here), or "key mismatch: <differing coordinates>" */
+  local: string;
+}
+
 export interface VerifyAnswer {
   valid: boolean;
   reason: string;
   instance: string;
   public_inputs: Record<string, string | number>;
+  key?: VerifyKeyAnswer;
 }
 
 const THREE = { name: "snarkjs's projective coordinates", size: 3 } as const;
@@ -298,6 +312,36 @@ function checkCoordinate(field: string, value: bigint): string {
   return value.toString();
 }
 
+function localKey(instanceName: string): { key: VerificationKey; keyName: string; keyAnswer?: VerifyKeyAnswer } {
+  return { key: loadVerificationKey(instanceName), keyName: `the verification key of ${instanceName}` };
+}
+
+/**
+ * The deployed verifier's key; the local key, when built, is compared with it: a different one is said
+ * (answer `key.local`, a warning), not taken for an invalid proof, since the proof is checked against the chain's.
+ */
+async function keyFromChain(
+  instanceName: string,
+  chainKey: VerificationKeySource,
+  progress: Progress,
+): Promise<{ key: VerificationKey; keyName: string; keyAnswer: VerifyKeyAnswer }> {
+  const deployed = await chainKey(instanceName);
+  let local: VerifyKeyAnswer["local"] = "absent";
+  if (existsSync(instanceArtifacts(instanceName).verificationKey)) {
+    const differences = compareVerificationKeys(loadVerificationKey(instanceName), deployed.key);
+    local = differences.length === 0 ? "matches" : `key mismatch: ${describeKeyDifferences(differences)}`;
+    if (differences.length > 0)
+      progress.warn(
+        `KEY MISMATCH: build/circuits/${instanceName}/verification_key.json is not the deployed verifier's key (${describeKeyDifferences(differences)}); verifying with the deployed one`,
+      );
+  }
+  return {
+    key: deployed.key,
+    keyName: `the key of the deployed verifier ${deployed.verifier} of ${instanceName}${deployed.retired ? " (retired)" : ""}`,
+    keyAnswer: { source: "chain", verifier: deployed.verifier, retired: deployed.retired, local },
+  };
+}
+
 /** Resolves after `ms`, rejecting with exit 11; the timer does not keep the process alive. */
 function timeout(ms: number): Promise<never> {
   return new Promise((_, reject) => {
@@ -311,36 +355,36 @@ function timeout(ms: number): Promise<never> {
   });
 }
 
+/**
+ * Where `verify` takes the verification key from: the local build (default), or the chain (`--rpc` and
+ * `--registry`: the key decoded from the code of the verifier the registry records for the instance).
+ */
+export type VerificationKeySource = (instanceName: string) => Promise<DeployedKey>;
+
 /** Checks a verify document and verifies its proof. Throws LoraLedgerError for every exit but 0 and 10. */
-export async function verifyDocument(document: unknown, progress: Progress = noProgress): Promise<VerifyAnswer> {
+export async function verifyDocument(
+  document: unknown,
+  progress: Progress = noProgress,
+  chainKey?: VerificationKeySource,
+): Promise<VerifyAnswer> {
   const { encoding } = parseWith(headSchema, document);
   const template = documentTemplate(document);
+  const run = <S extends z.ZodType>(kind: StatementKind<S>): Promise<VerifyAnswer> =>
+    verifyAs(kind, document, progress, chainKey);
   switch (template) {
     case "LoraMerge":
-      return verifyAs(mergeKind(encoding), document, progress);
+      return run(mergeKind(encoding));
     case "LoraCheckpoint":
-      return verifyAs(checkpointKind(encoding), document, progress);
+      return run(checkpointKind(encoding));
     case "LoraRunStart":
-      return verifyAs(
-        publicKind(template, encoding, "PROTOCOL §12", "another run configuration or start"),
-        document,
-        progress,
-      );
+      return run(publicKind(template, encoding, "PROTOCOL §12", "another run configuration or start"));
     case "BaseProjectionBlock":
-      return verifyAs(
-        publicKind(template, encoding, "PROTOCOL §11", "another block or accumulator"),
-        document,
-        progress,
-      );
+      return run(publicKind(template, encoding, "PROTOCOL §11", "another block or accumulator"));
     case "LoraMergeBlock":
-      return verifyAs(
-        publicKind(template, encoding, "PROTOCOL §13", "another adapter, block or accumulator"),
-        document,
-        progress,
-      );
+      return run(publicKind(template, encoding, "PROTOCOL §13", "another adapter, block or accumulator"));
     case "LoraStep":
     case undefined:
-      return verifyAs(stepKind(encoding), document, progress);
+      return run(stepKind(encoding));
   }
 }
 
@@ -348,6 +392,7 @@ async function verifyAs<S extends z.ZodType>(
   kind: StatementKind<S>,
   document: unknown,
   progress: Progress,
+  chainKey?: VerificationKeySource,
 ): Promise<VerifyAnswer> {
   // 3
   const rawStatement = parseWith(kind.schema, (document as { statement?: unknown }).statement, ["statement"]);
@@ -421,12 +466,13 @@ async function verifyAs<S extends z.ZodType>(
   crossCheck?.();
 
   // 9, 11, then the verdict.
-  loadVerificationKey(instance.name);
+  const { key, keyName, keyAnswer } =
+    chainKey === undefined ? localKey(instance.name) : await keyFromChain(instance.name, chainKey, progress);
   const timeoutMs = parsed.timeout_ms ?? DEFAULT_VERIFY_TIMEOUT_MS;
-  progress.step(`verifying with the verification key of ${instance.name} (timeout ${timeoutMs} ms)`);
+  progress.step(`verifying with ${keyName} (timeout ${timeoutMs} ms)`);
   const valid = await Promise.race([
-    verifyWithInstance(
-      instance.name,
+    snarkjs.groth16.verify(
+      key,
       expectedSignals.map((v) => v.toString()),
       proof,
     ),
@@ -436,9 +482,10 @@ async function verifyAs<S extends z.ZodType>(
   return {
     valid,
     reason: valid
-      ? `the proof verifies for this statement with the verification key of ${instance.name}`
-      : `the proof does not verify for this statement with the verification key of ${instance.name}: ` +
+      ? `the proof verifies for this statement with ${keyName}`
+      : `the proof does not verify for this statement with ${keyName}: ` +
         `it was made for other public inputs (e.g. ${kind.otherInputs}), for another instance, or it was altered`,
+    ...(keyAnswer === undefined ? {} : { key: keyAnswer }),
     instance: instance.name,
     public_inputs: statement.named,
   };

@@ -19,9 +19,66 @@ import type { Progress } from "../progress.js";
 const PTAU_CACHE_DIR = path.join(PROJECT_ROOT, "build", "ptau");
 const DOWNLOAD_TIMEOUT_MS = 15_000;
 
-interface HermezTable {
+/** circuits/ptau-known.json: the powers-of-tau files the build recognises by hash. */
+export interface KnownPtauFiles {
   urlPattern: string;
-  blake2b: Record<string, string>;
+  public: { name: string; power: number; approxMiB: number; blake2b: string; url: string }[];
+  development: { name: string; power: number; bytes: number; blake2b: string; sha256: string; origin: string }[];
+}
+
+export const KNOWN_PTAU_FILE = path.join(PROJECT_ROOT, "circuits", "ptau-known.json");
+
+export function knownPtauFiles(): KnownPtauFiles {
+  return JSON.parse(readFileSync(KNOWN_PTAU_FILE, "utf8")) as KnownPtauFiles;
+}
+
+/** What a ptau file is, by its blake2b-512: a published public file, a known development file, or unknown. */
+export interface PtauIdentity {
+  file: string;
+  blake2b: string;
+  power: number;
+  /** public: from the Hermez/Perpetual Powers of Tau; development: one party made it; unknown: in no list */
+  kind: "public" | "development" | "unknown";
+  /** the listed name (public and development files) */
+  knownAs?: string;
+}
+
+const identities = new Map<string, Promise<PtauIdentity>>();
+
+/** Hashes a ptau (once per process and file) and looks it up in circuits/ptau-known.json. */
+export function identifyPtau(file: string): Promise<PtauIdentity> {
+  const resolved = path.resolve(file);
+  let identity = identities.get(resolved);
+  if (identity === undefined) {
+    identity = (async () => {
+      const hash = await blake2b(resolved);
+      const power = ptauPower(resolved);
+      const known = knownPtauFiles();
+      const published = known.public.find((entry) => entry.blake2b === hash);
+      if (published !== undefined)
+        return { file: resolved, blake2b: hash, power, kind: "public", knownAs: published.name };
+      const development = known.development.find((entry) => entry.blake2b === hash);
+      if (development !== undefined)
+        return { file: resolved, blake2b: hash, power, kind: "development", knownAs: development.name };
+      return { file: resolved, blake2b: hash, power, kind: "unknown" };
+    })();
+    identities.set(resolved, identity);
+  }
+  return identity;
+}
+
+/** One line on where a ptau comes from, loud for anything but a published public file. */
+export function describePtau(identity: PtauIdentity): string {
+  const name = path.basename(identity.file);
+  const hash = `blake2b ${identity.blake2b.slice(0, 16)}…`;
+  switch (identity.kind) {
+    case "public":
+      return `${name} is the published ${identity.knownAs ?? ""} (2^${identity.power}, ${hash}): a public powers of tau`;
+    case "development":
+      return `DEVELOPMENT PTAU: ${name} is the known development file ${identity.knownAs ?? ""} (${hash}), made by one party; keys from it are for tests only`;
+    case "unknown":
+      return `UNKNOWN PTAU: ${name} (${hash}) is in no list of circuits/ptau-known.json; treat every key made from it as a development key`;
+  }
 }
 
 /** Reads the power (log2 of the largest circuit) from a .ptau file's header section. */
@@ -53,17 +110,15 @@ export function ptauPower(file: string): number {
   }
 }
 
-async function blake2b(file: string): Promise<string> {
+export async function blake2b(file: string): Promise<string> {
   const hash = createHash("blake2b512");
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest("hex");
 }
 
 async function tryDownloadHermez(power: number, progress: Progress): Promise<string | undefined> {
-  const table = JSON.parse(
-    readFileSync(path.join(PROJECT_ROOT, "circuits", "ptau-hermez.json"), "utf8"),
-  ) as HermezTable;
-  const expected = table.blake2b[String(power)];
+  const table = knownPtauFiles();
+  const expected = table.public.find((entry) => entry.power === power)?.blake2b;
   if (expected === undefined) return undefined;
   const target = path.join(PTAU_CACHE_DIR, `hermez_${power}.ptau`);
   if (existsSync(target)) return target;
@@ -137,8 +192,34 @@ export async function resolvePtau(power: number, progress: Progress): Promise<st
         `PTAU file ${file} holds 2^${available} powers; this circuit needs 2^${power} (a larger ptau, or a smaller instance)`,
       );
     }
+    const identity = await identifyPtau(file);
+    const impostor = knownPtauFiles().public.find((entry) => entry.name === path.basename(file));
+    if (identity.kind !== "public" && impostor !== undefined) {
+      throw new Error(
+        `PTAU ${file} is named like the published ${impostor.name} but its blake2b is ${identity.blake2b.slice(0, 16)}…, not the published ${impostor.blake2b.slice(0, 16)}…: a corrupt or substituted file`,
+      );
+    }
+    if (identity.kind === "public") progress.step(describePtau(identity));
+    else progress.warn(describePtau(identity));
     return file;
   }
   mkdirSync(PTAU_CACHE_DIR, { recursive: true });
   return (await tryDownloadHermez(power, progress)) ?? (await generateLocalPtau(power, progress));
+}
+
+/** The table of known powers-of-tau files in docs/CEREMONY.md, rendered from circuits/ptau-known.json (npm run docs). */
+export function renderKnownPtauTable(): string {
+  const known = knownPtauFiles();
+  return [
+    "| file | power (max constraints) | size | blake2b-512 | kind |",
+    "| --- | --- | --- | --- | --- |",
+    ...known.public.map(
+      (entry) =>
+        `| [${entry.name}](${entry.url}) | 2^${entry.power} | ≈ ${entry.approxMiB} MiB | \`${entry.blake2b}\` | public (Hermez / Perpetual Powers of Tau) |`,
+    ),
+    ...known.development.map(
+      (entry) =>
+        `| ${entry.name} | 2^${entry.power} | ${entry.bytes.toLocaleString("en-US")} bytes | \`${entry.blake2b}\` | development: ${entry.origin} |`,
+    ),
+  ].join("\n");
 }
