@@ -19,7 +19,13 @@ import { toHex32, verifierContractName } from "../src/protocol/index.js";
 import { assertVerifierCurrent, connectNetwork, resolveRegistry } from "../src/hardhat/index.js";
 import { adapterProvenance, mergeProvenance } from "../src/chain/index.js";
 import { PROVE_CHILD_ENTRY, proveJob, toFailure } from "../src/cli/index.js";
-import { ChildProcessPool, InProcessPool, RedisProver, type Prover } from "../src/proving/index.js";
+import {
+  assertRedisReachable,
+  ChildProcessPool,
+  InProcessPool,
+  RedisProver,
+  type Prover,
+} from "../src/proving/index.js";
 import {
   formatCheckpointTable,
   loadRunConfig,
@@ -33,6 +39,7 @@ const progress = stderrProgress("prove-and-submit");
 let prover: Prover | undefined;
 try {
   const config = loadRunConfig();
+  if (config.queue !== undefined) await assertRedisReachable(config.queue);
   prover =
     config.queue !== undefined
       ? new RedisProver(config.queue)

@@ -7,6 +7,7 @@
  */
 import os from "node:os";
 import { Job, Queue, QueueEvents, UnrecoverableError, Worker, type ConnectionOptions } from "bullmq";
+import { connect } from "node:net";
 import { classifyError, LoraLedgerError } from "../protocol/index.js";
 import { noProgress, type Progress } from "../node/index.js";
 import {
@@ -33,10 +34,10 @@ export function redisConnection(url: string): ConnectionOptions {
   try {
     parsed = new URL(url);
   } catch {
-    throw new LoraLedgerError("missing_field", `${url} is not a Redis URL (redis://HOST:PORT)`, "queue");
+    throw new LoraLedgerError("usage", `${url} is not a Redis URL (redis://HOST:PORT)`, "queue");
   }
   if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
-    throw new LoraLedgerError("missing_field", `${url} is not a Redis URL (redis://HOST:PORT)`, "queue");
+    throw new LoraLedgerError("usage", `${url} is not a Redis URL (redis://HOST:PORT)`, "queue");
   }
   const db = parsed.pathname.replace(/^\//, "");
   return {
@@ -49,6 +50,34 @@ export function redisConnection(url: string): ConnectionOptions {
     // Commands wait for Redis to come back instead of failing: a restart of Redis is a pause, not an error.
     maxRetriesPerRequest: null,
   };
+}
+
+/**
+ * Fails fast, as a usage error naming the URL, when nothing accepts a connection at the queue's address
+ * within `timeoutMs`. It probes with a plain TCP connection before any BullMQ client exists: those wait
+ * for Redis forever (a restart of Redis is a pause), and cannot be closed while they wait.
+ */
+export async function assertRedisReachable(url: string, timeoutMs = 10_000): Promise<void> {
+  const { host, port } = redisConnection(url) as { host: string; port: number };
+  const problem = await new Promise<string | undefined>((resolve) => {
+    const socket = connect({ host, port });
+    socket.setTimeout(timeoutMs, () => {
+      socket.destroy();
+      resolve(`no answer within ${timeoutMs / 1000} s`);
+    });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(undefined);
+    });
+    socket.once("error", (error) => resolve(error.message));
+  });
+  if (problem !== undefined) {
+    throw new LoraLedgerError(
+      "usage",
+      `cannot reach Redis at ${redactedUrl(url)} (LORA_QUEUE): ${problem}. Start redis-server there, or check the URL (docs/SCALING.md)`,
+      "queue",
+    );
+  }
 }
 
 /** A URL without its password, for progress lines. */

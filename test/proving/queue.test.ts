@@ -15,6 +15,7 @@ import { PROJECT_ROOT, defaultInstance } from "../../src/node/index.js";
 import { LoraLedgerError } from "../../src/protocol/index.js";
 import {
   artifactHashes,
+  assertRedisReachable,
   PROVING_QUEUE,
   provingJobId,
   queueStatus,
@@ -79,6 +80,19 @@ describe("proving queue on a real redis-server", function () {
 
   after(async function () {
     await redis.dispose();
+  });
+
+  it("a queue nothing answers at is a usage error (exit 12) naming the URL, before any work", async function () {
+    const closed = await freePort();
+    const url = `redis://127.0.0.1:${closed}`;
+    const error = await assertRedisReachable(url, 2000).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).to.be.instanceOf(LoraLedgerError);
+    expect((error as LoraLedgerError).code).to.equal("usage");
+    expect((error as LoraLedgerError).message).to.match(new RegExp(`cannot reach Redis at ${url} \\(LORA_QUEUE\\)`));
+    await assertRedisReachable(redis.url);
   });
 
   describe("jobs that must not be retried", function () {
