@@ -17,6 +17,9 @@ import { assertVerifierCurrent, connectNetwork, resolveRegistry } from "../src/h
 import { adapterProvenance, mergeProvenance } from "../src/chain/index.js";
 import { toFailure } from "../src/cli/index.js";
 import {
+  digitsHeldOutAccuracy,
+  digitsTask,
+  exportPeft,
   formatCheckpointTable,
   loadRunConfig,
   loadTask,
@@ -135,6 +138,15 @@ try {
     merge,
   });
   const relative = (file: string): string => path.relative(process.cwd(), file);
+  if (config.task === "digits") {
+    // The digits task's held-out images: how the adapter the proofs cover classifies them.
+    const digits = digitsTask(session.shape, config);
+    const percent = (value: number): string => `${(100 * value).toFixed(1)}%`;
+    lines.push(
+      "",
+      `held-out accuracy on ${digits.domain} (${digits.split.heldOut.length} images): base ${percent(digitsHeldOutAccuracy(digits, session.start))} → after ${trained.steps} steps ${percent(digitsHeldOutAccuracy(digits, trained.adapter))} (reported by the trainer, not proven)`,
+    );
+  }
   lines.push(
     "",
     `Written in ${relative(session.runDirectory(runId))}/: ${[written.adapter, written.merged, written.manifest]
@@ -142,6 +154,13 @@ try {
       .map((file) => path.basename(file))
       .join(", ")} (beside the proofs). Ask the registry about the adapter with`,
     `  LORA_ADAPTER_FILE=${relative(written.adapter)} npx hardhat run scripts/query.ts --network <the network>`,
+  );
+  const peft = exportPeft(written.adapter, path.join(session.runDirectory(runId), "peft"));
+  lines.push(
+    `The same adapter as Hugging Face PEFT files (lora_alpha / r = alpha): ${relative(path.dirname(peft.adapter))}/ (${[peft.config, peft.adapter, peft.merged]
+      .filter((file) => file !== undefined)
+      .map((file) => path.basename(file))
+      .join(", ")}).`,
   );
   console.log(lines.join("\n"));
   // The process's whole life, Hardhat's start and the circuit checks included: what a user waits.
