@@ -32,12 +32,17 @@ try {
     const alpha = values.alpha === undefined ? undefined : Number(values.alpha);
     const written = exportPeft(values.from, values.out, alpha === undefined ? {} : { alpha });
     console.log(`adapter ${toHex32(written.commitment)} written as PEFT files:`);
-    for (const file of [written.config, written.adapter, written.merged]) if (file !== undefined) console.log(`  ${file}`);
+    for (const file of [written.config, written.adapter, written.merged])
+      if (file !== undefined) console.log(`  ${file}`);
   } else if (command === "import") {
     if (target === undefined) throw new LoraLedgerError("usage", USAGE);
     const name = values.instance ?? peftInstance(target);
     if (name === undefined) {
-      throw new LoraLedgerError("usage", `${peftTensorsFile(target)} names no lora-ledger instance: give --instance NAME`, "instance");
+      throw new LoraLedgerError(
+        "usage",
+        `${peftTensorsFile(target)} names no lora-ledger instance: give --instance NAME`,
+        "instance",
+      );
     }
     const instance = getInstance(name);
     const { a, b, commitment } = importPeft(target, checkpointShapeOf(instance));
@@ -45,7 +50,9 @@ try {
       `${peftTensorsFile(target)}: A ${a.length}x${a[0]?.length ?? 0}, B ${b.length}x${b[0]?.length ?? 0}, every value exact in fixed point (instance ${instance.name})`,
     );
     console.log(`commitment ${toHex32(commitment)}`);
-    console.log(`Ask the registry: LORA_ADAPTER_FILE=${target} npx hardhat run scripts/query.ts --network <the network>`);
+    console.log(
+      `Ask the registry: LORA_ADAPTER_FILE=${target} npx hardhat run scripts/query.ts --network <the network>`,
+    );
   } else {
     throw new LoraLedgerError("usage", USAGE);
   }

@@ -157,7 +157,11 @@ try {
   );
   const peft = exportPeft(written.adapter, path.join(session.runDirectory(runId), "peft"));
   lines.push(
-    `The same adapter as Hugging Face PEFT files (lora_alpha / r = alpha): ${relative(path.dirname(peft.adapter))}/ (${[peft.config, peft.adapter, peft.merged]
+    `The same adapter as Hugging Face PEFT files (lora_alpha / r = alpha): ${relative(path.dirname(peft.adapter))}/ (${[
+      peft.config,
+      peft.adapter,
+      peft.merged,
+    ]
       .filter((file) => file !== undefined)
       .map((file) => path.basename(file))
       .join(", ")}).`,

@@ -47,7 +47,11 @@ function flatten(matrix: Matrix): bigint[] {
 }
 
 /** The adapter_config.json of PEFT for this adapter (LoRA, r, lora_alpha = α r, target_modules). */
-export function peftAdapterConfig(shape: StepShape, alpha: bigint, provenance: PeftProvenance): Record<string, unknown> {
+export function peftAdapterConfig(
+  shape: StepShape,
+  alpha: bigint,
+  provenance: PeftProvenance,
+): Record<string, unknown> {
   const realAlpha = Number(alpha) / 2 ** shape.F;
   return {
     peft_type: "LORA",
@@ -90,7 +94,9 @@ function metadataOf(provenance: PeftProvenance, shape: StepShape, scaleBits: num
     lora_ledger_registry: provenance.registry,
     lora_ledger_base_root: provenance.baseRoot,
   };
-  return Object.fromEntries(Object.entries(entries).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(entries).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 /** The adapter's tensors: entry / 2^F as float32, exactly. */
@@ -123,12 +129,20 @@ export function adapterToSafetensors(
  */
 export function mergedToSafetensors(shape: StepShape, merged: Matrix, provenance: PeftProvenance): SafetensorsFile {
   if (mergedBits(shape) - 1 > FLOAT64_EXACT_BITS) {
-    throw new LoraLedgerError("out_of_range", `merged weights of ${mergedBits(shape)} bits are not exact in float64`, "merged");
+    throw new LoraLedgerError(
+      "out_of_range",
+      `merged weights of ${mergedBits(shape)} bits are not exact in float64`,
+      "merged",
+    );
   }
   const scale = 2 ** (3 * shape.F);
   return {
     tensors: {
-      [MERGED_WEIGHT]: { dtype: "F64", shape: [shape.dOut, shape.dIn], values: flatten(merged).map((v) => Number(v) / scale) },
+      [MERGED_WEIGHT]: {
+        dtype: "F64",
+        shape: [shape.dOut, shape.dIn],
+        values: flatten(merged).map((v) => Number(v) / scale),
+      },
     },
     metadata: metadataOf(provenance, shape, 3 * shape.F),
   };
@@ -138,7 +152,14 @@ export function mergedToSafetensors(shape: StepShape, merged: Matrix, provenance
  * A tensor's floats back to the protocol's integers: each must be k / 2^F exactly with k in the signed
  * aBits range, or the error names the tensor, the index, the value and the bound.
  */
-function tensorToMatrix(file: SafetensorsFile, name: string, rows: number, columns: number, shape: StepShape, source: string): Matrix {
+function tensorToMatrix(
+  file: SafetensorsFile,
+  name: string,
+  rows: number,
+  columns: number,
+  shape: StepShape,
+  source: string,
+): Matrix {
   const tensor = file.tensors[name];
   if (tensor === undefined) {
     const present = Object.keys(file.tensors).join(", ") || "none";

@@ -93,7 +93,8 @@ export function decodeSafetensors(bytes: Uint8Array, source = "safetensors file"
       continue;
     }
     const entry = raw as HeaderEntry;
-    if (entry.dtype !== "F32" && entry.dtype !== "F64") fail(`tensor ${name} has dtype ${entry.dtype}; F32 or F64 expected`);
+    if (entry.dtype !== "F32" && entry.dtype !== "F64")
+      fail(`tensor ${name} has dtype ${entry.dtype}; F32 or F64 expected`);
     const dtype = entry.dtype as SafetensorsDtype;
     const [begin, end] = entry.data_offsets;
     const count = elementCount(entry.shape);

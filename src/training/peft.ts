@@ -69,7 +69,11 @@ export function exportPeft(adapterFile: string, outDir: string, options: { alpha
   const instance = getInstance(run.instance);
   const shape: StepShape = checkpointShapeOf(instance);
   if (run.scale_bits !== shape.F) {
-    throw new LoraLedgerError("wrong_shape", `${adapterFile}: scale_bits ${run.scale_bits}, the instance's F is ${shape.F}`, "scale_bits");
+    throw new LoraLedgerError(
+      "wrong_shape",
+      `${adapterFile}: scale_bits ${run.scale_bits}, the instance's F is ${shape.F}`,
+      "scale_bits",
+    );
   }
   const adapter = { a: integers(run.adapter_a), b: integers(run.adapter_b) };
   const commitment = adapterCommitment(adapter.a, adapter.b, shape);

@@ -115,7 +115,8 @@ export function loadAdapterFile(file: string, shape: StepShape): { a: Matrix; b:
 export function loadTask(shape: StepShape, config: RunConfig): SyntheticTask {
   if (config.task === "digits") {
     // The digits task is the base model and the dataset: files for either would contradict it.
-    const conflicting = config.modelFile !== undefined ? "modelFile" : config.datasetFile !== undefined ? "datasetFile" : undefined;
+    const conflicting =
+      config.modelFile !== undefined ? "modelFile" : config.datasetFile !== undefined ? "datasetFile" : undefined;
     if (conflicting !== undefined) {
       throw new LoraLedgerError(
         "usage",

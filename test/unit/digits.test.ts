@@ -124,7 +124,9 @@ describe("digits task: the UCI handwritten digits shipped in data/", function ()
     // every example is within the instance's input range (pixels / 16 and one-hot targets at 2^F)
     const xRange = signedBounds(shape.xBits);
     expect(task.dataset).to.have.length(256);
-    expect(task.dataset.flatMap((e) => [...e.x, ...e.t]).every((v) => v >= xRange.min && v <= xRange.max)).to.equal(true);
+    expect(task.dataset.flatMap((e) => [...e.x, ...e.t]).every((v) => v >= xRange.min && v <= xRange.max)).to.equal(
+      true,
+    );
   });
 
   it("64 exact steps (lr 1.5, alpha 1) on shifted images raise the held-out accuracy on them", function () {
@@ -178,7 +180,10 @@ describe("PEFT adapter files: adapter_config.json and adapter_model.safetensors"
         alpha: { fixed: task.alpha.toString(), real: 1 },
       }),
     );
-    writeFileSync(path.join(runFolder, "merged.json"), JSON.stringify({ scale_bits: 3 * shape.F, weights: decimals(merged) }));
+    writeFileSync(
+      path.join(runFolder, "merged.json"),
+      JSON.stringify({ scale_bits: 3 * shape.F, weights: decimals(merged) }),
+    );
     exportPeft(path.join(runFolder, "adapter.json"), exported);
   });
 
@@ -199,7 +204,10 @@ describe("PEFT adapter files: adapter_config.json and adapter_model.safetensors"
     expect(view.metadata.lora_ledger_commitment).to.equal(toHex32(commitment));
     expect(view.metadata.lora_ledger_instance).to.equal(DIGITS_CHECKPOINT_INSTANCE);
 
-    const config = JSON.parse(readFileSync(path.join(exported, "adapter_config.json"), "utf8")) as Record<string, unknown>;
+    const config = JSON.parse(readFileSync(path.join(exported, "adapter_config.json"), "utf8")) as Record<
+      string,
+      unknown
+    >;
     expect(config.r).to.equal(4);
     expect(config.lora_alpha).to.equal(4); // lora_alpha / r = alpha = 1
     expect(config.target_modules).to.deep.equal(["classifier"]);
@@ -229,7 +237,11 @@ describe("PEFT adapter files: adapter_config.json and adapter_model.safetensors"
           shape: [4, 64],
           values: adapter.a.flat().map((entry, index) => (index === 3 ? aValue : Number(entry) / 2 ** shape.F)),
         },
-        [PEFT_LORA_B]: { dtype: "F32" as const, shape: [10, 4], values: adapter.b.flat().map((e) => Number(e) / 2 ** shape.F) },
+        [PEFT_LORA_B]: {
+          dtype: "F32" as const,
+          shape: [10, 4],
+          values: adapter.b.flat().map((e) => Number(e) / 2 ** shape.F),
+        },
       },
       metadata: {},
     });
@@ -240,7 +252,10 @@ describe("PEFT adapter files: adapter_config.json and adapter_model.safetensors"
       /base_model\.model\.classifier\.lora_A\.weight\[0\]\[3\] = 0\.1.* not a multiple of 2\^-8/,
     );
     writeFileSync(file, encodeSafetensors(tensors(200)));
-    expect(() => importPeft(file, shape)).to.throw(LoraLedgerError, /lora_A\.weight\[0\]\[3\] = 200 is outside \[-128, 127\.99609375\]/);
+    expect(() => importPeft(file, shape)).to.throw(
+      LoraLedgerError,
+      /lora_A\.weight\[0\]\[3\] = 200 is outside \[-128, 127\.99609375\]/,
+    );
   });
 });
 
