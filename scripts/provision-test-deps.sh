@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # What the test suite needs beyond npm packages, installed from Debian's packages when missing, so that
 # `npm test` works on a fresh machine (npm runs this as `pretest`). Today: Chromium, which the explorer's
-# browser test drives with playwright-core (Playwright's own browser download is not used).
+# browser test drives with playwright-core (Playwright's own browser download is not used), and python3,
+# whose standard library (struct, json) is the independent reader of the exported safetensors files.
 set -euo pipefail
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 SUDO=""
