@@ -139,31 +139,33 @@ export function trainBaseClassifier(
   const epochs = options.epochs ?? 300;
   const learningRate = options.learningRate ?? 0.5;
   const bound = Number(signedBounds(shape.wBits).max) / 2 ** shape.FW;
-  const xs = images.map((image) => digitFeatures(image.pixels));
-  const ts = images.map((image) => digitTarget(image.label));
-  const w = Array.from({ length: DIGITS_CLASSES }, () => new Array<number>(DIGITS_PIXELS).fill(0));
-  const gradient = Array.from({ length: DIGITS_CLASSES }, () => new Array<number>(DIGITS_PIXELS).fill(0));
+  const count = images.length;
+  // Flat typed arrays: 300 epochs over 1,000 images is 4 * 10^8 multiply-adds, a second this way.
+  const xs = new Float64Array(count * DIGITS_PIXELS);
+  images.forEach((image, m) => xs.set(digitFeatures(image.pixels), m * DIGITS_PIXELS));
+  const labels = images.map((image) => image.label);
+  const w = new Float64Array(DIGITS_CLASSES * DIGITS_PIXELS);
+  const gradient = new Float64Array(DIGITS_CLASSES * DIGITS_PIXELS);
+  const step = (learningRate * 2) / (count * DIGITS_CLASSES);
   for (let epoch = 0; epoch < epochs; epoch++) {
-    for (const row of gradient) row.fill(0);
-    xs.forEach((x, m) => {
-      const t = ts[m] ?? [];
-      w.forEach((weights, i) => {
+    gradient.fill(0);
+    for (let m = 0; m < count; m++) {
+      const x = m * DIGITS_PIXELS;
+      for (let i = 0; i < DIGITS_CLASSES; i++) {
+        const row = i * DIGITS_PIXELS;
         let y = 0;
-        for (let l = 0; l < DIGITS_PIXELS; l++) y += (weights[l] ?? 0) * (x[l] ?? 0);
-        const error = y - (t[i] ?? 0);
-        const row = gradient[i] ?? [];
-        for (let l = 0; l < DIGITS_PIXELS; l++) row[l] = (row[l] ?? 0) + error * (x[l] ?? 0);
-      });
-    });
-    w.forEach((weights, i) => {
-      const row = gradient[i] ?? [];
-      for (let l = 0; l < DIGITS_PIXELS; l++) {
-        const next = (weights[l] ?? 0) - (learningRate * 2 * (row[l] ?? 0)) / (xs.length * DIGITS_CLASSES);
-        weights[l] = Math.min(bound, Math.max(-bound, next));
+        for (let l = 0; l < DIGITS_PIXELS; l++) y += (w[row + l] ?? 0) * (xs[x + l] ?? 0);
+        const error = y - (labels[m] === i ? 1 : 0);
+        for (let l = 0; l < DIGITS_PIXELS; l++) gradient[row + l] = (gradient[row + l] ?? 0) + error * (xs[x + l] ?? 0);
       }
-    });
+    }
+    for (let index = 0; index < w.length; index++) {
+      w[index] = Math.min(bound, Math.max(-bound, (w[index] ?? 0) - step * (gradient[index] ?? 0)));
+    }
   }
-  return w;
+  return Array.from({ length: DIGITS_CLASSES }, (_, i) =>
+    Array.from(w.subarray(i * DIGITS_PIXELS, (i + 1) * DIGITS_PIXELS)),
+  );
 }
 
 /** The base classifier quantized as PROTOCOL §2 says: Ŵ = round(w 2^FW), signed wBits. */
