@@ -13,7 +13,12 @@ import path from "node:path";
 import hre from "hardhat";
 import { buildInstance, releaseProverThreads, stderrProgress, withStdoutOnStderr } from "../src/node/index.js";
 import { toHex32, verifierContractName } from "../src/protocol/index.js";
-import { assertVerifierCurrent, connectNetwork, resolveRegistry } from "../src/hardhat/index.js";
+import {
+  assertVerifierCurrent,
+  connectNetwork,
+  registerMissingVerifier,
+  resolveRegistry,
+} from "../src/hardhat/index.js";
 import { adapterProvenance, mergeProvenance } from "../src/chain/index.js";
 import { toFailure } from "../src/cli/index.js";
 import {
@@ -46,6 +51,7 @@ try {
   if (signer === undefined) throw new Error(`network ${connection.networkName} has no account to sign with`);
   const registry = await resolveRegistry(connection, chainId, progress);
   for (const instance of used) {
+    await registerMissingVerifier(connection, registry, instance, progress);
     const artifact = await hre.artifacts.readArtifact(verifierContractName(instance.name));
     await assertVerifierCurrent(connection, registry, instance.name, artifact.deployedBytecode);
   }
