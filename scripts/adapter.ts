@@ -6,7 +6,8 @@
 //       reads the pair back into the protocol's fixed point (refusing, by tensor and index, a value that
 //       is not k / 2^F in range) and prints its commitment; ask the registry about it with
 //       LORA_ADAPTER_FILE=DIR npx hardhat run scripts/query.ts --network <the network>
-// Exit codes as the other commands: 12 for a usage error, 10/11 for a malformed or out-of-range file.
+// Exit codes as the other commands (docs/COMMANDS.md): 12 usage, 2 a malformed file, 3 a missing tensor or
+// field, 4 a wrong shape, 5 a value not exact in the fixed point or out of its range.
 import { parseArgs } from "node:util";
 import { checkpointShapeOf, LoraLedgerError, toHex32 } from "../src/protocol/index.js";
 import { toFailure } from "../src/cli/index.js";
