@@ -16,7 +16,12 @@ import path from "node:path";
 import hre from "hardhat";
 import { buildInstance, releaseProverThreads, stderrProgress, withStdoutOnStderr } from "../src/node/index.js";
 import { toHex32, verifierContractName } from "../src/protocol/index.js";
-import { assertVerifierCurrent, connectNetwork, resolveRegistry } from "../src/hardhat/index.js";
+import {
+  assertVerifierCurrent,
+  connectNetwork,
+  registerMissingVerifier,
+  resolveRegistry,
+} from "../src/hardhat/index.js";
 import { adapterProvenance, mergeProvenance } from "../src/chain/index.js";
 import { PROVE_CHILD_ENTRY, proveJob, toFailure } from "../src/cli/index.js";
 import {
@@ -27,6 +32,9 @@ import {
   type Prover,
 } from "../src/proving/index.js";
 import {
+  digitsHeldOutAccuracy,
+  digitsTask,
+  exportPeft,
   formatCheckpointTable,
   loadRunConfig,
   loadTask,
@@ -62,6 +70,7 @@ try {
   if (signer === undefined) throw new Error(`network ${connection.networkName} has no account to sign with`);
   const registry = await resolveRegistry(connection, chainId, progress);
   for (const instance of used) {
+    await registerMissingVerifier(connection, registry, instance, progress);
     const artifact = await hre.artifacts.readArtifact(verifierContractName(instance.name));
     await assertVerifierCurrent(connection, registry, instance.name, artifact.deployedBytecode);
   }
@@ -155,6 +164,15 @@ try {
     merge,
   });
   const relative = (file: string): string => path.relative(process.cwd(), file);
+  if (config.task === "digits") {
+    // The digits task's held-out images: how the adapter the proofs cover classifies them.
+    const digits = digitsTask(session.shape, config);
+    const percent = (value: number): string => `${(100 * value).toFixed(1)}%`;
+    lines.push(
+      "",
+      `held-out accuracy on ${digits.domain} (${digits.split.heldOut.length} images): base ${percent(digitsHeldOutAccuracy(digits, session.start))} → after ${trained.steps} steps ${percent(digitsHeldOutAccuracy(digits, trained.adapter))} (reported by the trainer, not proven)`,
+    );
+  }
   lines.push(
     "",
     `Written in ${relative(session.runDirectory(runId))}/: ${[written.adapter, written.merged, written.manifest]
@@ -165,6 +183,17 @@ try {
   );
   progress.step(
     `submitter: ${session.submissions.transactions} transactions, ${session.submissions.seconds.toFixed(2)} s until their receipts`,
+  );
+  const peft = exportPeft(written.adapter, path.join(session.runDirectory(runId), "peft"));
+  lines.push(
+    `The same adapter as Hugging Face PEFT files (lora_alpha / r = alpha): ${relative(path.dirname(peft.adapter))}/ (${[
+      peft.config,
+      peft.adapter,
+      peft.merged,
+    ]
+      .filter((file) => file !== undefined)
+      .map((file) => path.basename(file))
+      .join(", ")}).`,
   );
   console.log(lines.join("\n"));
   // The process's whole life, Hardhat's start and the circuit checks included: what a user waits.

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # What the test suite needs beyond npm packages, installed from Debian's packages when missing, so that
 # `npm test` works on a fresh machine (npm runs this as `pretest`). Today: Chromium, which the explorer's
-# browser test drives with playwright-core (Playwright's own browser download is not used), and
-# redis-server, which the proving queue's tests start on a loopback port of their own.
+# browser test drives with playwright-core (Playwright's own browser download is not used);
+# redis-server, which the proving queue's tests start on a loopback port of their own; and python3,
+# whose standard library (struct, json) is the independent reader of the exported safetensors files.
 set -euo pipefail
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 SUDO=""

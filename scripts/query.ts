@@ -2,6 +2,7 @@
 //   LORA_RUN_ID=1 npx hardhat run scripts/query.ts --network localhost          a run: its checkpoints, loss curve, merges
 //   LORA_ADAPTER=0x… npx hardhat run scripts/query.ts --network localhost       where an adapter came from
 //   LORA_ADAPTER_FILE=adapter.json LORA_INSTANCE=… npx hardhat run …            the same, from (A, B) in a file
+//   LORA_ADAPTER_FILE=DIR npx hardhat run …                                      the same, from a PEFT pair (npm run adapter)
 //   LORA_MERGED_ROOT=0x… npx hardhat run scripts/query.ts --network localhost   where merged weights came from
 //   npx hardhat run scripts/query.ts --network localhost                        every run
 // One question at a time; an unknown run, or an adapter or merged root without verified provenance,

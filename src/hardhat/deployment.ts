@@ -4,8 +4,8 @@ import { ZeroAddress } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 import type { LoraLedgerRegistryV2 } from "../../types/ethers-contracts/index.js";
 import LoraLedgerModule from "../../deploy/modules/LoraLedger.js";
-import { LoraLedgerError } from "../protocol/index.js";
-import { circuitIdOf, REGISTRY_V2_FUTURE_ID } from "../chain/index.js";
+import { LoraLedgerError, verifierContractName, type CircuitInstance } from "../protocol/index.js";
+import { circuitIdOf, REGISTRY_V2_FUTURE_ID, verifierRegistration } from "../chain/index.js";
 import { PROJECT_ROOT } from "../node/index.js";
 import type { Progress } from "../node/index.js";
 
@@ -104,4 +104,37 @@ export async function assertVerifierCurrent(
       "instance",
     );
   }
+}
+
+/**
+ * Deploys and registers the verifier of `instance` when the registry has none and the signer may register
+ * one (VERIFIER_ADMIN_ROLE, the deployer's): the Ignition module deploys only the instances built by
+ * default, so a run of another instance (the digits task's) on a registry of one's own needs this once.
+ * Only on a development chain (the in-process network, or a Hardhat node's chain ids 31337…31399): on any
+ * other network a contract is deployed only on purpose, by Ignition. Leaves everything else to
+ * assertVerifierCurrent (no verifier: its message says what to do).
+ */
+export async function registerMissingVerifier(
+  connection: NetworkConnection,
+  registry: LoraLedgerRegistryV2,
+  instance: CircuitInstance,
+  progress: Progress,
+): Promise<boolean> {
+  const registration = verifierRegistration(instance);
+  if (registration === undefined) return false;
+  if ((await registry.verifierOf(registration.circuitId)).verifier !== ZeroAddress) return false;
+  const { chainId } = await connection.ethers.provider.getNetwork();
+  const developmentChain =
+    connection.networkConfig.type === "edr-simulated" || (chainId >= 31337n && chainId <= 31399n);
+  if (!developmentChain) return false;
+  const [signer] = await connection.ethers.getSigners();
+  if (signer === undefined) return false;
+  const role = await registry.VERIFIER_ADMIN_ROLE();
+  if (!(await registry.hasRole(role, await signer.getAddress()))) return false;
+  progress.step(`deploying and registering the verifier of ${instance.name} (not deployed by default)`);
+  const verifier = await connection.ethers.deployContract(verifierContractName(instance.name));
+  await verifier.waitForDeployment();
+  const { circuitId, kind, count, shapeId } = registration;
+  await (await registry.registerVerifier(circuitId, await verifier.getAddress(), kind, count, shapeId)).wait();
+  return true;
 }

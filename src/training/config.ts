@@ -8,6 +8,11 @@ import { LoraLedgerError } from "../protocol/index.js";
  */
 export const runConfigSchema = z.strictObject({
   /**
+   * what the run trains on: "generated" (a seeded random layer and examples) or "digits" (a base
+   * classifier of the UCI handwritten digits shipped in data/, fine-tuned on shifted images)
+   */
+  task: z.enum(["generated", "digits"]).default("generated"),
+  /**
    * the LoraCheckpoint instance that proves the run's checkpoints (circuits/instances.json); default: the
    * first declared. Its run-start, projection-block and merge-block instances are those of its shape.
    */
@@ -79,6 +84,13 @@ export interface RunOption {
 
 /** Every option of prove-and-submit, in the order docs/RUNNING.md lists them (rendered by npm run docs). */
 export const RUN_OPTIONS: readonly RunOption[] = [
+  {
+    variable: "LORA_TASK",
+    key: "task",
+    kind: "string",
+    meaning:
+      "`generated` (a seeded random layer and examples) or `digits`: the UCI handwritten digits of data/, a base classifier trained on centred images, the adapter fine-tuned on images shifted one pixel right (instance default: `lora_checkpoint_digits_64x10_r4_b4_d8_k2`)",
+  },
   {
     variable: "LORA_STEPS",
     key: "steps",

@@ -1,5 +1,7 @@
 export * from "./config.js";
+export * from "./digits.js";
 export * from "./instances.js";
+export * from "./peft.js";
 export * from "./report.js";
 export * from "./session.js";
 export * from "./takeHome.js";

@@ -30,9 +30,20 @@ function requireCompanion(
   return found;
 }
 
-/** The configured checkpoint instance (default: the first LoraCheckpoint declared) and its companions. */
+/** The checkpoint instance of the digits task when none is configured (64 → 10, r 4, n 4, 2^8 examples, k 2). */
+export const DIGITS_CHECKPOINT_INSTANCE = "lora_checkpoint_digits_64x10_r4_b4_d8_k2";
+
+/**
+ * The configured checkpoint instance (default: the first LoraCheckpoint declared, or for the digits task
+ * DIGITS_CHECKPOINT_INSTANCE) and its companions.
+ */
 export function resolveRunInstances(config: RunConfig): RunInstances {
-  const checkpoint = config.instance === undefined ? defaultInstance("LoraCheckpoint") : getInstance(config.instance);
+  const checkpoint =
+    config.instance !== undefined
+      ? getInstance(config.instance)
+      : config.task === "digits"
+        ? getInstance(DIGITS_CHECKPOINT_INSTANCE)
+        : defaultInstance("LoraCheckpoint");
   checkpointShapeOf(checkpoint);
   return {
     checkpoint,

@@ -12,6 +12,8 @@ import {
 } from "../protocol/index.js";
 import type { StepShape } from "../protocol/index.js";
 import type { RunConfig } from "./config.js";
+import { digitsTask } from "./digits.js";
+import { importPeft, isPeftPath, peftInstance } from "./peft.js";
 
 const matrix = z.array(z.array(z.number()));
 const modelFileSchema = z.object({ base_weights: matrix });
@@ -66,11 +68,19 @@ function checkShape(name: string, rows: readonly (readonly unknown[])[], height:
 
 /** The instance an adapter file names ("instance"), if it names one. */
 export function adapterFileInstance(file: string): string | undefined {
+  if (isPeftPath(file)) return peftInstance(file);
   return readJsonFile(file, adapterFileSchema, "adapter").instance;
 }
 
-/** An adapter file's A and B as the fixed-point integers of `shape`, every entry range-checked. */
+/**
+ * An adapter file's A and B as the fixed-point integers of `shape`, every entry range-checked: a JSON
+ * adapter, or a PEFT pair (its directory or adapter_model.safetensors, src/training/peft.ts).
+ */
 export function loadAdapterFile(file: string, shape: StepShape): { a: Matrix; b: Matrix } {
+  if (isPeftPath(file)) {
+    const { a, b } = importPeft(file, shape);
+    return { a, b };
+  }
   const adapter = readJsonFile(file, adapterFileSchema, "adapter");
   checkShape("adapter_a", adapter.adapter_a, shape.rank, shape.dIn);
   checkShape("adapter_b", adapter.adapter_b, shape.dOut, shape.rank);
@@ -103,6 +113,19 @@ export function loadAdapterFile(file: string, shape: StepShape): { a: Matrix; b:
  * from the seeded generated task for whatever no file provides (all of it, by default).
  */
 export function loadTask(shape: StepShape, config: RunConfig): SyntheticTask {
+  if (config.task === "digits") {
+    // The digits task is the base model and the dataset: files for either would contradict it.
+    const conflicting =
+      config.modelFile !== undefined ? "modelFile" : config.datasetFile !== undefined ? "datasetFile" : undefined;
+    if (conflicting !== undefined) {
+      throw new LoraLedgerError(
+        "usage",
+        `task "digits" brings its own base model and dataset: leave ${conflicting} unset (or use task "generated")`,
+        conflicting,
+      );
+    }
+    return digitsTask(shape, { alpha: config.alpha, learningRate: config.learningRate });
+  }
   const generated = syntheticTask(shape, {
     seed: config.seed,
     datasetSize: config.datasetSize ?? Math.min(2 ** shape.depth, 16),
