@@ -2,7 +2,7 @@
 // version-2 run to LoraLedgerRegistryV2 (projection, canonical start, checkpoints of k = 2 steps, merge
 // blocks), kill the submitter in the middle of the run, start it again, and check that nothing was lost
 // or doubled.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
@@ -11,7 +11,14 @@ import { recordedRegistryAddress } from "../../src/hardhat/index.js";
 import { PROJECT_ROOT } from "../../src/node/index.js";
 import { toHex32 } from "../../src/protocol/index.js";
 import { LoraLedgerRegistryV2__factory } from "../../types/ethers-contracts/index.js";
-import { freePort, HARDHAT_CLI, runNodeCli, type Finished } from "../helpers/processes.js";
+import {
+  freePort,
+  HARDHAT_CLI,
+  runNodeCli,
+  startHardhatNode,
+  stopProcessGroup,
+  type Finished,
+} from "../helpers/processes.js";
 
 const CHAIN_ID = 31338n; // its own chain id, so its Ignition records never mix with a developer's node
 const WORK_DIR = path.join(PROJECT_ROOT, "build", "e2e-runs");
@@ -42,36 +49,11 @@ describe("end to end on npx hardhat node (127.0.0.1)", function () {
     };
     rmSync(path.join(PROJECT_ROOT, "deploy", "deployments", `chain-${CHAIN_ID}`), { recursive: true, force: true });
     rmSync(WORK_DIR, { recursive: true, force: true });
-    node = spawn(
-      process.execPath,
-      [HARDHAT_CLI, "node", "--hostname", "127.0.0.1", "--port", String(port), "--chain-id", String(CHAIN_ID)],
-      {
-        cwd: PROJECT_ROOT,
-        stdio: ["ignore", "pipe", "pipe"],
-        detached: true,
-      },
-    );
-    const provider = new JsonRpcProvider(url);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        expect((await provider.getNetwork()).chainId).to.equal(CHAIN_ID);
-        break;
-      } catch (error) {
-        if (attempt > 120) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    }
-    provider.destroy();
+    node = await startHardhatNode(port, CHAIN_ID);
   });
 
   after(function () {
-    if (node?.pid !== undefined) {
-      try {
-        process.kill(-node.pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-    }
+    stopProcessGroup(node);
     rmSync(path.join(PROJECT_ROOT, "deploy", "deployments", `chain-${CHAIN_ID}`), { recursive: true, force: true });
   });
 

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
+import { JsonRpcProvider } from "ethers";
 import { PROJECT_ROOT } from "../../src/node/index.js";
 
 export const HARDHAT_CLI = path.join(PROJECT_ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
@@ -57,4 +58,41 @@ export function runNodeCli(
     child.on("error", reject);
     child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+}
+
+/**
+ * `npx hardhat node` on 127.0.0.1:`port` with a chain id of the test's own (so its Ignition records never
+ * mix with a developer's node), resolved once it answers with that chain id.
+ */
+export async function startHardhatNode(port: number, chainId: bigint): Promise<ChildProcess> {
+  const node = spawn(
+    process.execPath,
+    [HARDHAT_CLI, "node", "--hostname", "127.0.0.1", "--port", String(port), "--chain-id", String(chainId)],
+    { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true },
+  );
+  const provider = new JsonRpcProvider(`http://127.0.0.1:${port}`);
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const answered = (await provider.getNetwork()).chainId;
+        if (answered !== chainId) throw new Error(`the node on port ${port} answers chain ${answered}, not ${chainId}`);
+        return node;
+      } catch (error) {
+        if (attempt > 120) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  } finally {
+    provider.destroy();
+  }
+}
+
+/** Ends a detached child and everything it started (its process group); nothing when it is gone already. */
+export function stopProcessGroup(child: ChildProcess | undefined): void {
+  if (child?.pid === undefined) return;
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    // already gone
+  }
 }

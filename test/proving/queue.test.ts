@@ -25,7 +25,7 @@ import {
   type ProvingJob,
 } from "../../src/proving/index.js";
 import { LoraLedgerRegistryV2__factory } from "../../types/ethers-contracts/index.js";
-import { freePort, HARDHAT_CLI, runNodeCli } from "../helpers/processes.js";
+import { freePort, HARDHAT_CLI, runNodeCli, startHardhatNode, stopProcessGroup } from "../helpers/processes.js";
 import { TestRedis } from "../helpers/redis.js";
 
 const CHAIN_ID = 31341n; // its own chain id: its Ignition records never mix with another test's
@@ -176,33 +176,12 @@ describe("proving queue on a real redis-server", function () {
       };
       rmSync(path.join(PROJECT_ROOT, "deploy", "deployments", `chain-${CHAIN_ID}`), { recursive: true, force: true });
       rmSync(WORK_DIR, { recursive: true, force: true });
-      node = spawn(
-        process.execPath,
-        [HARDHAT_CLI, "node", "--hostname", "127.0.0.1", "--port", String(port), "--chain-id", String(CHAIN_ID)],
-        { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true },
-      );
-      const provider = new JsonRpcProvider(url);
-      for (let attempt = 0; ; attempt++) {
-        try {
-          expect((await provider.getNetwork()).chainId).to.equal(CHAIN_ID);
-          break;
-        } catch (error) {
-          if (attempt > 120) throw error;
-          await new Promise((resolve) => setTimeout(resolve, 500));
-        }
-      }
-      provider.destroy();
+      node = await startHardhatNode(port, CHAIN_ID);
     });
 
     after(function () {
       for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill("SIGKILL");
-      if (node?.pid !== undefined) {
-        try {
-          process.kill(-node.pid, "SIGTERM");
-        } catch {
-          // already gone
-        }
-      }
+      stopProcessGroup(node);
       rmSync(path.join(PROJECT_ROOT, "deploy", "deployments", `chain-${CHAIN_ID}`), { recursive: true, force: true });
       rmSync(WORK_DIR, { recursive: true, force: true });
     });
