@@ -140,6 +140,11 @@ interface ProofRequest {
   circuitInput: () => Record<string, unknown>;
 }
 
+/** The file of a checkpoint's proof in its run's folder (the manifest names it too: src/training/takeHome.ts). */
+export function checkpointProofFileName(firstStep: bigint | number): string {
+  return `checkpoint-${String(firstStep).padStart(6, "0")}.json`;
+}
+
 /** The step count a run trains to: `steps` rounded up to whole checkpoints of k steps. */
 export function wholeCheckpointSteps(steps: number, k: number): number {
   return Math.ceil(steps / k) * k;
@@ -225,7 +230,7 @@ export class TrainingSession {
   /** The adapter after run `runId`'s last verified checkpoint, and its step count (after train(runId)). */
   trainedAdapter(runId: bigint): { steps: bigint; adapter: Adapter } {
     const trained = this.trained;
-    if (trained?.runId !== runId) throw new Error(`trainedAdapter(${runId}) needs train(${runId}) first`);
+    if (trained?.runId !== runId) throw new Error(`run ${runId}'s adapter is known only after train(${runId})`);
     return { steps: trained.steps, adapter: trained.adapter };
   }
 
@@ -525,7 +530,7 @@ export class TrainingSession {
       const firstStep = next;
       requests.push({
         label: stepRange(firstStep, k),
-        fileName: path.join(runDirectory, `checkpoint-${String(firstStep).padStart(6, "0")}.json`),
+        fileName: path.join(runDirectory, checkpointProofFileName(firstStep)),
         kind: "checkpoint",
         instance: instances.checkpoint,
         publicSignals: checkpointPublicSignals(made.statement),
@@ -582,9 +587,7 @@ export class TrainingSession {
     const { registry, task, instances, progress } = this.options;
     const mergeInstance = instances.mergeBlock;
     if (mergeInstance === undefined) throw new Error("mergeHead: the run's instances have no LoraMergeBlock instance");
-    const trained = this.trained;
-    if (trained?.runId !== runId) throw new Error(`mergeHead(${runId}) needs train(${runId}) first`);
-    const { steps, adapter: head } = trained;
+    const { steps, adapter: head } = this.trainedAdapter(runId);
     const { base } = this.setup;
     const merged = mergeInBlocks(this.shape, task.w0, head.a, head.b, task.alpha);
     const adapter = adapterCommitment(head.a, head.b, this.shape);

@@ -3,7 +3,7 @@ import path from "node:path";
 import { adapterCommitment, toHex32, type Adapter, type CheckpointShape, type RunSetup } from "../protocol/index.js";
 import { writeJsonAtomic } from "../node/index.js";
 import type { RunInstances } from "./instances.js";
-import type { CheckpointReport, MergeReport } from "./session.js";
+import { checkpointProofFileName, type CheckpointReport, type MergeReport } from "./session.js";
 
 /** The files a trainer takes home from a run, beside its proofs (README "What a run leaves on disk"). */
 export const TAKE_HOME_FILES = {
@@ -116,7 +116,7 @@ export function writeTakeHome(home: TakeHome): TakeHomePaths {
       batch_mean_loss: checkpoint.batchLoss,
       dataset_mean_loss: checkpoint.datasetLoss,
       adapter_after: toHex32(checkpoint.adapterAfter),
-      proof: proofFile(`checkpoint-${String(checkpoint.firstStep).padStart(6, "0")}.json`) ?? null,
+      proof: proofFile(checkpointProofFileName(checkpoint.firstStep)) ?? null,
       origin: checkpoint.origin,
     })),
     adapter: {
