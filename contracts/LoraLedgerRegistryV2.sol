@@ -317,6 +317,40 @@ contract LoraLedgerRegistryV2 is ILoraLedgerRegistryV2, AccessControl, Pausable 
     }
 
     // ---------------------------------------------------------------------------------------------
+    // Reports
+    // ---------------------------------------------------------------------------------------------
+
+    /// @inheritdoc ILoraLedgerRegistryV2
+    function reportEvaluations(uint256 runId, Evaluation[] calldata evaluations) external {
+        Run storage run = _runs[runId];
+        address trainer = run.trainer;
+        if (trainer == address(0)) revert LoraLedger__UnknownRun(runId);
+        if (msg.sender != trainer) revert LoraLedger__NotTrainer(runId, msg.sender);
+        uint256 count = evaluations.length;
+        if (count == 0) revert LoraLedger__EmptyBatch(runId);
+        uint64 nextStep = run.nextStep;
+        // k of the run's checkpoint instance, read even when retired: its verified adapters stay verified.
+        uint64 k = _verifiers[run.checkpointCircuitId].count;
+        for (uint256 i = 0; i < count; ++i) {
+            Evaluation calldata evaluation = evaluations[i];
+            uint64 steps = evaluation.steps;
+            if (steps > nextStep || steps % k != 0) revert LoraLedger__UnverifiedSteps(runId, steps, nextStep);
+            if (evaluation.denominator == 0 || bytes(evaluation.metric).length == 0) {
+                revert LoraLedger__InvalidEvaluation(runId, steps);
+            }
+            emit EvaluationReported(
+                runId,
+                steps,
+                msg.sender,
+                evaluation.metric,
+                evaluation.split,
+                evaluation.numerator,
+                evaluation.denominator
+            );
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
     // Views
     // ---------------------------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ import {
   registerMissingVerifier,
   resolveRegistry,
 } from "../src/hardhat/index.js";
-import { adapterProvenance, mergeProvenance } from "../src/chain/index.js";
+import { adapterProvenance, formatEvaluation, mergeProvenance } from "../src/chain/index.js";
 import { PROVE_CHILD_ENTRY, proveJob, toFailure } from "../src/cli/index.js";
 import {
   assertRedisReachable,
@@ -32,8 +32,6 @@ import {
   type Prover,
 } from "../src/proving/index.js";
 import {
-  digitsHeldOutAccuracy,
-  digitsTask,
   exportPeft,
   formatCheckpointTable,
   loadRunConfig,
@@ -99,6 +97,7 @@ try {
   const projection = await session.ensureProjection();
   const runId = await session.findOrStartRun();
   const reports = await session.train(runId);
+  const evaluations = await session.reportEvaluations(runId);
 
   const lines: string[] = [];
   lines.push(
@@ -116,6 +115,16 @@ try {
     lines.push(
       "",
       `Nothing to train: run ${runId} had its ${reports.length * k} steps on-chain already. To train further, raise LORA_STEPS (e.g. LORA_STEPS=${reports.length * k + 8 * k}); for a new run, LORA_NEW_RUN=true or another LORA_SEED; for your own data, LORA_MODEL_FILE and LORA_DATASET_FILE (docs/RUNNING.md).`,
+    );
+  }
+  if (evaluations !== undefined) {
+    const { metric, split, points, gasUsed } = evaluations;
+    const value = (point: (typeof points)[number]): string =>
+      formatEvaluation(metric, Number(point.numerator) / Number(point.denominator));
+    lines.push(
+      "",
+      `Held-out ${metric} on ${split}, reported on-chain by the trainer (its word, NOT proven${gasUsed > 0n ? `; reportEvaluations gas ${gasUsed}` : ""}):`,
+      `  ${points.map((point) => `${point.steps === 0n ? "start" : `after ${point.steps} steps`} ${value(point)}`).join(" → ")}`,
     );
   }
   const head = (await registry.getRun(runId)).head;
@@ -162,17 +171,9 @@ try {
     adapter: trained.adapter,
     checkpoints: reports,
     merge,
+    evaluations,
   });
   const relative = (file: string): string => path.relative(process.cwd(), file);
-  if (config.task === "digits") {
-    // The digits task's held-out images: how the adapter the proofs cover classifies them.
-    const digits = digitsTask(session.shape, config);
-    const percent = (value: number): string => `${(100 * value).toFixed(1)}%`;
-    lines.push(
-      "",
-      `held-out accuracy on ${digits.domain} (${digits.split.heldOut.length} images): base ${percent(digitsHeldOutAccuracy(digits, session.start))} → after ${trained.steps} steps ${percent(digitsHeldOutAccuracy(digits, trained.adapter))} (reported by the trainer, not proven)`,
-    );
-  }
   lines.push(
     "",
     `Written in ${relative(session.runDirectory(runId))}/: ${[written.adapter, written.merged, written.manifest]

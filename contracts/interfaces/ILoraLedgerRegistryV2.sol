@@ -225,6 +225,23 @@ interface ILoraLedgerRegistryV2 {
         bytes32 circuitId;
     }
 
+    /// @notice An evaluation of a run's adapter that its trainer reports (reportEvaluations): a claim of
+    ///         the trainer's, NOT proven. The registry checks only who reports and that `steps` names a
+    ///         verified adapter of the run; the value itself is the trainer's word.
+    /// @param steps the run's step count whose adapter was evaluated (0: the run's start; else the end of a
+    ///        verified checkpoint: a multiple of the run's k, at most its nextStep)
+    /// @param numerator, denominator the value, as an exact fraction (an accuracy: correct / total examples;
+    ///        denominator > 0)
+    /// @param metric what was measured, e.g. "accuracy" (non-empty)
+    /// @param split on which examples, e.g. "541 held-out shifted digits"
+    struct Evaluation {
+        uint64 steps;
+        uint256 numerator;
+        uint256 denominator;
+        string metric;
+        string split;
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Events
     // ---------------------------------------------------------------------------------------------
@@ -312,6 +329,18 @@ interface ILoraLedgerRegistryV2 {
         uint256 indexed mergedRoot,
         uint64 steps,
         address recorder
+    );
+
+    /// @notice The trainer of `runId` reports `metric` on `split` of the run's adapter after `steps` verified
+    ///         steps as numerator / denominator. Reported, NOT proven (see Evaluation).
+    event EvaluationReported(
+        uint256 indexed runId,
+        uint64 indexed steps,
+        address indexed reporter,
+        string metric,
+        string split,
+        uint256 numerator,
+        uint256 denominator
     );
 
     // ---------------------------------------------------------------------------------------------
@@ -415,6 +444,13 @@ interface ILoraLedgerRegistryV2 {
     /// @notice A merge of this adapter is recorded already, to `mergedRoot`.
     error LoraLedger__MergeAlreadyRecorded(uint256 adapter, uint256 mergedRoot);
 
+    /// @notice An evaluation names a step count with no verified adapter of the run: neither 0 nor the end
+    ///         of a verified checkpoint (a multiple of the run's k up to its nextStep).
+    error LoraLedger__UnverifiedSteps(uint256 runId, uint64 steps, uint64 nextStep);
+
+    /// @notice An evaluation without a metric name or with a zero denominator.
+    error LoraLedger__InvalidEvaluation(uint256 runId, uint64 steps);
+
     // ---------------------------------------------------------------------------------------------
     // Roles and constants
     // ---------------------------------------------------------------------------------------------
@@ -513,6 +549,17 @@ interface ILoraLedgerRegistryV2 {
     ///         and step of its adapter, so a run started from someone else's adapter with another α
     ///         cannot record a merge of it under that α.
     function submitMergeBlock(uint256 adapter, bytes32 circuitId, uint256 accOut, Proof calldata proof) external;
+
+    // ---------------------------------------------------------------------------------------------
+    // Reports (the trainer's word, not proven)
+    // ---------------------------------------------------------------------------------------------
+
+    /// @notice The run's trainer reports evaluations of the run's verified adapters (held-out accuracy, say),
+    ///         one EvaluationReported each. Only the trainer may report (not its provers): a report is the
+    ///         trainer's claim, kept on-chain so that it is attributed and cannot be changed later; it is
+    ///         not proven, and readers must say so. Allowed while paused and for a run whose verifier is
+    ///         retired: it records words, not proofs.
+    function reportEvaluations(uint256 runId, Evaluation[] calldata evaluations) external;
 
     // ---------------------------------------------------------------------------------------------
     // Views

@@ -218,6 +218,52 @@ export async function runHistory(registry: LoraLedgerRegistryV2, runId: bigint):
     .sort((first, second) => byBigint(first.firstStep, second.firstStep));
 }
 
+/**
+ * An evaluation the run's trainer reported (EvaluationReported): the trainer's word, NOT proven. The
+ * registry checked only that the trainer sent it and that `steps` names a verified adapter of the run.
+ */
+export interface ReportedEvaluation {
+  runId: bigint;
+  /** the run's step count whose adapter was evaluated (0: its start) */
+  steps: bigint;
+  metric: string;
+  split: string;
+  numerator: bigint;
+  denominator: bigint;
+  /** numerator / denominator as a number */
+  value: number;
+  reporter: string;
+  blockNumber: number;
+  transactionHash: string;
+}
+
+/** An evaluation's value for people: "59.1%" for an accuracy, four significant digits otherwise. */
+export function formatEvaluation(metric: string, value: number): string {
+  return metric === "accuracy" ? `${(100 * value).toFixed(1)}%` : value === 0 ? "0" : value.toPrecision(4);
+}
+
+/**
+ * The evaluations the trainer of run `runId` reported, in step order (for one step and metric, the
+ * latest report last).
+ */
+export async function runEvaluations(registry: LoraLedgerRegistryV2, runId: bigint): Promise<ReportedEvaluation[]> {
+  const events = await registry.queryFilter(registry.filters.EvaluationReported(runId), await fromBlock(registry));
+  return events
+    .map((event) => ({
+      runId: event.args.runId,
+      steps: event.args.steps,
+      metric: event.args.metric,
+      split: event.args.split,
+      numerator: event.args.numerator,
+      denominator: event.args.denominator,
+      value: Number(event.args.numerator) / Number(event.args.denominator),
+      reporter: event.args.reporter,
+      blockNumber: event.blockNumber,
+      transactionHash: event.transactionHash,
+    }))
+    .sort((first, second) => byBigint(first.steps, second.steps) || first.blockNumber - second.blockNumber);
+}
+
 /** A run with its base model's and dataset's registrations. */
 export async function runContext(registry: LoraLedgerRegistryV2, runId: bigint): Promise<RunContext> {
   const run = await getRunSummary(registry, runId);

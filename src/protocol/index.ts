@@ -4,6 +4,7 @@ export * from "./baseline/fullStep.js";
 export * from "./checkpoint.js";
 export * from "./commitments.js";
 export * from "./dataset.js";
+export * from "./datasetCard.js";
 export * from "./digits.js";
 export * from "./errors.js";
 export * from "./field.js";

@@ -22,6 +22,8 @@ export interface SyntheticTask {
   alpha: bigint;
   lr: bigint;
   dataset: Example[];
+  /** examples drawn after the dataset from the same generator, never trained on (options.heldOut of them) */
+  heldOut?: Example[];
 }
 
 export interface SyntheticTaskOptions {
@@ -31,6 +33,8 @@ export interface SyntheticTaskOptions {
   alpha?: number;
   /** learning rate as a real number */
   learningRate?: number;
+  /** how many held-out examples to draw after the dataset (which they leave as it is); default none */
+  heldOut?: number;
 }
 
 function clampToBits(value: bigint, bits: number): bigint {
@@ -58,7 +62,7 @@ export function syntheticTask(shape: StepShape, options: SyntheticTaskOptions = 
   const a = buildMatrix(shape.rank, shape.dIn, () => fixed(uniform(1 / Math.sqrt(shape.dIn)), shape.F, shape.aBits));
   const b = buildMatrix(shape.dOut, shape.rank, () => 0n);
 
-  const dataset: Example[] = Array.from({ length: datasetSize }, () => {
+  const example = (): Example => {
     const x = Array.from({ length: shape.dIn }, () => uniform(1));
     const hidden = hiddenA.map((row) => row.reduce((sum, value, l) => sum + value * (x[l] ?? 0), 0));
     const t = w0.map((row, i) => {
@@ -70,7 +74,11 @@ export function syntheticTask(shape: StepShape, options: SyntheticTaskOptions = 
       x: x.map((value) => fixed(value, shape.F, shape.xBits)),
       t: t.map((value) => fixed(value, shape.F, shape.xBits)),
     };
-  });
+  };
+  // The held-out examples come after the dataset in the generator's stream: asking for them changes no
+  // dataset example.
+  const dataset = Array.from({ length: datasetSize }, example);
+  const heldOut = Array.from({ length: options.heldOut ?? 0 }, example);
   return {
     shape,
     w0,
@@ -79,5 +87,6 @@ export function syntheticTask(shape: StepShape, options: SyntheticTaskOptions = 
     alpha: fixed(options.alpha ?? 1, shape.F, 17),
     lr: fixed(options.learningRate ?? 0.5, shape.F, 17),
     dataset,
+    ...(heldOut.length > 0 ? { heldOut } : {}),
   };
 }

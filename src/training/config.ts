@@ -50,10 +50,18 @@ export const runConfigSchema = z.strictObject({
    * with the checkpoint instance's LoraMergeBlock instance (submitMergeBlock), unless recorded already
    */
   merge: z.boolean().default(true),
+  /**
+   * report the task's held-out evaluation of the run's adapters on-chain (reportEvaluations: the trainer's
+   * word, not proven) at the run's start, every `reportEvery` steps, and at its last verified step
+   */
+  report: z.boolean().default(true),
+  /** steps between reported evaluations, rounded up to whole checkpoints; 0: only the start and the end */
+  reportEvery: z.number().int().min(0).max(100_000).default(0),
   /** where proofs are kept between attempts; default runs/ */
   workDir: z.string().min(1).default("runs"),
   modelUri: z.string().default(""),
-  datasetUri: z.string().default(""),
+  /** default: the task's dataset card (src/protocol/datasetCard.ts), when it has one */
+  datasetUri: z.string().optional(),
   /**
    * a Redis URL (redis://HOST:PORT) whose BullMQ queue the proofs are enqueued on, for workers on any
    * number of machines (`npm run worker -- --redis URL`, docs/SCALING.md); default: proven in this process
@@ -164,6 +172,20 @@ export const RUN_OPTIONS: readonly RunOption[] = [
     meaning: "prove and record the merged weights W0 + α B A of the run's final adapter",
   },
   {
+    variable: "LORA_REPORT",
+    key: "report",
+    kind: "boolean",
+    meaning:
+      "report the task's held-out evaluation (digits: accuracy; generated: mean squared error) of the run's adapters on-chain, as the trainer's word, not proven (reportEvaluations)",
+  },
+  {
+    variable: "LORA_REPORT_EVERY",
+    key: "reportEvery",
+    kind: "integer",
+    meaning:
+      "steps between reported evaluations (rounded up to whole checkpoints); 0: at the run's start and its last verified step only",
+  },
+  {
     variable: "LORA_WORK_DIR",
     key: "workDir",
     kind: "string",
@@ -179,7 +201,8 @@ export const RUN_OPTIONS: readonly RunOption[] = [
     variable: "LORA_DATASET_URI",
     key: "datasetUri",
     kind: "string",
-    meaning: "where people can fetch the dataset, recorded with its registration (per publisher)",
+    meaning:
+      "where people can fetch the dataset, recorded with its registration (per publisher); default: the task's dataset card (name, licence, size) as a `data:application/json;base64,` URI",
   },
   {
     variable: "LORA_ADAPTER_FILE",

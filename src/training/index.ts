@@ -1,5 +1,6 @@
 export * from "./config.js";
 export * from "./digits.js";
+export * from "./evaluation.js";
 export * from "./instances.js";
 export * from "./peft.js";
 export * from "./report.js";

@@ -25,10 +25,10 @@ import {
   type CircuitInstance,
   type Groth16Proof,
   type MadeCheckpoint,
-  type SyntheticTask,
+  datasetCardUri,
 } from "../protocol/index.js";
 import type { LoraLedgerRegistryV2 } from "../../types/ethers-contracts/index.js";
-import { checkpointSubmission, circuitIdOf, registryProof, startedRunId } from "../chain/index.js";
+import { checkpointSubmission, circuitIdOf, registryProof, runEvaluations, startedRunId } from "../chain/index.js";
 import { proveWithInstance, readJsonIfExists, writeJsonAtomic, type Progress } from "../node/index.js";
 import {
   artifactHashes,
@@ -42,6 +42,7 @@ import {
   type ProvingResult,
 } from "../proving/index.js";
 import type { RunConfig } from "./config.js";
+import type { Fraction, RunTask } from "./evaluation.js";
 import type { RunInstances } from "./instances.js";
 
 /** Where a proof recorded by this attempt came from. */
@@ -116,7 +117,7 @@ export interface TrainingSessionOptions {
   signer: Signer;
   chainId: bigint;
   instances: RunInstances;
-  task: SyntheticTask;
+  task: RunTask;
   config: RunConfig;
   progress: Progress;
   /**
@@ -148,6 +149,16 @@ export function checkpointProofFileName(firstStep: bigint | number): string {
 /** The step count a run trains to: `steps` rounded up to whole checkpoints of k steps. */
 export function wholeCheckpointSteps(steps: number, k: number): number {
   return Math.ceil(steps / k) * k;
+}
+
+/** The evaluations reportEvaluations made of a run's adapters (or found reported already). */
+export interface EvaluationsReport {
+  metric: string;
+  split: string;
+  /** every evaluated step count of this attempt's plan, with its value, in step order */
+  points: (Fraction & { steps: bigint; origin: "reported" | "on-chain" })[];
+  /** gas of the reportEvaluations transaction (0n when every point was on-chain already) */
+  gasUsed: bigint;
 }
 
 /** "steps 2..3" (or "step 2" when k = 1): how progress lines and errors name a checkpoint. */
@@ -185,8 +196,11 @@ export class TrainingSession {
   private readonly local: ConcurrencyLimit;
   /** the transactions this session sent and the wall time until their receipts (the submitter's share of a run) */
   readonly submissions = { transactions: 0, seconds: 0 };
-  /** the adapter after the run's last verified checkpoint that train() reached, and its step count */
-  private trained: { runId: bigint; steps: bigint; adapter: Adapter } | undefined;
+  /**
+   * the adapter after the run's last verified checkpoint that train() reached, its step count, and the
+   * adapter after each of its checkpoints (0: the start)
+   */
+  private trained: { runId: bigint; steps: bigint; adapter: Adapter; history: Map<bigint, Adapter> } | undefined;
 
   constructor(options: TrainingSessionOptions) {
     const { task, instances, config } = options;
@@ -319,7 +333,11 @@ export class TrainingSession {
     if ((await registry.getDataset(commitment.datasetRoot)).registrant === ZeroAddress) {
       progress.step(`registering activated dataset ${toHex32(commitment.datasetRoot)} (${commitment.size} examples)`);
       await this.wait("registerDataset", () =>
-        registry.registerDataset(commitment.treeRoot, commitment.size, config.datasetUri),
+        registry.registerDataset(
+          commitment.treeRoot,
+          commitment.size,
+          config.datasetUri ?? (this.options.task.card === undefined ? "" : datasetCardUri(this.options.task.card)),
+        ),
       );
     }
   }
@@ -504,9 +522,11 @@ export class TrainingSession {
     // after them is recomputed, and checked against the chain's head, instead of being stored.
     let adapter = this.start;
     let next = 0n;
+    const history = new Map<bigint, Adapter>([[0n, adapter]]);
     for (; next < onChain.nextStep; next += BigInt(k)) {
       const made = this.checkpoint(adapter, next, submitter);
       adapter = adapterAfter(made);
+      history.set(next + BigInt(k), adapter);
       reports.push(this.report(made, next, "on-chain"));
     }
     const replayedHead = adapterCommitment(adapter.a, adapter.b, this.shape);
@@ -527,6 +547,7 @@ export class TrainingSession {
       const before = adapter;
       ahead.push({ made, firstStep: next });
       adapter = adapterAfter(made);
+      history.set(next + BigInt(k), adapter);
       const firstStep = next;
       requests.push({
         label: stepRange(firstStep, k),
@@ -573,9 +594,71 @@ export class TrainingSession {
       const gasPerCheckpoint = receipt.gasUsed / BigInt(group.length);
       for (const entry of group) reports.push({ ...entry.report, gasUsed: gasPerCheckpoint });
     }
-    this.trained = { runId, steps: next, adapter };
+    this.trained = { runId, steps: next, adapter, history };
     if (existsSync(runDirectory)) progress.step(`proofs kept in ${path.relative(process.cwd(), runDirectory)}`);
     return reports;
+  }
+
+  /**
+   * Reports the task's held-out evaluation of the run's adapters on-chain, in one reportEvaluations
+   * transaction: at the start, every config.reportEvery steps (whole checkpoints) and at the last verified
+   * step. The trainer's word, not proven; a point this trainer reported already (same metric and split) is
+   * not reported again. Undefined when the task has no evaluation or config.report is false. Call after
+   * train(runId).
+   */
+  async reportEvaluations(runId: bigint): Promise<EvaluationsReport | undefined> {
+    const { registry, config, progress, task, signer } = this.options;
+    const evaluation = task.evaluation;
+    if (evaluation === undefined || !config.report) return undefined;
+    const trained = this.trained;
+    if (trained?.runId !== runId) throw new Error(`run ${runId}'s adapters are known only after train(${runId})`);
+    const k = BigInt(this.shape.steps);
+    const every = BigInt(wholeCheckpointSteps(config.reportEvery, this.shape.steps));
+    const planned = new Set<bigint>([0n, trained.steps]);
+    if (every > 0n) for (let steps = every; steps < trained.steps; steps += every) planned.add(steps);
+    const trainer = (await signer.getAddress()).toLowerCase();
+    const reported = new Set(
+      (await runEvaluations(registry, runId))
+        .filter(
+          (known) =>
+            known.reporter.toLowerCase() === trainer &&
+            known.metric === evaluation.metric &&
+            known.split === evaluation.split,
+        )
+        .map((known) => known.steps),
+    );
+    const points = [...planned]
+      .sort((first, second) => (first < second ? -1 : first > second ? 1 : 0))
+      .map((steps) => {
+        const adapter = trained.history.get(steps);
+        if (adapter === undefined || steps % k !== 0n) throw new Error(`no verified adapter after ${steps} steps`);
+        return {
+          steps,
+          ...evaluation.measure(adapter),
+          origin: reported.has(steps) ? ("on-chain" as const) : ("reported" as const),
+        };
+      });
+    const fresh = points.filter((point) => point.origin === "reported");
+    let gasUsed = 0n;
+    if (fresh.length > 0) {
+      progress.step(
+        `reporting ${evaluation.metric} on ${evaluation.split} after ${fresh.map((point) => point.steps).join(", ")} steps (the trainer's word, not proven)`,
+      );
+      const receipt = await this.wait("reportEvaluations", () =>
+        registry.reportEvaluations(
+          runId,
+          fresh.map(({ steps, numerator, denominator }) => ({
+            steps,
+            numerator,
+            denominator,
+            metric: evaluation.metric,
+            split: evaluation.split,
+          })),
+        ),
+      );
+      gasUsed = receipt.gasUsed;
+    }
+    return { metric: evaluation.metric, split: evaluation.split, points, gasUsed };
   }
 
   /**

@@ -3,7 +3,7 @@ import path from "node:path";
 import { adapterCommitment, toHex32, type Adapter, type CheckpointShape, type RunSetup } from "../protocol/index.js";
 import { writeJsonAtomic } from "../node/index.js";
 import type { RunInstances } from "./instances.js";
-import { checkpointProofFileName, type CheckpointReport, type MergeReport } from "./session.js";
+import { checkpointProofFileName, type CheckpointReport, type EvaluationsReport, type MergeReport } from "./session.js";
 
 /** The files a trainer takes home from a run, beside its proofs (README "What a run leaves on disk"). */
 export const TAKE_HOME_FILES = {
@@ -31,6 +31,8 @@ export interface TakeHome {
   adapter: Adapter;
   checkpoints: readonly CheckpointReport[];
   merge: MergeReport | undefined;
+  /** the held-out evaluations reported on-chain (the trainer's word, not proven), if any */
+  evaluations: EvaluationsReport | undefined;
 }
 
 export interface TakeHomePaths {
@@ -124,6 +126,21 @@ export function writeTakeHome(home: TakeHome): TakeHomePaths {
       commitment,
     },
     merged: home.merge === undefined ? null : { file: TAKE_HOME_FILES.merged, root: toHex32(home.merge.mergedRoot) },
+    // Exact fractions as decimal strings: what reportEvaluations recorded, not proven.
+    reported_evaluations:
+      home.evaluations === undefined
+        ? null
+        : {
+            metric: home.evaluations.metric,
+            split: home.evaluations.split,
+            proven: false,
+            points: home.evaluations.points.map((point) => ({
+              steps: point.steps.toString(),
+              numerator: point.numerator.toString(),
+              denominator: point.denominator.toString(),
+              value: Number(point.numerator) / Number(point.denominator),
+            })),
+          },
     written_at: new Date().toISOString(),
   });
   return { adapter: adapterFile, merged: mergedFile, manifest: manifestFile };

@@ -8,11 +8,18 @@ import {
   signedBounds,
   syntheticTask,
   type Matrix,
-  type SyntheticTask,
 } from "../protocol/index.js";
 import type { StepShape } from "../protocol/index.js";
 import type { RunConfig } from "./config.js";
 import { digitsTask } from "./digits.js";
+import {
+  digitsAccuracyEvaluation,
+  digitsDatasetCard,
+  GENERATED_HELD_OUT,
+  generatedDatasetCard,
+  meanSquaredErrorEvaluation,
+  type RunTask,
+} from "./evaluation.js";
 import { importPeft, isPeftPath, peftInstance } from "./peft.js";
 
 const matrix = z.array(z.array(z.number()));
@@ -112,7 +119,7 @@ export function loadAdapterFile(file: string, shape: StepShape): { a: Matrix; b:
  * The task a run trains on: base weights, initial adapter and dataset from the configured files, and
  * from the seeded generated task for whatever no file provides (all of it, by default).
  */
-export function loadTask(shape: StepShape, config: RunConfig): SyntheticTask {
+export function loadTask(shape: StepShape, config: RunConfig): RunTask {
   if (config.task === "digits") {
     // The digits task is the base model and the dataset: files for either would contradict it.
     const conflicting =
@@ -124,14 +131,36 @@ export function loadTask(shape: StepShape, config: RunConfig): SyntheticTask {
         conflicting,
       );
     }
-    return digitsTask(shape, { alpha: config.alpha, learningRate: config.learningRate });
+    const digits = digitsTask(shape, { alpha: config.alpha, learningRate: config.learningRate });
+    return { ...digits, card: digitsDatasetCard(digits), evaluation: digitsAccuracyEvaluation(digits) };
   }
+  // Held-out examples only when the generator makes both the base layer and the dataset: its targets
+  // say nothing about someone's own model or data.
+  const generatedOnly = config.modelFile === undefined && config.datasetFile === undefined;
   const generated = syntheticTask(shape, {
     seed: config.seed,
     datasetSize: config.datasetSize ?? Math.min(2 ** shape.depth, 16),
     alpha: config.alpha,
     learningRate: config.learningRate,
+    heldOut: generatedOnly ? GENERATED_HELD_OUT : 0,
   });
+  if (generatedOnly) {
+    const heldOut = generated.heldOut ?? [];
+    const { a, b } = config.adapterFile === undefined ? generated : loadAdapterFile(config.adapterFile, shape);
+    return {
+      ...generated,
+      a,
+      b,
+      card: generatedDatasetCard(generated, config.seed),
+      evaluation: meanSquaredErrorEvaluation(
+        shape,
+        generated.w0,
+        generated.alpha,
+        heldOut,
+        `${heldOut.length} held-out examples of the generator`,
+      ),
+    };
+  }
   let { w0, a, b, dataset } = generated;
   if (config.modelFile !== undefined) {
     const model = readJsonFile(config.modelFile, modelFileSchema, "model");

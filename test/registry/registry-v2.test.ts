@@ -748,6 +748,82 @@ describe("LoraLedgerRegistryV2 (real Groth16 proofs of the 8x8 version-2 instanc
     });
   });
 
+  // ---- Evaluations: the trainer's reports ----
+
+  describe("evaluation reports", function () {
+    /** An accuracy the trainer says it measured: the registry records it, and cannot check it. */
+    const accuracy = (steps: bigint, correct = 7n) => ({
+      steps,
+      numerator: correct,
+      denominator: 10n,
+      metric: "accuracy",
+      split: "10 held-out examples",
+    });
+
+    it("the trainer reports evaluations of the run's verified adapters, one event each, in one transaction", async function () {
+      await use(checkpointed);
+      const reports = [accuracy(0n, 3n), accuracy(k), accuracy(2n * k, 9n)];
+      const sent = registry.connect(trainer).reportEvaluations(1n, reports);
+      for (const report of reports) {
+        await expect(sent)
+          .to.emit(registry, "EvaluationReported")
+          .withArgs(1n, report.steps, trainer.address, "accuracy", "10 held-out examples", report.numerator, 10n);
+      }
+      gas["reportEvaluations (3 reports)"] = await gasOf(registry.connect(trainer).reportEvaluations(1n, reports));
+      // Words, not proofs: a report changes no state a proof depends on.
+      const run = await registry.getRun(1n);
+      expect(run.nextStep).to.equal(2n * k);
+    });
+
+    it("only the trainer may report, and only about an adapter the run verified (a multiple of k up to nextStep)", async function () {
+      await use(checkpointed);
+      for (const from of [prover, attacker]) {
+        await expect(registry.connect(from).reportEvaluations(1n, [accuracy(k)]))
+          .to.be.revertedWithCustomError(registry, "LoraLedger__NotTrainer")
+          .withArgs(1n, from.address);
+      }
+      await expect(registry.connect(trainer).reportEvaluations(9n, [accuracy(0n)]))
+        .to.be.revertedWithCustomError(registry, "LoraLedger__UnknownRun")
+        .withArgs(9n);
+      // Beyond the run's verified steps: the whole batch reverts, its valid first report included.
+      await expect(registry.connect(trainer).reportEvaluations(1n, [accuracy(0n), accuracy(3n * k)]))
+        .to.be.revertedWithCustomError(registry, "LoraLedger__UnverifiedSteps")
+        .withArgs(1n, 3n * k, 2n * k);
+      // A step count inside a checkpoint names an adapter nobody verified (k = 2 here).
+      expect(k, "the 8x8 checkpoint instance proves two steps").to.equal(2n);
+      await expect(registry.connect(trainer).reportEvaluations(1n, [accuracy(1n)]))
+        .to.be.revertedWithCustomError(registry, "LoraLedger__UnverifiedSteps")
+        .withArgs(1n, 1n, 2n * k);
+      await expect(registry.connect(trainer).reportEvaluations(1n, [])).to.be.revertedWithCustomError(
+        registry,
+        "LoraLedger__EmptyBatch",
+      );
+      for (const malformed of [
+        { ...accuracy(k), denominator: 0n },
+        { ...accuracy(k), metric: "" },
+      ]) {
+        await expect(registry.connect(trainer).reportEvaluations(1n, [malformed]))
+          .to.be.revertedWithCustomError(registry, "LoraLedger__InvalidEvaluation")
+          .withArgs(1n, k);
+      }
+    });
+
+    it("are words, not proofs: allowed while paused and with a retired verifier", async function () {
+      await use(checkpointed);
+      await (await registry.connect(admin).pause()).wait();
+      await expect(registry.connect(trainer).reportEvaluations(1n, [accuracy(k)])).to.emit(
+        registry,
+        "EvaluationReported",
+      );
+      await (await registry.connect(admin).unpause()).wait();
+      await (await registry.connect(admin).retireVerifier(ids.checkpoint)).wait();
+      await expect(registry.connect(trainer).reportEvaluations(1n, [accuracy(2n * k)])).to.emit(
+        registry,
+        "EvaluationReported",
+      );
+    });
+  });
+
   it("paused: no projection, start, checkpoint or merge", async function () {
     await use(checkpointed);
     await (await registry.connect(admin).pause()).wait();
