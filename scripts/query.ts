@@ -7,14 +7,16 @@
 //   npx hardhat run scripts/query.ts --network localhost                        every run
 // One question at a time; an unknown run, or an adapter or merged root without verified provenance,
 // exits 14 (not_recorded); a malformed variable, two questions at once or no node to ask, 12 (usage).
-import { toHex32, adapterCommitment, LoraLedgerError } from "../src/protocol/index.js";
+import { toHex32, adapterCommitment, datasetUriSummary, LoraLedgerError } from "../src/protocol/index.js";
 import { EXIT_CODES, toFailure } from "../src/cli/index.js";
 import { connectNetwork, isInProcessNetwork, resolveRegistry } from "../src/hardhat/index.js";
 import {
   adapterProvenance,
+  formatEvaluation,
   getRunSummary,
   listRuns,
   mergeProvenance,
+  runEvaluations,
   runHistory,
   runMerges,
   type RunContext,
@@ -43,7 +45,7 @@ function hyperparametersText(run: RunSummary): string {
 function runLines({ run, baseModel, dataset }: RunContext): string[] {
   return [
     `  base model ${toHex32(run.baseRoot)} (registered by ${baseModel.registrant}${baseModel.uri === "" ? "" : `, ${baseModel.uri}`})`,
-    `  dataset ${toHex32(run.datasetRoot)} of ${dataset.size} examples (registered by ${dataset.registrant}${dataset.uri === "" ? "" : `, ${dataset.uri}`})`,
+    `  dataset ${toHex32(run.datasetRoot)} of ${dataset.size} examples (registered by ${dataset.registrant}${dataset.uri === "" ? "" : `, ${datasetUriSummary(dataset.uri, dataset.size)}`})`,
     `  projection ${toHex32(run.projectionId)}; ${hyperparametersText(run)}; ${originText(run)}`,
     `  checkpoint circuit ${run.checkpointInstance?.name ?? run.checkpointCircuitId}`,
   ];
@@ -80,6 +82,21 @@ async function printRun(registry: LoraLedgerRegistryV2, runId: bigint): Promise<
   }
   if (history.length > 0 && history.every((entry) => entry.meanLoss !== undefined)) {
     console.log(`  loss curve: ${history.map((entry) => entry.meanLoss?.toFixed(4)).join(" ")}`);
+  }
+  const dataset = await registry.getDataset(run.datasetRoot);
+  if (dataset.uri !== "") console.log(`  dataset: ${datasetUriSummary(dataset.uri, dataset.size)}`);
+  // The trainer's reports, grouped by what was measured on which examples; never mixed with the proven loss.
+  const reported = new Map<string, string[]>();
+  for (const evaluation of await runEvaluations(registry, runId)) {
+    const key = `${evaluation.metric} on ${evaluation.split}`;
+    const when = evaluation.steps === 0n ? "start" : `after ${evaluation.steps} steps`;
+    reported.set(key, [
+      ...(reported.get(key) ?? []),
+      `${when} ${formatEvaluation(evaluation.metric, evaluation.value)}`,
+    ]);
+  }
+  for (const [what, values] of reported) {
+    console.log(`  reported by the trainer, NOT proven: ${what}: ${values.join(", ")}`);
   }
   for (const merge of await runMerges(registry, runId)) {
     console.log(

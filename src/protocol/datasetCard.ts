@@ -92,3 +92,27 @@ export function readDatasetUri(uri: string): DatasetUriReading {
     return { kind: "invalid", reason: (error as Error).message };
   }
 }
+
+/**
+ * A dataset's uri in one line for people (the query's answers): the card's name and licence, and a
+ * warning when its size is not the registered one; a link as it is; an invalid card with why.
+ */
+export function datasetUriSummary(uri: string, registeredSize: bigint): string {
+  const reading = readDatasetUri(uri);
+  switch (reading.kind) {
+    case "none":
+      return "";
+    case "link":
+      return reading.uri;
+    case "invalid":
+      return `an invalid dataset card: ${reading.reason.replaceAll("\n", " ")}`;
+    case "card": {
+      const { name, license, examples } = reading.card;
+      const size =
+        BigInt(examples) === registeredSize
+          ? ""
+          : `; WARNING: the card says ${examples} examples, the registered size is ${registeredSize}`;
+      return `"${name}", licence ${license} (the registrant's card${size})`;
+    }
+  }
+}

@@ -8,8 +8,10 @@ import path from "node:path";
 import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
 import { recordedRegistryAddress } from "../../src/hardhat/index.js";
-import { PROJECT_ROOT } from "../../src/node/index.js";
-import { toHex32 } from "../../src/protocol/index.js";
+import { getInstance, PROJECT_ROOT } from "../../src/node/index.js";
+import { canonicalInit, checkpointShapeOf, readDatasetUri, toHex32 } from "../../src/protocol/index.js";
+import { runEvaluations } from "../../src/chain/index.js";
+import { loadRunConfig, loadTask } from "../../src/training/index.js";
 import { LoraLedgerRegistryV2__factory } from "../../types/ethers-contracts/index.js";
 import {
   freePort,
@@ -86,6 +88,8 @@ describe("end to end on npx hardhat node (127.0.0.1)", function () {
     const afterKill = await registry.getRun(1n);
     expect(afterKill.nextStep).to.equal(2n);
     expect(afterKill.projectionId).to.not.equal(0n);
+    // Evaluations are reported once the run's steps are on-chain: none from the killed attempt.
+    expect(await runEvaluations(registry, 1n)).to.deep.equal([]);
 
     // Second attempt: resumes run 1 from the chain's head and reuses the proof file of steps 2..3.
     const resumed = await hardhat(["run", "scripts/prove-and-submit.ts", "--network", "localhost"], environment);
@@ -127,6 +131,36 @@ describe("end to end on npx hardhat node (127.0.0.1)", function () {
     });
     expect(manifest.adapter).to.deep.equal({ file: "adapter.json", commitment: toHex32(run.head) });
     expect((manifest.checkpoints as { adapter_after: string }[]).map((entry) => entry.adapter_after)).to.have.length(3);
+
+    // The story beside the proofs: the dataset was registered with the generated task's card, and the
+    // trainer reported the held-out error at the start and after 6 steps, as the manifest says, marked
+    // as not proven. The start's value is the reference's own measure of the canonical start.
+    const shape = checkpointShapeOf(getInstance("lora_checkpoint_8x8_r2_b2_d4_k2"));
+    const task = loadTask(shape, loadRunConfig({ LORA_STEPS: "5" }));
+    const dataset = await registry.getDataset(run.datasetRoot);
+    expect(readDatasetUri(dataset.uri)).to.deep.equal({
+      kind: "card",
+      card: { schema: "lora-ledger/dataset-card@1", ...task.card },
+    });
+    expect(task.card?.examples).to.equal(Number(dataset.size));
+    const reported = await runEvaluations(registry, 1n);
+    const signer = await provider.getSigner(0);
+    expect(reported.map((entry) => [entry.steps, entry.metric, entry.reporter])).to.deep.equal([
+      [0n, "mean squared error", await signer.getAddress()],
+      [6n, "mean squared error", await signer.getAddress()],
+    ]);
+    const start = task.evaluation?.measure(canonicalInit(1n, shape));
+    expect([reported[0]?.numerator, reported[0]?.denominator]).to.deep.equal([start?.numerator, start?.denominator]);
+    expect(manifest.reported_evaluations).to.deep.include({ metric: "mean squared error", proven: false });
+    expect(
+      (manifest.reported_evaluations as { points: { steps: string; numerator: string }[] }).points.map((point) => [
+        point.steps,
+        point.numerator,
+      ]),
+    ).to.deep.equal(reported.map((entry) => [String(entry.steps), String(entry.numerator)]));
+    expect(resumed.stdout).to.match(
+      /Held-out mean squared error on 64 held-out examples of the generator, reported on-chain by the trainer \(its word, NOT proven; reportEvaluations gas \d+\):\n\s+start \d\.\d{4} → after 6 steps \d\.\d{4}\n/,
+    );
     expect(readdirSync(runDirectory).filter((name) => name.endsWith(".tmp"))).to.deep.equal([]);
 
     // Every checkpoint once, in order, each starting from the previous head, with its proven loss.
@@ -153,6 +187,9 @@ describe("end to end on npx hardhat node (127.0.0.1)", function () {
     expect(again.stdout).to.match(
       /Nothing to train: run 1 had its 6 steps on-chain already\. To train further, raise LORA_STEPS/,
     );
+    // ... and reports nothing twice.
+    expect(await runEvaluations(registry, 1n)).to.have.length(2);
+    expect(again.stdout).to.match(/reported on-chain by the trainer \(its word, NOT proven\):\n/);
 
     // The adapter file asks the registry where the adapter came from.
     const fromFile = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], {
@@ -170,6 +207,12 @@ describe("end to end on npx hardhat node (127.0.0.1)", function () {
     expect(history.stdout).to.match(/run 1: 6 verified steps in 3 checkpoints .*canonical start from seed 1/);
     expect(history.stdout).to.match(/steps 2\.\.3: mean loss \d+\.\d{5}/);
     expect(history.stdout).to.match(/loss curve: \d+\.\d{4} \d+\.\d{4} \d+\.\d{4}\n/);
+    expect(history.stdout).to.match(
+      /dataset: "lora-ledger generated regression task, seed 1", licence CC0-1\.0 \(the registrant's card\)\n/,
+    );
+    expect(history.stdout).to.match(
+      /reported by the trainer, NOT proven: mean squared error on 64 held-out examples of the generator: start \d\.\d{4}, after 6 steps \d\.\d{4}\n/,
+    );
     expect(history.stdout).to.match(/merge of the adapter after 6 steps: merged root 0x[0-9a-f]{64}/);
     const provenance = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], {
       ...environment,
