@@ -44,10 +44,20 @@ import {
   type CheckpointShape,
   type CircuitInstance,
   checkpointShapeOf,
+  datasetCardUri,
 } from "../src/protocol/index.js";
+import {
+  DIGITS_CHECKPOINT_INSTANCE,
+  digitsDatasetCard,
+  digitsTask,
+  GENERATED_HELD_OUT,
+  generatedDatasetCard,
+  meanSquaredErrorEvaluation,
+} from "../src/training/index.js";
 import {
   defaultInstance,
   companionInstance,
+  getInstance,
   instanceArtifacts,
   proveWithInstance,
   releaseProverThreads,
@@ -190,7 +200,26 @@ try {
   const run = setUpRun({ ...task, shape });
   const { base, commitment, projection, config } = run;
   await (await registry.registerBaseModel(base.treeRoot, base.layout.blocks, "")).wait();
-  await (await registry.registerDataset(commitment.treeRoot, commitment.size, "")).wait();
+  // The bench's dataset with the generated task's card, as prove-and-submit registers it; then two more
+  // datasets (other roots) with an empty uri and with the digits task's card: what the card costs.
+  const generatedCard = datasetCardUri(generatedDatasetCard(task, 1));
+  const registerDataset = {
+    emptyUri: 0,
+    cards: [] as { task: string; uriBytes: number; gas: number }[],
+  };
+  registerDataset.cards.push({
+    task: "generated",
+    uriBytes: Buffer.byteLength(generatedCard),
+    gas: await gasOf(() => registry.registerDataset(commitment.treeRoot, commitment.size, generatedCard)),
+  });
+  registerDataset.emptyUri = await gasOf(() => registry.registerDataset(1n, commitment.size, ""));
+  const digitsInstance = checkpointShapeOf(getInstance(DIGITS_CHECKPOINT_INSTANCE));
+  const digitsCard = datasetCardUri(digitsDatasetCard(digitsTask(digitsInstance, { alpha: 1, learningRate: 1.5 })));
+  registerDataset.cards.push({
+    task: "digits",
+    uriBytes: Buffer.byteLength(digitsCard),
+    gas: await gasOf(() => registry.registerDataset(2n, 256n, digitsCard)),
+  });
 
   const projectionBlocks: number[] = [];
   let bareProjectionVerifier = 0;
@@ -312,6 +341,33 @@ try {
   if ((await registry.getRun(mainRun.runId)).nextStep !== mainCheckpoints.nextStep)
     throw new Error(`the run did not reach step ${mainCheckpoints.nextStep}: a checkpoint was not recorded`);
 
+  // The trainer's reports of the held-out error (events only): one report, then the start and the end.
+  const heldOut = syntheticTask(shape, { seed: 1, datasetSize: 2 ** shape.depth, heldOut: GENERATED_HELD_OUT }).heldOut;
+  const evaluation = meanSquaredErrorEvaluation(shape, task.w0, task.alpha, heldOut ?? [], "held-out examples");
+  const report = (steps: bigint, adapter: Adapter) => ({
+    steps,
+    ...evaluation.measure(adapter),
+    metric: evaluation.metric,
+    split: evaluation.split,
+  });
+  const reportEvaluations = [
+    {
+      reports: 1,
+      gas: await gasOf(() =>
+        registry.reportEvaluations(mainRun.runId, [report(mainCheckpoints.nextStep, mainCheckpoints.adapter)]),
+      ),
+    },
+    {
+      reports: 2,
+      gas: await gasOf(() =>
+        registry.reportEvaluations(mainRun.runId, [
+          report(0n, mainRun.start),
+          report(mainCheckpoints.nextStep, mainCheckpoints.adapter),
+        ]),
+      ),
+    },
+  ];
+
   const finalAdapter = mainCheckpoints.adapter;
   const merged = mergeInBlocks(shape, task.w0, finalAdapter.a, finalAdapter.b, task.alpha);
   const mergeBlocks: number[] = [];
@@ -390,6 +446,8 @@ try {
     submitCheckpoints8,
     otherStepCounts,
     mergeBlocks,
+    registerDataset,
+    reportEvaluations,
     proofs: { count: proofCount, provingSeconds },
     seconds: (performance.now() - started) / 1000,
   });

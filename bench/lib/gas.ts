@@ -68,6 +68,18 @@ export const gasResultSchema = z.object({
   otherStepCounts: z.array(otherStepCountSchema),
   /** submitMergeBlock of the final adapter, one figure per block */
   mergeBlocks: z.array(z.number()),
+  /**
+   * registerDataset (a new dataset each): with an empty uri, and with the generated and the digits tasks'
+   * dataset cards as data: URIs (the uri is stored: about 22k gas per 32 bytes)
+   */
+  registerDataset: z
+    .object({
+      emptyUri: z.number(),
+      cards: z.array(z.object({ task: z.string(), uriBytes: z.number(), gas: z.number() })),
+    })
+    .optional(),
+  /** reportEvaluations of the main run (events only), by number of reports in the transaction */
+  reportEvaluations: z.array(z.object({ reports: z.number(), gas: z.number() })).optional(),
   proofs: z.object({ count: z.number(), provingSeconds: z.number() }),
   seconds: z.number(),
 });

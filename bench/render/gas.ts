@@ -109,6 +109,26 @@ function gasTable(gas: V2GasRecord): Block {
         perBlock(gas.mergeBlocks),
         perBlockFloor(gas.mergeBlocks.length, gas.bareMergeVerifier),
       ),
+      // No proof in these: no floor.
+      ...(gas.registerDataset === undefined
+        ? []
+        : [
+            onceRow("`registerDataset` (empty uri; once per dataset)", count(gas.registerDataset.emptyUri), DASH),
+            ...gas.registerDataset.cards.map((card) =>
+              onceRow(
+                `\`registerDataset\` with the ${card.task} task's dataset card (${count(card.uriBytes)}-byte data: URI)`,
+                count(card.gas),
+                DASH,
+              ),
+            ),
+          ]),
+      ...(gas.reportEvaluations ?? []).map((report) =>
+        onceRow(
+          `\`reportEvaluations\` (${report.reports} report${report.reports === 1 ? "" : "s"}, events only; not proven)`,
+          count(report.gas),
+          DASH,
+        ),
+      ),
     ],
     ["l", "r", "r", "r", "r", "r", "r"],
   );
