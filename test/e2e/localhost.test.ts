@@ -198,6 +198,14 @@ describe("end to end on npx hardhat node (127.0.0.1)", function () {
     });
     expect(fromFile.code, fromFile.stderr).to.equal(0);
     expect(fromFile.stdout).to.match(/was produced by verified training:\n\s+run 1 after 6 steps/);
+    // ... and so do the PEFT files written beside it (safetensors read back exactly, instance from the config).
+    const fromPeft = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], {
+      ...environment,
+      LORA_ADAPTER_FILE: path.join(runDirectory, "peft"),
+    });
+    expect(fromPeft.code, fromPeft.stderr).to.equal(0);
+    expect(fromPeft.stdout).to.match(/was produced by verified training:\n\s+run 1 after 6 steps/);
+    expect(fromPeft.stdout).to.include(toHex32(run.head));
 
     const history = await hardhat(["run", "scripts/query.ts", "--network", "localhost"], {
       ...environment,
