@@ -5,9 +5,18 @@
  * present), a plain
  * {"adapter_a", "adapter_b"} document, both with "encoding" "real" (default) or "fixed", or the prove
  * command's answer (its statement's adapter_before / adapter_after commitments), or a proof file that
- * prove-and-submit keeps (the adapters among its publicSignals).
+ * prove-and-submit keeps (the adapters among its publicSignals); or a Hugging Face PEFT pair
+ * (adapter_model.safetensors, with or without its adapter_config.json), as `npm run adapter -- export`
+ * and prove-and-submit write it.
  */
-import { adapterCommitment, TEMPLATES, toFixedMatrix } from "../../src/protocol/index.js";
+import {
+  adapterCommitment,
+  adapterFromSafetensors,
+  decodeSafetensors,
+  PEFT_FILES,
+  TEMPLATES,
+  toFixedMatrix,
+} from "../../src/protocol/index.js";
 import type { Matrix, StepShape } from "../../src/protocol/index.js";
 import { AdapterFileError, isRecord, parseCommitment } from "./commitment.js";
 import type { InstanceInfo } from "./ledgerData.js";
@@ -23,6 +32,8 @@ export interface AdapterCandidate {
 }
 
 export interface ParsedAdapterFile {
+  /** "peft": float32 tensors, each entry / 2^F exactly (the encoding fields are then "real", from the file) */
+  format: "json" | "peft";
   instance: string;
   /** how the instance was chosen */
   instanceSource: "file" | "page";
@@ -108,6 +119,7 @@ export function parseAdapterFile(
   const encoding: Encoding = fileEncoding ?? pageEncoding;
   const shape = instance.params;
   const base = {
+    format: "json",
     instance: instance.name,
     instanceSource: fileInstance === undefined ? "page" : "file",
     encoding,
@@ -174,4 +186,88 @@ export function parseAdapterFile(
     );
   }
   return { ...base, candidates, milliseconds: performance.now() - started };
+}
+
+/** A dropped file's name and bytes. */
+export interface DroppedFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** Whether the files dropped together are a PEFT pair (or its safetensors alone) rather than one JSON file. */
+export function isPeftDrop(files: readonly { name: string }[]): boolean {
+  return files.some((file) => file.name.endsWith(".safetensors"));
+}
+
+function instanceFromConfig(config: DroppedFile | undefined): string | undefined {
+  if (config === undefined) return undefined;
+  let document: unknown;
+  try {
+    document = JSON.parse(new TextDecoder().decode(config.bytes)) as unknown;
+  } catch (error) {
+    throw new AdapterFileError(`${config.name} is not JSON: ${(error as Error).message}`);
+  }
+  if (!isRecord(document)) throw new AdapterFileError(`${config.name} must hold one JSON object`);
+  const ledger = document.lora_ledger;
+  return isRecord(ledger) && typeof ledger.instance === "string" ? ledger.instance : undefined;
+}
+
+/**
+ * A PEFT pair → its adapter's commitment: the tensors lora_A (r × d_in) and lora_B (d_out × r) read back
+ * to the protocol's integers (each float must be k / 2^F exactly, or the error names the entry). The
+ * instance is the one adapter_config.json's "lora_ledger" or the safetensors metadata names, else the page's.
+ */
+export function parsePeftFiles(
+  files: readonly DroppedFile[],
+  instances: readonly InstanceInfo[],
+  pageInstance: string,
+): ParsedAdapterFile {
+  const started = performance.now();
+  const tensors = files.filter((file) => file.name.endsWith(".safetensors"));
+  const [weights] = tensors;
+  if (weights === undefined || tensors.length > 1) {
+    throw new AdapterFileError(
+      `drop one ${PEFT_FILES.adapter} (with its ${PEFT_FILES.config} if you have it); got ${tensors.map((file) => file.name).join(", ") || "none"}`,
+    );
+  }
+  const others = files.filter((file) => file !== weights);
+  const config = others.find((file) => file.name.endsWith(".json"));
+  const stray = others.find((file) => file !== config);
+  if (stray !== undefined)
+    throw new AdapterFileError(`${stray.name}: a PEFT pair is ${PEFT_FILES.adapter} and ${PEFT_FILES.config} only`);
+  let decoded;
+  try {
+    decoded = decodeSafetensors(weights.bytes, weights.name);
+  } catch (error) {
+    throw new AdapterFileError((error as Error).message);
+  }
+  const named = instanceFromConfig(config) ?? decoded.metadata.lora_ledger_instance;
+  const instanceName = named ?? pageInstance;
+  const instance = instances.find((candidate) => candidate.name === instanceName);
+  if (instance === undefined) {
+    throw new AdapterFileError(
+      `unknown circuit instance "${instanceName}" (circuits/instances.json declares ${instances.map((known) => known.name).join(", ")})`,
+    );
+  }
+  let commitment: bigint;
+  try {
+    ({ commitment } = adapterFromSafetensors(decoded, instance.params, weights.name));
+  } catch (error) {
+    throw new AdapterFileError((error as Error).message);
+  }
+  return {
+    format: "peft",
+    instance: instance.name,
+    instanceSource: named === undefined ? "page" : "file",
+    encoding: "real",
+    encodingSource: "file",
+    candidates: [
+      {
+        label: "Adapter (PEFT)",
+        source: `${weights.name}: lora_A, lora_B (float32, exact at 2^${instance.params.F})`,
+        commitment,
+      },
+    ],
+    milliseconds: performance.now() - started,
+  };
 }

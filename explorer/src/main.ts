@@ -8,7 +8,7 @@ import { actions, connectAndLoad, fetchLedgerData, requestedRun } from "./action
 import { DEFAULT_RPC } from "./ledgerData.js";
 import { state } from "./state.js";
 import { page } from "./ui/page.js";
-import { searchCommitment, searchFile } from "./views/search.js";
+import { searchCommitment, searchFiles } from "./views/search.js";
 
 function wireConnection(): void {
   page.rpcForm.addEventListener("submit", (event) => {
@@ -30,8 +30,7 @@ function wireSearch(): void {
     searchCommitment(actions);
   });
   page.fileInput.addEventListener("change", () => {
-    const file = page.fileInput.files?.[0];
-    if (file !== undefined) void searchFile(actions, file);
+    void searchFiles(actions, [...(page.fileInput.files ?? [])]);
     page.fileInput.value = "";
   });
   const { dropZone } = page;
@@ -45,8 +44,7 @@ function wireSearch(): void {
     dropZone.addEventListener(type, () => dropZone.classList.remove("dragging"));
   dropZone.addEventListener("drop", (event) => {
     event.preventDefault();
-    const file = event.dataTransfer?.files[0];
-    if (file !== undefined) void searchFile(actions, file);
+    void searchFiles(actions, [...(event.dataTransfer?.files ?? [])]);
   });
 }
 

@@ -64,26 +64,58 @@ export function searchCommitment(actions: Actions): void {
   }
 }
 
-/** A dropped or chosen file: read, its commitments computed, then looked up. */
-export async function searchFile(actions: Actions, file: File): Promise<void> {
+/**
+ * Dropped or chosen files: one JSON adapter file, or a PEFT pair (adapter_model.safetensors with or without
+ * adapter_config.json); read, the commitments computed in this browser, then looked up.
+ */
+export async function searchFiles(actions: Actions, files: readonly File[]): Promise<void> {
   const instances = state.data?.instances;
-  if (instances === undefined) return;
-  let text: string;
+  const [first] = files;
+  if (instances === undefined || first === undefined) return;
+  const names = files.map((file) => file.name).join(" + ");
+  const { isPeftDrop } = await import("../adapterFile.js");
+  const peft = isPeftDrop(files);
+  if (!peft && files.length > 1) {
+    replace(
+      page.provenance,
+      errorBox(
+        new AdapterFileError(
+          `${names}: drop one adapter file, or a PEFT pair (adapter_model.safetensors and adapter_config.json)`,
+        ),
+        "One adapter at a time",
+      ),
+    );
+    return;
+  }
+  let contents: { name: string; bytes: Uint8Array }[];
   try {
-    text = await file.text();
+    contents = await Promise.all(
+      files.map(async (file) => ({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) })),
+    );
   } catch (error) {
-    replace(page.provenance, errorBox(error, `Cannot read ${file.name}`));
+    replace(page.provenance, errorBox(error, `Cannot read ${names}`));
     return;
   }
   try {
     // The commitment code (Poseidon's constants) loads on the first file.
-    const { parseAdapterFile } = await import("../adapterFile.js");
-    const parsed = parseAdapterFile(text, instances, page.instanceSelect.value, page.encodingSelect.value as Encoding);
+    const { parseAdapterFile, parsePeftFiles } = await import("../adapterFile.js");
+    const parsed = peft
+      ? parsePeftFiles(contents, instances, page.instanceSelect.value)
+      : parseAdapterFile(
+          new TextDecoder().decode(contents[0]?.bytes),
+          instances,
+          page.instanceSelect.value,
+          page.encodingSelect.value as Encoding,
+        );
+    const how =
+      parsed.format === "peft"
+        ? "PEFT tensors read back to the protocol's integers"
+        : `encoding "${parsed.encoding}" (${parsed.encodingSource === "file" ? "from the file" : "chosen here"})`;
     const intro = h(
       "p",
       { class: "muted file-note" },
-      h("strong", {}, file.name),
-      `: instance ${parsed.instance} (${parsed.instanceSource === "file" ? "from the file" : "chosen here"}), encoding "${parsed.encoding}" (${parsed.encodingSource === "file" ? "from the file" : "chosen here"}); `,
+      h("strong", {}, names),
+      `: instance ${parsed.instance} (${parsed.instanceSource === "file" ? "from the file" : "chosen here"}), ${how}; `,
       `${plural(parsed.candidates.length, "commitment")} computed in this browser in ${milliseconds(parsed.milliseconds)}.`,
     );
     await lookUp(actions, parsed.candidates, intro);
@@ -93,8 +125,8 @@ export async function searchFile(actions: Actions, file: File): Promise<void> {
       errorBox(
         error,
         error instanceof AdapterFileError || error instanceof RangeError
-          ? `${file.name} is not a usable adapter file`
-          : `Cannot use ${file.name}`,
+          ? `${names} ${files.length > 1 ? "are" : "is"} not a usable adapter`
+          : `Cannot use ${names}`,
       ),
     );
   }
