@@ -38,9 +38,13 @@ const provenance = { instance: INSTANCE, commitment: `0x${commitment.toString(16
 
 function pair(options: { metadataInstance?: boolean } = {}): { tensors: DroppedFile; config: DroppedFile } {
   const file = adapterToSafetensors(shape, adapter, provenance);
-  if (options.metadataInstance === false) delete file.metadata.lora_ledger_instance;
+  const metadata = Object.fromEntries(
+    Object.entries(file.metadata).filter(
+      ([key]) => options.metadataInstance !== false || key !== "lora_ledger_instance",
+    ),
+  );
   return {
-    tensors: { name: "adapter_model.safetensors", bytes: encodeSafetensors(file) },
+    tensors: { name: "adapter_model.safetensors", bytes: encodeSafetensors({ ...file, metadata }) },
     config: {
       name: "adapter_config.json",
       bytes: new TextEncoder().encode(JSON.stringify(peftAdapterConfig(shape, 256n, provenance))),
@@ -74,10 +78,13 @@ describe("explorer: a dropped PEFT pair", function () {
 
   it("refuses a value that is not k / 2^F, naming the entry, and drops that are not one pair", function () {
     const file = adapterToSafetensors(shape, adapter, provenance);
-    const a = file.tensors["base_model.model.classifier.lora_A.weight"];
+    const name = "base_model.model.classifier.lora_A.weight";
+    const a = file.tensors[name];
     if (a === undefined) throw new Error("no lora_A");
-    a.values[3] = (a.values[3] ?? 0) + 2 ** -(shape.F + 2);
-    const bad = { name: "adapter_model.safetensors", bytes: encodeSafetensors(file) };
+    // A quarter of the fixed point's step off: a float no integer at scale 2^F gives.
+    const values = a.values.map((value, index) => (index === 3 ? value + 2 ** -(shape.F + 2) : value));
+    const tampered = { ...file, tensors: { ...file.tensors, [name]: { ...a, values } } };
+    const bad = { name: "adapter_model.safetensors", bytes: encodeSafetensors(tampered) };
     expect(() => parsePeftFiles([bad], instances, INSTANCE)).to.throw(
       AdapterFileError,
       /lora_A\.weight\[0\]\[3\] = .* is not a multiple of 2\^-8/,
