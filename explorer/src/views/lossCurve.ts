@@ -46,15 +46,16 @@ function diamondAt(x: number, y: number): string {
   return `${x},${y - DIAMOND} ${x + DIAMOND},${y} ${x},${y + DIAMOND} ${x - DIAMOND},${y}`;
 }
 
-/** A small drawing of a series' line and marker, for the legend (the words beside it say the same). */
+/**
+ * A small drawing of a series' line and marker, for the legend (the words beside it say the same); its
+ * shapes carry no class of the curve's, so a query of the curve's points never finds them.
+ */
 function swatch(kind: "proven" | "reported"): SVGSVGElement {
   return svg(
     "svg",
-    { viewBox: "0 0 28 12", width: 28, height: 12, class: "swatch", "aria-hidden": "true" },
-    svg("line", { x1: 1, y1: 6, x2: 27, y2: 6, class: kind === "proven" ? "line" : "reported-line" }),
-    kind === "proven"
-      ? svg("circle", { cx: 14, cy: 6, r: 4, class: "point" })
-      : svg("polygon", { points: diamondAt(14, 6), class: "reported-point" }),
+    { viewBox: "0 0 28 12", width: 28, height: 12, class: `swatch ${kind}`, "aria-hidden": "true" },
+    svg("line", { x1: 1, y1: 6, x2: 27, y2: 6 }),
+    kind === "proven" ? svg("circle", { cx: 14, cy: 6, r: 4 }) : svg("polygon", { points: diamondAt(14, 6) }),
   );
 }
 
