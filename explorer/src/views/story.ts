@@ -14,7 +14,7 @@ import { cell, empty, errorBox, fact, fieldCode, loading, plural, table } from "
 import { adapterLink, type Actions } from "./shared.js";
 
 /** The mark every claim of the registrant carries. */
-export function registrantsWord(): HTMLElement {
+function registrantsWord(): HTMLElement {
   return h(
     "span",
     { class: "badge warn", title: "the registry stores the uri as its registrant sent it and checks nothing in it" },
@@ -54,7 +54,7 @@ function sizeFact(registered: bigint, card: SizeCheck | undefined): HTMLElement 
 }
 
 /** The loud warning of a card whose example count is not the registered size. */
-export function sizeMismatchWarning(size: SizeCheck): HTMLElement {
+function sizeMismatchWarning(size: SizeCheck): HTMLElement {
   return h(
     "div",
     { class: "notice warn", role: "alert", "data-testid": "size-mismatch" },
@@ -67,11 +67,14 @@ export function sizeMismatchWarning(size: SizeCheck): HTMLElement {
   );
 }
 
-/** What the uri says, as facts (name, licence, description, source, citation, sha256) or a note. */
-function descriptionFacts(description: DatasetDescription): Child[] {
+/**
+ * What the uri says, as facts (name, licence, description, source, citation, sha256) or a note, with
+ * `size` (the registered size) where a reader looks for it: after a card's name and licence.
+ */
+function descriptionFacts(description: DatasetDescription, size: HTMLElement): Child[] {
   switch (description.kind) {
     case "none":
-      return [fact("Description", h("span", { class: "muted" }, "the registrant published no description"))];
+      return [fact("Description", h("span", { class: "muted" }, "the registrant published no description")), size];
     case "link":
       return [
         fact(
@@ -81,9 +84,10 @@ function descriptionFacts(description: DatasetDescription): Child[] {
             : externalLink(description.href, description.uri),
           h("span", { class: "muted" }, " (not fetched: no card on-chain)"),
         ),
+        size,
       ];
     case "invalid":
-      return [];
+      return [size];
     case "card": {
       const { card, licenseUrl, sourceHref } = description;
       return [
@@ -104,6 +108,7 @@ function descriptionFacts(description: DatasetDescription): Child[] {
                 card.license,
               ),
         ),
+        size,
         card.description === undefined ? null : fact("Description", card.description),
         card.source === undefined
           ? null
@@ -203,15 +208,17 @@ export function datasetPart(run: RunSummary): HTMLElement {
   return h(
     "div",
     { class: "dataset-part", "data-testid": "run-dataset", "data-kind": description.kind },
-    h(
-      "p",
-      { class: "muted section-note" },
-      registrantsWord(),
-      " ",
-      description.kind === "card"
-        ? "The registrant's dataset card, kept on-chain as the dataset's uri. Only its example count can be checked: against the registered size, which the proofs use."
-        : "What the registrant's uri says; the registry checks nothing in it.",
-    ),
+    description.kind === "none"
+      ? null
+      : h(
+          "p",
+          { class: "muted section-note" },
+          registrantsWord(),
+          " ",
+          description.kind === "card"
+            ? "The registrant's dataset card, kept on-chain as the dataset's uri. Only its example count can be checked: against the registered size, which the proofs use."
+            : "What the registrant's uri says; the registry checks nothing in it.",
+        ),
     description.kind === "card" && !description.size.agrees ? sizeMismatchWarning(description.size) : null,
     description.kind === "invalid"
       ? h(
@@ -224,8 +231,7 @@ export function datasetPart(run: RunSummary): HTMLElement {
     h(
       "dl",
       { class: "facts" },
-      descriptionFacts(description),
-      sizeFact(entry.size, description.kind === "card" ? description.size : undefined),
+      descriptionFacts(description, sizeFact(entry.size, description.kind === "card" ? description.size : undefined)),
       fact("Dataset root", fieldCode(entry.datasetRoot, "dataset root")),
       fact("Registrant", hashCode(entry.registrant, "registrant address")),
       otherPublishers(entry.otherUris, entry.size),
