@@ -4,6 +4,7 @@
  */
 import {
   listRuns,
+  runEvaluations,
   runHistory,
   runMerges,
   type RunSummary,
@@ -207,7 +208,7 @@ export async function selectRun(runId: bigint, highlight?: RunPart, scroll = tru
   }
 }
 
-/** A run's checkpoints, merges, lineage and start; false when the answer came too late (another run or connection). */
+/** A run's checkpoints, merges, reported evaluations, lineage and start; false when the answer came too late (another run or connection). */
 async function readRun(connection: Connection, runId: bigint): Promise<boolean> {
   const generation = state.generation;
   beginRunSelection(runId);
@@ -215,13 +216,14 @@ async function readRun(connection: Connection, runId: bigint): Promise<boolean> 
   renderRun(actions);
   const { registry } = connection;
   const details = await attempt(async (): Promise<RunDetails> => {
-    const [checkpoints, merges, lineage, started] = await Promise.all([
+    const [checkpoints, merges, evaluations, lineage, started] = await Promise.all([
       runHistory(registry, runId),
       runMerges(registry, runId),
+      runEvaluations(registry, runId),
       runLineageWithVerifiers(connection, runId),
       runStartedIn(connection, runId),
     ]);
-    return { checkpoints, merges, lineage, started };
+    return { checkpoints, merges, evaluations, lineage, started };
   });
   if (!isCurrent(generation) || state.selectedRun !== runId) return false;
   storeRunDetails(details);

@@ -11,7 +11,7 @@ import type {
   Recorded,
   VerifierEntry,
 } from "./chain.js";
-import type { RunSummary, VerifiedCheckpoint, VerifiedMerge } from "../../src/chain/index.js";
+import type { ReportedEvaluation, RunSummary, VerifiedCheckpoint, VerifiedMerge } from "../../src/chain/index.js";
 import type { LedgerData } from "./ledgerData.js";
 import type { Reverification } from "./verify.js";
 
@@ -32,6 +32,8 @@ export interface RunDetails {
   checkpoints: VerifiedCheckpoint[];
   /** its MergeVerified events, in step order */
   merges: VerifiedMerge[];
+  /** its EvaluationReported events, in step order: the trainer's word, not proven */
+  evaluations: ReportedEvaluation[];
   /** the run, then the run it continues, … back to its canonical start, each with its checkpoint verifier */
   lineage: LineageEntry[];
   /** the startRun transaction (its RunStarted event) */

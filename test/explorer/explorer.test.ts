@@ -1,8 +1,11 @@
 // The registry explorer (explorer/) in real headless Chromium against a real `npx hardhat node` and
 // LoraLedgerRegistryV2: the page before and after a deployment; run 1 recorded by prove-and-submit (base
-// projection, canonical start, checkpoints, merge) and run 2 continuing it (its start and a checkpoint
-// proven here with src/protocol); the runs, a run's lineage, checkpoints and loss curve, its merge, the
-// base projections, the registrations (block count, size, every publisher's uri); provenance searches
+// projection, canonical start, checkpoints, merge, the dataset card and the held-out evaluations it
+// reports) and run 2 continuing it (its start and a checkpoint proven here with src/protocol, evaluations
+// its trainer reports here); the runs, a run's lineage, checkpoints and loss curve, its merge, the base
+// projections, the registrations (block count, size, every publisher's uri, dataset cards by name, a
+// miscounting card and an invalid one flagged); a run's story (its dataset card, the proven loss beside
+// the reported evaluations, the reports, marked not proven); provenance searches
 // from dropped adapter files, pasted commitments and a pasted merged root (with a continued run's
 // lineage); block times beside block numbers (each block read once), the runs' base model and dataset,
 // hyperparameters in the clear and visible copy buttons; "verify again" of starts, checkpoints and merges
@@ -25,7 +28,9 @@ import { expect } from "chai";
 import { JsonRpcProvider, ZeroAddress, type JsonRpcSigner } from "ethers";
 import { chromium, type BrowserContext, type Locator, type Page, type Request as PageRequest } from "playwright-core";
 import {
+  formatEvaluation,
   meanLossOf,
+  runEvaluations,
   registryCheckpointInputs,
   registryProof,
   circuitIdOf,
@@ -35,6 +40,8 @@ import { recordedRegistryAddress, REGISTRY_V2_FUTURE_ID } from "../../src/hardha
 import {
   adapterCommitment,
   buildCheckpointCircuitInput,
+  DATASET_CARD_SCHEMA,
+  datasetCardUri,
   decimalRecord,
   fromFixed,
   fromFixedMatrix,
@@ -42,16 +49,19 @@ import {
   orderedPublicSignals,
   runStartStatement,
   type Adapter,
+  type DatasetCard,
   type MadeCheckpoint,
   type RunConfig,
 } from "../../src/protocol/index.js";
 import { noProgress, PROJECT_ROOT, proveWithInstance, releaseProverThreads } from "../../src/node/index.js";
 import {
+  generatedDatasetCard,
   loadRunConfig,
   loadTask,
   resolveRunInstances,
   TrainingSession,
   type RunInstances,
+  type RunTask,
 } from "../../src/training/index.js";
 import { LoraLedgerRegistryV2__factory, type LoraLedgerRegistryV2 } from "../../types/ethers-contracts/index.js";
 import { freePort, HARDHAT_CLI, runNodeCli, type Finished } from "../helpers/processes.js";
@@ -71,12 +81,27 @@ const SUBMITTER = 0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266n;
 /** Run 1's steps per prove-and-submit call: one checkpoint alone (submitCheckpoint), then two in one submitCheckpoints. */
 const FIRST_STEPS = 2n;
 const RUN_ONE_STEPS = 6n;
-/** Where prove-and-submit (the registrant) says run 1's base model and dataset are. */
+/**
+ * Where prove-and-submit (the registrant) says run 1's base model is; its dataset it registers with the
+ * generated task's dataset card (no LORA_DATASET_URI).
+ */
 const REGISTRANT_MODEL_URI = "https://models.example/lora-ledger/base-model.json";
-const REGISTRANT_DATASET_URI = "https://data.example/lora-ledger/dataset.json";
-/** Where account 2 says they are: a publisher other than the registrant. */
+/** Where account 2 says they are: a publisher other than the registrant (a link: shown, never fetched). */
 const MIRROR_MODEL_URI = "https://mirror.example/lora-ledger/base-model.json";
 const MIRROR_DATASET_URI = "https://mirror.example/lora-ledger/dataset.json";
+/** Account 3's datasets (no run): a card whose example count is not the registered size, and a data: URI that is no card. */
+const MISCOUNTING = {
+  treeRoot: 1001n,
+  size: 16n,
+  card: { name: "a card that miscounts its examples", license: "MIT", examples: 15 },
+};
+const NOT_A_CARD = {
+  treeRoot: 1002n,
+  size: 8n,
+  uri: `data:application/json;base64,${Buffer.from(JSON.stringify({ schema: DATASET_CARD_SCHEMA, name: "a card without a licence", examples: 8 })).toString("base64")}`,
+};
+/** What run 2's trainer (account 1) reports of it here: its word, which the registry does not check. */
+const RUN_TWO_SPLIT = "8 examples the test made up";
 
 /** A long-running child in its own process group, its output kept (and drained, so it never blocks). */
 interface Service {
@@ -184,6 +209,10 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
   let session: TrainingSession;
   /** the run's checkpoint, start, projection and merge-block instances, as prove-and-submit resolves them */
   let instances: RunInstances;
+  /** prove-and-submit's task (the generated one): its held-out evaluation */
+  let task: RunTask;
+  /** the dataset card prove-and-submit registers run 1's dataset with (src/training's generatedDatasetCard) */
+  let datasetCard: Omit<DatasetCard, "schema">;
   const pageErrors: string[] = [];
 
   before(async function () {
@@ -208,7 +237,6 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
       LORA_WORK_DIR: WORK_DIR,
       LORA_EXPLORER_RPC: rpcUrl,
       LORA_MODEL_URI: REGISTRANT_MODEL_URI,
-      LORA_DATASET_URI: REGISTRANT_DATASET_URI,
     };
 
     const node = startService(
@@ -410,18 +438,30 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     expect((await registry.getBaseModel(runOne.baseRoot)).registrant, "the registrant stays").to.equal(
       model.registrant,
     );
+    // Account 3 registers two datasets of its own: a card that says 15 examples of a dataset of 16, and a
+    // data: URI that is no valid card (registerDataset checks nothing in a uri).
+    const third = registry.connect(await provider.getSigner(3));
+    await (
+      await third.registerDataset(MISCOUNTING.treeRoot, MISCOUNTING.size, datasetCardUri(MISCOUNTING.card))
+    ).wait();
+    await (await third.registerDataset(NOT_A_CARD.treeRoot, NOT_A_CARD.size, NOT_A_CARD.uri)).wait();
 
     // Run 2: account 1 continues run 1's adapter after 2 steps with twice its α (LoraRunStart from a
     // verified head), and proves one checkpoint; prove-and-submit's own setup gives the same task.
     const continuer: JsonRpcSigner = await provider.getSigner(1);
     const config = loadRunConfig(environment);
     instances = resolveRunInstances(config);
+    task = loadTask(instances.checkpoint.params, config);
+    datasetCard = generatedDatasetCard(task, config.seed);
+    expect(dataset.uri, "prove-and-submit registers the dataset with the task's card").to.equal(
+      datasetCardUri(datasetCard),
+    );
     session = new TrainingSession({
       registry,
       signer: continuer,
       chainId: CHAIN_ID,
       instances,
-      task: loadTask(instances.checkpoint.params, config),
+      task,
       config,
       progress: noProgress,
     });
@@ -457,6 +497,25 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
         registryProof(started.proof),
       )
     ).wait();
+    // Its trainer reports evaluations of its start, two (metric, split) pairs: the page shows them before
+    // any checkpoint, with no proven loss yet.
+    await (
+      await asContinuer.reportEvaluations(2n, [
+        { steps: 0n, numerator: 3n, denominator: 8n, metric: "accuracy", split: RUN_TWO_SPLIT },
+        { steps: 0n, numerator: 1n, denominator: 4n, metric: "mean squared error", split: RUN_TWO_SPLIT },
+      ])
+    ).wait();
+    // (a goto that changes only the #hash would not load the page again)
+    await page.goto("about:blank");
+    await page.goto(`${siteUrl}#run=2`);
+    const startOnly = page.locator("#run [data-testid=run-story]");
+    await startOnly.locator("tr[data-evaluation]").nth(1).waitFor();
+    expect(await startOnly.locator("polygon.reported-point").count(), "the reported start on the curve").to.equal(1);
+    expect(await startOnly.locator("circle.point").count(), "no proven loss yet").to.equal(0);
+    expect(await startOnly.locator("[data-testid=curve-legend] li[data-series=proven]").innerText()).to.contain(
+      "no verified checkpoint yet",
+    );
+
     const made = checkpointOf(continued, parent, 0n, BigInt(await continuer.getAddress()));
     const proven = await proveWithInstance(
       instances.checkpoint.name,
@@ -473,6 +532,11 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     const runTwo = await registry.getRun(2n);
     expect(runTwo.nextStep).to.equal(BigInt(session.shape.steps));
     expect([runTwo.parentRunId, runTwo.parentSteps], "the registry names the parent").to.deep.equal([1n, FIRST_STEPS]);
+    await (
+      await asContinuer.reportEvaluations(2n, [
+        { steps: runTwo.nextStep, numerator: 5n, denominator: 8n, metric: "accuracy", split: RUN_TWO_SPLIT },
+      ])
+    ).wait();
   });
 
   /** A lineage table's rows: run, the step count it continues from, and whether its verifier is retired. */
@@ -634,34 +698,68 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     await keepScreenshot(page.locator("#projections"), "projection.png", "explorer-projection.png");
 
     // The registrations: the block count and size (facts: the registry computed the roots from them), the
-    // registrant's uri, and account 2's.
+    // registrant's uri (the dataset's card as its name and licence), and account 2's.
     const mirror = (await provider?.getSigner(2))?.address;
-    for (const [selector, registered, cellsExpected, registrantUri, mirrorUri] of [
-      [
-        "#models",
-        await registry.getBaseModel(runOne.baseRoot),
-        [String(blocks)],
-        REGISTRANT_MODEL_URI,
-        MIRROR_MODEL_URI,
-      ],
-      [
-        "#datasets",
-        await registry.getDataset(runOne.datasetRoot),
-        [String(size)],
-        REGISTRANT_DATASET_URI,
-        MIRROR_DATASET_URI,
-      ],
-    ] as const) {
-      const rows = page.locator(`${selector} tbody tr`);
-      expect(await rows.count()).to.equal(1);
-      const cells = (await rows.first().locator("td").allInnerTexts()).map((text) => text.trim());
-      expect(cells.slice(1, 2)).to.deep.equal(cellsExpected);
+    for (const { selector, root, rowCount, registered, count, registrantUri, registrantShown, mirrorUri } of [
+      {
+        selector: "#models",
+        root: runOne.baseRoot,
+        rowCount: 1,
+        registered: await registry.getBaseModel(runOne.baseRoot),
+        count: blocks,
+        registrantUri: REGISTRANT_MODEL_URI,
+        registrantShown: REGISTRANT_MODEL_URI,
+        mirrorUri: MIRROR_MODEL_URI,
+      },
+      {
+        selector: "#datasets",
+        root: runOne.datasetRoot,
+        // run 1's, and account 3's two
+        rowCount: 3,
+        registered: await registry.getDataset(runOne.datasetRoot),
+        count: size,
+        registrantUri: datasetCardUri(datasetCard),
+        registrantShown: `${datasetCard.name} (${datasetCard.license})`,
+        mirrorUri: MIRROR_DATASET_URI,
+      },
+    ]) {
+      expect(await page.locator(`${selector} tbody tr`).count()).to.equal(rowCount);
+      const row = page.locator(`${selector} tbody tr[data-root='${root}']`);
+      const cells = (await row.locator("td").allInnerTexts()).map((text) => text.trim());
+      expect(cells[1]).to.equal(String(count));
       expect(registered.uri, "getBaseModel/getDataset: the registrant's uri").to.equal(registrantUri);
-      expect(cells[3], "the registrant's uri").to.equal(registrantUri);
+      expect(cells[3], "the registrant's uri").to.equal(registrantShown);
       expect(cells[4]).to.contain(mirrorUri);
-      expect(await fullValues(rows.first().locator("[data-testid=other-uris]"))).to.deep.equal([mirror]);
-      expect(await fullValues(rows.first())).to.include(registered.registrant);
+      expect(await fullValues(row.locator("[data-testid=other-uris]"))).to.deep.equal([mirror]);
+      expect(await fullValues(row)).to.include(registered.registrant);
     }
+    // Account 3's datasets: a card that miscounts (a warning, the registered size beside it) and a data:
+    // URI that is no card (its reason).
+    const datasetRows = new Map(
+      (await registry.queryFilter(registry.filters.DatasetRegistered(), Number(await registry.deploymentBlock()))).map(
+        (event) => [event.args.treeRoot, event.args.datasetRoot],
+      ),
+    );
+    const datasetRow = (treeRoot: bigint): Locator =>
+      page.locator(`#datasets tbody tr[data-root='${datasetRows.get(treeRoot) ?? "none"}']`);
+    const miscounting = datasetRow(MISCOUNTING.treeRoot).locator('td[data-label="Registrant\'s URI"]');
+    expect(await miscounting.locator("[data-uri-kind=card]").innerText()).to.contain(
+      `${MISCOUNTING.card.name} (${MISCOUNTING.card.license})`,
+    );
+    expect(await miscounting.locator("[data-testid=size-mismatch]").innerText()).to.equal(
+      `⚠ card says ${MISCOUNTING.card.examples} examples, registered ${MISCOUNTING.size}`,
+    );
+    const notACard = datasetRow(NOT_A_CARD.treeRoot).locator(
+      'td[data-label="Registrant\'s URI"] [data-uri-kind=invalid]',
+    );
+    expect(await notACard.innerText())
+      .to.contain("invalid dataset card")
+      .and.to.contain("license");
+    expect(
+      await page.locator("#datasets [data-testid=size-mismatch]").count(),
+      "only the miscounting card is flagged",
+    ).to.equal(1);
+    expect(await page.locator("#registrations").innerText(), "no card shown as its base64").to.not.contain("base64");
     await keepScreenshot(page.locator("#registrations"), "registrations.png", "explorer-registrations.png");
     const overview = await page.locator("#overview").innerText();
     expect(overview)
@@ -671,6 +769,147 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
       .to.match(/1\s*recorded merges/)
       .and.to.match(/1\s*complete projections/)
       .and.to.match(/0\s*retired verifiers/);
+  });
+
+  /** The reported points of a run's curve: step count, value, metric and split (their data-*), in order. */
+  async function reportedPoints(
+    story: Locator,
+  ): Promise<{ steps: string | null; value: string | null; metric: string | null; split: string | null }[]> {
+    return story
+      .locator("[data-testid=loss-curve] polygon.reported-point")
+      .evaluateAll((points: { getAttribute(name: string): string | null }[]) =>
+        points.map((point) => ({
+          steps: point.getAttribute("data-steps"),
+          value: point.getAttribute("data-value"),
+          metric: point.getAttribute("data-metric"),
+          split: point.getAttribute("data-split"),
+        })),
+      );
+  }
+
+  /**
+   * The reports' table of a run's story against `runEvaluations` read from the node: one row per
+   * EvaluationReported event, its adapter, metric, split, value (formatEvaluation, the exact fraction in
+   * its title), reporter, block and transaction, each marked not proven.
+   */
+  async function expectReportsTable(story: Locator, runId: bigint): Promise<void> {
+    const reported = await runEvaluations(registry, runId);
+    const rows = story.locator("tr[data-evaluation]");
+    expect(await rows.count(), `run ${runId}'s EvaluationReported events`).to.equal(reported.length);
+    for (const [index, evaluation] of reported.entries()) {
+      const row = rows.nth(index);
+      expect(
+        await row.evaluate((element: { getAttribute(name: string): string | null }) =>
+          ["data-steps", "data-metric", "data-split", "data-value"].map((name) => element.getAttribute(name)),
+        ),
+      ).to.deep.equal([String(evaluation.steps), evaluation.metric, evaluation.split, String(evaluation.value)]);
+      const cells = (await row.locator("td").allInnerTexts()).map((text) => text.trim());
+      expect(cells.slice(0, 3)).to.deep.equal([
+        evaluation.steps === 0n ? "start (0 steps)" : `after ${evaluation.steps} steps`,
+        evaluation.metric,
+        evaluation.split,
+      ]);
+      expect(cells[3]).to.contain(formatEvaluation(evaluation.metric, evaluation.value));
+      expect(await row.locator(".evaluation-value").getAttribute("title")).to.equal(
+        `exactly ${evaluation.numerator} / ${evaluation.denominator}, as reported`,
+      );
+      expect(cells[7]).to.equal("reported · not proven");
+      expect(await row.locator("td[data-label=Block] .block-number").innerText()).to.equal(
+        String(evaluation.blockNumber),
+      );
+      expect(await fullValues(row)).to.deep.equal([evaluation.reporter, evaluation.transactionHash]);
+    }
+    expect(await story.locator("[data-testid=evaluations] .section-note").innerText())
+      .to.contain("NOT proven")
+      .and.to.contain("only that the run's trainer sent each report")
+      .and.to.contain("Nothing checked the value");
+  }
+
+  it("tells a run's story: its dataset card beside the registered size, the proven loss beside the trainer's reported evaluations, marked not proven", async function () {
+    const runOne = await registry.getRun(1n);
+    const registeredDataset = await registry.getDataset(runOne.datasetRoot);
+    await page.locator("#runs tr[data-run='1'] td").nth(6).click();
+    await page.locator("#run .card-head h2", { hasText: "Run 1" }).waitFor();
+    const story = page.locator("#run [data-testid=run-story]");
+    await story.waitFor();
+
+    // The dataset as its registrant's card describes it, and its size as the registry has it.
+    const datasetPart = story.locator("[data-testid=run-dataset]");
+    expect(await datasetPart.getAttribute("data-kind")).to.equal("card");
+    expect(await datasetPart.innerText()).to.contain("described by the registrant, not verified");
+    expect(await datasetPart.locator("[data-testid=dataset-name]").innerText()).to.equal(datasetCard.name);
+    const licence = datasetPart.locator("[data-testid=dataset-license]");
+    expect(await licence.innerText()).to.equal(datasetCard.license);
+    expect(await licence.getAttribute("href")).to.equal(`https://spdx.org/licenses/${datasetCard.license}.html`);
+    expect(await licence.getAttribute("rel")).to.equal("noopener noreferrer");
+    const size = datasetPart.locator("[data-testid=dataset-size]");
+    expect(await size.getAttribute("data-registered")).to.equal(String(registeredDataset.size));
+    expect(await size.getAttribute("data-claimed")).to.equal(String(datasetCard.examples));
+    expect(await size.innerText())
+      .to.contain(`${registeredDataset.size} examples registered on-chain`)
+      .and.to.contain(`the card says ${datasetCard.examples} examples too`);
+    expect(
+      await story.locator("[data-testid=size-mismatch]").count(),
+      "the card's size is the registered one",
+    ).to.equal(0);
+    expect(await datasetPart.innerText()).to.contain(datasetCard.description ?? "no description in the card");
+    // Account 2's link, shown as a link and never fetched.
+    const mirrorLink = datasetPart.locator(`a[href='${MIRROR_DATASET_URI}']`);
+    expect(await mirrorLink.getAttribute("rel")).to.equal("noopener noreferrer");
+    expect(await page.locator("body").innerText(), "no card shown as its base64").to.not.contain("base64");
+    // The runs list names the dataset by its card.
+    expect(
+      await page.locator("#runs tr[data-run='1'] td[data-label=Dataset] [data-testid=dataset-name]").innerText(),
+    ).to.equal(datasetCard.name);
+
+    // The trainer's reports (prove-and-submit: the task's held-out evaluation of the start and of each
+    // call's last step), in the table and on the curve beside the proven loss.
+    const reported = await runEvaluations(registry, 1n);
+    expect(reported.map((evaluation) => evaluation.steps)).to.deep.equal([0n, FIRST_STEPS, RUN_ONE_STEPS]);
+    for (const evaluation of reported) {
+      expect([evaluation.metric, evaluation.split, evaluation.reporter]).to.deep.equal([
+        task.evaluation?.metric,
+        task.evaluation?.split,
+        runOne.trainer,
+      ]);
+    }
+    await expectReportsTable(story, 1n);
+    expect(await reportedPoints(story)).to.deep.equal(
+      reported.map((evaluation) => ({
+        steps: String(evaluation.steps),
+        value: String(evaluation.value),
+        metric: evaluation.metric,
+        split: evaluation.split,
+      })),
+    );
+    expect(await story.locator("[data-testid=loss-curve] circle.point").count(), "the proven points").to.equal(3);
+    const legend = story.locator("[data-testid=curve-legend]");
+    expect(await legend.locator("li[data-series=proven]").innerText()).to.contain(
+      "Every value is a public input of a verified proof",
+    );
+    expect(await legend.locator("li[data-series=reported]").innerText())
+      .to.contain("Reported by the trainer, NOT proven")
+      .and.to.contain(`${task.evaluation?.metric} on ${task.evaluation?.split}`);
+    await keepScreenshot(story, "story.png", "explorer-story.png");
+
+    // Run 2: two (metric, split) pairs its trainer reported here; the first plotted on a 0–100% axis,
+    // the other named in the legend; every report in the table.
+    await page.locator("#runs tr[data-run='2'] td").nth(6).click();
+    await page.locator("#run .card-head h2", { hasText: "Run 2" }).waitFor();
+    await story.locator("tr[data-evaluation]").nth(2).waitFor();
+    await expectReportsTable(story, 2n);
+    expect(await reportedPoints(story)).to.deep.equal([
+      { steps: "0", value: String(3 / 8), metric: "accuracy", split: RUN_TWO_SPLIT },
+      { steps: String(session.shape.steps), value: String(5 / 8), metric: "accuracy", split: RUN_TWO_SPLIT },
+    ]);
+    expect(await story.locator("[data-testid=loss-curve] text.reported").allTextContents()).to.include("100.0%");
+    expect(await legend.locator("li[data-series=not-plotted]").innerText()).to.contain(
+      `mean squared error on ${RUN_TWO_SPLIT}`,
+    );
+    expect(
+      await story.locator("tr[data-evaluation][data-steps='0'][data-metric=accuracy] td").nth(3).innerText(),
+    ).to.equal("37.5% = 3/8");
+    expect(pageErrors, "uncaught errors in the page").to.deep.equal([]);
   });
 
   // ---------------------------------------------------------------------------------------------
@@ -852,6 +1091,9 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
       .and.to.contain("Verified")
       .and.to.contain("run 1 after 4 steps");
     expect(after).to.contain(hex64(await recordedAdapter(1n, 4n)));
+    expect(after, "the dataset's card by its name and licence").to.contain(
+      `${datasetCard.name} (${datasetCard.license})`,
+    );
     expect(before).to.contain("Adapter before the checkpoint").and.to.contain("run 1 after 2 steps");
     expect(await results.nth(0).locator("[data-testid=adapter-merge]").innerText()).to.contain("no merge recorded");
     // A canonical run's lineage is itself, at the adapter's step count, with its checkpoint verifier.

@@ -6,6 +6,7 @@ import type { AdapterProvenance, MergedProvenance, RunContext } from "../../../s
 import { toHex32 } from "../../../src/protocol/index.js";
 import type { AdapterCandidate } from "../adapterFile.js";
 import type { Recorded } from "../chain.js";
+import { datasetUriSummary } from "../runStory.js";
 import { blockWithTime } from "../blockTimes.js";
 import { copyButton, h, hashCode } from "../ui/dom.js";
 import { errorBox, fact, fieldCode, plural } from "../ui/parts.js";
@@ -78,7 +79,8 @@ function contextFacts(context: RunContext): HTMLElement[] {
       "Dataset",
       fieldCode(run.datasetRoot, "dataset root"),
       h("span", { class: "muted" }, ` ${plural(dataset.size, "example")}`),
-      uriNote(dataset.uri),
+      // a dataset card as its name and licence, never its base64
+      uriNote(datasetUriSummary(dataset.uri)),
     ),
     fact("Trainer", hashCode(run.trainer, "trainer address")),
   ];

@@ -1,6 +1,7 @@
 /**
  * The registrations view: the base models and datasets registered in the registry (BaseModelRegistered,
- * DatasetRegistered) with their block count or size and every publisher's uri, the base projection of
+ * DatasetRegistered) with their block count or size and every publisher's uri (a dataset card as its
+ * name and licence, flagged when invalid or when its size is not the registered one), the base projection of
  * each (base model, dataset) pair, and the registered verifiers (a retired one flagged).
  */
 import { VERIFIER_KIND } from "../../../src/chain/index.js";
@@ -11,13 +12,17 @@ import { h, hashCode, replace } from "../ui/dom.js";
 import { page } from "../ui/page.js";
 import { cardHeader, cell, empty, errorBox, fieldCode, loading, plural, table } from "../ui/parts.js";
 import { circuitName, runLink, verifierBadge, type Actions } from "./shared.js";
+import { datasetUriLine } from "./story.js";
 
 function uriOrDash(uri: string): HTMLElement {
   return uri === "" ? h("span", { class: "muted" }, "—") : h("span", { class: "uri" }, uri);
 }
 
-/** Other publishers' uris, each with its publisher (anyone may publish where they say the data is). */
-function otherUris(uris: readonly PublishedUri[]): HTMLElement {
+/**
+ * Other publishers' uris, each with its publisher (anyone may publish where they say the data is), each
+ * shown by `show` (a dataset's: its card as its name).
+ */
+function otherUris(uris: readonly PublishedUri[], show: (uri: string) => HTMLElement = uriOrDash): HTMLElement {
   if (uris.length === 0) return h("span", { class: "muted" }, "—");
   return h(
     "ul",
@@ -26,7 +31,7 @@ function otherUris(uris: readonly PublishedUri[]): HTMLElement {
       h(
         "li",
         {},
-        uriOrDash(entry.uri),
+        show(entry.uri),
         h("span", { class: "muted" }, " by "),
         hashCode(entry.publisher, "publisher address"),
       ),
@@ -116,8 +121,11 @@ export function renderDatasets(): void {
       cell("Dataset root", fieldCode(entry.datasetRoot, "dataset root")),
       cell("Examples", provenCount(entry.size, "Poseidon([4, treeRoot, size])")),
       cell("Registrant", hashCode(entry.registrant, "registrant address")),
-      cell("Registrant's URI", uriOrDash(entry.uri)),
-      cell("Other URIs", otherUris(entry.otherUris)),
+      cell("Registrant's URI", datasetUriLine(entry.uri, entry.size)),
+      cell(
+        "Other URIs",
+        otherUris(entry.otherUris, (uri) => datasetUriLine(uri, entry.size)),
+      ),
       cell("Block", blockWithTime(entry.blockNumber)),
     ),
   );
@@ -129,6 +137,7 @@ export function renderDatasets(): void {
       { class: "muted section-note" },
       "The size is a fact: the registry computed the root, Poseidon([4, treeRoot, size]), from it, and every proof on the dataset uses it. ",
       URI_NOTE,
+      " A dataset card (a data: URI) shows as its name and licence: the registrant's word, of which only the example count is checked, against the size.",
     ),
     table(
       ["Dataset root", "Examples", "Registrant", "Registrant's URI", "Other URIs", "Block"],

@@ -1,7 +1,8 @@
 /**
  * The selected run: a loud warning when its checkpoint verifier is retired, its configuration in the
- * clear, its start and lineage, its loss curve, its verified checkpoints and the merges recorded for its
- * adapters, each with "verify again".
+ * clear, its lineage, its story (the dataset as its registrant describes it, the proven loss curve with
+ * the trainer's reported evaluations beside it, and those reports, not proven), its start, its verified
+ * checkpoints and the merges recorded for its adapters, each with "verify again".
  */
 import type { CheckingVerifier, RunSummary, VerifiedCheckpoint, VerifiedMerge } from "../../../src/chain/index.js";
 import {
@@ -31,6 +32,7 @@ import {
   RECORD_COMMAND,
   table,
 } from "../ui/parts.js";
+import { reportedSeries } from "../runStory.js";
 import { formatLoss, lossCurve } from "./lossCurve.js";
 import {
   baseModelOf,
@@ -46,6 +48,7 @@ import {
   verifierBadge,
   type Actions,
 } from "./shared.js";
+import { datasetPart, evaluationsView } from "./story.js";
 import { verificationDetail, verifyCell } from "./verdict.js";
 
 export function renderRun(actions: Actions): void {
@@ -92,12 +95,9 @@ export function renderRun(actions: Actions): void {
           lineageTable(actions, details.lineage),
         ]
       : null,
+    storyView(actions, run, details),
     h("h3", {}, "Start"),
     startView(actions, run, details),
-    h("h3", {}, "Loss curve"),
-    details.checkpoints.length === 0
-      ? h("p", { class: "muted" }, "No verified checkpoint yet: no proven loss.")
-      : lossCurve(details.checkpoints),
     h("h3", {}, "Checkpoints"),
     checkpointsView(actions, run, details.checkpoints),
     h("h3", {}, "Merged weights"),
@@ -107,6 +107,30 @@ export function renderRun(actions: Actions): void {
       "Each merge proves, block by block, that the merged root commits to the exact W_eff = W0 + α·B·A of the run's adapter after that many steps, on its base model and α (LoraMergeBlock, PROTOCOL §13).",
     ),
     mergesView(actions, run, details.merges),
+  );
+}
+
+/**
+ * What the run is about, in one section (the docs' screenshot of it): its dataset as the registrant
+ * describes it, the proven loss curve with the trainer's reports beside it, and the reports, not proven.
+ */
+function storyView(actions: Actions, run: RunSummary, details: RunDetails): HTMLElement {
+  const series = reportedSeries(details.evaluations);
+  return h(
+    "section",
+    {
+      class: "story",
+      "data-testid": "run-story",
+      "aria-label": `Run ${run.runId}'s dataset, loss and reported evaluations`,
+    },
+    h("h3", {}, "Dataset"),
+    datasetPart(run),
+    h("h3", {}, series.length === 0 ? "Loss curve" : "Loss curve and reported evaluations"),
+    details.checkpoints.length === 0 && series.length === 0
+      ? h("p", { class: "muted" }, "No verified checkpoint yet: no proven loss.")
+      : lossCurve(details.checkpoints, series),
+    h("h3", {}, "Reported evaluations ", h("span", { class: "badge warn" }, "not proven")),
+    evaluationsView(actions, run, details.evaluations),
   );
 }
 
@@ -149,9 +173,6 @@ function retiredWarning(run: RunSummary, details: RunDetails | undefined): HTMLE
 
 function runFacts(actions: Actions, run: RunSummary, details: RunDetails | undefined): HTMLElement {
   const model = Array.isArray(state.models) ? state.models.find((entry) => entry.baseRoot === run.baseRoot) : undefined;
-  const dataset = Array.isArray(state.datasets)
-    ? state.datasets.find((entry) => entry.datasetRoot === run.datasetRoot)
-    : undefined;
   const k = run.checkpointInstance?.params.steps;
   const verifier = runVerifier(run, details);
   return h(
@@ -167,7 +188,8 @@ function runFacts(actions: Actions, run: RunSummary, details: RunDetails | undef
     ),
     fact("Instance shape", instanceShapeFact(run)),
     fact("Base model", baseModelOf(run.baseRoot), uriNote(model?.uri ?? "")),
-    fact("Dataset", datasetOf(run.datasetRoot), uriNote(dataset?.uri ?? "")),
+    // The registrant's uri is described in the run's story (its card, or its link).
+    fact("Dataset", datasetOf(run.datasetRoot)),
     fact("Base projection", fieldCode(run.projectionId, "base projection id")),
     fact("α (LoRA scale)", hyperparameter(run, run.alpha), h("span", { class: "muted" }, ` α̂ = ${run.alpha}`)),
     fact("lr (learning rate)", hyperparameter(run, run.lr), h("span", { class: "muted" }, ` l̂ = ${run.lr}`)),

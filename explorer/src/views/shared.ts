@@ -3,7 +3,7 @@
  * warning, a circuit's name, α and lr; and what they can ask for.
  */
 import type { CheckingVerifier, RunSummary, VerifiedCheckpoint, VerifiedMerge } from "../../../src/chain/index.js";
-import { fromFixed } from "../../../src/protocol/index.js";
+import { fromFixed, readDatasetUri } from "../../../src/protocol/index.js";
 import { instanceOfCircuit, type LineageEntry, type Recorded } from "../chain.js";
 import { state, verifierEntry, type RunPart } from "../state.js";
 import { blockWithTime } from "../blockTimes.js";
@@ -77,16 +77,31 @@ export function baseModelOf(baseRoot: bigint): HTMLElement {
   );
 }
 
-/** A dataset's root with its size (a fact: the registry computed the root from it). */
+/**
+ * A dataset's root with its size (a fact: the registry computed the root from it), and under them the
+ * name its registrant's card gives it (a claim), when there is a card.
+ */
 export function datasetOf(datasetRoot: bigint): HTMLElement {
   const dataset = Array.isArray(state.datasets)
     ? state.datasets.find((entry) => entry.datasetRoot === datasetRoot)
     : undefined;
+  const reading = dataset === undefined ? undefined : readDatasetUri(dataset.uri);
   return h(
     "span",
     {},
     fieldCode(datasetRoot, "dataset root"),
     dataset === undefined ? null : h("span", { class: "muted" }, ` ${plural(dataset.size, "example")}`),
+    reading?.kind === "card"
+      ? h(
+          "span",
+          {
+            class: "dataset-name block",
+            "data-testid": "dataset-name",
+            title: `${reading.card.name} (${reading.card.license}): the registrant's dataset card, not verified`,
+          },
+          reading.card.name,
+        )
+      : null,
   );
 }
 
