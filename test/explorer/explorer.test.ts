@@ -40,6 +40,10 @@ import { recordedRegistryAddress, REGISTRY_V2_FUTURE_ID } from "../../src/hardha
 import {
   adapterCommitment,
   buildCheckpointCircuitInput,
+  decodeSafetensors,
+  encodeSafetensors,
+  PEFT_FILES,
+  PEFT_LORA_A,
   DATASET_CARD_SCHEMA,
   datasetCardUri,
   decimalRecord,
@@ -1100,6 +1104,45 @@ describe("registry explorer in headless Chromium (explorer/)", function () {
     expect(await lineageRows(results.nth(0).locator("[data-testid=lineage]"))).to.deep.equal([
       { run: "1", steps: "4", retired: "false" },
     ]);
+
+    // The PEFT pair prove-and-submit wrote for run 1 (its final adapter), dropped together: the page reads
+    // the float32 tensors back to the protocol's integers and finds run 1 after 6 steps; a tensor with a
+    // value no integer at 2^F gives is refused, naming the entry.
+    const peftDirectory = path.join(
+      WORK_DIR,
+      `chain-${CHAIN_ID}`,
+      (await registry.getAddress()).toLowerCase(),
+      "run-1",
+      "peft",
+    );
+    const peftPair = [PEFT_FILES.adapter, PEFT_FILES.config].map((name) => path.join(peftDirectory, name));
+    await page.setInputFiles("#adapter-file", peftPair);
+    const peftResult = page.locator("[data-testid=provenance-result]", { hasText: "Adapter (PEFT)" });
+    await peftResult.waitFor();
+    expect(await peftResult.innerText())
+      .to.contain("Verified")
+      .and.to.contain("run 1 after 6 steps")
+      .and.to.contain(hex64((await registry.getRun(1n)).head));
+    expect(await page.locator("#provenance .file-note").innerText()).to.contain(
+      `${PEFT_FILES.adapter} + ${PEFT_FILES.config}: instance ${instances.checkpoint.name} (from the file), PEFT tensors read back`,
+    );
+    const exported = decodeSafetensors(readFileSync(peftPair[0] ?? ""));
+    const tensor = exported.tensors[PEFT_LORA_A];
+    if (tensor === undefined) throw new Error(`no ${PEFT_LORA_A} in the exported file`);
+    const values = tensor.values.map((value, index) => (index === 1 ? value + 2 ** -(session.shape.F + 1) : value));
+    const tamperedDirectory = path.join(ARTIFACTS, "peft-tampered");
+    mkdirSync(tamperedDirectory, { recursive: true });
+    const tamperedFile = path.join(tamperedDirectory, PEFT_FILES.adapter);
+    writeFileSync(
+      tamperedFile,
+      encodeSafetensors({ ...exported, tensors: { ...exported.tensors, [PEFT_LORA_A]: { ...tensor, values } } }),
+    );
+    await page.setInputFiles("#adapter-file", tamperedFile);
+    const refusal = page.locator("#provenance [role=alert]");
+    await refusal.waitFor();
+    expect(await refusal.innerText())
+      .to.contain("is not a usable adapter")
+      .and.to.match(/lora_A\.weight\[0\]\[1\] = \S+ is not a multiple of 2\^-\d+/);
 
     // Pasted: run 1's head, with the merged root recorded for it; then that merged root, which the
     // registry traces back to run 1 after 6 steps.
