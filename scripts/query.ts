@@ -45,7 +45,7 @@ function hyperparametersText(run: RunSummary): string {
 function runLines({ run, baseModel, dataset }: RunContext): string[] {
   return [
     `  base model ${toHex32(run.baseRoot)} (registered by ${baseModel.registrant}${baseModel.uri === "" ? "" : `, ${baseModel.uri}`})`,
-    `  dataset ${toHex32(run.datasetRoot)} of ${dataset.size} examples (registered by ${dataset.registrant}${dataset.uri === "" ? "" : `, ${datasetUriSummary(dataset.uri, dataset.size)}`})`,
+    `  dataset ${toHex32(run.datasetRoot)} of ${dataset.size} examples (registered by ${dataset.registrant}${dataset.uri === "" ? "" : `, ${datasetUriSummary(dataset.uri, { size: dataset.size })}`})`,
     `  projection ${toHex32(run.projectionId)}; ${hyperparametersText(run)}; ${originText(run)}`,
     `  checkpoint circuit ${run.checkpointInstance?.name ?? run.checkpointCircuitId}`,
   ];
@@ -84,7 +84,7 @@ async function printRun(registry: LoraLedgerRegistryV2, runId: bigint): Promise<
     console.log(`  loss curve: ${history.map((entry) => entry.meanLoss?.toFixed(4)).join(" ")}`);
   }
   const dataset = await registry.getDataset(run.datasetRoot);
-  if (dataset.uri !== "") console.log(`  dataset: ${datasetUriSummary(dataset.uri, dataset.size)}`);
+  if (dataset.uri !== "") console.log(`  dataset: ${datasetUriSummary(dataset.uri, { size: dataset.size })}`);
   // The trainer's reports, grouped by what was measured on which examples; never mixed with the proven loss.
   const reported = new Map<string, string[]>();
   for (const evaluation of await runEvaluations(registry, runId)) {

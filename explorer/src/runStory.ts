@@ -68,24 +68,6 @@ export function describeDataset(uri: string, registeredSize: bigint): DatasetDes
   }
 }
 
-/**
- * A dataset uri in one line, for lists: a card as "name (licence)", a link as itself, an invalid card as
- * such; "" when there is none. Never a card's raw base64.
- */
-export function datasetUriSummary(uri: string): string {
-  const reading = readDatasetUri(uri);
-  switch (reading.kind) {
-    case "none":
-      return "";
-    case "link":
-      return reading.uri;
-    case "invalid":
-      return "invalid dataset card";
-    case "card":
-      return `${reading.card.name} (${reading.card.license})`;
-  }
-}
-
 /** One reported value on the curve: the latest report of its (metric, split) at that step count. */
 export interface ReportedPoint {
   steps: bigint;

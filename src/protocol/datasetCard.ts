@@ -94,10 +94,12 @@ export function readDatasetUri(uri: string): DatasetUriReading {
 }
 
 /**
- * A dataset's uri in one line for people (the query's answers): the card's name and licence, and a
- * warning when its size is not the registered one; a link as it is; an invalid card with why.
+ * A dataset's uri in one line for people: a card as "name (licence)", a link as itself, an invalid card as
+ * such, "" for none; never a card's raw base64. With `registered` (the query's answers) it also says the
+ * card is the registrant's word, warns when its size is not the registered one and gives an invalid
+ * card's reason.
  */
-export function datasetUriSummary(uri: string, registeredSize: bigint): string {
+export function datasetUriSummary(uri: string, registered?: { size: bigint }): string {
   const reading = readDatasetUri(uri);
   switch (reading.kind) {
     case "none":
@@ -105,14 +107,17 @@ export function datasetUriSummary(uri: string, registeredSize: bigint): string {
     case "link":
       return reading.uri;
     case "invalid":
-      return `an invalid dataset card: ${reading.reason.replaceAll("\n", " ")}`;
+      return registered === undefined
+        ? "invalid dataset card"
+        : `invalid dataset card: ${reading.reason.replaceAll("\n", " ")}`;
     case "card": {
       const { name, license, examples } = reading.card;
+      if (registered === undefined) return `${name} (${license})`;
       const size =
-        BigInt(examples) === registeredSize
+        BigInt(examples) === registered.size
           ? ""
-          : `; WARNING: the card says ${examples} examples, the registered size is ${registeredSize}`;
-      return `"${name}", licence ${license} (the registrant's card${size})`;
+          : `; WARNING: the card says ${examples} examples, the registered size is ${registered.size}`;
+      return `${name} (${license}; the registrant's card${size})`;
     }
   }
 }

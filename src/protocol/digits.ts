@@ -7,7 +7,7 @@
 import { LoraLedgerError } from "./errors.js";
 import { toFixedMatrix } from "./fixedpoint.js";
 import type { Matrix } from "./matrix.js";
-import { forward } from "./reference.js";
+import { forwardExamples } from "./reference.js";
 import { signedBounds, type StepShape } from "./shape.js";
 import type { Example } from "./types.js";
 
@@ -186,15 +186,7 @@ export function classifierAccuracy(
 ): number {
   if (images.length === 0) return 0;
   const examples = images.map((image) => digitExample(image, shape));
-  const { y } = forward(
-    shape,
-    w0,
-    adapter.a,
-    adapter.b,
-    alpha,
-    examples.map((example) => example.x),
-    examples.map((example) => example.t),
-  );
+  const { y } = forwardExamples(shape, w0, adapter, alpha, examples);
   let correct = 0;
   y.forEach((outputs, m) => {
     let best = 0;

@@ -176,6 +176,26 @@ export function forward(
   );
 }
 
+/** The forward pass of `adapter` on whole examples (x, t): what the held-out evaluations measure. */
+export function forwardExamples(
+  shape: StepShape,
+  w0: Matrix,
+  adapter: { a: Matrix; b: Matrix },
+  alpha: bigint,
+  examples: readonly { x: readonly bigint[]; t: readonly bigint[] }[],
+): { h: bigint[][]; y: bigint[][]; e: bigint[][] } {
+  const xs = examples.map((example) => example.x);
+  return forward(
+    shape,
+    w0,
+    adapter.a,
+    adapter.b,
+    alpha,
+    xs,
+    examples.map((example) => example.t),
+  );
+}
+
 /** The forward pass from the base outputs Z = Ŵ X: Y = Z 2^(2F-FW) + α B h. */
 export function forwardFromActivations(
   shape: StepShape,

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import {
-  forward,
+  forwardExamples,
   type Adapter,
   type DatasetCard,
   type Example,
@@ -56,15 +56,7 @@ export function meanSquaredErrorEvaluation(
     metric: "mean squared error",
     split,
     measure: (adapter) => {
-      const { e } = forward(
-        shape,
-        w0,
-        adapter.a,
-        adapter.b,
-        alpha,
-        examples.map((example) => example.x),
-        examples.map((example) => example.t),
-      );
+      const { e } = forwardExamples(shape, w0, adapter, alpha, examples);
       const squaredError = e.flat().reduce((sum, value) => sum + value * value, 0n);
       return { numerator: squaredError, denominator: BigInt(examples.length * shape.dOut) << BigInt(6 * shape.F) };
     },

@@ -216,7 +216,7 @@ describe("end to end on npx hardhat node (127.0.0.1)", function () {
     expect(history.stdout).to.match(/steps 2\.\.3: mean loss \d+\.\d{5}/);
     expect(history.stdout).to.match(/loss curve: \d+\.\d{4} \d+\.\d{4} \d+\.\d{4}\n/);
     expect(history.stdout).to.match(
-      /dataset: "lora-ledger generated regression task, seed 1", licence CC0-1\.0 \(the registrant's card\)\n/,
+      /dataset: lora-ledger generated regression task, seed 1 \(CC0-1\.0; the registrant's card\)\n/,
     );
     expect(history.stdout).to.match(
       /reported by the trainer, NOT proven: mean squared error on 64 held-out examples of the generator: start \d\.\d{4}, after 6 steps \d\.\d{4}\n/,

@@ -5,14 +5,8 @@
 // (metric, split), each step count's latest report, an accuracy on a 0–100% axis.
 import { expect } from "chai";
 import type { ReportedEvaluation } from "../../src/chain/index.js";
-import { DATASET_CARD_SCHEMA, datasetCardUri, type DatasetCard } from "../../src/protocol/index.js";
-import {
-  datasetUriSummary,
-  describeDataset,
-  httpHref,
-  reportedSeries,
-  spdxLicenseUrl,
-} from "../../explorer/src/runStory.js";
+import { DATASET_CARD_SCHEMA, datasetCardUri, datasetUriSummary, type DatasetCard } from "../../src/protocol/index.js";
+import { describeDataset, httpHref, reportedSeries, spdxLicenseUrl } from "../../explorer/src/runStory.js";
 
 const CARD: Omit<DatasetCard, "schema"> = {
   name: "a test dataset",

@@ -82,11 +82,16 @@ describe("dataset cards: what a registrant says a dataset is, on-chain as a data
 
   it("sums a uri up for the query: the card's name and licence, a size that is not the registered one, links as they are", function () {
     const uri = datasetCardUri(card);
-    expect(datasetUriSummary(uri, 256n)).to.equal(`"${card.name}", licence CC-BY-4.0 (the registrant's card)`);
-    expect(datasetUriSummary(uri, 16n)).to.match(/WARNING: the card says 256 examples, the registered size is 16\)$/);
-    expect(datasetUriSummary("https://data.example/d.json", 16n)).to.equal("https://data.example/d.json");
-    expect(datasetUriSummary("", 16n)).to.equal("");
-    expect(datasetUriSummary(base64Json({ name: "x" }), 16n)).to.match(/^an invalid dataset card: not a lora-ledger/);
+    const registered = { size: 256n };
+    expect(datasetUriSummary(uri, registered)).to.equal(`${card.name} (CC-BY-4.0; the registrant's card)`);
+    expect(datasetUriSummary(uri, { size: 16n })).to.match(
+      /WARNING: the card says 256 examples, the registered size is 16\)$/,
+    );
+    expect(datasetUriSummary("https://data.example/d.json", registered)).to.equal("https://data.example/d.json");
+    expect(datasetUriSummary("", registered)).to.equal("");
+    expect(datasetUriSummary(base64Json({ name: "x" }), registered)).to.match(
+      /^invalid dataset card: not a lora-ledger/,
+    );
   });
 });
 

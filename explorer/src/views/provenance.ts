@@ -3,10 +3,9 @@
  * lineage back to a canonical start and a loud warning when the producing run's verifier is retired.
  */
 import type { AdapterProvenance, MergedProvenance, RunContext } from "../../../src/chain/index.js";
-import { toHex32 } from "../../../src/protocol/index.js";
+import { datasetUriSummary, toHex32 } from "../../../src/protocol/index.js";
 import type { AdapterCandidate } from "../adapterFile.js";
 import type { Recorded } from "../chain.js";
-import { datasetUriSummary } from "../runStory.js";
 import { blockWithTime } from "../blockTimes.js";
 import { copyButton, h, hashCode } from "../ui/dom.js";
 import { errorBox, fact, fieldCode, plural } from "../ui/parts.js";
