@@ -123,7 +123,7 @@ try {
       formatEvaluation(metric, Number(point.numerator) / Number(point.denominator));
     lines.push(
       "",
-      `Held-out ${metric} on ${split}, reported on-chain by the trainer (its word, NOT proven${gasUsed > 0n ? `; reportEvaluations gas ${gasUsed}` : ""}):`,
+      `${metric.charAt(0).toUpperCase()}${metric.slice(1)} on ${split}, reported on-chain by the trainer (its word, NOT proven${gasUsed > 0n ? `; reportEvaluations gas ${gasUsed}` : ""}):`,
       `  ${points.map((point) => `${point.steps === 0n ? "start" : `after ${point.steps} steps`} ${value(point)}`).join(" → ")}`,
     );
   }

@@ -159,7 +159,7 @@ describe("end to end on npx hardhat node (127.0.0.1)", function () {
       ]),
     ).to.deep.equal(reported.map((entry) => [String(entry.steps), String(entry.numerator)]));
     expect(resumed.stdout).to.match(
-      /Held-out mean squared error on 64 held-out examples of the generator, reported on-chain by the trainer \(its word, NOT proven; reportEvaluations gas \d+\):\n\s+start \d\.\d{4} → after 6 steps \d\.\d{4}\n/,
+      /Mean squared error on 64 held-out examples of the generator, reported on-chain by the trainer \(its word, NOT proven; reportEvaluations gas \d+\):\n\s+start \d\.\d{4} → after 6 steps \d\.\d{4}\n/,
     );
     expect(readdirSync(runDirectory).filter((name) => name.endsWith(".tmp"))).to.deep.equal([]);
 
