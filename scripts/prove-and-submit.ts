@@ -22,7 +22,7 @@ import {
   registerMissingVerifier,
   resolveRegistry,
 } from "../src/hardhat/index.js";
-import { adapterProvenance, formatEvaluation, mergeProvenance } from "../src/chain/index.js";
+import { adapterProvenance, formatEvaluationPoint, fractionValue, mergeProvenance } from "../src/chain/index.js";
 import { PROVE_CHILD_ENTRY, proveJob, toFailure } from "../src/cli/index.js";
 import {
   assertRedisReachable,
@@ -119,12 +119,10 @@ try {
   }
   if (evaluations !== undefined) {
     const { metric, split, points, gasUsed } = evaluations;
-    const value = (point: (typeof points)[number]): string =>
-      formatEvaluation(metric, Number(point.numerator) / Number(point.denominator));
     lines.push(
       "",
       `${metric.charAt(0).toUpperCase()}${metric.slice(1)} on ${split}, reported on-chain by the trainer (its word, NOT proven${gasUsed > 0n ? `; reportEvaluations gas ${gasUsed}` : ""}):`,
-      `  ${points.map((point) => `${point.steps === 0n ? "start" : `after ${point.steps} steps`} ${value(point)}`).join(" → ")}`,
+      `  ${points.map((point) => formatEvaluationPoint(metric, point.steps, fractionValue(point))).join(" → ")}`,
     );
   }
   const head = (await registry.getRun(runId)).head;

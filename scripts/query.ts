@@ -12,7 +12,7 @@ import { EXIT_CODES, toFailure } from "../src/cli/index.js";
 import { connectNetwork, isInProcessNetwork, resolveRegistry } from "../src/hardhat/index.js";
 import {
   adapterProvenance,
-  formatEvaluation,
+  formatEvaluationPoint,
   getRunSummary,
   listRuns,
   mergeProvenance,
@@ -89,10 +89,9 @@ async function printRun(registry: LoraLedgerRegistryV2, runId: bigint): Promise<
   const reported = new Map<string, string[]>();
   for (const evaluation of await runEvaluations(registry, runId)) {
     const key = `${evaluation.metric} on ${evaluation.split}`;
-    const when = evaluation.steps === 0n ? "start" : `after ${evaluation.steps} steps`;
     reported.set(key, [
       ...(reported.get(key) ?? []),
-      `${when} ${formatEvaluation(evaluation.metric, evaluation.value)}`,
+      formatEvaluationPoint(evaluation.metric, evaluation.steps, evaluation.value),
     ]);
   }
   for (const [what, values] of reported) {

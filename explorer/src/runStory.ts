@@ -4,7 +4,7 @@
  * the card's one checkable claim, its example count, against the registered size; and the trainer's
  * reported evaluations as series to plot, one per (metric, split). Both are someone's word, not proven.
  */
-import { formatEvaluation, type ReportedEvaluation } from "../../src/chain/index.js";
+import { byBigint, formatEvaluation, type ReportedEvaluation } from "../../src/chain/index.js";
 import { readDatasetUri, type DatasetCard } from "../../src/protocol/index.js";
 
 /** The card's example count against the size the registry computed the dataset's root from. */
@@ -102,9 +102,7 @@ export function reportedSeries(evaluations: readonly ReportedEvaluation[]): Repo
     byPair.set(key, series);
   }
   return [...byPair.values()].map(({ metric, split, points }) => {
-    const sorted = [...points.values()].sort((first, second) =>
-      first.steps < second.steps ? -1 : first.steps > second.steps ? 1 : 0,
-    );
+    const sorted = [...points.values()].sort((first, second) => byBigint(first.steps, second.steps));
     const largest = sorted.reduce((most, point) => Math.max(most, point.value), 0);
     // An accuracy is a fraction of examples: its axis is 0–100% whatever the values.
     const accuracy = metric === "accuracy";

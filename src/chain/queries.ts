@@ -146,7 +146,8 @@ async function fromBlock(registry: LoraLedgerRegistryV2): Promise<number> {
   return Number(await registry.deploymentBlock());
 }
 
-const byBigint = (first: bigint, second: bigint): number => (first < second ? -1 : first > second ? 1 : 0);
+/** Ascending order of bigints, for sort. */
+export const byBigint = (first: bigint, second: bigint): number => (first < second ? -1 : first > second ? 1 : 0);
 
 /**
  * The id of the run a startRun transaction started, from the RunStarted event in its own receipt: the only
@@ -242,6 +243,16 @@ export function formatEvaluation(metric: string, value: number): string {
   return metric === "accuracy" ? `${(100 * value).toFixed(1)}%` : value === 0 ? "0" : value.toPrecision(4);
 }
 
+/** A reported value, numerator / denominator, as a number. */
+export function fractionValue({ numerator, denominator }: { numerator: bigint; denominator: bigint }): number {
+  return Number(numerator) / Number(denominator);
+}
+
+/** One reported point for people: "start 35.9%", "after 8 steps 42.5%". */
+export function formatEvaluationPoint(metric: string, steps: bigint, value: number): string {
+  return `${steps === 0n ? "start" : `after ${steps} steps`} ${formatEvaluation(metric, value)}`;
+}
+
 /**
  * The evaluations the trainer of run `runId` reported, in step order (for one step and metric, the
  * latest report last).
@@ -256,7 +267,7 @@ export async function runEvaluations(registry: LoraLedgerRegistryV2, runId: bigi
       split: event.args.split,
       numerator: event.args.numerator,
       denominator: event.args.denominator,
-      value: Number(event.args.numerator) / Number(event.args.denominator),
+      value: fractionValue(event.args),
       reporter: event.args.reporter,
       blockNumber: event.blockNumber,
       transactionHash: event.transactionHash,

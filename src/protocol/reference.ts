@@ -184,14 +184,13 @@ export function forwardExamples(
   alpha: bigint,
   examples: readonly { x: readonly bigint[]; t: readonly bigint[] }[],
 ): { h: bigint[][]; y: bigint[][]; e: bigint[][] } {
-  const xs = examples.map((example) => example.x);
   return forward(
     shape,
     w0,
     adapter.a,
     adapter.b,
     alpha,
-    xs,
+    examples.map((example) => example.x),
     examples.map((example) => example.t),
   );
 }

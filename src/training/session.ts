@@ -28,7 +28,14 @@ import {
   datasetCardUri,
 } from "../protocol/index.js";
 import type { LoraLedgerRegistryV2 } from "../../types/ethers-contracts/index.js";
-import { checkpointSubmission, circuitIdOf, registryProof, runEvaluations, startedRunId } from "../chain/index.js";
+import {
+  byBigint,
+  checkpointSubmission,
+  circuitIdOf,
+  registryProof,
+  runEvaluations,
+  startedRunId,
+} from "../chain/index.js";
 import { proveWithInstance, readJsonIfExists, writeJsonAtomic, type Progress } from "../node/index.js";
 import {
   artifactHashes,
@@ -197,10 +204,10 @@ export class TrainingSession {
   /** the transactions this session sent and the wall time until their receipts (the submitter's share of a run) */
   readonly submissions = { transactions: 0, seconds: 0 };
   /**
-   * the adapter after the run's last verified checkpoint that train() reached, its step count, and the
-   * adapter after each of its checkpoints (0: the start)
+   * the step count of the run's last verified checkpoint that train() reached, and the adapter after each
+   * of its checkpoints (0: the start; `steps`: the head)
    */
-  private trained: { runId: bigint; steps: bigint; adapter: Adapter; history: Map<bigint, Adapter> } | undefined;
+  private trained: { runId: bigint; steps: bigint; history: Map<bigint, Adapter> } | undefined;
 
   constructor(options: TrainingSessionOptions) {
     const { task, instances, config } = options;
@@ -241,11 +248,19 @@ export class TrainingSession {
     return path.resolve(config.workDir, `chain-${chainId}`, (registry.target as string).toLowerCase());
   }
 
+  /** What train(runId) reached: its step count and every verified adapter of the run. */
+  private trainedRun(runId: bigint): { steps: bigint; history: ReadonlyMap<bigint, Adapter> } {
+    const trained = this.trained;
+    if (trained?.runId !== runId) throw new Error(`run ${runId}'s adapters are known only after train(${runId})`);
+    return trained;
+  }
+
   /** The adapter after run `runId`'s last verified checkpoint, and its step count (after train(runId)). */
   trainedAdapter(runId: bigint): { steps: bigint; adapter: Adapter } {
-    const trained = this.trained;
-    if (trained?.runId !== runId) throw new Error(`run ${runId}'s adapter is known only after train(${runId})`);
-    return { steps: trained.steps, adapter: trained.adapter };
+    const { steps, history } = this.trainedRun(runId);
+    const adapter = history.get(steps);
+    if (adapter === undefined) throw new Error(`run ${runId} has no adapter after ${steps} steps`);
+    return { steps, adapter };
   }
 
   /** The run's folder: its proofs, and the files a trainer takes home (src/training/takeHome.ts). */
@@ -594,7 +609,7 @@ export class TrainingSession {
       const gasPerCheckpoint = receipt.gasUsed / BigInt(group.length);
       for (const entry of group) reports.push({ ...entry.report, gasUsed: gasPerCheckpoint });
     }
-    this.trained = { runId, steps: next, adapter, history };
+    this.trained = { runId, steps: next, history };
     if (existsSync(runDirectory)) progress.step(`proofs kept in ${path.relative(process.cwd(), runDirectory)}`);
     return reports;
   }
@@ -610,9 +625,7 @@ export class TrainingSession {
     const { registry, config, progress, task, signer } = this.options;
     const evaluation = task.evaluation;
     if (evaluation === undefined || !config.report) return undefined;
-    const trained = this.trained;
-    if (trained?.runId !== runId) throw new Error(`run ${runId}'s adapters are known only after train(${runId})`);
-    const k = BigInt(this.shape.steps);
+    const trained = this.trainedRun(runId);
     const every = BigInt(wholeCheckpointSteps(config.reportEvery, this.shape.steps));
     const planned = new Set<bigint>([0n, trained.steps]);
     if (every > 0n) for (let steps = every; steps < trained.steps; steps += every) planned.add(steps);
@@ -627,17 +640,16 @@ export class TrainingSession {
         )
         .map((known) => known.steps),
     );
-    const points = [...planned]
-      .sort((first, second) => (first < second ? -1 : first > second ? 1 : 0))
-      .map((steps) => {
-        const adapter = trained.history.get(steps);
-        if (adapter === undefined || steps % k !== 0n) throw new Error(`no verified adapter after ${steps} steps`);
-        return {
-          steps,
-          ...evaluation.measure(adapter),
-          origin: reported.has(steps) ? ("on-chain" as const) : ("reported" as const),
-        };
-      });
+    const points = [...planned].sort(byBigint).map((steps) => {
+      const adapter = trained.history.get(steps);
+      // The history holds exactly the verified adapters (the start and each checkpoint's end).
+      if (adapter === undefined) throw new Error(`no verified adapter after ${steps} steps`);
+      return {
+        steps,
+        ...evaluation.measure(adapter),
+        origin: reported.has(steps) ? ("on-chain" as const) : ("reported" as const),
+      };
+    });
     const fresh = points.filter((point) => point.origin === "reported");
     let gasUsed = 0n;
     if (fresh.length > 0) {

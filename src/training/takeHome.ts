@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { adapterCommitment, toHex32, type Adapter, type CheckpointShape, type RunSetup } from "../protocol/index.js";
+import { fractionValue } from "../chain/index.js";
 import { writeJsonAtomic } from "../node/index.js";
 import type { RunInstances } from "./instances.js";
 import { checkpointProofFileName, type CheckpointReport, type EvaluationsReport, type MergeReport } from "./session.js";
@@ -138,7 +139,7 @@ export function writeTakeHome(home: TakeHome): TakeHomePaths {
               steps: point.steps.toString(),
               numerator: point.numerator.toString(),
               denominator: point.denominator.toString(),
-              value: Number(point.numerator) / Number(point.denominator),
+              value: fractionValue(point),
             })),
           },
     written_at: new Date().toISOString(),

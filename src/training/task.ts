@@ -144,23 +144,6 @@ export function loadTask(shape: StepShape, config: RunConfig): RunTask {
     learningRate: config.learningRate,
     heldOut: generatedOnly ? GENERATED_HELD_OUT : 0,
   });
-  if (generatedOnly) {
-    const heldOut = generated.heldOut ?? [];
-    const { a, b } = config.adapterFile === undefined ? generated : loadAdapterFile(config.adapterFile, shape);
-    return {
-      ...generated,
-      a,
-      b,
-      card: generatedDatasetCard(generated, config.seed),
-      evaluation: meanSquaredErrorEvaluation(
-        shape,
-        generated.w0,
-        generated.alpha,
-        heldOut,
-        `${heldOut.length} held-out examples of the generator`,
-      ),
-    };
-  }
   let { w0, a, b, dataset } = generated;
   if (config.modelFile !== undefined) {
     const model = readJsonFile(config.modelFile, modelFileSchema, "model");
@@ -186,5 +169,18 @@ export function loadTask(shape: StepShape, config: RunConfig): RunTask {
       };
     });
   }
-  return { ...generated, w0, a, b, dataset };
+  const task = { ...generated, w0, a, b, dataset };
+  if (!generatedOnly) return task;
+  const heldOut = generated.heldOut ?? [];
+  return {
+    ...task,
+    card: generatedDatasetCard(generated, config.seed),
+    evaluation: meanSquaredErrorEvaluation(
+      shape,
+      w0,
+      generated.alpha,
+      heldOut,
+      `${heldOut.length} held-out examples of the generator`,
+    ),
+  };
 }

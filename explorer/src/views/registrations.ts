@@ -5,38 +5,17 @@
  * each (base model, dataset) pair, and the registered verifiers (a retired one flagged).
  */
 import { VERIFIER_KIND } from "../../../src/chain/index.js";
-import type { ProjectionEntry, PublishedUri, VerifierEntry } from "../chain.js";
+import type { ProjectionEntry, VerifierEntry } from "../chain.js";
 import { state } from "../state.js";
 import { blockWithTime } from "../blockTimes.js";
 import { h, hashCode, replace } from "../ui/dom.js";
 import { page } from "../ui/page.js";
 import { cardHeader, cell, empty, errorBox, fieldCode, loading, plural, table } from "../ui/parts.js";
-import { circuitName, runLink, verifierBadge, type Actions } from "./shared.js";
+import { circuitName, otherUris, runLink, verifierBadge, type Actions } from "./shared.js";
 import { datasetUriLine } from "./story.js";
 
 function uriOrDash(uri: string): HTMLElement {
   return uri === "" ? h("span", { class: "muted" }, "—") : h("span", { class: "uri" }, uri);
-}
-
-/**
- * Other publishers' uris, each with its publisher (anyone may publish where they say the data is), each
- * shown by `show` (a dataset's: its card as its name).
- */
-function otherUris(uris: readonly PublishedUri[], show: (uri: string) => HTMLElement = uriOrDash): HTMLElement {
-  if (uris.length === 0) return h("span", { class: "muted" }, "—");
-  return h(
-    "ul",
-    { class: "uris", "data-testid": "other-uris" },
-    uris.map((entry) =>
-      h(
-        "li",
-        {},
-        show(entry.uri),
-        h("span", { class: "muted" }, " by "),
-        hashCode(entry.publisher, "publisher address"),
-      ),
-    ),
-  );
 }
 
 /** A count the registry computed the root from: a fact, not a claim. */
@@ -78,7 +57,7 @@ export function renderModels(): void {
       cell("Blocks", provenCount(model.blocks, "Poseidon([10, treeRoot, blocks])")),
       cell("Registrant", hashCode(model.registrant, "registrant address")),
       cell("Registrant's URI", uriOrDash(model.uri)),
-      cell("Other URIs", otherUris(model.otherUris)),
+      cell("Other URIs", otherUris(model.otherUris, uriOrDash)),
       cell("Block", blockWithTime(model.blockNumber)),
     ),
   );

@@ -4,7 +4,7 @@
  */
 import type { CheckingVerifier, RunSummary, VerifiedCheckpoint, VerifiedMerge } from "../../../src/chain/index.js";
 import { fromFixed, readDatasetUri } from "../../../src/protocol/index.js";
-import { instanceOfCircuit, type LineageEntry, type Recorded } from "../chain.js";
+import { instanceOfCircuit, type LineageEntry, type PublishedUri, type Recorded } from "../chain.js";
 import { state, verifierEntry, type RunPart } from "../state.js";
 import { blockWithTime } from "../blockTimes.js";
 import { h, hashCode, type Child } from "../ui/dom.js";
@@ -269,5 +269,26 @@ export function hyperparameter(run: RunSummary, value: bigint): HTMLElement {
     "span",
     { class: "real", title: `${value} / 2^${F} (fixed point, PROTOCOL §2)` },
     String(fromFixed(value, F)),
+  );
+}
+
+/**
+ * Other publishers' uris, each with its publisher (anyone may publish where they say the data is), each
+ * shown by `show` (a dataset's: its card as its name); "—" for none.
+ */
+export function otherUris(uris: readonly PublishedUri[], show: (uri: string) => HTMLElement): HTMLElement {
+  if (uris.length === 0) return h("span", { class: "muted" }, "—");
+  return h(
+    "ul",
+    { class: "uris", "data-testid": "other-uris" },
+    uris.map((entry) =>
+      h(
+        "li",
+        {},
+        show(entry.uri),
+        h("span", { class: "muted" }, " by "),
+        hashCode(entry.publisher, "publisher address"),
+      ),
+    ),
   );
 }

@@ -5,13 +5,13 @@
  * NOT proven). The loss curve between them is in lossCurve.ts.
  */
 import { formatEvaluation, type ReportedEvaluation, type RunSummary } from "../../../src/chain/index.js";
-import type { DatasetEntry, PublishedUri } from "../chain.js";
+import type { DatasetEntry } from "../chain.js";
 import { describeDataset, type DatasetDescription, type SizeCheck } from "../runStory.js";
 import { state } from "../state.js";
 import { blockWithTime } from "../blockTimes.js";
 import { h, hashCode, type Child } from "../ui/dom.js";
 import { cell, empty, errorBox, fact, fieldCode, loading, plural, table } from "../ui/parts.js";
-import { adapterLink, type Actions } from "./shared.js";
+import { adapterLink, otherUris, type Actions } from "./shared.js";
 
 /** The mark every claim of the registrant carries. */
 function registrantsWord(): HTMLElement {
@@ -127,27 +127,6 @@ function descriptionFacts(description: DatasetDescription, size: HTMLElement): C
   }
 }
 
-/** Other publishers' uris, each in one line (a card as its name and licence, a link as a link, never fetched). */
-function otherPublishers(uris: readonly PublishedUri[], registeredSize: bigint): HTMLElement | null {
-  if (uris.length === 0) return null;
-  return fact(
-    "Other publishers say",
-    h(
-      "ul",
-      { class: "uris" },
-      uris.map((entry) =>
-        h(
-          "li",
-          {},
-          datasetUriLine(entry.uri, registeredSize),
-          h("span", { class: "muted" }, " by "),
-          hashCode(entry.publisher, "publisher address"),
-        ),
-      ),
-    ),
-  );
-}
-
 /**
  * A dataset uri in a list (the registrations, other publishers): a card as "name (licence)" with a
  * warning when its example count is not the registered size, an invalid card as such, a link as itself
@@ -234,7 +213,13 @@ export function datasetPart(run: RunSummary): HTMLElement {
       descriptionFacts(description, sizeFact(entry.size, description.kind === "card" ? description.size : undefined)),
       fact("Dataset root", fieldCode(entry.datasetRoot, "dataset root")),
       fact("Registrant", hashCode(entry.registrant, "registrant address")),
-      otherPublishers(entry.otherUris, entry.size),
+      // Other publishers' uris, each in one line (a card as its name and licence, a link never fetched).
+      entry.otherUris.length === 0
+        ? null
+        : fact(
+            "Other publishers say",
+            otherUris(entry.otherUris, (uri) => datasetUriLine(uri, entry.size)),
+          ),
     ),
   );
 }
