@@ -18,13 +18,8 @@ import type { ContractTransactionReceipt } from "ethers";
 import hre, { network } from "hardhat";
 import { z } from "zod";
 import LoraLedgerModule from "../deploy/modules/LoraLedger.js";
-import {
-  circuitIdOf,
-  registryProof,
-  startedRunId,
-  verifierRegistration,
-  type CheckpointSubmission,
-} from "../src/chain/index.js";
+import { circuitIdOf, registryProof, startedRunId, type CheckpointSubmission } from "../src/chain/index.js";
+import { registerMissingVerifier } from "../src/hardhat/index.js";
 import { gasResultSchema, stepCountInstances, type CheckpointBatchGas, type GasResult } from "./lib/gas.js";
 import { RESULT_FILE_ENV } from "./lib/phases.js";
 import {
@@ -397,19 +392,13 @@ try {
   // from a seed no other run had: adapters the registry has seen already would cost no provenance slot.
   const otherStepCounts = [];
   for (const [index, instance] of otherStepCountInstances.entries()) {
-    const registration = verifierRegistration(instance);
-    if (registration === undefined) throw new Error(`${instance.name} is not a version-2 instance`);
-    const verifier = await connection.ethers.deployContract(verifierContractName(instance.name));
-    await verifier.waitForDeployment();
-    await (
-      await registry.registerVerifier(
-        registration.circuitId,
-        await verifier.getAddress(),
-        registration.kind,
-        registration.count,
-        registration.shapeId,
-      )
-    ).wait();
+    // Deployed and registered as prove-and-submit does on a development chain.
+    if (!(await registerMissingVerifier(connection, registry, instance, progress)))
+      throw new Error(`the verifier of ${instance.name} was not deployed and registered here`);
+    const verifier = await connection.ethers.getContractAt(
+      verifierContractName(instance.name),
+      (await registry.verifierOf(circuitIdOf(instance.name))).verifier,
+    );
     const run = await proveAndStartRun(SEED + 1n + BigInt(index), instance, checkpointShapeOf(instance));
     const maker = checkpointMaker(instance, run.start);
     const made = await maker.next(1);
